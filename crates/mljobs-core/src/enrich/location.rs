@@ -1,0 +1,334 @@
+//! Location and work mode: city, region and ISO-3166 country from structured fields and location
+//! strings ("San Francisco, CA", "Remote (US)", "Brazil - Remote", "US-CA-Mountain View",
+//! "München"), and onsite / hybrid / remote from fields, location strings, title and description.
+
+use serde::{Deserialize, Serialize};
+
+use crate::taxonomy::{PlaceRef, Taxonomy};
+
+/// A resolved location. Every part may be unknown; nothing is guessed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// City name (canonical spelling when known).
+    pub city: Option<String>,
+    /// Region code (state, province).
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+}
+
+impl Location {
+    fn is_empty(&self) -> bool {
+        self.city.is_none() && self.region.is_none() && self.country.is_none()
+    }
+}
+
+/// Work mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkMode {
+    /// On site.
+    Onsite,
+    /// Part office, part remote.
+    Hybrid,
+    /// Fully remote.
+    Remote,
+}
+
+impl WorkMode {
+    /// Stable id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkMode::Onsite => "onsite",
+            WorkMode::Hybrid => "hybrid",
+            WorkMode::Remote => "remote",
+        }
+    }
+
+    /// Reads a structured value (Lever `workplaceType`, Ashby, schema.org `TELECOMMUTE`, CSV).
+    pub fn parse(s: &str) -> Option<WorkMode> {
+        let s = s.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+        match s.as_str() {
+            "remote" | "telecommute" | "fully remote" | "remote first" | "work from home" | "wfh" | "100" | "true" | "yes" | "anywhere" => Some(WorkMode::Remote),
+            "hybrid" | "flexible" | "50" | "partially remote" | "remote friendly" => Some(WorkMode::Hybrid),
+            "onsite" | "on site" | "in office" | "office" | "in person" | "0" | "false" | "no" | "on premise" => Some(WorkMode::Onsite),
+            _ => None,
+        }
+    }
+}
+
+/// Key used to look places up: lower case, dots and surplus spaces removed.
+pub fn place_key(s: &str) -> String {
+    let lower = s.trim().to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for ch in lower.chars() {
+        if ch == '.' {
+            continue;
+        }
+        if ch.is_whitespace() {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out.trim_end().to_string()
+}
+
+const MODE_WORDS: [(&str, WorkMode); 14] = [
+    ("remote", WorkMode::Remote),
+    ("fully remote", WorkMode::Remote),
+    ("100% remote", WorkMode::Remote),
+    ("remote first", WorkMode::Remote),
+    ("anywhere", WorkMode::Remote),
+    ("work from home", WorkMode::Remote),
+    ("wfh", WorkMode::Remote),
+    ("telecommute", WorkMode::Remote),
+    ("hybrid", WorkMode::Hybrid),
+    ("hybrid remote", WorkMode::Hybrid),
+    ("remote friendly", WorkMode::Hybrid),
+    ("on site", WorkMode::Onsite),
+    ("onsite", WorkMode::Onsite),
+    ("in office", WorkMode::Onsite),
+];
+
+/// Reads one location string into a location and the work mode it names, if any.
+pub fn parse_location(s: &str, taxonomy: &Taxonomy) -> (Location, Option<WorkMode>) {
+    let mut loc = Location::default();
+    let mut mode = None;
+    // Split on the separators location strings use; keep a hyphen inside a name ("Tel Aviv-Yafo")
+    // by splitting on " - " first and only then on bare hyphens of Workday-style codes.
+    let normalised = s.replace(['(', ')', '|', ';', '/', '·', '•'], ",").replace(" - ", ",").replace(" – ", ",").replace(['–', '—'], ",");
+    let mut parts: Vec<String> = Vec::new();
+    for part in normalised.split(',') {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        // "US-CA-Mountain View" (Workday) → US, CA, Mountain View.
+        if p.len() > 3 && p.as_bytes()[2] == b'-' && p[..2].bytes().all(|b| b.is_ascii_uppercase()) {
+            parts.extend(p.split('-').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()));
+        } else {
+            parts.push(p.to_string());
+        }
+    }
+    let mut pending_codes: Vec<String> = Vec::new();
+    for part in &parts {
+        let key = place_key(part);
+        let key_no_mode = strip_mode_words(&key, &mut mode);
+        if key_no_mode.is_empty() {
+            continue;
+        }
+        let Some(refs) = taxonomy.compiled.places.get(&key_no_mode) else {
+            continue;
+        };
+        // A two-letter upper-case code after a city is a region of the city's country ("Austin, TX",
+        // "Toronto, ON"); standing alone it is a country ("Remote (US)").
+        let is_short_code = part.trim().len() <= 3 && part.trim().chars().all(|c| c.is_ascii_uppercase());
+        if is_short_code && refs.len() > 1 {
+            pending_codes.push(part.trim().to_string());
+            continue;
+        }
+        apply(&mut loc, refs, is_short_code, taxonomy);
+    }
+    for code in pending_codes {
+        let refs = &taxonomy.compiled.places[&place_key(&code)];
+        apply(&mut loc, refs, true, taxonomy);
+    }
+    (loc, mode)
+}
+
+fn strip_mode_words(key: &str, mode: &mut Option<WorkMode>) -> String {
+    let mut rest = key.replace('-', " ");
+    for (word, m) in MODE_WORDS.iter().rev() {
+        if rest == *word || rest.starts_with(&format!("{word} ")) || rest.ends_with(&format!(" {word}")) {
+            if mode.is_none() || *m == WorkMode::Hybrid {
+                *mode = Some(*m);
+            }
+            rest = rest.replacen(word, "", 1).trim().to_string();
+        }
+    }
+    for filler in ["within", "in", "based", "only", "us based", "or", "and"] {
+        if rest == filler {
+            rest.clear();
+        }
+        if let Some(r) = rest.strip_suffix(&format!(" {filler}")) {
+            rest = r.to_string();
+        }
+        if let Some(r) = rest.strip_prefix(&format!("{filler} ")) {
+            rest = r.to_string();
+        }
+    }
+    rest.trim().to_string()
+}
+
+fn apply(loc: &mut Location, refs: &[PlaceRef], short_code: bool, taxonomy: &Taxonomy) {
+    // Prefer what fits what we already know.
+    let fits = |r: &PlaceRef| match *r {
+        PlaceRef::Country(i) => loc.country.as_deref().is_none_or(|c| c == taxonomy.countries[i].code),
+        PlaceRef::Region(i) => loc.country.as_deref().is_none_or(|c| c == taxonomy.regions[i].country),
+        PlaceRef::City(i) => loc.country.as_deref().is_none_or(|c| c == taxonomy.cities[i].country),
+    };
+    let prefer_region = short_code && loc.city.is_some();
+    let chosen = refs
+        .iter()
+        .filter(|r| fits(r))
+        .max_by_key(|r| match r {
+            PlaceRef::Region(_) if prefer_region => 3,
+            PlaceRef::Country(_) if short_code => 2,
+            PlaceRef::City(_) => 2,
+            PlaceRef::Country(_) => 1,
+            PlaceRef::Region(_) => 0,
+        })
+        .copied();
+    match chosen {
+        Some(PlaceRef::Country(i)) => {
+            loc.country.get_or_insert_with(|| taxonomy.countries[i].code.clone());
+        }
+        Some(PlaceRef::Region(i)) => {
+            let r = &taxonomy.regions[i];
+            loc.region.get_or_insert_with(|| r.code.clone());
+            loc.country.get_or_insert_with(|| r.country.clone());
+        }
+        Some(PlaceRef::City(i)) => {
+            let c = &taxonomy.cities[i];
+            if loc.city.is_none() {
+                loc.city = Some(c.name.trim_end_matches(" UK").trim_end_matches(" CR").to_string());
+                if !c.region.is_empty() {
+                    loc.region.get_or_insert_with(|| c.region.clone());
+                }
+                loc.country.get_or_insert_with(|| c.country.clone());
+            }
+        }
+        None => {}
+    }
+}
+
+/// Resolves a country field that may be a code or a name.
+pub fn resolve_country(s: &str, taxonomy: &Taxonomy) -> Option<String> {
+    let refs = taxonomy.compiled.places.get(&place_key(s))?;
+    refs.iter().find_map(|r| match *r {
+        PlaceRef::Country(i) => Some(taxonomy.countries[i].code.clone()),
+        _ => None,
+    })
+}
+
+/// Resolves the posting's location from structured fields first, then location strings.
+/// Returns the primary location, all locations found, and the work mode named in them.
+pub fn resolve(
+    city: Option<&str>,
+    region: Option<&str>,
+    country: Option<&str>,
+    locations: &[String],
+    taxonomy: &Taxonomy,
+    warnings: &mut Vec<String>,
+) -> (Location, Vec<Location>, Option<WorkMode>) {
+    let mut primary = Location::default();
+    if let Some(c) = country {
+        match resolve_country(c, taxonomy) {
+            Some(code) => primary.country = Some(code),
+            None => warnings.push(format!("field `country`: unknown country {c:?}; left unknown")),
+        }
+    }
+    if let Some(r) = region {
+        let (l, _) = parse_location(&format!("{}, {}", r, primary.country.as_deref().unwrap_or("")), taxonomy);
+        primary.region = l.region.or_else(|| Some(r.to_string()));
+        if primary.country.is_none() {
+            primary.country = l.country;
+        }
+    }
+    if let Some(c) = city {
+        let (l, _) = parse_location(c, taxonomy);
+        let consistent = primary.country.is_none() || l.country.is_none() || l.country == primary.country;
+        primary.city = if consistent { l.city.or_else(|| Some(c.to_string())) } else { Some(c.to_string()) };
+        if primary.country.is_none() && consistent {
+            primary.country = l.country;
+        }
+        if primary.region.is_none() && consistent {
+            primary.region = l.region;
+        }
+    }
+    let mut all = Vec::new();
+    let mut mode = None;
+    for s in locations {
+        let (l, m) = parse_location(s, taxonomy);
+        if m.is_some() && mode != Some(WorkMode::Hybrid) {
+            mode = m;
+        }
+        if !l.is_empty() && !all.contains(&l) {
+            all.push(l);
+        }
+    }
+    if primary.is_empty() {
+        if let Some(first) = all.first() {
+            primary = first.clone();
+        }
+    } else {
+        if let Some(first) = all.iter().find(|l| primary.country.is_none() || l.country == primary.country) {
+            primary.city = primary.city.or_else(|| first.city.clone());
+            primary.region = primary.region.or_else(|| first.region.clone());
+            primary.country = primary.country.or_else(|| first.country.clone());
+        }
+        if !all.contains(&primary) {
+            all.insert(0, primary.clone());
+        }
+    }
+    (primary, all, mode)
+}
+
+/// Work mode named in free text (title or description): specific phrases only, because "remote"
+/// alone appears in "remote sensing" and "remote teams".
+pub fn mode_from_text(text: &str) -> Option<WorkMode> {
+    let lower = text.to_ascii_lowercase();
+    const HYBRID: [&str; 8] = ["hybrid role", "hybrid work", "hybrid position", "hybrid working", "days in the office", "days per week in the office", "days a week in the office", "days on-site"];
+    const REMOTE: [&str; 10] = ["fully remote", "100% remote", "remote-first", "remote first", "work from anywhere", "remote position", "remote role", "this is a remote", "work from home", "(remote)"];
+    const ONSITE: [&str; 5] = ["on-site role", "onsite role", "this role is on-site", "this is an on-site", "fully on-site"];
+    if HYBRID.iter().any(|p| lower.contains(p)) || lower.contains("hybrid") && (lower.contains("days") || lower.contains("office")) {
+        return Some(WorkMode::Hybrid);
+    }
+    if REMOTE.iter().any(|p| lower.contains(p)) {
+        return Some(WorkMode::Remote);
+    }
+    if ONSITE.iter().any(|p| lower.contains(p)) {
+        return Some(WorkMode::Onsite);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(s: &str, city: Option<&str>, region: Option<&str>, country: Option<&str>, mode: Option<WorkMode>) {
+        let t = Taxonomy::embedded();
+        let (l, m) = parse_location(s, &t);
+        assert_eq!((l.city.as_deref(), l.region.as_deref(), l.country.as_deref(), m), (city, region, country, mode), "location: {s:?}");
+    }
+
+    #[test]
+    fn location_strings() {
+        check("San Francisco, CA", Some("San Francisco"), Some("CA"), Some("US"), None);
+        check("Toronto, ON, Canada", Some("Toronto"), Some("ON"), Some("CA"), None);
+        check("Remote (US)", None, None, Some("US"), Some(WorkMode::Remote));
+        check("Brazil - Remote", None, None, Some("BR"), Some(WorkMode::Remote));
+        check("London, UK (Hybrid)", Some("London"), Some("ENG"), Some("GB"), Some(WorkMode::Hybrid));
+        check("US-CA-Mountain View", Some("Mountain View"), Some("CA"), Some("US"), None);
+        check("München", Some("Munich"), Some("BY"), Some("DE"), None);
+        check("Bangalore, India", Some("Bengaluru"), Some("KA"), Some("IN"), None);
+        check("New York, NY, United States", Some("New York"), Some("NY"), Some("US"), None);
+        check("Austin, TX", Some("Austin"), Some("TX"), Some("US"), None);
+        check("Remote", None, None, None, Some(WorkMode::Remote));
+        check("Atlantis", None, None, None, None);
+        check("Zürich, Switzerland", Some("Zurich"), None, Some("CH"), None);
+        check("Remote - EMEA", None, None, None, Some(WorkMode::Remote));
+        check("Cambridge, MA", Some("Cambridge"), Some("MA"), Some("US"), None);
+    }
+
+    #[test]
+    fn modes_from_text() {
+        assert_eq!(mode_from_text("This is a hybrid role with 3 days in the office."), Some(WorkMode::Hybrid));
+        assert_eq!(mode_from_text("We are a remote-first company."), Some(WorkMode::Remote));
+        assert_eq!(mode_from_text("Experience with remote sensing data."), None);
+    }
+}

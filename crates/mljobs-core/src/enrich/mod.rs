@@ -1,0 +1,290 @@
+//! Enrichment: from a [`JobPosting`] and the [`Taxonomy`] to an [`Enrichment`] — role,
+//! seniority, skills with offsets, salary, location and work mode, employment type, industry and
+//! areas. Pure and per posting; what it cannot decide it leaves unknown and says why in `warnings`.
+
+pub mod location;
+pub mod role;
+pub mod salary;
+pub mod skills;
+
+use serde::{Deserialize, Serialize};
+
+use crate::posting::JobPosting;
+use crate::taxonomy::{KeywordTarget, Taxonomy};
+use crate::text::is_whole_word;
+pub use location::{Location, WorkMode};
+pub use role::{RoleGuess, SeniorityGuess};
+pub use salary::{Period, Salary, SalarySource};
+pub use skills::{Field, Mention, SkillHit};
+
+/// Everything enrichment derives from one posting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enrichment {
+    /// Role with confidence.
+    pub role: RoleGuess,
+    /// Seniority, when any evidence exists.
+    pub seniority: Option<SeniorityGuess>,
+    /// Skills with their mentions.
+    pub skills: Vec<SkillHit>,
+    /// Salary as stated plus annualised figures.
+    pub salary: Option<Salary>,
+    /// Primary location.
+    pub location: Location,
+    /// Every location found.
+    pub locations: Vec<Location>,
+    /// Work mode.
+    pub work_mode: Option<WorkMode>,
+    /// Employment type (schema.org values: FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, ...).
+    pub employment_type: Option<String>,
+    /// Industry id and how it was decided.
+    pub industry: Option<IndustryGuess>,
+    /// Application and emerging area ids.
+    pub areas: Vec<String>,
+    /// What could not be read.
+    pub warnings: Vec<String>,
+}
+
+/// An industry decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndustryGuess {
+    /// Industry id.
+    pub id: String,
+    /// `field` or `description`.
+    pub basis: String,
+}
+
+/// Distinct keyword phrases found per role, industry and area.
+#[derive(Debug, Clone, Default)]
+pub struct KeywordEvidence {
+    /// Per role (taxonomy order).
+    pub role: Vec<usize>,
+    /// Per industry.
+    pub industry: Vec<usize>,
+    /// Per area (title hits count double).
+    pub area: Vec<usize>,
+}
+
+/// One keyword pass over title and description.
+pub fn keyword_evidence(title: &str, description: &str, taxonomy: &Taxonomy) -> KeywordEvidence {
+    let c = &taxonomy.compiled;
+    let mut seen = vec![false; c.keyword_targets.len()];
+    let mut ev = KeywordEvidence { role: vec![0; taxonomy.roles.len()], industry: vec![0; taxonomy.industries.len()], area: vec![0; taxonomy.areas.len()] };
+    for (text, weight) in [(title, 2usize), (description, 1usize)] {
+        let bytes = text.as_bytes();
+        for m in c.keyword_ac.find_iter(text) {
+            if !is_whole_word(bytes, m.start(), m.end()) {
+                continue;
+            }
+            let p = m.pattern().as_usize();
+            let first = !seen[p];
+            seen[p] = true;
+            for target in &c.keyword_targets[p] {
+                match *target {
+                    KeywordTarget::RoleEvidence(i) if first => ev.role[i] += 1,
+                    KeywordTarget::IndustryEvidence(i) if first => ev.industry[i] += 1,
+                    KeywordTarget::Area(i) if first || weight == 2 => ev.area[i] += weight,
+                    _ => {}
+                }
+            }
+        }
+    }
+    ev
+}
+
+/// Reads an employment type in any common spelling into the schema.org value.
+pub fn employment_type(s: &str) -> Option<String> {
+    let k = s.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+    let v = match k.as_str() {
+        "full time" | "fulltime" | "ft" | "permanent" | "permanent full time" | "regular" | "vollzeit" | "temps plein" | "cdi" => "FULL_TIME",
+        "part time" | "parttime" | "pt" | "teilzeit" | "temps partiel" => "PART_TIME",
+        "contract" | "contractor" | "ct" | "freelance" | "fl" | "contract to hire" | "consultant" | "c2c" | "1099" => "CONTRACTOR",
+        "temporary" | "temp" | "fixed term" | "seasonal" | "cdd" | "befristet" => "TEMPORARY",
+        "intern" | "internship" | "werkstudent" | "working student" | "stage" | "praktikum" => "INTERN",
+        "volunteer" => "VOLUNTEER",
+        "per diem" => "PER_DIEM",
+        "other" => "OTHER",
+        _ => return None,
+    };
+    Some(v.to_string())
+}
+
+/// Enriches one posting. Pure: the same posting and taxonomy give the same result.
+pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
+    let mut warnings = Vec::new();
+    let title = posting.title.as_str();
+    let description = posting.description.as_str();
+
+    let evidence = keyword_evidence(title, description, taxonomy);
+    let role = role::classify_role(title, &evidence.role, !description.trim().is_empty(), taxonomy);
+    let seniority = role::classify_seniority(title, description, posting.seniority.as_deref(), taxonomy);
+
+    let mut raw_skills = Vec::new();
+    skills::extract_skills(title, Field::Title, taxonomy, &mut raw_skills);
+    skills::extract_skills(description, Field::Description, taxonomy, &mut raw_skills);
+    let skills = skills::group(taxonomy, raw_skills);
+
+    let (location, locations, loc_mode) = location::resolve(posting.city.as_deref(), posting.region.as_deref(), posting.country.as_deref(), &posting.locations, taxonomy, &mut warnings);
+
+    let field_mode = posting.work_mode.as_deref().and_then(|m| {
+        let parsed = WorkMode::parse(m);
+        if parsed.is_none() {
+            warnings.push(format!("field `work_mode`: unknown value {m:?}; left unknown"));
+        }
+        parsed
+    });
+    let work_mode = field_mode.or(loc_mode).or_else(|| location::mode_from_text(title)).or_else(|| location::mode_from_text(description));
+
+    let employment_type = posting.employment_type.as_deref().and_then(|e| {
+        // Several values ("FULL_TIME, CONTRACTOR"): the first we know.
+        let found = e.split([',', '/', ';']).find_map(employment_type);
+        if found.is_none() {
+            warnings.push(format!("field `employment_type`: unknown value {e:?}; left unknown"));
+        }
+        found
+    });
+    let employment_type = employment_type.or_else(|| (seniority.as_ref().is_some_and(|s| s.id == "intern")).then(|| "INTERN".to_string()));
+
+    let salary = salary_of(posting, location.country.as_deref(), taxonomy, &mut warnings);
+    let industry = industry_of(posting, &evidence, taxonomy, &mut warnings);
+    let areas = taxonomy.areas.iter().zip(&evidence.area).filter(|(a, n)| **n >= a.min_hits).map(|(a, _)| a.id.clone()).collect();
+
+    warnings.extend(posting.warnings.iter().cloned());
+    Enrichment { role, seniority, skills, salary, location, locations, work_mode, employment_type, industry, areas, warnings }
+}
+
+fn salary_of(posting: &JobPosting, country: Option<&str>, taxonomy: &Taxonomy, warnings: &mut Vec<String>) -> Option<Salary> {
+    if let Some(stated) = &posting.base_salary {
+        let (currency, assumed) = match stated.currency.as_deref() {
+            Some(c) => {
+                let code = c.trim().to_ascii_uppercase();
+                if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+                    (Some(code), false)
+                } else if let Some((code, assumed)) = salary::currency_code(c, country) {
+                    (Some(code), assumed)
+                } else {
+                    warnings.push(format!("field `salary_currency`: unknown currency {c:?}; left unknown"));
+                    (None, false)
+                }
+            }
+            None => (None, false),
+        };
+        let period = stated.period.as_deref().and_then(|p| {
+            let parsed = Period::parse(p);
+            if parsed.is_none() {
+                warnings.push(format!("field `salary_period`: unknown period {p:?}; left unknown"));
+            }
+            parsed
+        });
+        let raw = format!(
+            "{}-{} {} {}",
+            stated.min.map_or(String::new(), |v| v.to_string()),
+            stated.max.map_or(String::new(), |v| v.to_string()),
+            stated.currency.as_deref().unwrap_or("?"),
+            stated.period.as_deref().unwrap_or("?")
+        );
+        let (min, max) = match (stated.min, stated.max) {
+            (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
+            other => other,
+        };
+        let parsed = salary::ParsedAmount { min, max, currency, currency_assumed: assumed, period };
+        return salary::normalise(parsed, SalarySource::Structured, raw, &taxonomy.fx);
+    }
+    if let Some(text) = &posting.salary_text {
+        if let Some(parsed) = salary::parse_text(text, country) {
+            return salary::normalise(parsed, SalarySource::Text, text.clone(), &taxonomy.fx);
+        }
+        return None;
+    }
+    let (parsed, line) = salary::find_in_description(&posting.description, country)?;
+    salary::normalise(parsed, SalarySource::Description, line, &taxonomy.fx)
+}
+
+fn industry_of(posting: &JobPosting, evidence: &KeywordEvidence, taxonomy: &Taxonomy, warnings: &mut Vec<String>) -> Option<IndustryGuess> {
+    if let Some(field) = &posting.industry {
+        let f = field.to_lowercase();
+        let hit = taxonomy.industries.iter().find(|ind| ind.field.iter().any(|v| f == *v)).or_else(|| {
+            taxonomy.industries.iter().find(|ind| {
+                ind.field.iter().any(|v| f.split(|c: char| !c.is_alphanumeric() && c != '-').collect::<Vec<_>>().windows(v.split(' ').count()).any(|w| w.join(" ") == *v))
+            })
+        });
+        match hit {
+            Some(ind) => return Some(IndustryGuess { id: ind.id.clone(), basis: "field".into() }),
+            None => warnings.push(format!("field `industry`: unknown industry {field:?}; decided from the description")),
+        }
+    }
+    let mut ranked: Vec<(usize, usize)> = evidence.industry.iter().copied().enumerate().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (best, n) = ranked[0];
+    let second = ranked.get(1).map_or(0, |r| r.1);
+    (n >= 3 && n >= second + 2).then(|| IndustryGuess { id: taxonomy.industries[best].id.clone(), basis: "description".into() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posting::{RawPosting, RecordRef};
+
+    fn posting(raw: RawPosting) -> JobPosting {
+        JobPosting::from_raw(RawPosting { record: RecordRef { file: "t".into(), line: None, record: 1 }, source: "test".into(), ..raw }, chrono::DateTime::from_timestamp(0, 0).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_full_posting() {
+        let t = Taxonomy::embedded();
+        let p = posting(RawPosting {
+            title: Some("Senior Machine Learning Engineer (Remote)".into()),
+            description: Some("<p>Join our fintech team fighting fraud in payments for banks.</p><ul><li>5+ years of experience with Python and PyTorch</li><li>Deploy models on AWS with Docker</li></ul><p>Salary: $160,000 - $200,000 per year.</p>".into()),
+            company: Some("Acme Pay".into()),
+            locations: vec!["Remote (US)".into()],
+            employment_type: Some("Full-time".into()),
+            ..Default::default()
+        });
+        let e = enrich(&p, &t);
+        assert_eq!(e.role.id, "machine-learning-engineer");
+        assert_eq!(e.seniority.as_ref().unwrap().id, "senior");
+        let ids: Vec<&str> = e.skills.iter().map(|s| s.id.as_str()).collect();
+        for s in ["python", "pytorch", "aws", "docker", "model-deployment"] {
+            assert!(ids.contains(&s), "{s} not in {ids:?}");
+        }
+        assert_eq!(e.location.country.as_deref(), Some("US"));
+        assert_eq!(e.work_mode, Some(WorkMode::Remote));
+        assert_eq!(e.employment_type.as_deref(), Some("FULL_TIME"));
+        let s = e.salary.unwrap();
+        assert_eq!((s.annual_usd_min, s.annual_usd_max, s.source), (Some(160000.0), Some(200000.0), SalarySource::Description));
+        assert_eq!(e.industry.unwrap().id, "finance");
+        assert!(e.areas.contains(&"fraud-detection".to_string()), "{:?}", e.areas);
+        // Offsets point at the text.
+        let py = e.skills.iter().find(|s| s.id == "pytorch").unwrap();
+        let m = &py.mentions[0];
+        assert_eq!(&p.description[m.start..m.end], "PyTorch");
+    }
+
+    #[test]
+    fn bad_fields_warn_and_stay_unknown() {
+        let t = Taxonomy::embedded();
+        let p = posting(RawPosting {
+            title: Some("Data Scientist".into()),
+            description: Some("Statistics and SQL.".into()),
+            country: Some("Narnia".into()),
+            work_mode: Some("sometimes".into()),
+            salary_min: Some(100000.0),
+            salary_currency: Some("doubloons".into()),
+            ..Default::default()
+        });
+        let e = enrich(&p, &t);
+        assert_eq!(e.location.country, None);
+        assert_eq!(e.work_mode, None);
+        let s = e.salary.unwrap();
+        assert_eq!((s.currency, s.annual_usd_min), (None, None));
+        assert_eq!(e.warnings.len(), 3, "{:?}", e.warnings);
+        assert!(e.warnings.iter().any(|w| w.contains("\"doubloons\"")));
+    }
+
+    #[test]
+    fn employment_types() {
+        assert_eq!(employment_type("Full-time").as_deref(), Some("FULL_TIME"));
+        assert_eq!(employment_type("CONTRACTOR").as_deref(), Some("CONTRACTOR"));
+        assert_eq!(employment_type("Werkstudent").as_deref(), Some("INTERN"));
+        assert_eq!(employment_type("gig"), None);
+    }
+}

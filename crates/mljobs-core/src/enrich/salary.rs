@@ -1,0 +1,459 @@
+//! Salary: read what a posting states — structured fields or free text ("$120k–150k",
+//! "£45/hour", "60.000–80.000 € brutto/Jahr", "up to $200,000 DOE", "₹25 LPA") — keep it as stated,
+//! and derive the annual figure (hour ×2080, day ×260, week ×52, month ×12) and its US-dollar value
+//! through the dated FX table. An unknown currency or period stays unknown.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::taxonomy::FxTable;
+
+/// Pay period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Period {
+    /// Per hour.
+    Hour,
+    /// Per day.
+    Day,
+    /// Per week.
+    Week,
+    /// Per month.
+    Month,
+    /// Per year.
+    Year,
+}
+
+impl Period {
+    /// Multiplier to a year (Google's convention).
+    pub fn per_year(self) -> f64 {
+        match self {
+            Period::Hour => 2080.0,
+            Period::Day => 260.0,
+            Period::Week => 52.0,
+            Period::Month => 12.0,
+            Period::Year => 1.0,
+        }
+    }
+
+    /// Reads a structured period ("YEAR", "1 HOUR", "per-month", "annual", "yearly", "hourly").
+    pub fn parse(s: &str) -> Option<Period> {
+        let s = s.trim().to_ascii_lowercase();
+        let s = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim_start_matches("per").trim_matches(|c: char| c == '-' || c == '_' || c == ' ');
+        Some(match s {
+            "hour" | "hourly" | "hr" | "h" | "hours" => Period::Hour,
+            "day" | "daily" | "days" => Period::Day,
+            "week" | "weekly" | "weeks" | "wk" => Period::Week,
+            "month" | "monthly" | "months" | "mo" => Period::Month,
+            "year" | "yearly" | "annual" | "annually" | "years" | "yr" | "annum" | "year-salary" | "salary" => Period::Year,
+            _ => return None,
+        })
+    }
+}
+
+/// Where the salary figure came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SalarySource {
+    /// Structured fields (baseSalary, salary_min/max columns, ATS pay ranges).
+    Structured,
+    /// A salary text field.
+    Text,
+    /// Found in the description.
+    Description,
+}
+
+/// A salary as stated, with the derived annual figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Salary {
+    /// Minimum as stated (per `period`).
+    pub min: Option<f64>,
+    /// Maximum as stated.
+    pub max: Option<f64>,
+    /// ISO 4217 code; `None` when the posting did not say.
+    pub currency: Option<String>,
+    /// True when the currency came from a bare `$`/`¥`/`kr` read with the posting's country
+    /// (or as US dollars when the country is unknown).
+    pub currency_assumed: bool,
+    /// Period; `None` when unknown.
+    pub period: Option<Period>,
+    /// True when no period was stated and a yearly one was inferred from the magnitude.
+    pub period_inferred: bool,
+    /// Annual minimum in the stated currency.
+    pub annual_min: Option<f64>,
+    /// Annual maximum in the stated currency.
+    pub annual_max: Option<f64>,
+    /// Annual minimum in US dollars.
+    pub annual_usd_min: Option<f64>,
+    /// Annual maximum in US dollars.
+    pub annual_usd_max: Option<f64>,
+    /// The FX rate used (USD per unit), when converted.
+    pub fx_rate: Option<f64>,
+    /// The FX table's date, when converted.
+    pub fx_date: Option<String>,
+    /// Where it came from.
+    pub source: SalarySource,
+    /// The text it was read from (or a rendering of the structured fields).
+    pub raw: String,
+}
+
+/// A salary parsed from text, before normalisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedAmount {
+    /// Lower bound.
+    pub min: Option<f64>,
+    /// Upper bound.
+    pub max: Option<f64>,
+    /// Currency code if stated.
+    pub currency: Option<String>,
+    /// Whether the currency is a bare symbol resolved by country.
+    pub currency_assumed: bool,
+    /// Period if stated.
+    pub period: Option<Period>,
+}
+
+static CURRENCY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|SG\$|HK\$|R\$|MX\$|\$|€|£|₹|¥|₩|₪|zł|\b(?:usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|pln|czk|huf|inr|jpy|cny|rmb|sgd|hkd|brl|mxn|zar|ils|aed|krw|try|ron|euros?|dollars?|pounds?|rupees|rs\.?|yuan|kr)\b)").unwrap()
+});
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    // 120,000 | 120.000 | 120 000 | 140'000 | 120000 | 1.5 | 45,50 ; optional k/m/lakh suffix.
+    Regex::new(r"(?i)(\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?:\s?(k|m|mio|million|lpa|lakhs?|lacs?|cr|crores?)\b)?").unwrap()
+});
+
+static RANGE_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-|to|bis|à|a|and|y|et|until)\s*$").unwrap());
+
+static PERIODS: LazyLock<[(Period, Regex); 5]> = LazyLock::new(|| {
+    [
+        (Period::Hour, Regex::new(r"(?i)(?:\b(?:per|an|a|each)\s+(?:hour|hr)\b|/\s?(?:hour|hr|h|std|heure|hora|uur)\b|\bhourly\b|\bpro stunde\b|\bstündlich|\bde l'heure\b|\bpar heure\b|\bpor hora\b|\bla hora\b|\bp/h\b|\bph\b)").unwrap()),
+        (Period::Day, Regex::new(r"(?i)(?:\b(?:per|a)\s+day\b|/\s?(?:day|tag|jour|día|dia)\b|\bdaily\b|\bday rate\b|\bpro tag\b|\bpar jour\b|\bpor d[ií]a\b|\bal d[ií]a\b|\bp/d\b)").unwrap()),
+        (Period::Week, Regex::new(r"(?i)(?:\b(?:per|a)\s+week\b|/\s?(?:week|wk|woche|semaine|semana)\b|\bweekly\b|\bpro woche\b|\bpar semaine\b|\bpor semana\b)").unwrap()),
+        (Period::Month, Regex::new(r"(?i)(?:\b(?:per|a)\s+month\b|/\s?(?:month|mo|mth|monat|mois|mes)\b|\bmonthly\b|\bpro monat\b|\bmonatlich|\bpar mois\b|\bmensuel|\bal mes\b|\bpor mes\b|\bmensual|\bp\.?\s?m\.?(?:\s|$))").unwrap()),
+        (Period::Year, Regex::new(r"(?i)(?:\b(?:per|a)\s+(?:year|annum)\b|/\s?(?:year|yr|annum|jahr|an|año|ano|jaar)\b|\bper annum\b|\bp\.\s?a\.|\bp\.?a\.?(?:\s|$|,|\))|\bpa\b|\bannually\b|\bannual\b|\byearly\b|\bpro jahr\b|\bim jahr\b|\bjährlich|\bjahresgehalt|\bbrutto/?jahr|\bpar an\b|\bannuel|\bbrut annuel|\bal año\b|\bpor año\b|\banual\b|\blpa\b|\bbruto anual\b|\bsalary range\b)").unwrap()),
+    ]
+});
+
+static UP_TO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:up to|upto|bis zu|jusqu'?à|hasta|max(?:imum)?\.?|not to exceed|no more than)\s*$").unwrap());
+static FROM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:from|starting at|starting from|starts at|ab|à partir de|a partir de|desde|min(?:imum)?\.?|at least)\s*$").unwrap());
+
+/// Maps a currency token to an ISO code. Bare `$`, `¥` and `kr` are resolved with the posting's
+/// country; the second value says the code was resolved that way.
+pub fn currency_code(token: &str, country: Option<&str>) -> Option<(String, bool)> {
+    let t = token.trim().to_ascii_lowercase();
+    let code = match t.as_str() {
+        "us$" | "usd" => "USD",
+        "ca$" | "c$" | "cad" => "CAD",
+        "au$" | "a$" | "aud" => "AUD",
+        "nz$" | "nzd" => "NZD",
+        "s$" | "sg$" | "sgd" => "SGD",
+        "hk$" | "hkd" => "HKD",
+        "r$" | "brl" => "BRL",
+        "mx$" | "mxn" => "MXN",
+        "€" | "eur" | "euro" | "euros" => "EUR",
+        "£" | "gbp" | "pound" | "pounds" => "GBP",
+        "₹" | "inr" | "rupees" | "rs" | "rs." => "INR",
+        "₩" | "krw" => "KRW",
+        "₪" | "ils" => "ILS",
+        "zł" | "pln" => "PLN",
+        "rmb" | "cny" | "yuan" => "CNY",
+        "jpy" => "JPY",
+        "chf" => "CHF",
+        "sek" => "SEK",
+        "nok" => "NOK",
+        "dkk" => "DKK",
+        "czk" => "CZK",
+        "huf" => "HUF",
+        "zar" => "ZAR",
+        "aed" => "AED",
+        "try" => "TRY",
+        "ron" => "RON",
+        "$" | "dollar" | "dollars" => {
+            let c = match country {
+                Some("CA") => "CAD",
+                Some("AU") => "AUD",
+                Some("NZ") => "NZD",
+                Some("SG") => "SGD",
+                Some("HK") => "HKD",
+                Some("MX") => "MXN",
+                Some("US") => return Some(("USD".into(), false)),
+                _ => "USD",
+            };
+            return Some((c.into(), true));
+        }
+        "¥" => return Some((if country == Some("CN") { "CNY" } else { "JPY" }.into(), true)),
+        "kr" => {
+            let c = match country {
+                Some("SE") => "SEK",
+                Some("NO") => "NOK",
+                Some("DK") => "DKK",
+                Some("IS") => "ISK",
+                _ => return None,
+            };
+            return Some((c.into(), true));
+        }
+        _ => return None,
+    };
+    Some((code.into(), false))
+}
+
+fn parse_number(m: &regex::Captures<'_>) -> Option<(f64, Option<String>)> {
+    let int_part: String = m.get(1)?.as_str().chars().filter(char::is_ascii_digit).collect();
+    let mut value: f64 = int_part.parse().ok()?;
+    if let Some(dec) = m.get(2) {
+        let d: f64 = format!("0.{}", dec.as_str()).parse().ok()?;
+        value += d;
+    }
+    let suffix = m.get(3).map(|s| s.as_str().to_ascii_lowercase());
+    match suffix.as_deref() {
+        Some("k") => value *= 1_000.0,
+        Some("m" | "mio" | "million") => value *= 1_000_000.0,
+        Some("lpa" | "lakh" | "lakhs" | "lac" | "lacs") => value *= 100_000.0,
+        Some("cr" | "crore" | "crores") => value *= 10_000_000.0,
+        _ => {}
+    }
+    Some((value, suffix))
+}
+
+/// Parses a salary from a short text. Returns `None` when the text states no amount
+/// ("competitive", "DOE").
+pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
+    let norm: String = text.chars().map(|c| match c {
+        '–' | '—' | '‒' | '−' | '~' => '-',
+        '\u{a0}' | '\u{202f}' | '\u{2009}' => ' ',
+        other => other,
+    }).collect();
+    let numbers: Vec<regex::Captures<'_>> = NUMBER.captures_iter(&norm).collect();
+    // Take the first number that is not a year, a percentage or a count of years.
+    let mut first = None;
+    for (i, caps) in numbers.iter().enumerate() {
+        let whole = caps.get(0).unwrap();
+        let after = norm[whole.end()..].trim_start();
+        let (value, suffix) = parse_number(caps)?;
+        let is_year = suffix.is_none() && (1990.0..=2100.0).contains(&value) && !norm[..whole.start()].trim_end().ends_with(['$', '€', '£']);
+        if after.starts_with('%') || after.to_ascii_lowercase().starts_with("year") && value < 60.0 || is_year || after.starts_with('+') && value < 30.0 {
+            continue;
+        }
+        first = Some((i, value, suffix));
+        break;
+    }
+    let (first_idx, mut min_value, first_suffix) = first?;
+    let first_match = numbers[first_idx].get(0).unwrap();
+    let mut max_value = None;
+    let mut end_of_amounts = first_match.end();
+    if let Some(next) = numbers.get(first_idx + 1) {
+        let next_match = next.get(0).unwrap();
+        let gap = &norm[first_match.end()..next_match.start()];
+        let gap_clean: String = CURRENCY.replace_all(gap, "").into_owned();
+        if RANGE_SEP.is_match(&gap_clean) || gap_clean.trim().is_empty() && gap.contains('-') {
+            let (mut v, suffix) = parse_number(next)?;
+            // "$120-150k": the suffix of the second number applies to the first.
+            if first_suffix.is_none() && suffix.as_deref() == Some("k") && min_value < 1000.0 {
+                min_value *= 1000.0;
+            }
+            if suffix.is_none() && first_suffix.as_deref() == Some("k") && v < 1000.0 {
+                v *= 1000.0;
+            }
+            max_value = Some(v);
+            end_of_amounts = next_match.end();
+        }
+    }
+    let before_first = &norm[..first_match.start()];
+    let (mut min, mut max) = (Some(min_value), max_value);
+    if max.is_none() {
+        if UP_TO.is_match(before_first.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.')) {
+            (min, max) = (None, Some(min_value));
+        } else if FROM.is_match(before_first.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.')) {
+            (min, max) = (Some(min_value), None);
+        } else {
+            max = Some(min_value);
+        }
+    }
+    if let (Some(a), Some(b)) = (min, max)
+        && a > b
+    {
+        (min, max) = (Some(b), Some(a));
+    }
+    // Currency: nearest token before the first number, else right after the amounts.
+    let window_start = first_match.start().saturating_sub(12);
+    let window_start = (0..=window_start).rev().find(|&i| norm.is_char_boundary(i)).unwrap_or(0);
+    let mut currency = None;
+    for m in CURRENCY.find_iter(&norm[window_start..]) {
+        let abs = window_start + m.start();
+        if abs > end_of_amounts + 16 {
+            break;
+        }
+        currency = currency_code(m.as_str(), country);
+        if currency.is_some() {
+            break;
+        }
+    }
+    let suffix_lpa = first_suffix.as_deref().is_some_and(|s| s == "lpa" || s.starts_with("lakh") || s.starts_with("lac"));
+    if currency.is_none() && suffix_lpa {
+        currency = Some(("INR".into(), country != Some("IN")));
+    }
+    let tail_start = first_match.start().saturating_sub(40);
+    let tail_start = (0..=tail_start).rev().find(|&i| norm.is_char_boundary(i)).unwrap_or(0);
+    let period_window = &norm[tail_start..];
+    let period = if suffix_lpa {
+        Some(Period::Year)
+    } else {
+        let amounts_mid = first_match.start() - tail_start;
+        PERIODS.iter().filter_map(|(p, re)| re.find(period_window).map(|m| (*p, m.start().abs_diff(amounts_mid)))).min_by_key(|(_, d)| *d).map(|(p, _)| p)
+    };
+    let (currency, currency_assumed) = match currency {
+        Some((c, assumed)) => (Some(c), assumed),
+        None => (None, false),
+    };
+    Some(ParsedAmount { min, max, currency, currency_assumed, period })
+}
+
+/// Normalises a parsed amount into a [`Salary`]: annual figures, USD via the FX table. With no
+/// stated period, a yearly period is inferred only when the amount is clearly an annual salary
+/// (at least 20,000 USD-equivalent as a yearly figure and not plausible as a monthly one).
+pub fn normalise(parsed: ParsedAmount, source: SalarySource, raw: String, fx: &FxTable) -> Option<Salary> {
+    if parsed.min.is_none() && parsed.max.is_none() {
+        return None;
+    }
+    let rate = parsed.currency.as_deref().and_then(|c| fx.usd_per_unit.get(c).copied());
+    let mut period = parsed.period;
+    let mut period_inferred = false;
+    if period.is_none()
+        && let Some(rate) = rate
+    {
+        let usd = parsed.min.or(parsed.max).unwrap_or(0.0) * rate;
+        if usd >= 20_000.0 {
+            period = Some(Period::Year);
+            period_inferred = true;
+        }
+    }
+    let annual = |v: Option<f64>| Some(v? * period?.per_year());
+    let annual_min = annual(parsed.min);
+    let annual_max = annual(parsed.max);
+    let usd = |v: Option<f64>| Some((v? * rate?).round());
+    Some(Salary {
+        min: parsed.min,
+        max: parsed.max,
+        currency: parsed.currency,
+        currency_assumed: parsed.currency_assumed,
+        period,
+        period_inferred,
+        annual_min,
+        annual_max,
+        annual_usd_min: usd(annual_min),
+        annual_usd_max: usd(annual_max),
+        fx_rate: annual_min.or(annual_max).and(rate),
+        fx_date: annual_min.or(annual_max).and(rate).map(|_| fx.date.clone()),
+        source,
+        raw,
+    })
+}
+
+static DESCRIPTION_MONEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:US\$|CA\$|C\$|AU\$|A\$|\$|€|£|₹|\b(?:usd|eur|gbp|cad|aud|chf|inr|sgd)\b)\s?\d|\d(?:[\d,.' ]*\d)?\s?(?:k\s?)?(?:€|\b(?:eur|usd|gbp|chf|euros?)\b)|\b\d+(?:\.\d)?\s?lpa\b").unwrap()
+});
+
+static PAY_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(salary|salaries|pay|compensation|base|wage|rate|range|ote|gehalt|vergütung|salaire|rémunération|sueldo|salario|per (?:year|annum|hour|month)|annual|hourly|/h(?:ou)?r|/year|/yr|lpa)\b").unwrap()
+});
+
+static NOT_PAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(million|billion|bn|funding|raised|revenue|valuation|series [a-f]|investors?|budget|customers|users|tuition|reimburse\w*|stipend for|allowance|bonus of|401k|401\(k\)|equipment|learning budget)\b").unwrap()
+});
+
+/// Finds a salary stated in a description: a money amount on a line that talks about pay and not
+/// about funding or budgets. The first such line wins.
+pub fn find_in_description(description: &str, country: Option<&str>) -> Option<(ParsedAmount, String)> {
+    for m in DESCRIPTION_MONEY.find_iter(description) {
+        let line_start = description[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = description[m.start()..].find('\n').map_or(description.len(), |i| m.start() + i);
+        let line = &description[line_start..line_end];
+        if line.len() > 400 || !PAY_CONTEXT.is_match(line) || NOT_PAY.is_match(line) {
+            continue;
+        }
+        let from = m.start() - line_start;
+        let start = line[..from].char_indices().rev().take(40).last().map_or(from, |(i, _)| i);
+        let snippet = &line[start..];
+        if let Some(parsed) = parse_text(snippet, country) {
+            return Some((parsed, line.trim().to_string()));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fx() -> FxTable {
+        crate::taxonomy::Taxonomy::embedded().fx
+    }
+
+    /// (text, country) → (min, max, currency, period, annual_usd_min)
+    fn check(text: &str, country: Option<&str>, expect: (Option<f64>, Option<f64>, Option<&str>, Option<Period>, Option<f64>)) {
+        let parsed = parse_text(text, country).unwrap_or_else(|| panic!("no salary in {text:?}"));
+        let s = normalise(parsed, SalarySource::Text, text.into(), &fx()).unwrap();
+        assert_eq!((s.min, s.max, s.currency.as_deref(), s.period, s.annual_usd_min), expect, "text: {text:?}");
+    }
+
+    #[test]
+    fn common_forms() {
+        check("$120k–$150k", Some("US"), (Some(120000.0), Some(150000.0), Some("USD"), Some(Period::Year), Some(120000.0)));
+        check("USD 120,000 - 150,000 per year", None, (Some(120000.0), Some(150000.0), Some("USD"), Some(Period::Year), Some(120000.0)));
+        check("£45/hour", None, (Some(45.0), Some(45.0), Some("GBP"), Some(Period::Hour), Some(119808.0)));
+        check("€60.000–80.000 brutto/Jahr", None, (Some(60000.0), Some(80000.0), Some("EUR"), Some(Period::Year), Some(64800.0)));
+        check("60 000 € par an", None, (Some(60000.0), Some(60000.0), Some("EUR"), Some(Period::Year), Some(64800.0)));
+        check("₹25 LPA", None, (Some(2_500_000.0), Some(2_500_000.0), Some("INR"), Some(Period::Year), Some(30000.0)));
+        check("CHF 140'000", None, (Some(140000.0), Some(140000.0), Some("CHF"), Some(Period::Year), Some(159600.0)));
+        check("up to $200K DOE", Some("US"), (None, Some(200000.0), Some("USD"), Some(Period::Year), None));
+        check("$50-60/hr W2", Some("US"), (Some(50.0), Some(60.0), Some("USD"), Some(Period::Hour), Some(104000.0)));
+        check("from 90k EUR a year", None, (Some(90000.0), None, Some("EUR"), Some(Period::Year), Some(97200.0)));
+        check("4.500 € pro Monat", None, (Some(4500.0), Some(4500.0), Some("EUR"), Some(Period::Month), Some(58320.0)));
+        check("$120-150k", Some("US"), (Some(120000.0), Some(150000.0), Some("USD"), Some(Period::Year), Some(120000.0)));
+        check("45.000 - 55.000 euros al año", None, (Some(45000.0), Some(55000.0), Some("EUR"), Some(Period::Year), Some(48600.0)));
+        check("$600 per day", Some("US"), (Some(600.0), Some(600.0), Some("USD"), Some(Period::Day), Some(156000.0)));
+    }
+
+    #[test]
+    fn unknown_stays_unknown() {
+        assert_eq!(parse_text("Competitive", None), None);
+        assert_eq!(parse_text("DOE", None), None);
+        // No currency: amounts kept, nothing converted.
+        let p = parse_text("50,000 - 60,000 per annum", None).unwrap();
+        assert_eq!(p.currency, None);
+        let s = normalise(p, SalarySource::Text, String::new(), &fx()).unwrap();
+        assert_eq!((s.annual_min, s.annual_usd_min), (Some(50000.0), None));
+        // Small amount without a period: the period stays unknown.
+        let s = normalise(parse_text("€3,000", None).unwrap(), SalarySource::Text, String::new(), &fx()).unwrap();
+        assert_eq!((s.period, s.annual_usd_min), (None, None));
+        // A currency we have no rate for keeps its code and gets no USD figure.
+        let s = normalise(ParsedAmount { min: Some(1.0), max: None, currency: Some("XYZ".into()), currency_assumed: false, period: Some(Period::Year) }, SalarySource::Structured, String::new(), &fx()).unwrap();
+        assert_eq!((s.currency.as_deref(), s.annual_usd_min), (Some("XYZ"), None));
+    }
+
+    #[test]
+    fn bare_dollar_follows_country() {
+        let p = parse_text("$100,000", Some("CA")).unwrap();
+        assert_eq!((p.currency.as_deref(), p.currency_assumed), (Some("CAD"), true));
+        let p = parse_text("$100,000", None).unwrap();
+        assert_eq!((p.currency.as_deref(), p.currency_assumed), (Some("USD"), true));
+    }
+
+    #[test]
+    fn description_salary_ignores_funding() {
+        let d = "We raised $50M in Series B funding.\nThe base salary range for this role is $140,000 - $180,000 per year.";
+        let (p, line) = find_in_description(d, Some("US")).unwrap();
+        assert_eq!((p.min, p.max), (Some(140000.0), Some(180000.0)));
+        assert!(line.starts_with("The base salary"));
+        assert_eq!(find_in_description("Learning budget of $2,000 per year.", Some("US")), None);
+    }
+
+    #[test]
+    fn structured_periods() {
+        assert_eq!(Period::parse("1 HOUR"), Some(Period::Hour));
+        assert_eq!(Period::parse("per-month"), Some(Period::Month));
+        assert_eq!(Period::parse("YEAR"), Some(Period::Year));
+        assert_eq!(Period::parse("fortnight"), None);
+    }
+}

@@ -1,0 +1,266 @@
+//! Skill extraction: one Aho-Corasick pass over the text, a whole-word filter, then the rules for
+//! ambiguous names (exact case; for `context` skills, a neighbouring skill in a list or a cue word).
+
+use serde::{Deserialize, Serialize};
+
+use crate::taxonomy::{SkillRule, Taxonomy};
+use crate::text::is_whole_word;
+
+/// One mention of a skill: which field and the byte range in that field's text
+/// ([`crate::JobPosting::title`] or [`crate::JobPosting::description`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// `title` or `description`.
+    pub field: Field,
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+}
+
+/// A text field of a posting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// The title.
+    Title,
+    /// The plain-text description.
+    Description,
+}
+
+/// A skill found in a posting with every mention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkillHit {
+    /// Skill id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Category.
+    pub category: String,
+    /// Mentions in order.
+    pub mentions: Vec<Mention>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    skill: usize,
+    start: usize,
+    end: usize,
+    accepted: bool,
+    needs_context: bool,
+}
+
+/// Finds the skills in `text`, appending mentions (with `field`) to `hits`.
+pub fn extract_skills(text: &str, field: Field, taxonomy: &Taxonomy, hits: &mut Vec<(usize, Mention)>) {
+    let bytes = text.as_bytes();
+    let compiled = &taxonomy.compiled;
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for m in compiled.skill_ac.find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        if !is_whole_word(bytes, start, end) {
+            continue;
+        }
+        let (skill_idx, weak) = compiled.skill_patterns[m.pattern().as_usize()];
+        if !weak {
+            candidates.push(Candidate { skill: skill_idx, start, end, accepted: true, needs_context: false });
+            continue;
+        }
+        let skill = &taxonomy.skills[skill_idx];
+        let surface = &text[start..end];
+        if !skill.weak.iter().any(|w| w == surface) {
+            continue; // weak forms need their exact case
+        }
+        if glued_or_bullet(bytes, start, end) || negative_before(text, start) {
+            continue;
+        }
+        let needs_context = skill.rule == Some(SkillRule::Context);
+        candidates.push(Candidate { skill: skill_idx, start, end, accepted: !needs_context, needs_context });
+    }
+    // Context skills: accept when a list neighbour is an accepted skill or a cue word is adjacent.
+    // Repeat so that "R, Julia and Python" chains through the list.
+    for _ in 0..3 {
+        let mut changed = false;
+        for i in 0..candidates.len() {
+            if candidates[i].accepted || !candidates[i].needs_context {
+                continue;
+            }
+            let c = candidates[i];
+            let left = i.checked_sub(1).map(|j| candidates[j]).filter(|n| n.accepted && list_gap(&text[n.end..c.start]));
+            let right = candidates.get(i + 1).copied().filter(|n| n.accepted && list_gap(&text[c.end..n.start]));
+            if left.is_some() || right.is_some() || cue_nearby(text, c.start, c.end) {
+                candidates[i].accepted = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for c in candidates.into_iter().filter(|c| c.accepted) {
+        hits.push((c.skill, Mention { field, start: c.start, end: c.end }));
+    }
+}
+
+/// "R&D", "P&L", "Go-to-market", "C-suite", a bullet letter "c)" or "(c)".
+fn glued_or_bullet(bytes: &[u8], start: usize, end: usize) -> bool {
+    let prev = start.checked_sub(1).map(|i| bytes[i]);
+    let next = bytes.get(end).copied();
+    let next2 = bytes.get(end + 1).copied();
+    if next == Some(b'&') || prev == Some(b'&') {
+        return true;
+    }
+    if next == Some(b'-') && next2.is_some_and(|b| b.is_ascii_alphabetic()) {
+        return true;
+    }
+    if prev == Some(b'-') && start >= 2 && bytes[start - 2].is_ascii_alphabetic() {
+        return true;
+    }
+    if prev == Some(b'\'') || next == Some(b'\'') {
+        return true; // "Julia's", "O'R"
+    }
+    if end - start == 1 {
+        let line_start = start == 0 || bytes[start - 1] == b'\n' || (prev == Some(b'(') && (start < 2 || !bytes[start - 2].is_ascii_alphanumeric()));
+        if next == Some(b')') && (line_start || prev == Some(b'(') || prev == Some(b' ')) {
+            return true;
+        }
+        if next == Some(b'.') && (line_start || prev == Some(b' ')) && next2.is_none_or(|b| b == b' ' || b == b'\n') {
+            return true; // "C. Experience" as a list letter, or a sentence-final initial
+        }
+    }
+    false
+}
+
+fn negative_before(text: &str, start: usize) -> bool {
+    const NEG: [&str; 16] = ["series", "vitamin", "plan", "grade", "class", "type", "level", "section", "part", "tier", "round", "option", "appendix", "schedule", "exhibit", "mr."];
+    let before = &text[start.saturating_sub(12)..start];
+    let before = before.trim_end();
+    let word_start = before.rfind(|c: char| c.is_whitespace() || c == '(' || c == ',').map_or(0, |i| i + 1);
+    let word = before[word_start..].to_ascii_lowercase();
+    NEG.contains(&word.as_str())
+}
+
+/// Whether the text between two skill mentions is only list punctuation and joining words.
+fn list_gap(gap: &str) -> bool {
+    if gap.len() > 16 || gap.contains('\n') {
+        return false;
+    }
+    let mut rest = gap.trim();
+    loop {
+        let before = rest.len();
+        rest = rest.trim_start_matches([',', '/', ';', '|', '&', '(', ')', '+', ' ', '\t', ':', '·', '•']);
+        for joiner in ["and ", "or ", "as well as ", "und ", "et ", "y ", "e.g. ", "e.g.,", "i.e. ", "plus ", "and/or "] {
+            if let Some(r) = rest.strip_prefix(joiner) {
+                rest = r;
+            }
+        }
+        if rest == "and" || rest == "or" {
+            rest = "";
+        }
+        if rest.is_empty() {
+            return true;
+        }
+        if rest.len() == before {
+            return false;
+        }
+    }
+}
+
+fn cue_nearby(text: &str, start: usize, end: usize) -> bool {
+    const BEFORE: [&str; 22] = [
+        "programming in", "experience with", "experience in", "proficiency in", "proficient in", "knowledge of", "expertise in", "skilled in", "written in", "fluency in", "fluent in",
+        "languages like", "languages such as", "such as", "e.g.", "including", "apache", "using", "coding in", "code in", "familiarity with", "comfortable with",
+    ];
+    const AFTER: [&str; 16] = ["programming", "language", "code", "coding", "scripts", "scripting", "developer", "developers", "engineer", "sql", "streaming", "cluster", "jobs", "spreadsheets", "macros", "packages"];
+    let lo = floor_char_boundary(text, start.saturating_sub(24));
+    let before = text[lo..start].trim_end().to_ascii_lowercase();
+    if BEFORE.iter().any(|cue| before.ends_with(cue)) {
+        return true;
+    }
+    let hi = ceil_char_boundary(text, (end + 20).min(text.len()));
+    let after = text[end..hi].trim_start().to_ascii_lowercase();
+    AFTER.iter().any(|cue| after.starts_with(cue) && after[cue.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Groups mentions by skill, ordered by first mention (title first).
+pub fn group(taxonomy: &Taxonomy, mut raw: Vec<(usize, Mention)>) -> Vec<SkillHit> {
+    raw.sort_by_key(|(_, m)| (m.field, m.start));
+    let mut out: Vec<SkillHit> = Vec::new();
+    let mut pos: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (skill_idx, mention) in raw {
+        let slot = *pos.entry(skill_idx).or_insert_with(|| {
+            let s = &taxonomy.skills[skill_idx];
+            out.push(SkillHit { id: s.id.clone(), name: s.name.clone(), category: s.category.clone(), mentions: Vec::new() });
+            out.len() - 1
+        });
+        out[slot].mentions.push(mention);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skills_in(text: &str) -> Vec<String> {
+        let t = crate::taxonomy::Taxonomy::embedded();
+        let mut raw = Vec::new();
+        extract_skills(text, Field::Description, &t, &mut raw);
+        group(&t, raw).into_iter().map(|h| h.id).collect()
+    }
+
+    fn check(text: &str, expect: &[&str]) {
+        assert_eq!(skills_in(text), expect, "text: {text:?}");
+    }
+
+    #[test]
+    fn plain_tools_and_aliases() {
+        check("Experience with PyTorch 2 and scikit-learn; sklearn pipelines.", &["pytorch", "scikit-learn"]);
+        check("We deploy on k8s with Docker, on AWS SageMaker and S3.", &["kubernetes", "docker", "sagemaker", "s3"]);
+        check("Hugging Face transformers and LangChain for RAG", &["huggingface-transformers", "langchain", "rag"]);
+    }
+
+    #[test]
+    fn short_language_names_need_context() {
+        check("Strong skills in R, Python and SQL", &["r", "python", "sql"]);
+        check("C/C++ and CUDA", &["c", "cpp", "cuda"]);
+        check("Our R&D team builds the future", &[]);
+        check("(c) 2024 Acme Inc. All rights reserved.", &[]);
+        check("c) Experience with Kubernetes", &["kubernetes"]);
+        check("Go-to-market strategy and sales", &[]);
+        check("Things that Spark joy in our team", &[]);
+        check("Backend services written in Go and Rust", &["go", "rust"]);
+        check("We use Apache Spark and Spark SQL on Databricks", &["spark", "databricks"]);
+        check("Excel at communicating with stakeholders", &[]);
+        check("Advanced Excel and Tableau", &["excel", "tableau"]);
+        check("Series C funded startup", &[]);
+        check("Contact Julia in HR for details", &[]);
+        check("Python, Julia or R for numerical work", &["python", "julia", "r"]);
+        check("let's go to the office, we rust-proof cars", &[]);
+    }
+
+    #[test]
+    fn whole_words_only() {
+        check("Our scalable platform, internal tooling and dockerized storage", &[]);
+        check("C# and .NET Core; also C++17", &["csharp", "dotnet", "cpp"]);
+    }
+
+    #[test]
+    fn ai_is_case_sensitive() {
+        check("We build AI products", &["artificial-intelligence"]);
+        check("the mai tai is said aloud", &[]);
+    }
+}

@@ -1,0 +1,182 @@
+//! Greenhouse, Lever and Ashby job-board JSON (shapes in `shared/design/FORMATS.md`).
+
+use serde_json::Value;
+
+use super::{DecodeOptions, Format, Item, Rejection, value_number, value_text};
+use crate::posting::{RawPosting, RecordRef};
+
+fn s(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(value_text).filter(|t| !t.trim().is_empty())
+}
+
+/// Decodes a board document.
+pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
+    let jobs: Option<&Vec<Value>> = match format {
+        Format::Lever => doc.as_array().or_else(|| doc.get("postings").and_then(Value::as_array)),
+        _ => doc.get("jobs").and_then(Value::as_array).or_else(|| doc.as_array()),
+    };
+    let Some(jobs) = jobs else {
+        let expected = if format == Format::Lever { "a JSON array of postings" } else { "an object with a \"jobs\" array" };
+        return vec![Err(Rejection { record: RecordRef { file: file.into(), line: None, record: 0 }, reason: format!("not a {} board file: expected {expected}", format.name()) })];
+    };
+    jobs.iter()
+        .enumerate()
+        .map(|(i, job)| {
+            let record = RecordRef { file: file.into(), line: None, record: i as u64 + 1 };
+            if !job.is_object() {
+                return Err(Rejection { record, reason: "expected a job object".into() });
+            }
+            let mut p = match format {
+                Format::Greenhouse => greenhouse(job),
+                Format::Lever => lever(job),
+                _ => ashby(job),
+            };
+            p.source = format.name().into();
+            p.record = record;
+            if p.company.is_none() {
+                p.company = options.company.clone();
+            }
+            Ok(p)
+        })
+        .collect()
+}
+
+fn greenhouse(job: &Value) -> RawPosting {
+    let mut p = RawPosting {
+        source_id: s(job, "id"),
+        source_group_id: s(job, "internal_job_id"),
+        url: s(job, "absolute_url"),
+        title: s(job, "title"),
+        description: s(job, "content"),
+        company: s(job, "company_name"),
+        date_posted: s(job, "first_published").or_else(|| s(job, "updated_at")),
+        ..Default::default()
+    };
+    if let Some(loc) = job.get("location").and_then(|l| s(l, "name")) {
+        p.locations.push(loc);
+    }
+    for office in job.get("offices").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(loc) = s(office, "location").or_else(|| s(office, "name"))
+            && !p.locations.contains(&loc)
+        {
+            p.locations.push(loc);
+        }
+    }
+    if let Some(range) = job.get("pay_input_ranges").and_then(Value::as_array).and_then(|r| r.first()) {
+        let cents = |k: &str, p: &mut RawPosting| match range.get(k).map(value_number) {
+            Some(Ok(v)) => v.map(|c| c / 100.0),
+            Some(Err(e)) => {
+                p.warnings.push(format!("field `pay_input_ranges.{k}`: {e}; left empty"));
+                None
+            }
+            None => None,
+        };
+        p.salary_min = cents("min_cents", &mut p);
+        p.salary_max = cents("max_cents", &mut p);
+        p.salary_currency = s(range, "currency_type");
+        // Greenhouse pay ranges are annual unless their title says otherwise.
+        let title = s(range, "title").unwrap_or_default().to_ascii_lowercase();
+        p.salary_period = Some(if title.contains("hour") { "HOUR" } else { "YEAR" }.into());
+    }
+    for meta in job.get("metadata").and_then(Value::as_array).into_iter().flatten() {
+        let name = s(meta, "name").unwrap_or_default().to_ascii_lowercase();
+        let value = meta.get("value").and_then(value_text);
+        if name.contains("employment type") || name.contains("job type") {
+            p.employment_type = value;
+        } else if name.contains("remote") || name.contains("workplace") {
+            p.work_mode = value;
+        } else if name.contains("level") || name.contains("seniority") {
+            p.seniority = value;
+        }
+    }
+    p
+}
+
+fn lever(job: &Value) -> RawPosting {
+    let categories = job.get("categories").cloned().unwrap_or(Value::Null);
+    let mut description = s(job, "description").or_else(|| s(job, "descriptionPlain")).unwrap_or_default();
+    for list in job.get("lists").and_then(Value::as_array).into_iter().flatten() {
+        description.push_str(&format!("<h3>{}</h3><ul>{}</ul>", s(list, "text").unwrap_or_default(), s(list, "content").unwrap_or_default()));
+    }
+    if let Some(extra) = s(job, "additional").or_else(|| s(job, "additionalPlain")) {
+        description.push_str(&format!("<div>{extra}</div>"));
+    }
+    let mut p = RawPosting {
+        source_id: s(job, "id"),
+        url: s(job, "hostedUrl").or_else(|| s(job, "applyUrl")),
+        title: s(job, "text"),
+        description: (!description.is_empty()).then_some(description),
+        country: s(job, "country"),
+        employment_type: s(&categories, "commitment"),
+        work_mode: s(job, "workplaceType").filter(|w| w != "unspecified"),
+        date_posted: s(job, "createdAt"),
+        salary_text: s(job, "salaryDescription").or_else(|| s(job, "salaryDescriptionPlain")),
+        ..Default::default()
+    };
+    if let Some(loc) = s(&categories, "location") {
+        p.locations.push(loc);
+    }
+    for loc in categories.get("allLocations").and_then(Value::as_array).into_iter().flatten().filter_map(value_text) {
+        if !p.locations.contains(&loc) {
+            p.locations.push(loc);
+        }
+    }
+    if let Some(range) = job.get("salaryRange").filter(|r| r.is_object()) {
+        for (k, slot) in [("min", 0), ("max", 1)] {
+            match range.get(k).map(value_number) {
+                Some(Ok(v)) => {
+                    if slot == 0 {
+                        p.salary_min = v
+                    } else {
+                        p.salary_max = v
+                    }
+                }
+                Some(Err(e)) => p.warnings.push(format!("field `salaryRange.{k}`: {e}; left empty")),
+                None => {}
+            }
+        }
+        p.salary_currency = s(range, "currency");
+        // "per-year-salary", "per-hour-wage", "per-month-salary", "one-time".
+        p.salary_period = s(range, "interval").map(|i| i.split('-').nth(1).unwrap_or(&i).to_string());
+    }
+    p
+}
+
+fn ashby(job: &Value) -> RawPosting {
+    let mut p = RawPosting {
+        source_id: s(job, "id"),
+        url: s(job, "jobUrl").or_else(|| s(job, "applyUrl")),
+        title: s(job, "title"),
+        description: s(job, "descriptionHtml").or_else(|| s(job, "descriptionPlain")),
+        employment_type: s(job, "employmentType"),
+        date_posted: s(job, "publishedAt"),
+        work_mode: s(job, "workplaceType").or_else(|| job.get("isRemote").and_then(Value::as_bool).filter(|r| *r).map(|_| "remote".to_string())),
+        ..Default::default()
+    };
+    if let Some(loc) = s(job, "location") {
+        p.locations.push(loc);
+    }
+    for sec in job.get("secondaryLocations").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(loc) = s(sec, "location").or_else(|| value_text(sec)) {
+            p.locations.push(loc);
+        }
+    }
+    if let Some(addr) = job.get("address").and_then(|a| a.get("postalAddress")) {
+        p.city = s(addr, "addressLocality");
+        p.region = s(addr, "addressRegion");
+        p.country = s(addr, "addressCountry");
+    }
+    if let Some(comp) = job.get("compensation") {
+        let components = comp.get("summaryComponents").or_else(|| comp.get("compensationTiers").and_then(|t| t.get(0)).and_then(|t| t.get("components")));
+        let salary = components.and_then(Value::as_array).and_then(|cs| cs.iter().find(|c| s(c, "compensationType").is_some_and(|t| t.eq_ignore_ascii_case("salary"))));
+        if let Some(c) = salary {
+            p.salary_min = c.get("minValue").and_then(|v| value_number(v).ok().flatten());
+            p.salary_max = c.get("maxValue").and_then(|v| value_number(v).ok().flatten());
+            p.salary_currency = s(c, "currencyCode");
+            p.salary_period = s(c, "interval");
+        } else {
+            p.salary_text = s(comp, "compensationTierSummary").or_else(|| s(comp, "scrapeableCompensationSalarySummary"));
+        }
+    }
+    p
+}

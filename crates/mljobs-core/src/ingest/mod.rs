@@ -1,0 +1,277 @@
+//! Decoders: source records → [`RawPosting`]s. Formats: CSV and JSON Lines with a column mapping,
+//! schema.org `JobPosting` JSON-LD (in HTML pages or JSON), and Greenhouse, Lever and Ashby
+//! job-board JSON. CSV and JSON Lines stream record by record (constant memory); JSON documents are
+//! read whole (a board file is one document).
+//!
+//! Every bad record becomes a [`Rejection`] naming file, line or record and reason; the good ones
+//! are kept. Decoders take readers and strings; opening files is the caller's job.
+
+mod ats;
+mod columns;
+mod jsonld;
+
+use std::io::{BufRead, Read};
+
+use serde_json::Value;
+
+use crate::posting::{RawPosting, RecordRef};
+pub use columns::{ColumnMap, MapError, PostingField};
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Decide from the file name and first bytes.
+    Auto,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// schema.org JobPosting JSON-LD in HTML or JSON.
+    Jsonld,
+    /// Greenhouse job board JSON.
+    Greenhouse,
+    /// Lever postings JSON.
+    Lever,
+    /// Ashby job board JSON.
+    Ashby,
+}
+
+impl Format {
+    /// Parses a `--format` value.
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "auto" => Format::Auto,
+            "csv" => Format::Csv,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "jsonld" | "json-ld" | "html" => Format::Jsonld,
+            "greenhouse" => Format::Greenhouse,
+            "lever" => Format::Lever,
+            "ashby" => Format::Ashby,
+            _ => return None,
+        })
+    }
+
+    /// Name used in provenance.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Jsonld => "jsonld",
+            Format::Greenhouse => "greenhouse",
+            Format::Lever => "lever",
+            Format::Ashby => "ashby",
+        }
+    }
+
+    /// Whether the format streams (CSV, JSON Lines) or is read as one document.
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Csv | Format::Jsonl)
+    }
+}
+
+/// A record that could not be read as a posting.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rejection {
+    /// Where.
+    pub record: RecordRef,
+    /// Why, naming the field and value.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.record, self.reason)
+    }
+}
+
+/// One decoded record.
+pub type Item = Result<RawPosting, Rejection>;
+
+/// Options shared by decoders.
+#[derive(Debug, Clone, Default)]
+pub struct DecodeOptions {
+    /// Column mapping for CSV / JSON Lines (explicit entries win over well-known names).
+    pub map: ColumnMap,
+    /// Company to use when the format has none (Lever and Ashby boards name no company).
+    pub company: Option<String>,
+}
+
+/// Picks a format from the file name and its first bytes.
+pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+        return Format::Csv;
+    }
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+        return Format::Jsonl;
+    }
+    if lower.ends_with(".html") || lower.ends_with(".htm") {
+        return Format::Jsonld;
+    }
+    let text = String::from_utf8_lossy(head);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.starts_with('<') {
+        return Format::Jsonld;
+    }
+    if t.contains("\"@context\"") || t.contains("\"@type\"") || t.contains("\"@graph\"") {
+        return Format::Jsonld;
+    }
+    if t.contains("\"internal_job_id\"") || t.contains("\"absolute_url\"") {
+        return Format::Greenhouse;
+    }
+    if t.contains("\"hostedUrl\"") || t.contains("\"descriptionPlain\"") && t.contains("\"categories\"") {
+        return Format::Lever;
+    }
+    if t.contains("\"jobUrl\"") || t.contains("\"descriptionHtml\"") || t.contains("\"isRemote\"") {
+        return Format::Ashby;
+    }
+    if t.starts_with('{') {
+        // One object per line, or one document.
+        let first_line = t.lines().next().unwrap_or("");
+        if serde_json::from_str::<Value>(first_line).is_ok() {
+            return Format::Jsonl;
+        }
+    }
+    if lower.ends_with(".json") { Format::Jsonld } else { Format::Csv }
+}
+
+/// Base name of a path, for provenance (`csv:jobs.csv`).
+fn base_name(file: &str) -> &str {
+    file.rsplit(['/', '\\']).next().unwrap_or(file)
+}
+
+/// Streams CSV records. The header row names the columns; `options.map` says which is which.
+pub fn decode_csv<'a, R: Read + 'a>(reader: R, file: &'a str, options: &'a DecodeOptions) -> Box<dyn Iterator<Item = Item> + 'a> {
+    let delimiter = if file.to_ascii_lowercase().ends_with(".tsv") { b'\t' } else { b',' };
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).delimiter(delimiter).from_reader(reader);
+    let headers = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect::<Vec<_>>(),
+        Err(e) => {
+            let rejection = Rejection { record: RecordRef { file: file.into(), line: Some(1), record: 0 }, reason: format!("cannot read the header row: {e}") };
+            return Box::new(std::iter::once(Err(rejection)));
+        }
+    };
+    let resolved = match options.map.resolve(&headers) {
+        Ok(r) => r,
+        Err(e) => {
+            let rejection = Rejection { record: RecordRef { file: file.into(), line: Some(1), record: 0 }, reason: e.to_string() };
+            return Box::new(std::iter::once(Err(rejection)));
+        }
+    };
+    let source = format!("csv:{}", base_name(file));
+    let mut n = 0u64;
+    Box::new(rdr.into_records().map(move |rec| {
+        n += 1;
+        match rec {
+            Ok(rec) => {
+                let line = rec.position().map(|p| p.line());
+                let record = RecordRef { file: file.into(), line, record: n };
+                if rec.len() != headers.len() {
+                    return Err(Rejection { record, reason: format!("row has {} fields, the header has {}", rec.len(), headers.len()) });
+                }
+                let values = rec.iter().map(|v| Some(Value::String(v.to_string())));
+                Ok(resolved.build(values, &source, record, options.company.as_deref()))
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                Err(Rejection { record: RecordRef { file: file.into(), line, record: n }, reason: format!("malformed CSV: {e}") })
+            }
+        }
+    }))
+}
+
+/// Streams JSON Lines: one object per line; nested objects are flattened to dotted keys
+/// (`location.city`, `salary.min`) before the column mapping applies.
+pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a DecodeOptions) -> Box<dyn Iterator<Item = Item> + 'a> {
+    let source = format!("jsonl:{}", base_name(file));
+    let mut n = 0u64;
+    let mut line_no = 0u64;
+    Box::new(reader.split(b'\n').filter_map(move |line| {
+        line_no += 1;
+        let record = |n| RecordRef { file: file.into(), line: Some(line_no), record: n };
+        let bytes = match line {
+            Ok(b) => b,
+            Err(e) => {
+                n += 1;
+                return Some(Err(Rejection { record: record(n), reason: format!("read error: {e}") }));
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.trim().trim_start_matches('\u{feff}');
+        if text.is_empty() {
+            return None;
+        }
+        n += 1;
+        let value: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return Some(Err(Rejection { record: record(n), reason: format!("invalid JSON: {e}") })),
+        };
+        let Value::Object(obj) = value else {
+            return Some(Err(Rejection { record: record(n), reason: format!("expected a JSON object, found {}", json_kind(&value)) }));
+        };
+        let mut flat = Vec::new();
+        columns::flatten("", &Value::Object(obj), &mut flat);
+        let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
+        let resolved = match options.map.resolve(&keys) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(Rejection { record: record(n), reason: e.to_string() })),
+        };
+        Some(Ok(resolved.build(flat.into_iter().map(|(_, v)| Some(v)), &source, record(n), options.company.as_deref())))
+    }))
+}
+
+/// Decodes a whole JSON or HTML document in a board or JSON-LD format.
+pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
+    match format {
+        Format::Jsonld => jsonld::decode(text, file, options),
+        Format::Greenhouse | Format::Lever | Format::Ashby => {
+            let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+                Ok(v) => v,
+                Err(e) => return vec![Err(Rejection { record: RecordRef { file: file.into(), line: Some(e.line() as u64), record: 0 }, reason: format!("invalid JSON: {e}") })],
+            };
+            ats::decode(&value, file, format, options)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON value as text: strings as they are, numbers and booleans printed, arrays of strings
+/// joined with ", "; objects and nulls give nothing.
+pub(crate) fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(value_text).collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
+        _ => None,
+    }
+}
+
+/// Reads a number from a JSON number or a string such as "120,000" or "120000.50".
+pub(crate) fn value_number(v: &Value) -> Result<Option<f64>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => Ok(n.as_f64()),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => {
+            let cleaned: String = s.trim().chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '\'')).collect();
+            cleaned.parse::<f64>().map(Some).map_err(|_| format!("{s:?} is not a number"))
+        }
+        other => Err(format!("expected a number, found {}", json_kind(other))),
+    }
+}

@@ -1,0 +1,629 @@
+//! The taxonomy: roles, seniority levels, skills, industries, application/emerging areas, places
+//! and the FX table — all data files under `taxonomy/` in the repository, embedded in the binary
+//! and overridable file by file from a directory (the CLI's `--taxonomy DIR`).
+//!
+//! Loading compiles everything enrichment needs once (Aho-Corasick automata for skills and
+//! keywords, regex sets for titles), so [`crate::enrich()`] does no set-up per posting.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{RegexSet, RegexSetBuilder};
+use serde::{Deserialize, Serialize};
+
+/// The taxonomy files as text. [`TaxonomyFiles::embedded`] gives the copies compiled into the
+/// binary; a caller may replace any of them.
+#[derive(Debug, Clone)]
+pub struct TaxonomyFiles {
+    /// `roles.toml`
+    pub roles: String,
+    /// `seniority.toml`
+    pub seniority: String,
+    /// `skills.csv`
+    pub skills: String,
+    /// `industries.toml`
+    pub industries: String,
+    /// `areas.toml`
+    pub areas: String,
+    /// `countries.csv`
+    pub countries: String,
+    /// `regions.csv`
+    pub regions: String,
+    /// `cities.csv`
+    pub cities: String,
+    /// `fx.toml`
+    pub fx: String,
+}
+
+/// File names of the taxonomy, in the order of [`TaxonomyFiles`] fields.
+pub const FILE_NAMES: [&str; 9] = ["roles.toml", "seniority.toml", "skills.csv", "industries.toml", "areas.toml", "countries.csv", "regions.csv", "cities.csv", "fx.toml"];
+
+impl TaxonomyFiles {
+    /// The taxonomy shipped in the binary.
+    pub fn embedded() -> Self {
+        TaxonomyFiles {
+            roles: include_str!("../../../taxonomy/roles.toml").to_string(),
+            seniority: include_str!("../../../taxonomy/seniority.toml").to_string(),
+            skills: include_str!("../../../taxonomy/skills.csv").to_string(),
+            industries: include_str!("../../../taxonomy/industries.toml").to_string(),
+            areas: include_str!("../../../taxonomy/areas.toml").to_string(),
+            countries: include_str!("../../../taxonomy/countries.csv").to_string(),
+            regions: include_str!("../../../taxonomy/regions.csv").to_string(),
+            cities: include_str!("../../../taxonomy/cities.csv").to_string(),
+            fx: include_str!("../../../taxonomy/fx.toml").to_string(),
+        }
+    }
+
+    /// Replaces the file called `name` (one of [`FILE_NAMES`]) with `text`.
+    pub fn set(&mut self, name: &str, text: String) -> bool {
+        let slot = match name {
+            "roles.toml" => &mut self.roles,
+            "seniority.toml" => &mut self.seniority,
+            "skills.csv" => &mut self.skills,
+            "industries.toml" => &mut self.industries,
+            "areas.toml" => &mut self.areas,
+            "countries.csv" => &mut self.countries,
+            "regions.csv" => &mut self.regions,
+            "cities.csv" => &mut self.cities,
+            "fx.toml" => &mut self.fx,
+            _ => return false,
+        };
+        *slot = text;
+        true
+    }
+}
+
+/// A taxonomy file that cannot be used, naming the file and what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("taxonomy file {file}: {message}")]
+pub struct TaxonomyError {
+    /// Which file.
+    pub file: &'static str,
+    /// What is wrong, with the offending value.
+    pub message: String,
+}
+
+fn err(file: &'static str, message: impl Into<String>) -> TaxonomyError {
+    TaxonomyError { file, message: message.into() }
+}
+
+/// A role (job family).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Role {
+    /// Stable id, e.g. `machine-learning-engineer`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// One-sentence summary.
+    pub summary: String,
+    /// What the role does.
+    pub responsibilities: Vec<String>,
+    /// O*NET-SOC code, empty when none fits.
+    #[serde(default)]
+    pub onet: String,
+    /// ISCO-08 unit group.
+    #[serde(default)]
+    pub isco: String,
+    /// Title patterns that decide the role.
+    pub title: Vec<String>,
+    /// Title patterns that need description evidence.
+    #[serde(default)]
+    pub weak_title: Vec<String>,
+    /// Evidence needed for weak title patterns.
+    #[serde(default = "default_min_evidence")]
+    pub min_evidence: usize,
+    /// Evidence phrases.
+    pub evidence: Vec<String>,
+    /// Learning path steps (programming → fundamentals → projects → portfolio → certifications).
+    #[serde(default)]
+    pub learning: Vec<String>,
+    /// Example projects.
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Skill ids most asked for.
+    #[serde(default)]
+    pub key_skills: Vec<String>,
+}
+
+fn default_min_evidence() -> usize {
+    2
+}
+
+/// A seniority level.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Level {
+    /// Stable id, e.g. `senior`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// schema.org / Google JobLevel.
+    pub google: String,
+    /// The salary survey's experience level (EN/MI/SE/EX).
+    pub survey: String,
+    /// Title patterns.
+    pub title: Vec<String>,
+    /// Minimum years of experience that map here (when the title is silent).
+    #[serde(default)]
+    pub years_min: Option<u32>,
+    /// Values of a posting's own level field that map here.
+    #[serde(default)]
+    pub field: Vec<String>,
+}
+
+/// How a skill's weak (ambiguous) surface forms are accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkillRule {
+    /// Weak forms match with their exact case only.
+    Case,
+    /// Weak forms match with exact case and only with technical context nearby.
+    Context,
+}
+
+/// A skill.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Skill {
+    /// Stable id, e.g. `pytorch`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Category id (`programming`, `mathematics`, `ml_frameworks`, `data`, `cloud_mlops`,
+    /// `techniques`, `software_engineering`, `analytics_bi`).
+    pub category: String,
+    /// Unambiguous aliases (matched in any case).
+    pub aliases: Vec<String>,
+    /// Ambiguous surface forms (exact case; see `rule`).
+    pub weak: Vec<String>,
+    /// Rule for the weak forms.
+    pub rule: Option<SkillRule>,
+}
+
+/// An industry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Industry {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Values of an industry field that map here.
+    pub field: Vec<String>,
+    /// Evidence phrases in company/description.
+    pub evidence: Vec<String>,
+}
+
+/// An application or emerging area.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Area {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `application` or `emerging`.
+    pub kind: String,
+    /// Distinct phrases needed.
+    pub min_hits: usize,
+    /// Phrases.
+    pub phrases: Vec<String>,
+}
+
+/// A country.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2.
+    pub code: String,
+    /// English name.
+    pub name: String,
+    /// Other names.
+    pub aliases: Vec<String>,
+}
+
+/// A region (state, province).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Region {
+    /// Country code.
+    pub country: String,
+    /// Region code (ISO 3166-2 suffix or postal abbreviation).
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A city.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct City {
+    /// Name.
+    pub name: String,
+    /// Region code, may be empty.
+    pub region: String,
+    /// Country code.
+    pub country: String,
+    /// Other names.
+    pub aliases: Vec<String>,
+}
+
+/// FX table: US dollars per unit of each currency, as of a date.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FxTable {
+    /// Date of the rates.
+    pub date: String,
+    /// Where they come from.
+    pub source: String,
+    /// USD per unit.
+    pub usd_per_unit: HashMap<String, f64>,
+}
+
+/// What a keyword in the description speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeywordTarget {
+    RoleEvidence(usize),
+    IndustryEvidence(usize),
+    Area(usize),
+}
+
+/// Where a place name points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PlaceRef {
+    Country(usize),
+    Region(usize),
+    City(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TitlePattern {
+    Strong(usize),
+    Weak(usize),
+    Exclude,
+}
+
+pub(crate) struct Compiled {
+    /// Skill surface forms; pattern index → (skill index, weak?).
+    pub skill_ac: AhoCorasick,
+    pub skill_patterns: Vec<(usize, bool)>,
+    /// Keyword phrases (lower case); pattern index → targets.
+    pub keyword_ac: AhoCorasick,
+    pub keyword_targets: Vec<Vec<KeywordTarget>>,
+    pub role_titles: RegexSet,
+    pub role_title_kinds: Vec<TitlePattern>,
+    pub level_titles: RegexSet,
+    pub level_title_owner: Vec<usize>,
+    /// Lower-cased place names and aliases.
+    pub places: HashMap<String, Vec<PlaceRef>>,
+}
+
+/// The loaded, compiled taxonomy.
+pub struct Taxonomy {
+    /// Roles in precedence order.
+    pub roles: Vec<Role>,
+    /// Seniority levels, most junior first.
+    pub levels: Vec<Level>,
+    /// Skills.
+    pub skills: Vec<Skill>,
+    /// Industries.
+    pub industries: Vec<Industry>,
+    /// Areas.
+    pub areas: Vec<Area>,
+    /// Countries.
+    pub countries: Vec<Country>,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// Cities.
+    pub cities: Vec<City>,
+    /// FX table.
+    pub fx: FxTable,
+    pub(crate) compiled: Compiled,
+    skill_index: HashMap<String, usize>,
+}
+
+impl std::fmt::Debug for Taxonomy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Taxonomy").field("roles", &self.roles.len()).field("skills", &self.skills.len()).finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct RolesFile {
+    role: Vec<Role>,
+    exclude: Option<ExcludeSection>,
+}
+#[derive(Deserialize)]
+struct ExcludeSection {
+    title: Vec<String>,
+}
+#[derive(Deserialize)]
+struct LevelsFile {
+    level: Vec<Level>,
+}
+#[derive(Deserialize)]
+struct IndustriesFile {
+    industry: Vec<Industry>,
+}
+#[derive(Deserialize)]
+struct AreasFile {
+    area: Vec<Area>,
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split('|').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+}
+
+fn read_csv(file: &'static str, text: &str) -> Result<Vec<HashMap<String, String>>, TaxonomyError> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| err(file, e.to_string()))?.clone();
+    let mut rows = Vec::new();
+    for (row_idx, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| err(file, format!("row {}: {e}", row_idx + 2)))?;
+        rows.push(headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.trim().to_string())).collect());
+    }
+    Ok(rows)
+}
+
+impl Taxonomy {
+    /// The taxonomy compiled into the binary.
+    pub fn embedded() -> Taxonomy {
+        Taxonomy::from_files(&TaxonomyFiles::embedded()).expect("the embedded taxonomy is valid (tested)")
+    }
+
+    /// Parses and compiles taxonomy files; every error names the file and the bad value.
+    pub fn from_files(files: &TaxonomyFiles) -> Result<Taxonomy, TaxonomyError> {
+        let roles_file: RolesFile = toml::from_str(&files.roles).map_err(|e| err("roles.toml", e.to_string()))?;
+        let levels: LevelsFile = toml::from_str(&files.seniority).map_err(|e| err("seniority.toml", e.to_string()))?;
+        let industries: IndustriesFile = toml::from_str(&files.industries).map_err(|e| err("industries.toml", e.to_string()))?;
+        let areas: AreasFile = toml::from_str(&files.areas).map_err(|e| err("areas.toml", e.to_string()))?;
+        let fx: FxTable = toml::from_str(&files.fx).map_err(|e| err("fx.toml", e.to_string()))?;
+
+        let mut skills = Vec::new();
+        for (i, row) in read_csv("skills.csv", &files.skills)?.into_iter().enumerate() {
+            let get = |k: &str| row.get(k).cloned().unwrap_or_default();
+            let rule = match get("rule").as_str() {
+                "" => None,
+                "case" => Some(SkillRule::Case),
+                "context" => Some(SkillRule::Context),
+                other => return Err(err("skills.csv", format!("row {}: field `rule`: unknown value {other:?} (expected case or context)", i + 2))),
+            };
+            let id = get("id");
+            if id.is_empty() || get("name").is_empty() || get("category").is_empty() {
+                return Err(err("skills.csv", format!("row {}: id, name and category are required", i + 2)));
+            }
+            skills.push(Skill { id, name: get("name"), category: get("category"), aliases: split_list(&get("aliases")), weak: split_list(&get("weak")), rule });
+        }
+        let countries = read_csv("countries.csv", &files.countries)?
+            .into_iter()
+            .map(|r| Country { code: r["code"].clone(), name: r["name"].clone(), aliases: split_list(&r["aliases"]) })
+            .collect::<Vec<_>>();
+        let regions = read_csv("regions.csv", &files.regions)?
+            .into_iter()
+            .map(|r| Region { country: r["country"].clone(), code: r["code"].clone(), name: r["name"].clone() })
+            .collect::<Vec<_>>();
+        let cities = read_csv("cities.csv", &files.cities)?
+            .into_iter()
+            .map(|r| City { name: r["name"].clone(), region: r["region"].clone(), country: r["country"].clone(), aliases: split_list(&r["aliases"]) })
+            .collect::<Vec<_>>();
+
+        let compiled = compile(&roles_file, &levels.level, &skills, &industries.industry, &areas.area, &countries, &regions, &cities)?;
+        let skill_index = skills.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        Ok(Taxonomy {
+            roles: roles_file.role,
+            levels: levels.level,
+            skills,
+            industries: industries.industry,
+            areas: areas.area,
+            countries,
+            regions,
+            cities,
+            fx,
+            compiled,
+            skill_index,
+        })
+    }
+
+    /// Looks a skill up by id.
+    pub fn skill(&self, id: &str) -> Option<&Skill> {
+        self.skill_index.get(id).map(|&i| &self.skills[i])
+    }
+
+    /// Looks a role up by id.
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile(
+    roles: &RolesFile,
+    levels: &[Level],
+    skills: &[Skill],
+    industries: &[Industry],
+    areas: &[Area],
+    countries: &[Country],
+    regions: &[Region],
+    cities: &[City],
+) -> Result<Compiled, TaxonomyError> {
+    // Skills: every strong form lower-cased, every weak form as written; one automaton.
+    let mut forms: Vec<String> = Vec::new();
+    let mut skill_patterns = Vec::new();
+    let mut owner_of_form: HashMap<String, usize> = HashMap::new();
+    for (skill_idx, skill) in skills.iter().enumerate() {
+        let weak_lower: Vec<String> = skill.weak.iter().map(|w| w.to_lowercase()).collect();
+        if !skill.weak.is_empty() && skill.rule.is_none() {
+            return Err(err("skills.csv", format!("skill {:?}: weak forms {:?} need a rule (case or context)", skill.id, skill.weak)));
+        }
+        let mut strong: Vec<String> = std::iter::once(&skill.name).chain(skill.aliases.iter()).map(|s| s.to_lowercase()).filter(|s| !weak_lower.contains(s)).collect();
+        strong.sort();
+        strong.dedup();
+        for form in strong {
+            if let Some(&other) = owner_of_form.get(&form)
+                && other != skill_idx
+            {
+                return Err(err("skills.csv", format!("alias {form:?} belongs to both {:?} and {:?}", skills[other].id, skill.id)));
+            }
+            owner_of_form.insert(form.clone(), skill_idx);
+            forms.push(form);
+            skill_patterns.push((skill_idx, false));
+        }
+        for w in &skill.weak {
+            forms.push(w.clone());
+            skill_patterns.push((skill_idx, true));
+        }
+    }
+    let skill_ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&forms)
+        .map_err(|e| err("skills.csv", e.to_string()))?;
+
+    // Keywords for roles, industries, areas.
+    let mut phrase_idx: HashMap<String, usize> = HashMap::new();
+    let mut keyword_targets: Vec<Vec<KeywordTarget>> = Vec::new();
+    let mut add = |phrase: &str, target: KeywordTarget| {
+        let p = phrase.trim().to_lowercase();
+        if p.is_empty() {
+            return;
+        }
+        let idx = *phrase_idx.entry(p).or_insert_with(|| {
+            keyword_targets.push(Vec::new());
+            keyword_targets.len() - 1
+        });
+        if !keyword_targets[idx].contains(&target) {
+            keyword_targets[idx].push(target);
+        }
+    };
+    for (i, role) in roles.role.iter().enumerate() {
+        for e in &role.evidence {
+            add(e, KeywordTarget::RoleEvidence(i));
+        }
+    }
+    for (i, ind) in industries.iter().enumerate() {
+        for e in &ind.evidence {
+            add(e, KeywordTarget::IndustryEvidence(i));
+        }
+    }
+    for (i, area) in areas.iter().enumerate() {
+        for e in &area.phrases {
+            add(e, KeywordTarget::Area(i));
+        }
+    }
+    let mut phrases: Vec<(String, usize)> = phrase_idx.into_iter().collect();
+    phrases.sort_by_key(|(_, i)| *i);
+    let keyword_ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(phrases.iter().map(|(p, _)| p))
+        .map_err(|e| err("roles.toml", e.to_string()))?;
+
+    // Role title patterns.
+    let mut patterns = Vec::new();
+    let mut role_title_kinds = Vec::new();
+    for (i, role) in roles.role.iter().enumerate() {
+        for p in &role.title {
+            patterns.push(p.clone());
+            role_title_kinds.push(TitlePattern::Strong(i));
+        }
+        for p in &role.weak_title {
+            patterns.push(p.clone());
+            role_title_kinds.push(TitlePattern::Weak(i));
+        }
+    }
+    for p in roles.exclude.as_ref().map(|e| e.title.as_slice()).unwrap_or(&[]) {
+        patterns.push(p.clone());
+        role_title_kinds.push(TitlePattern::Exclude);
+    }
+    let role_titles = regex_set("roles.toml", &patterns)?;
+
+    let mut level_patterns = Vec::new();
+    let mut level_title_owner = Vec::new();
+    for (i, level) in levels.iter().enumerate() {
+        for p in &level.title {
+            level_patterns.push(p.clone());
+            level_title_owner.push(i);
+        }
+    }
+    let level_titles = regex_set("seniority.toml", &level_patterns)?;
+
+    let mut places: HashMap<String, Vec<PlaceRef>> = HashMap::new();
+    let mut put = |name: &str, r: PlaceRef| {
+        let key = crate::enrich::location::place_key(name);
+        if !key.is_empty() {
+            let v = places.entry(key).or_default();
+            if !v.contains(&r) {
+                v.push(r);
+            }
+        }
+    };
+    for (i, c) in countries.iter().enumerate() {
+        put(&c.name, PlaceRef::Country(i));
+        put(&c.code, PlaceRef::Country(i));
+        for a in &c.aliases {
+            put(a, PlaceRef::Country(i));
+        }
+    }
+    for (i, r) in regions.iter().enumerate() {
+        put(&r.name, PlaceRef::Region(i));
+        put(&r.code, PlaceRef::Region(i));
+    }
+    for (i, c) in cities.iter().enumerate() {
+        put(&c.name, PlaceRef::City(i));
+        for a in &c.aliases {
+            put(a, PlaceRef::City(i));
+        }
+    }
+
+    Ok(Compiled { skill_ac, skill_patterns, keyword_ac, keyword_targets, role_titles, role_title_kinds, level_titles, level_title_owner, places })
+}
+
+fn regex_set(file: &'static str, patterns: &[String]) -> Result<RegexSet, TaxonomyError> {
+    for p in patterns {
+        if let Err(e) = regex::Regex::new(p) {
+            return Err(err(file, format!("pattern {p:?}: {e}")));
+        }
+    }
+    RegexSetBuilder::new(patterns).case_insensitive(true).build().map_err(|e| err(file, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_taxonomy_loads_and_is_big_enough() {
+        let t = Taxonomy::embedded();
+        assert_eq!(t.roles.len(), 9, "nine roles plus the implicit `other`");
+        assert!(t.skills.len() >= 400, "{} skills", t.skills.len());
+        assert!(t.industries.len() >= 6);
+        assert_eq!(t.areas.iter().filter(|a| a.kind == "emerging").count(), 5);
+        assert_eq!(t.levels.len(), 9);
+        for role in &t.roles {
+            for s in &role.key_skills {
+                assert!(t.skill(s).is_some(), "role {} names unknown skill {s}", role.id);
+            }
+        }
+        assert!(t.fx.usd_per_unit.contains_key("EUR"));
+    }
+
+    #[test]
+    fn every_skill_the_product_names_is_present() {
+        let t = Taxonomy::embedded();
+        for id in [
+            "python", "r", "java", "cpp", "scala", "julia", "go", "rust", "sql", "linear-algebra", "probability", "statistics", "calculus", "optimization", "tensorflow", "pytorch", "scikit-learn", "xgboost", "lightgbm", "keras", "jax",
+            "huggingface-transformers", "data-cleaning", "feature-engineering", "spark", "hadoop", "kafka", "airflow", "dbt", "aws", "sagemaker", "gcp", "vertex-ai", "azure-ml", "docker", "kubernetes", "mlflow", "kubeflow", "deep-learning", "nlp",
+            "computer-vision", "reinforcement-learning", "time-series", "recommender-systems", "llm", "rag",
+        ] {
+            assert!(t.skill(id).is_some(), "missing skill {id}");
+        }
+    }
+
+    #[test]
+    fn a_duplicate_alias_is_rejected_with_both_skills_named() {
+        let mut files = TaxonomyFiles::embedded();
+        files.skills.push_str("dup,Dup,data,pytorch,,\n");
+        let e = Taxonomy::from_files(&files).unwrap_err().to_string();
+        assert!(e.contains("\"pytorch\"") && e.contains("\"dup\""), "{e}");
+    }
+
+    #[test]
+    fn a_bad_regex_names_file_and_pattern() {
+        let mut files = TaxonomyFiles::embedded();
+        files.roles = files.roles.replace(r"'\bnlp\b'", r"'\bnlp('");
+        let e = Taxonomy::from_files(&files).unwrap_err().to_string();
+        assert!(e.starts_with("taxonomy file roles.toml: pattern"), "{e}");
+    }
+}
