@@ -1,1 +1,22 @@
-fn main(){}
+//! The `mljobs` binary: clap subcommands over mljobs-core and mljobs-store.
+
+mod commands;
+mod config;
+mod pipeline;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = config::Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MLJOBS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -251,7 +251,7 @@ impl JobPosting {
         if description.is_empty() {
             return Err(PostingError::MissingDescription { record, title });
         }
-        let looks_html = raw_description.contains("</") || raw_description.contains("<br") || raw_description.contains("&lt;");
+        let looks_html = text::looks_like_html(&raw_description);
         let description_html = looks_html.then(|| raw_description.clone());
         let mut warnings = raw.warnings.clone();
         let date_posted = parse_date_field("date_posted", raw.date_posted.as_deref(), &mut warnings);

@@ -170,6 +170,9 @@ pub struct Skill {
     /// Category id (`programming`, `mathematics`, `ml_frameworks`, `data`, `cloud_mlops`,
     /// `techniques`, `software_engineering`, `analytics_bi`).
     pub category: String,
+    /// `tool` (a named technology: language, framework, product, platform) or `concept`
+    /// (technique, method, practice, discipline).
+    pub kind: String,
     /// Unambiguous aliases (matched in any case).
     pub aliases: Vec<String>,
     /// Ambiguous surface forms (exact case; see `rule`).
@@ -384,7 +387,11 @@ impl Taxonomy {
             if id.is_empty() || get("name").is_empty() || get("category").is_empty() {
                 return Err(err("skills.csv", format!("row {}: id, name and category are required", i + 2)));
             }
-            skills.push(Skill { id, name: get("name"), category: get("category"), aliases: split_list(&get("aliases")), weak: split_list(&get("weak")), rule });
+            let kind = get("kind");
+            if kind != "tool" && kind != "concept" {
+                return Err(err("skills.csv", format!("row {}: field `kind`: {kind:?} is not tool or concept", i + 2)));
+            }
+            skills.push(Skill { id, name: get("name"), category: get("category"), kind, aliases: split_list(&get("aliases")), weak: split_list(&get("weak")), rule });
         }
         let countries = read_csv("countries.csv", &files.countries)?
             .into_iter()
@@ -614,7 +621,7 @@ mod tests {
     #[test]
     fn a_duplicate_alias_is_rejected_with_both_skills_named() {
         let mut files = TaxonomyFiles::embedded();
-        files.skills.push_str("dup,Dup,data,pytorch,,\n");
+        files.skills.push_str("dup,Dup,data,tool,pytorch,,\n");
         let e = Taxonomy::from_files(&files).unwrap_err().to_string();
         assert!(e.contains("\"pytorch\"") && e.contains("\"dup\""), "{e}");
     }
@@ -626,4 +633,11 @@ mod tests {
         let e = Taxonomy::from_files(&files).unwrap_err().to_string();
         assert!(e.starts_with("taxonomy file roles.toml: pattern"), "{e}");
     }
+}
+
+/// The embedded taxonomy, compiled once per test binary.
+#[cfg(test)]
+pub(crate) fn test_taxonomy() -> &'static Taxonomy {
+    static T: std::sync::LazyLock<Taxonomy> = std::sync::LazyLock::new(Taxonomy::embedded);
+    &T
 }

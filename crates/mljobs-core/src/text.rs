@@ -15,7 +15,7 @@ pub fn html_to_text(input: &str) -> String {
     } else {
         input
     };
-    if !html.contains('<') && !html.contains('&') {
+    if !looks_like_html(html) {
         return tidy_whitespace(html);
     }
     let mut out = String::with_capacity(html.len());
@@ -73,6 +73,18 @@ pub fn html_to_text(input: &str) -> String {
         out.push_str(&decode_entities(&html[text_start..]));
     }
     tidy_whitespace(&out)
+}
+
+/// Whether text is HTML rather than plain text that happens to hold a `<` (anonymisation tokens
+/// such as `<ORGANIZATION>`, "a < b"): a closing tag, a line break, a common block tag or an entity.
+pub fn looks_like_html(s: &str) -> bool {
+    if !s.contains('<') && !s.contains('&') {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    lower.contains("</") || lower.contains("<br") || lower.contains("/>")
+        || ["<p>", "<p ", "<div", "<li>", "<ul>", "<ol>", "<h1", "<h2", "<h3", "<strong>", "<b>", "<em>", "<span", "<a href", "<table", "<script", "<style"].iter().any(|t| lower.contains(t))
+        || ["&amp;", "&lt;", "&gt;", "&nbsp;", "&quot;", "&#"].iter().any(|e| lower.contains(e))
 }
 
 fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
@@ -242,6 +254,12 @@ mod tests {
     #[test]
     fn less_than_in_text_is_not_a_tag() {
         assert_eq!(html_to_text("latency < 10ms and p99 <b>fast</b>"), "latency < 10ms and p99 fast");
+    }
+
+    #[test]
+    fn plain_text_with_angle_brackets_is_not_html() {
+        let t = "Join <ORGANIZATION> in <LOCATION>\nWe use R & Python";
+        assert_eq!(html_to_text(t), t);
     }
 
     #[test]

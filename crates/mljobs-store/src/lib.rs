@@ -1,1 +1,18 @@
-//! x
+//! mljobs-store: the only crate that touches disk. SQLite (through rusqlite, bundled) is the ground
+//! truth: postings with their enrichment, near-duplicate groups, ingest runs and rejected records.
+//! The schema is versioned (`PRAGMA user_version`) and upgraded by code in [`migrations`].
+//!
+//! Dedupe is decided here, because only the store sees every posting:
+//! 1. same source + source id → the same posting, updated in place when its content changed;
+//! 2. same canonical URL under another identity → a duplicate of the stored posting (recorded as an
+//!    alias, not stored twice);
+//! 3. near-identical text (SimHash) with the same company and title, or the same ATS job id → both
+//!    kept and linked under one canonical posting; never merged.
+//!
+//! Writes happen in batches, one transaction each, so a killed process leaves the store at a batch
+//! boundary; ids are derived from content identity, so re-running finishes the work without doubles.
+
+mod migrations;
+mod store;
+
+pub use store::{BatchOutcome, IngestSummary, Stats, Store, StoreError, StoredPosting};

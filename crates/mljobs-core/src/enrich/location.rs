@@ -301,7 +301,7 @@ mod tests {
     use super::*;
 
     fn check(s: &str, city: Option<&str>, region: Option<&str>, country: Option<&str>, mode: Option<WorkMode>) {
-        let t = Taxonomy::embedded();
+        let t = crate::taxonomy::test_taxonomy();
         let (l, m) = parse_location(s, &t);
         assert_eq!((l.city.as_deref(), l.region.as_deref(), l.country.as_deref(), m), (city, region, country, mode), "location: {s:?}");
     }

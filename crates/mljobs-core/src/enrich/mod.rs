@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn a_full_posting() {
-        let t = Taxonomy::embedded();
+        let t = crate::taxonomy::test_taxonomy();
         let p = posting(RawPosting {
             title: Some("Senior Machine Learning Engineer (Remote)".into()),
             description: Some("<p>Join our fintech team fighting fraud in payments for banks.</p><ul><li>5+ years of experience with Python and PyTorch</li><li>Deploy models on AWS with Docker</li></ul><p>Salary: $160,000 - $200,000 per year.</p>".into()),
@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn bad_fields_warn_and_stay_unknown() {
-        let t = Taxonomy::embedded();
+        let t = crate::taxonomy::test_taxonomy();
         let p = posting(RawPosting {
             title: Some("Data Scientist".into()),
             description: Some("Statistics and SQL.".into()),
@@ -278,6 +278,24 @@ mod tests {
         assert_eq!((s.currency, s.annual_usd_min), (None, None));
         assert_eq!(e.warnings.len(), 3, "{:?}", e.warnings);
         assert!(e.warnings.iter().any(|w| w.contains("\"doubloons\"")));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn enrich_never_panics(title in "\\PC{1,60}", description in "\\PC{1,400}", location in "\\PC{0,30}") {
+            let t = crate::taxonomy::test_taxonomy();
+            let raw = RawPosting { title: Some(title), description: Some(description), locations: vec![location], ..Default::default() };
+            if let Ok(p) = JobPosting::from_raw(RawPosting { record: RecordRef::default(), source: "p".into(), ..raw }, chrono::DateTime::from_timestamp(0, 0).unwrap()) {
+                let e = enrich(&p, &t);
+                for s in &e.skills {
+                    for m in &s.mentions {
+                        let text = if m.field == Field::Title { &p.title } else { &p.description };
+                        proptest::prop_assert!(text.get(m.start..m.end).is_some());
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -151,7 +151,7 @@ mod tests {
     use super::*;
 
     fn role(title: &str, description: &str) -> (String, f32) {
-        let t = Taxonomy::embedded();
+        let t = crate::taxonomy::test_taxonomy();
         let e = crate::enrich::keyword_evidence(title, description, &t);
         let g = classify_role(title, &e.role, !description.is_empty(), &t);
         (g.id, g.confidence)
@@ -214,7 +214,7 @@ mod tests {
     }
 
     fn level(title: &str, description: &str, field: Option<&str>) -> Option<(String, String)> {
-        let t = Taxonomy::embedded();
+        let t = crate::taxonomy::test_taxonomy();
         classify_seniority(title, description, field, &t).map(|g| (g.id, g.basis))
     }
 

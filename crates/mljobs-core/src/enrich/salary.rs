@@ -387,7 +387,7 @@ mod tests {
     use super::*;
 
     fn fx() -> FxTable {
-        crate::taxonomy::Taxonomy::embedded().fx
+        crate::taxonomy::test_taxonomy().fx.clone()
     }
 
     /// (text, country) → (min, max, currency, period, annual_usd_min)
@@ -447,6 +447,17 @@ mod tests {
         assert_eq!((p.min, p.max), (Some(140000.0), Some(180000.0)));
         assert!(line.starts_with("The base salary"));
         assert_eq!(find_in_description("Learning budget of $2,000 per year.", Some("US")), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parser_never_panics(text in "\\PC{0,80}", lead in "[$€£₹ ~–-]{0,3}[0-9.,' ]{0,12}[kK]?") {
+            let s = format!("{lead}{text}");
+            if let Some(p) = parse_text(&s, Some("US")) {
+                let _ = normalise(p, SalarySource::Text, s.clone(), &fx());
+            }
+            let _ = find_in_description(&format!("Salary: {s}\nPay {text} per year"), None);
+        }
     }
 
     #[test]

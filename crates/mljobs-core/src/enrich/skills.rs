@@ -37,6 +37,8 @@ pub struct SkillHit {
     pub name: String,
     /// Category.
     pub category: String,
+    /// `tool` or `concept`.
+    pub kind: String,
     /// Mentions in order.
     pub mentions: Vec<Mention>,
 }
@@ -120,7 +122,7 @@ fn glued_or_bullet(bytes: &[u8], start: usize, end: usize) -> bool {
     }
     if end - start == 1 {
         let line_start = start == 0 || bytes[start - 1] == b'\n' || (prev == Some(b'(') && (start < 2 || !bytes[start - 2].is_ascii_alphanumeric()));
-        if next == Some(b')') && (line_start || prev == Some(b'(') || prev == Some(b' ')) {
+        if next == Some(b')') && (line_start || prev == Some(b'(')) {
             return true;
         }
         if next == Some(b'.') && (line_start || prev == Some(b' ')) && next2.is_none_or(|b| b == b' ' || b == b'\n') {
@@ -132,7 +134,7 @@ fn glued_or_bullet(bytes: &[u8], start: usize, end: usize) -> bool {
 
 fn negative_before(text: &str, start: usize) -> bool {
     const NEG: [&str; 16] = ["series", "vitamin", "plan", "grade", "class", "type", "level", "section", "part", "tier", "round", "option", "appendix", "schedule", "exhibit", "mr."];
-    let before = &text[start.saturating_sub(12)..start];
+    let before = &text[floor_char_boundary(text, start.saturating_sub(12))..start];
     let before = before.trim_end();
     let word_start = before.rfind(|c: char| c.is_whitespace() || c == '(' || c == ',').map_or(0, |i| i + 1);
     let word = before[word_start..].to_ascii_lowercase();
@@ -203,7 +205,7 @@ pub fn group(taxonomy: &Taxonomy, mut raw: Vec<(usize, Mention)>) -> Vec<SkillHi
     for (skill_idx, mention) in raw {
         let slot = *pos.entry(skill_idx).or_insert_with(|| {
             let s = &taxonomy.skills[skill_idx];
-            out.push(SkillHit { id: s.id.clone(), name: s.name.clone(), category: s.category.clone(), mentions: Vec::new() });
+            out.push(SkillHit { id: s.id.clone(), name: s.name.clone(), category: s.category.clone(), kind: s.kind.clone(), mentions: Vec::new() });
             out.len() - 1
         });
         out[slot].mentions.push(mention);
@@ -216,7 +218,7 @@ mod tests {
     use super::*;
 
     fn skills_in(text: &str) -> Vec<String> {
-        let t = crate::taxonomy::Taxonomy::embedded();
+        let t = crate::taxonomy::test_taxonomy();
         let mut raw = Vec::new();
         extract_skills(text, Field::Description, &t, &mut raw);
         group(&t, raw).into_iter().map(|h| h.id).collect()
@@ -249,6 +251,8 @@ mod tests {
         check("Series C funded startup", &[]);
         check("Contact Julia in HR for details", &[]);
         check("Python, Julia or R for numerical work", &["python", "julia", "r"]);
+        check("languages (Python R) and HPC", &["python", "r", "high-performance-computing"]);
+        check("a) Python b) SQL", &["python", "sql"]);
         check("let's go to the office, we rust-proof cars", &[]);
     }
 
@@ -256,6 +260,19 @@ mod tests {
     fn whole_words_only() {
         check("Our scalable platform, internal tooling and dockerized storage", &[]);
         check("C# and .NET Core; also C++17", &["csharp", "dotnet", "cpp"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC{0,200}", prefix in "[ (,/&+#a-zA-Z0-9☞é]{0,5}") {
+            let t = crate::taxonomy::test_taxonomy();
+            let mut raw = Vec::new();
+            let s = format!("{prefix}R {text} C++ Go-{prefix}Spark");
+            extract_skills(&s, Field::Description, &t, &mut raw);
+            for (_, m) in &raw {
+                proptest::prop_assert!(s.is_char_boundary(m.start) && s.is_char_boundary(m.end));
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,363 @@
+//! Subcommand implementations: parse → call the library → print.
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use mljobs_core::enrich::Salary;
+use mljobs_core::ingest::DecodeOptions;
+use mljobs_core::{Enrichment, JobPosting, PostingId, enrich};
+use mljobs_store::{IngestSummary, Store};
+use serde::Serialize;
+
+use crate::config::{Cli, Command, InputArgs, TaxonomyKind};
+use crate::pipeline::{Record, read_file};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Ingest { files, input, batch_size, json } => ingest(&cli, files, input, (*batch_size).max(1), *json),
+        Command::Enrich { file, input } => enrich_file(&cli, file, input),
+        Command::Show { id, json } => show(&cli, id, *json),
+        Command::Stats { top, json } => stats(&cli, *top, *json),
+        Command::Taxonomy { kind, json } => taxonomy(&cli, *kind, *json),
+    }
+}
+
+fn options(input: &InputArgs) -> DecodeOptions {
+    DecodeOptions { map: input.map.clone().unwrap_or_default(), company: input.company.clone() }
+}
+
+fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size: usize, json: bool) -> Result<ExitCode> {
+    let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
+    let data_dir = cli.data_dir();
+    let mut store = Store::open(&data_dir)?;
+    let now = chrono::Utc::now();
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let run = store.begin_run(&names, now)?;
+    let options = options(input);
+    let mut summary = IngestSummary::default();
+    let mut rejected_lines = Vec::new();
+    let mut warning_lines = Vec::new();
+    for file in files {
+        let mut batch: Vec<(JobPosting, Enrichment)> = Vec::with_capacity(batch_size);
+        let mut rejections = Vec::new();
+        read_file(file, input.format, &options, now, |record| {
+            summary.read += 1;
+            match record {
+                Record::Posting(p) => {
+                    let e = enrich(&p, &taxonomy);
+                    if !e.warnings.is_empty() {
+                        summary.warnings += 1;
+                        for w in &e.warnings {
+                            warning_lines.push(format!("{}: {w}", p.provenance.record));
+                        }
+                    }
+                    batch.push((*p, e));
+                }
+                Record::Rejected(r) => {
+                    summary.rejected += 1;
+                    rejected_lines.push(r.to_string());
+                    rejections.push(r);
+                }
+            }
+            if batch.len() >= batch_size {
+                let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
+                summary.add(o);
+                batch.clear();
+                rejections.clear();
+            }
+            Ok(())
+        })?;
+        let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
+        summary.add(o);
+    }
+    store.finish_run(run, &summary, chrono::Utc::now())?;
+    if json {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            summary: &'a IngestSummary,
+            data_dir: String,
+            rejections: &'a [String],
+            warnings: &'a [String],
+        }
+        println!("{}", serde_json::to_string_pretty(&Out { summary: &summary, data_dir: data_dir.display().to_string(), rejections: &rejected_lines, warnings: &warning_lines })?);
+    } else {
+        for r in &rejected_lines {
+            eprintln!("rejected: {r}");
+        }
+        for w in warning_lines.iter().take(50) {
+            eprintln!("warning: {w}");
+        }
+        if warning_lines.len() > 50 {
+            eprintln!("warning: … and {} more (see --json)", warning_lines.len() - 50);
+        }
+        let o = summary.outcome;
+        println!(
+            "read {} · new {} · updated {} · unchanged {} · duplicates {} · near-duplicates grouped {} · rejected {} · with warnings {}",
+            summary.read, o.new, o.updated, o.unchanged, o.duplicates, o.grouped, summary.rejected, summary.warnings
+        );
+        println!("store: {}", data_dir.display());
+    }
+    Ok(if summary.rejected > 0 && summary.read == summary.rejected { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The `mljobs enrich` output record: a stable, flat shape for data people.
+#[derive(Serialize)]
+struct EnrichedRecord<'a> {
+    id: &'a str,
+    title: &'a str,
+    company: Option<&'a str>,
+    role: &'a str,
+    role_confidence: f32,
+    seniority: Option<&'a str>,
+    skills: &'a [mljobs_core::enrich::SkillHit],
+    salary: Option<SalaryOut<'a>>,
+    location: &'a mljobs_core::enrich::Location,
+    work_mode: Option<&'static str>,
+    employment_type: Option<&'a str>,
+    industry: Option<&'a str>,
+    areas: &'a [String],
+    warnings: &'a [String],
+    source: String,
+}
+
+#[derive(Serialize)]
+struct SalaryOut<'a> {
+    min: Option<f64>,
+    max: Option<f64>,
+    currency: Option<&'a str>,
+    period: Option<mljobs_core::enrich::Period>,
+    annual_usd_min: Option<f64>,
+    annual_usd_max: Option<f64>,
+    source: mljobs_core::enrich::SalarySource,
+    raw: &'a str,
+    period_inferred: bool,
+    currency_assumed: bool,
+    fx_rate: Option<f64>,
+    fx_date: Option<&'a str>,
+}
+
+fn salary_out(s: &Salary) -> SalaryOut<'_> {
+    SalaryOut {
+        min: s.min,
+        max: s.max,
+        currency: s.currency.as_deref(),
+        period: s.period,
+        annual_usd_min: s.annual_usd_min,
+        annual_usd_max: s.annual_usd_max,
+        source: s.source,
+        raw: &s.raw,
+        period_inferred: s.period_inferred,
+        currency_assumed: s.currency_assumed,
+        fx_rate: s.fx_rate,
+        fx_date: s.fx_date.as_deref(),
+    }
+}
+
+fn enrich_file(cli: &Cli, file: &std::path::Path, input: &InputArgs) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let options = options(input);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut n_ok, mut n_rejected) = (0u64, 0u64);
+    read_file(file, input.format, &options, chrono::Utc::now(), |record| {
+        match record {
+            Record::Posting(p) => {
+                n_ok += 1;
+                let e = enrich(&p, &taxonomy);
+                write_enriched(&mut out, &p, &e)?;
+            }
+            Record::Rejected(r) => {
+                n_rejected += 1;
+                eprintln!("rejected: {r}");
+            }
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    eprintln!("enriched {n_ok} postings, rejected {n_rejected}");
+    Ok(if n_ok == 0 && n_rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn write_enriched(out: &mut impl Write, p: &JobPosting, e: &Enrichment) -> Result<()> {
+    let rec = EnrichedRecord {
+        id: p.id.as_str(),
+        title: &p.title,
+        company: p.company.as_deref(),
+        role: &e.role.id,
+        role_confidence: e.role.confidence,
+        seniority: e.seniority.as_ref().map(|s| s.id.as_str()),
+        skills: &e.skills,
+        salary: e.salary.as_ref().map(salary_out),
+        location: &e.location,
+        work_mode: e.work_mode.map(|m| m.as_str()),
+        employment_type: e.employment_type.as_deref(),
+        industry: e.industry.as_ref().map(|i| i.id.as_str()),
+        areas: &e.areas,
+        warnings: &e.warnings,
+        source: p.provenance.record.to_string(),
+    };
+    serde_json::to_writer(&mut *out, &rec)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn open_existing(cli: &Cli) -> Result<Store> {
+    let dir = cli.data_dir();
+    Store::open(&dir).with_context(|| format!("opening the store in {}", dir.display()))
+}
+
+fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
+    let store = open_existing(cli)?;
+    let full = match PostingId::parse(id) {
+        Some(p) => p,
+        None => {
+            let hits = store.resolve_prefix(id)?;
+            match hits.len() {
+                0 => bail!("no posting with id {id:?} in {}", cli.data_dir().display()),
+                1 => PostingId::parse(&hits[0]).context("stored id")?,
+                _ => bail!("id prefix {id:?} is ambiguous: {}", hits.join(", ")),
+            }
+        }
+    };
+    let Some(stored) = store.get(&full)? else {
+        bail!("no posting with id {id:?} in {}", cli.data_dir().display());
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&stored)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let p = &stored.posting;
+    let e = &stored.enrichment;
+    println!("{}  {}", p.id, p.title);
+    if let Some(c) = &p.company {
+        println!("company     {c}");
+    }
+    println!("role        {} (confidence {:.2}, from {})", e.role.id, e.role.confidence, e.role.basis);
+    if let Some(s) = &e.seniority {
+        println!("seniority   {} (from {})", s.id, s.basis);
+    }
+    let loc: Vec<&str> = [e.location.city.as_deref(), e.location.region.as_deref(), e.location.country.as_deref()].into_iter().flatten().collect();
+    println!("location    {}{}", if loc.is_empty() { "unknown".into() } else { loc.join(", ") }, e.work_mode.map(|m| format!(" · {}", m.as_str())).unwrap_or_default());
+    if let Some(t) = &e.employment_type {
+        println!("employment  {t}");
+    }
+    if let Some(s) = &e.salary {
+        let range = |a: Option<f64>, b: Option<f64>| format!("{}–{}", a.map_or("?".into(), |v| format!("{v:.0}")), b.map_or("?".into(), |v| format!("{v:.0}")));
+        println!(
+            "salary      {} {} per {} (stated: {:?}){}",
+            range(s.min, s.max),
+            s.currency.as_deref().unwrap_or("currency unknown"),
+            s.period.map_or("unknown period".to_string(), |p| format!("{p:?}").to_lowercase()),
+            s.raw,
+            if s.annual_usd_min.is_some() || s.annual_usd_max.is_some() { format!(" ≈ {} USD/year", range(s.annual_usd_min, s.annual_usd_max)) } else { String::new() }
+        );
+    }
+    if let Some(i) = &e.industry {
+        println!("industry    {} (from {})", i.id, i.basis);
+    }
+    if !e.areas.is_empty() {
+        println!("areas       {}", e.areas.join(", "));
+    }
+    println!("skills      {}", e.skills.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
+    if let Some(d) = p.date_posted {
+        println!("posted      {d}");
+    }
+    println!("source      {} ({})", p.provenance.source, p.provenance.record);
+    if !stored.similar.is_empty() {
+        println!("similar     {} (group {})", stored.similar.join(", "), stored.canonical_id);
+    }
+    if !stored.aliases.is_empty() {
+        println!("also from   {}", stored.aliases.join(", "));
+    }
+    for w in &e.warnings {
+        println!("warning     {w}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(cli: &Cli, top: usize, json: bool) -> Result<ExitCode> {
+    let store = open_existing(cli)?;
+    let s = store.stats(top)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("postings {} ({} after grouping near-duplicates), {} with a salary", s.postings, s.canonical_postings, s.with_salary);
+    let section = |name: &str, rows: Vec<(String, u64)>| {
+        println!("\n{name}");
+        let mut rows = rows;
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (k, n) in rows {
+            println!("  {n:>7}  {k}");
+        }
+    };
+    section("role", s.by_role.into_iter().collect());
+    section("seniority", s.by_seniority.into_iter().collect());
+    section("skill", s.by_skill);
+    section("industry", s.by_industry.into_iter().collect());
+    section("country", s.by_country.into_iter().collect());
+    section("work mode", s.by_work_mode.into_iter().collect());
+    section("area", s.by_area.into_iter().collect());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn taxonomy(cli: &Cli, kind: TaxonomyKind, json: bool) -> Result<ExitCode> {
+    let (t, _) = cli.load_taxonomy()?;
+    let mut out = std::io::stdout().lock();
+    match kind {
+        TaxonomyKind::Roles => {
+            if json {
+                serde_json::to_writer_pretty(&mut out, &t.roles)?;
+            } else {
+                for r in &t.roles {
+                    writeln!(out, "{:<28} {}{}", r.id, r.name, if r.onet.is_empty() { String::new() } else { format!(" (O*NET {})", r.onet) })?;
+                    writeln!(out, "{:<28} {}", "", r.responsibilities.join("; "))?;
+                }
+                writeln!(out, "{:<28} not an ML/data job", "other")?;
+            }
+        }
+        TaxonomyKind::Skills => {
+            if json {
+                serde_json::to_writer_pretty(&mut out, &t.skills)?;
+            } else {
+                for s in &t.skills {
+                    writeln!(out, "{:<26} {:<20} {:<28} {}", s.id, s.category, s.name, s.aliases.join(", "))?;
+                }
+            }
+        }
+        TaxonomyKind::Industries => {
+            if json {
+                serde_json::to_writer_pretty(&mut out, &t.industries)?;
+            } else {
+                for i in &t.industries {
+                    writeln!(out, "{:<22} {}", i.id, i.name)?;
+                }
+            }
+        }
+        TaxonomyKind::Areas => {
+            if json {
+                serde_json::to_writer_pretty(&mut out, &t.areas)?;
+            } else {
+                for a in &t.areas {
+                    writeln!(out, "{:<24} {:<12} {}", a.id, a.kind, a.name)?;
+                }
+            }
+        }
+        TaxonomyKind::Levels => {
+            if json {
+                serde_json::to_writer_pretty(&mut out, &t.levels)?;
+            } else {
+                for l in &t.levels {
+                    writeln!(out, "{:<10} {:<14} google {:<12} survey {}", l.id, l.name, l.google, l.survey)?;
+                }
+            }
+        }
+    }
+    if json {
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,149 @@
+//! Command-line interface and configuration (defaults < environment `MLJOBS_*` < flags).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use mljobs_core::taxonomy::{FILE_NAMES, TaxonomyFiles};
+use mljobs_core::{Taxonomy, ingest};
+
+/// mljobs — find, understand and match machine-learning jobs.
+#[derive(Debug, Parser)]
+#[command(name = "mljobs", version, about)]
+pub struct Cli {
+    /// Data directory holding the store (default: $XDG_DATA_HOME/mljobs or ~/.local/share/mljobs).
+    #[arg(long, global = true, env = "MLJOBS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Directory with taxonomy files overriding the built-in ones (any of roles.toml,
+    /// seniority.toml, skills.csv, industries.toml, areas.toml, countries.csv, regions.csv,
+    /// cities.csv, fx.toml).
+    #[arg(long, global = true, env = "MLJOBS_TAXONOMY")]
+    pub taxonomy: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Input options shared by `ingest` and `enrich`.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Input format; `auto` decides from the file name and content.
+    #[arg(long, default_value = "auto", value_parser = parse_format)]
+    pub format: ingest::Format,
+    /// Column mapping for CSV / JSON Lines: 'title=Job Title,description=Job Description,...'.
+    #[arg(long, value_parser = parse_map)]
+    pub map: Option<ingest::ColumnMap>,
+    /// Company name for formats that carry none (Lever, Ashby boards).
+    #[arg(long)]
+    pub company: Option<String>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read posting files, enrich them and store them (deduplicated).
+    Ingest {
+        /// Files to read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Postings per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch_size: usize,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enrich a posting file without storing it: one JSON object per posting on stdout.
+    Enrich {
+        /// File to read ("-" for standard input, JSON Lines or CSV per --format).
+        file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Show one stored posting with its enrichment.
+    Show {
+        /// Posting id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts by role, seniority, skill, industry, country, work mode and area.
+    Stats {
+        /// How many skills to list.
+        #[arg(long, default_value_t = 25)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the taxonomy.
+    Taxonomy {
+        /// Which part.
+        #[arg(value_enum, default_value = "roles")]
+        kind: TaxonomyKind,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parts of the taxonomy.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TaxonomyKind {
+    /// Roles with their responsibilities and codes.
+    Roles,
+    /// Skills with category and aliases.
+    Skills,
+    /// Industries.
+    Industries,
+    /// Application and emerging areas.
+    Areas,
+    /// Seniority levels.
+    Levels,
+}
+
+fn parse_format(s: &str) -> Result<ingest::Format, String> {
+    ingest::Format::parse(s).ok_or_else(|| format!("unknown format {s:?}; one of auto, csv, jsonl, jsonld, greenhouse, lever, ashby"))
+}
+
+fn parse_map(s: &str) -> Result<ingest::ColumnMap, String> {
+    ingest::ColumnMap::parse(s).map_err(|e| e.to_string())
+}
+
+impl Cli {
+    /// The data directory to use.
+    pub fn data_dir(&self) -> PathBuf {
+        if let Some(d) = &self.data_dir {
+            return d.clone();
+        }
+        if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+            return PathBuf::from(x).join("mljobs");
+        }
+        match std::env::var_os("HOME") {
+            Some(h) => PathBuf::from(h).join(".local/share/mljobs"),
+            None => PathBuf::from(".mljobs"),
+        }
+    }
+
+    /// Loads the taxonomy: built in, with files from `--taxonomy DIR` replacing their namesakes.
+    pub fn load_taxonomy(&self) -> Result<(Taxonomy, String)> {
+        let mut files = TaxonomyFiles::embedded();
+        if let Some(dir) = &self.taxonomy {
+            let mut found = 0;
+            for name in FILE_NAMES {
+                let path = dir.join(name);
+                if path.exists() {
+                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading taxonomy file {}", path.display()))?;
+                    files.set(name, text);
+                    found += 1;
+                }
+            }
+            anyhow::ensure!(found > 0, "--taxonomy {}: no taxonomy files there (expected any of {})", dir.display(), FILE_NAMES.join(", "));
+        }
+        let fingerprint = mljobs_core::PostingId::from_parts(&[&files.roles, &files.seniority, &files.skills, &files.industries, &files.areas, &files.countries, &files.regions, &files.cities, &files.fx]).to_string();
+        Ok((Taxonomy::from_files(&files)?, fingerprint))
+    }
+}

@@ -1,0 +1,93 @@
+//! Schema migrations. Each entry upgrades from version `i` to `i + 1`; the store's version is
+//! `PRAGMA user_version`. Never edit a released migration: add one.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 0 → 1: postings, dedupe, runs.
+    r#"
+    CREATE TABLE postings (
+        id               TEXT PRIMARY KEY,
+        source           TEXT NOT NULL,
+        source_id        TEXT,
+        source_group_id  TEXT,
+        canonical_url    TEXT,
+        company_key      TEXT,
+        title_key        TEXT NOT NULL,
+        simhash          INTEGER NOT NULL,
+        content_hash     TEXT NOT NULL,
+        canonical_id     TEXT NOT NULL,
+        posting_json     TEXT NOT NULL,
+        enrichment_json  TEXT NOT NULL,
+        taxonomy_hash    TEXT NOT NULL,
+        title            TEXT NOT NULL,
+        company          TEXT,
+        role             TEXT NOT NULL,
+        seniority        TEXT,
+        country          TEXT,
+        work_mode        TEXT,
+        employment_type  TEXT,
+        industry         TEXT,
+        salary_usd_min   REAL,
+        salary_usd_max   REAL,
+        date_posted      TEXT,
+        first_seen_at    TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX postings_source_id ON postings(source, source_id) WHERE source_id IS NOT NULL;
+    CREATE INDEX postings_canonical_url ON postings(canonical_url) WHERE canonical_url IS NOT NULL;
+    CREATE INDEX postings_company ON postings(company_key, title_key);
+    CREATE INDEX postings_group ON postings(source, source_group_id) WHERE source_group_id IS NOT NULL;
+    CREATE INDEX postings_canonical ON postings(canonical_id);
+    CREATE TABLE posting_skills (
+        posting_id TEXT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+        skill_id   TEXT NOT NULL,
+        PRIMARY KEY (posting_id, skill_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX posting_skills_skill ON posting_skills(skill_id);
+    CREATE TABLE posting_areas (
+        posting_id TEXT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+        area_id    TEXT NOT NULL,
+        PRIMARY KEY (posting_id, area_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE posting_aliases (
+        alias_id   TEXT PRIMARY KEY,
+        posting_id TEXT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+        source     TEXT NOT NULL,
+        source_id  TEXT,
+        url        TEXT
+    );
+    CREATE TABLE ingest_runs (
+        id          INTEGER PRIMARY KEY,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        files       TEXT NOT NULL,
+        summary     TEXT
+    );
+    CREATE TABLE rejections (
+        run_id   INTEGER NOT NULL REFERENCES ingest_runs(id),
+        file     TEXT NOT NULL,
+        line     INTEGER,
+        record   INTEGER NOT NULL,
+        reason   TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`SCHEMA_VERSION`]. A database newer than this build is refused.
+pub fn migrate(conn: &mut Connection) -> Result<(), String> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    if version > SCHEMA_VERSION {
+        return Err(format!("the store has schema version {version}, newer than this build's {SCHEMA_VERSION}; upgrade mljobs"));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        tx.execute_batch(sql).map_err(|e| format!("migration {} → {}: {e}", i, i + 1))?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

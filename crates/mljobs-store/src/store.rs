@@ -1,0 +1,424 @@
+//! The SQLite store.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use mljobs_core::dedupe::{self, NEAR_DUPLICATE_BITS};
+use mljobs_core::ingest::Rejection;
+use mljobs_core::{Enrichment, JobPosting, PostingId};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::migrations;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("store {path}: {source}")]
+    Sqlite {
+        /// Database file.
+        path: String,
+        /// Cause.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The data directory cannot be used.
+    #[error("data directory {path}: {message}")]
+    DataDir {
+        /// Directory.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Stored JSON no longer reads (a format change without a migration).
+    #[error("posting {id}: stored {what} is unreadable: {message}")]
+    Corrupt {
+        /// Posting id.
+        id: String,
+        /// Which part.
+        what: &'static str,
+        /// Parser message.
+        message: String,
+    },
+}
+
+/// A posting read back with its enrichment and group.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredPosting {
+    /// The posting.
+    pub posting: JobPosting,
+    /// Its enrichment.
+    pub enrichment: Enrichment,
+    /// Canonical posting of its near-duplicate group (itself when canonical).
+    pub canonical_id: String,
+    /// Other postings in its group.
+    pub similar: Vec<String>,
+    /// Other sources that carried the same posting (same canonical URL).
+    pub aliases: Vec<String>,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BatchOutcome {
+    /// New postings.
+    pub new: u64,
+    /// Existing postings whose content changed.
+    pub updated: u64,
+    /// Existing postings seen again unchanged.
+    pub unchanged: u64,
+    /// Records that are a stored posting under another identity (same canonical URL).
+    pub duplicates: u64,
+    /// New postings linked to an existing near-duplicate group.
+    pub grouped: u64,
+}
+
+impl BatchOutcome {
+    fn add(&mut self, o: BatchOutcome) {
+        self.new += o.new;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+        self.duplicates += o.duplicates;
+        self.grouped += o.grouped;
+    }
+}
+
+/// Summary of an ingest run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestSummary {
+    /// Records read (good and bad).
+    pub read: u64,
+    /// Outcome of the good ones.
+    #[serde(flatten)]
+    pub outcome: BatchOutcome,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Postings kept with warnings (fields left unknown).
+    pub warnings: u64,
+}
+
+impl IngestSummary {
+    /// Adds a batch outcome.
+    pub fn add(&mut self, o: BatchOutcome) {
+        self.outcome.add(o);
+    }
+}
+
+/// Counts for `mljobs stats`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Postings stored.
+    pub postings: u64,
+    /// Canonical postings (near-duplicate groups counted once).
+    pub canonical_postings: u64,
+    /// Postings with a salary in annual USD.
+    pub with_salary: u64,
+    /// By role.
+    pub by_role: BTreeMap<String, u64>,
+    /// By seniority (`unknown` when none).
+    pub by_seniority: BTreeMap<String, u64>,
+    /// Top skills (postings mentioning each), most common first.
+    pub by_skill: Vec<(String, u64)>,
+    /// By industry.
+    pub by_industry: BTreeMap<String, u64>,
+    /// By country.
+    pub by_country: BTreeMap<String, u64>,
+    /// By work mode.
+    pub by_work_mode: BTreeMap<String, u64>,
+    /// By area.
+    pub by_area: BTreeMap<String, u64>,
+}
+
+/// The store: one SQLite database in the data directory.
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+const DB_FILE: &str = "mljobs.sqlite3";
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir`, in WAL mode, migrated to the current schema.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::DataDir { path: data_dir.display().to_string(), message: e.to_string() })?;
+        let path: PathBuf = data_dir.join(DB_FILE);
+        let path_str = path.display().to_string();
+        let conn = Connection::open(&path).map_err(|source| StoreError::Sqlite { path: path_str.clone(), source })?;
+        Store::init(conn, path_str)
+    }
+
+    /// An in-memory store for tests.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite { path: ":memory:".into(), source })?;
+        Store::init(conn, ":memory:".into())
+    }
+
+    fn init(mut conn: Connection, path: String) -> Result<Store, StoreError> {
+        let sq = |source| StoreError::Sqlite { path: path.clone(), source };
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sq)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sq)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sq)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(sq)?;
+        migrations::migrate(&mut conn).map_err(|message| StoreError::DataDir { path: path.clone(), message })?;
+        Ok(Store { conn, path })
+    }
+
+    fn sq(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sqlite { path: self.path.clone(), source }
+    }
+
+    /// Records the start of an ingest run; returns its id.
+    pub fn begin_run(&mut self, files: &[String], now: DateTime<Utc>) -> Result<i64, StoreError> {
+        self.conn.execute("INSERT INTO ingest_runs(started_at, files) VALUES (?1, ?2)", params![now.to_rfc3339(), serde_json::to_string(files).unwrap_or_default()]).map_err(self.sq())?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records the end of a run with its summary.
+    pub fn finish_run(&mut self, run: i64, summary: &IngestSummary, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE ingest_runs SET finished_at = ?1, summary = ?2 WHERE id = ?3", params![now.to_rfc3339(), serde_json::to_string(summary).unwrap_or_default(), run]).map_err(self.sq())?;
+        Ok(())
+    }
+
+    /// Writes a batch in one transaction: postings (deduped) and the run's rejections.
+    pub fn write_batch(&mut self, run: i64, batch: &[(JobPosting, Enrichment)], rejections: &[Rejection], taxonomy_hash: &str, now: DateTime<Utc>) -> Result<BatchOutcome, StoreError> {
+        let path = self.path.clone();
+        let sq = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sq)?;
+        let mut outcome = BatchOutcome::default();
+        for (posting, enrichment) in batch {
+            let o = write_one(&tx, posting, enrichment, taxonomy_hash, now).map_err(sq)?;
+            outcome.add(o);
+        }
+        {
+            let mut stmt = tx.prepare_cached("INSERT INTO rejections(run_id, file, line, record, reason) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(sq)?;
+            for r in rejections {
+                stmt.execute(params![run, r.record.file, r.record.line.map(|l| l as i64), r.record.record as i64, r.reason]).map_err(sq)?;
+            }
+        }
+        tx.commit().map_err(sq)?;
+        Ok(outcome)
+    }
+
+    /// Number of postings stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        self.conn.query_row("SELECT count(*) FROM postings", [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(self.sq())
+    }
+
+    /// Reads one posting.
+    pub fn get(&self, id: &PostingId) -> Result<Option<StoredPosting>, StoreError> {
+        let row: Option<(String, String, String)> = self
+            .conn
+            .query_row("SELECT posting_json, enrichment_json, canonical_id FROM postings WHERE id = ?1", [id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()
+            .map_err(self.sq())?;
+        let Some((pj, ej, canonical_id)) = row else { return Ok(None) };
+        let posting: JobPosting = serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "posting", message: e.to_string() })?;
+        let enrichment: Enrichment = serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "enrichment", message: e.to_string() })?;
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM postings WHERE canonical_id = ?1 AND id != ?2 ORDER BY id").map_err(self.sq())?;
+        let similar = stmt.query_map(params![canonical_id, id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
+        let mut stmt = self.conn.prepare_cached("SELECT source || COALESCE(':' || source_id, '') FROM posting_aliases WHERE posting_id = ?1 ORDER BY alias_id").map_err(self.sq())?;
+        let aliases = stmt.query_map([id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
+        Ok(Some(StoredPosting { posting, enrichment, canonical_id, similar, aliases }))
+    }
+
+    /// Finds a posting by a unique id prefix (at least 4 hex digits), for the CLI.
+    pub fn resolve_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if p.len() < 4 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare("SELECT id FROM postings WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 10").map_err(self.sq())?;
+        let upper = format!("{p}g");
+        stmt.query_map(params![p, upper], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())
+    }
+
+    /// Counts by every facet.
+    pub fn stats(&self, top_skills: usize) -> Result<Stats, StoreError> {
+        let mut s = Stats { postings: self.count()?, ..Default::default() };
+        s.canonical_postings = self.conn.query_row("SELECT count(*) FROM postings WHERE canonical_id = id", [], |r| r.get::<_, i64>(0)).map_err(self.sq())? as u64;
+        s.with_salary = self.conn.query_row("SELECT count(*) FROM postings WHERE salary_usd_min IS NOT NULL OR salary_usd_max IS NOT NULL", [], |r| r.get::<_, i64>(0)).map_err(self.sq())? as u64;
+        let group = |col: &str| -> Result<BTreeMap<String, u64>, StoreError> {
+            let sql = format!("SELECT COALESCE({col}, 'unknown'), count(*) FROM postings GROUP BY 1");
+            let mut stmt = self.conn.prepare(&sql).map_err(self.sq())?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.sq())?;
+            rows.collect::<Result<BTreeMap<_, _>, _>>().map_err(self.sq())
+        };
+        s.by_role = group("role")?;
+        s.by_seniority = group("seniority")?;
+        s.by_industry = group("industry")?;
+        s.by_country = group("country")?;
+        s.by_work_mode = group("work_mode")?;
+        let mut stmt = self.conn.prepare("SELECT skill_id, count(*) AS n FROM posting_skills GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT ?1").map_err(self.sq())?;
+        s.by_skill = stmt.query_map([top_skills as i64], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.sq())?.collect::<Result<_, _>>().map_err(self.sq())?;
+        let mut stmt = self.conn.prepare("SELECT area_id, count(*) FROM posting_areas GROUP BY area_id").map_err(self.sq())?;
+        s.by_area = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.sq())?.collect::<Result<_, _>>().map_err(self.sq())?;
+        Ok(s)
+    }
+
+    /// Rejections recorded for a run.
+    pub fn rejections(&self, run: i64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT file, line, record, reason FROM rejections WHERE run_id = ?1 ORDER BY rowid").map_err(self.sq())?;
+        let rows = stmt
+            .query_map([run], |r| {
+                let line: Option<i64> = r.get(1)?;
+                Ok(match line {
+                    Some(l) => format!("{}:{} (record {}): {}", r.get::<_, String>(0)?, l, r.get::<_, i64>(2)?, r.get::<_, String>(3)?),
+                    None => format!("{} (record {}): {}", r.get::<_, String>(0)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?),
+                })
+            })
+            .map_err(self.sq())?;
+        rows.collect::<Result<_, _>>().map_err(self.sq())
+    }
+
+    /// Runs `PRAGMA integrity_check` and the store's own invariants; returns problems found.
+    pub fn check(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let ic: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(self.sq())?;
+        if ic != "ok" {
+            problems.push(format!("integrity_check: {ic}"));
+        }
+        let orphans: i64 = self.conn.query_row("SELECT count(*) FROM postings p WHERE NOT EXISTS (SELECT 1 FROM postings c WHERE c.id = p.canonical_id)", [], |r| r.get(0)).map_err(self.sq())?;
+        if orphans > 0 {
+            problems.push(format!("{orphans} postings point at a missing canonical posting"));
+        }
+        Ok(problems)
+    }
+}
+
+/// Hash of what the posting says (provenance timestamps and record position excluded), to tell an
+/// unchanged re-ingest from an update.
+fn content_hash(p: &JobPosting) -> String {
+    let mut c = p.clone();
+    c.provenance.ingested_at = DateTime::<Utc>::UNIX_EPOCH;
+    c.provenance.record = Default::default();
+    let json = serde_json::to_string(&c).unwrap_or_default();
+    PostingId::from_parts(&[&json]).to_string()
+}
+
+fn company_key(p: &JobPosting) -> Option<String> {
+    p.company.as_deref().map(|c| dedupe::title_key(c)).filter(|k| !k.is_empty())
+}
+
+fn write_one(tx: &rusqlite::Transaction<'_>, posting: &JobPosting, enrichment: &Enrichment, taxonomy_hash: &str, now: DateTime<Utc>) -> Result<BatchOutcome, rusqlite::Error> {
+    let id = posting.id.as_str();
+    let hash = content_hash(posting);
+    let canonical_url = posting.provenance.url.as_deref().and_then(dedupe::canonical_url);
+    let existing: Option<(String, String)> = tx.prepare_cached("SELECT content_hash, canonical_id FROM postings WHERE id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let mut outcome = BatchOutcome::default();
+    let canonical_id = match &existing {
+        Some((old_hash, canonical)) => {
+            if *old_hash == hash {
+                outcome.unchanged = 1;
+                return Ok(outcome);
+            }
+            outcome.updated = 1;
+            canonical.clone()
+        }
+        None => {
+            // Tier 2: the same canonical URL under another identity is the same posting.
+            if let Some(url) = &canonical_url {
+                let same: Option<String> = tx.prepare_cached("SELECT id FROM postings WHERE canonical_url = ?1 AND id != ?2 LIMIT 1")?.query_row(params![url, id], |r| r.get(0)).optional()?;
+                if let Some(stored) = same {
+                    tx.prepare_cached("INSERT OR IGNORE INTO posting_aliases(alias_id, posting_id, source, source_id, url) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
+                        id,
+                        stored,
+                        posting.provenance.source,
+                        posting.provenance.source_id,
+                        posting.provenance.url
+                    ])?;
+                    outcome.duplicates = 1;
+                    return Ok(outcome);
+                }
+            }
+            outcome.new = 1;
+            match near_duplicate_of(tx, posting)? {
+                Some(canonical) => {
+                    outcome.grouped = 1;
+                    canonical
+                }
+                None => id.to_string(),
+            }
+        }
+    };
+    let simhash = dedupe::simhash(&posting.description) as i64;
+    let posting_json = serde_json::to_string(posting).expect("postings serialise");
+    let enrichment_json = serde_json::to_string(enrichment).expect("enrichments serialise");
+    let salary = enrichment.salary.as_ref();
+    tx.prepare_cached(
+        "INSERT INTO postings(id, source, source_id, source_group_id, canonical_url, company_key, title_key, simhash, content_hash, canonical_id,
+            posting_json, enrichment_json, taxonomy_hash, title, company, role, seniority, country, work_mode, employment_type, industry,
+            salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)
+         ON CONFLICT(id) DO UPDATE SET source_group_id = excluded.source_group_id, canonical_url = excluded.canonical_url,
+            company_key = excluded.company_key, title_key = excluded.title_key, simhash = excluded.simhash, content_hash = excluded.content_hash,
+            posting_json = excluded.posting_json, enrichment_json = excluded.enrichment_json, taxonomy_hash = excluded.taxonomy_hash,
+            title = excluded.title, company = excluded.company, role = excluded.role, seniority = excluded.seniority, country = excluded.country,
+            work_mode = excluded.work_mode, employment_type = excluded.employment_type, industry = excluded.industry,
+            salary_usd_min = excluded.salary_usd_min, salary_usd_max = excluded.salary_usd_max, date_posted = excluded.date_posted,
+            updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        id,
+        posting.provenance.source,
+        posting.provenance.source_id,
+        posting.provenance.source_group_id,
+        canonical_url,
+        company_key(posting),
+        dedupe::title_key(&posting.title),
+        simhash,
+        hash,
+        canonical_id,
+        posting_json,
+        enrichment_json,
+        taxonomy_hash,
+        posting.title,
+        posting.company,
+        enrichment.role.id,
+        enrichment.seniority.as_ref().map(|s| s.id.as_str()),
+        enrichment.location.country,
+        enrichment.work_mode.map(|m| m.as_str()),
+        enrichment.employment_type,
+        enrichment.industry.as_ref().map(|i| i.id.as_str()),
+        salary.and_then(|s| s.annual_usd_min),
+        salary.and_then(|s| s.annual_usd_max),
+        posting.date_posted.map(|d| d.to_string()),
+        now.to_rfc3339(),
+    ])?;
+    tx.prepare_cached("DELETE FROM posting_skills WHERE posting_id = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM posting_areas WHERE posting_id = ?1")?.execute([id])?;
+    let mut ins_skill = tx.prepare_cached("INSERT OR IGNORE INTO posting_skills(posting_id, skill_id) VALUES (?1, ?2)")?;
+    for s in &enrichment.skills {
+        ins_skill.execute(params![id, s.id])?;
+    }
+    let mut ins_area = tx.prepare_cached("INSERT OR IGNORE INTO posting_areas(posting_id, area_id) VALUES (?1, ?2)")?;
+    for a in &enrichment.areas {
+        ins_area.execute(params![id, a])?;
+    }
+    Ok(outcome)
+}
+
+/// Tier 3: a stored posting of the same company and title whose text is nearly identical, or the
+/// same ATS job (Greenhouse `internal_job_id`). Returns its group's canonical id.
+fn near_duplicate_of(tx: &rusqlite::Transaction<'_>, posting: &JobPosting) -> Result<Option<String>, rusqlite::Error> {
+    if let Some(group) = &posting.provenance.source_group_id {
+        let hit: Option<String> = tx
+            .prepare_cached("SELECT canonical_id FROM postings WHERE source = ?1 AND source_group_id = ?2 ORDER BY first_seen_at, id LIMIT 1")?
+            .query_row(params![posting.provenance.source, group], |r| r.get(0))
+            .optional()?;
+        if hit.is_some() {
+            return Ok(hit);
+        }
+    }
+    let Some(company) = company_key(posting) else { return Ok(None) };
+    let fingerprint = dedupe::simhash(&posting.description);
+    let mut stmt = tx.prepare_cached("SELECT canonical_id, simhash FROM postings WHERE company_key = ?1 AND title_key = ?2 ORDER BY first_seen_at, id")?;
+    let rows = stmt.query_map(params![company, dedupe::title_key(&posting.title)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (canonical, other) = row?;
+        if dedupe::hamming(fingerprint, other as u64) <= NEAR_DUPLICATE_BITS {
+            return Ok(Some(canonical));
+        }
+    }
+    Ok(None)
+}
