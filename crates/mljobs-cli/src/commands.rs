@@ -11,6 +11,13 @@ use mljobs_store::{IngestSummary, Store};
 use serde::Serialize;
 
 use crate::config::{Cli, Command, InputArgs, TaxonomyKind};
+
+/// `println!` that returns an error instead of panicking when stdout is closed (`mljobs stats | head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
 use crate::pipeline::{Record, read_file};
 
 /// Runs the parsed command line.
@@ -82,7 +89,7 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             rejections: &'a [String],
             warnings: &'a [String],
         }
-        println!("{}", serde_json::to_string_pretty(&Out { summary: &summary, data_dir: data_dir.display().to_string(), rejections: &rejected_lines, warnings: &warning_lines })?);
+        outln!("{}", serde_json::to_string_pretty(&Out { summary: &summary, data_dir: data_dir.display().to_string(), rejections: &rejected_lines, warnings: &warning_lines })?);
     } else {
         for r in &rejected_lines {
             eprintln!("rejected: {r}");
@@ -94,11 +101,11 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             eprintln!("warning: … and {} more (see --json)", warning_lines.len() - 50);
         }
         let o = summary.outcome;
-        println!(
+        outln!(
             "read {} · new {} · updated {} · unchanged {} · duplicates {} · near-duplicates grouped {} · rejected {} · with warnings {}",
             summary.read, o.new, o.updated, o.unchanged, o.duplicates, o.grouped, summary.rejected, summary.warnings
         );
-        println!("store: {}", data_dir.display());
+        outln!("store: {}", data_dir.display());
     }
     Ok(if summary.rejected > 0 && summary.read == summary.rejected { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -226,27 +233,27 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
         bail!("no posting with id {id:?} in {}", cli.data_dir().display());
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&stored)?);
+        outln!("{}", serde_json::to_string_pretty(&stored)?);
         return Ok(ExitCode::SUCCESS);
     }
     let p = &stored.posting;
     let e = &stored.enrichment;
-    println!("{}  {}", p.id, p.title);
+    outln!("{}  {}", p.id, p.title);
     if let Some(c) = &p.company {
-        println!("company     {c}");
+        outln!("company     {c}");
     }
-    println!("role        {} (confidence {:.2}, from {})", e.role.id, e.role.confidence, e.role.basis);
+    outln!("role        {} (confidence {:.2}, from {})", e.role.id, e.role.confidence, e.role.basis);
     if let Some(s) = &e.seniority {
-        println!("seniority   {} (from {})", s.id, s.basis);
+        outln!("seniority   {} (from {})", s.id, s.basis);
     }
     let loc: Vec<&str> = [e.location.city.as_deref(), e.location.region.as_deref(), e.location.country.as_deref()].into_iter().flatten().collect();
-    println!("location    {}{}", if loc.is_empty() { "unknown".into() } else { loc.join(", ") }, e.work_mode.map(|m| format!(" · {}", m.as_str())).unwrap_or_default());
+    outln!("location    {}{}", if loc.is_empty() { "unknown".into() } else { loc.join(", ") }, e.work_mode.map(|m| format!(" · {}", m.as_str())).unwrap_or_default());
     if let Some(t) = &e.employment_type {
-        println!("employment  {t}");
+        outln!("employment  {t}");
     }
     if let Some(s) = &e.salary {
         let range = |a: Option<f64>, b: Option<f64>| format!("{}–{}", a.map_or("?".into(), |v| format!("{v:.0}")), b.map_or("?".into(), |v| format!("{v:.0}")));
-        println!(
+        outln!(
             "salary      {} {} per {} (stated: {:?}){}",
             range(s.min, s.max),
             s.currency.as_deref().unwrap_or("currency unknown"),
@@ -256,24 +263,24 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
         );
     }
     if let Some(i) = &e.industry {
-        println!("industry    {} (from {})", i.id, i.basis);
+        outln!("industry    {} (from {})", i.id, i.basis);
     }
     if !e.areas.is_empty() {
-        println!("areas       {}", e.areas.join(", "));
+        outln!("areas       {}", e.areas.join(", "));
     }
-    println!("skills      {}", e.skills.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
+    outln!("skills      {}", e.skills.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
     if let Some(d) = p.date_posted {
-        println!("posted      {d}");
+        outln!("posted      {d}");
     }
-    println!("source      {} ({})", p.provenance.source, p.provenance.record);
+    outln!("source      {} ({})", p.provenance.source, p.provenance.record);
     if !stored.similar.is_empty() {
-        println!("similar     {} (group {})", stored.similar.join(", "), stored.canonical_id);
+        outln!("similar     {} (group {})", stored.similar.join(", "), stored.canonical_id);
     }
     if !stored.aliases.is_empty() {
-        println!("also from   {}", stored.aliases.join(", "));
+        outln!("also from   {}", stored.aliases.join(", "));
     }
     for w in &e.warnings {
-        println!("warning     {w}");
+        outln!("warning     {w}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -282,25 +289,26 @@ fn stats(cli: &Cli, top: usize, json: bool) -> Result<ExitCode> {
     let store = open_existing(cli)?;
     let s = store.stats(top)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        outln!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("postings {} ({} after grouping near-duplicates), {} with a salary", s.postings, s.canonical_postings, s.with_salary);
-    let section = |name: &str, rows: Vec<(String, u64)>| {
-        println!("\n{name}");
+    outln!("postings {} ({} after grouping near-duplicates), {} with a salary", s.postings, s.canonical_postings, s.with_salary);
+    let section = |name: &str, rows: Vec<(String, u64)>| -> Result<()> {
+        outln!("\n{name}");
         let mut rows = rows;
         rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         for (k, n) in rows {
-            println!("  {n:>7}  {k}");
+            outln!("  {n:>7}  {k}");
         }
+        Ok(())
     };
-    section("role", s.by_role.into_iter().collect());
-    section("seniority", s.by_seniority.into_iter().collect());
-    section("skill", s.by_skill);
-    section("industry", s.by_industry.into_iter().collect());
-    section("country", s.by_country.into_iter().collect());
-    section("work mode", s.by_work_mode.into_iter().collect());
-    section("area", s.by_area.into_iter().collect());
+    section("role", s.by_role.into_iter().collect())?;
+    section("seniority", s.by_seniority.into_iter().collect())?;
+    section("skill", s.by_skill)?;
+    section("industry", s.by_industry.into_iter().collect())?;
+    section("country", s.by_country.into_iter().collect())?;
+    section("work mode", s.by_work_mode.into_iter().collect())?;
+    section("area", s.by_area.into_iter().collect())?;
     Ok(ExitCode::SUCCESS)
 }
 

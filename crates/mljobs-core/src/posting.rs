@@ -81,7 +81,7 @@ pub struct RawPosting {
     pub warnings: Vec<String>,
 }
 
-/// A stable posting id: 16 hex digits of a 64-bit FNV-1a hash of the posting's identity (source
+/// A stable posting id: 16 hex digits of a 64-bit hash (FNV-1a, then mixed) of the posting's identity (source
 /// and source id, else canonical URL, else company + title + description). Stable across runs and
 /// machines, so ingesting the same file twice finds the same ids.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -102,6 +102,13 @@ impl PostingId {
                 hash = hash.wrapping_mul(0x0100_0000_01b3);
             }
         }
+        // FNV-1a alone barely changes the high bits when only the last bytes differ; finish with
+        // the splitmix64 mixer so every input bit affects every output bit.
+        hash ^= hash >> 30;
+        hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        hash ^= hash >> 27;
+        hash = hash.wrapping_mul(0x94d0_49bb_1331_11eb);
+        hash ^= hash >> 31;
         PostingId(format!("{hash:016x}"))
     }
 
@@ -247,12 +254,15 @@ impl JobPosting {
             return Err(PostingError::TooLarge { record, field: "description", len: raw_description.len(), limit: MAX_DESCRIPTION_BYTES });
         }
         let repaired = text::repair_mojibake(&raw_description);
-        let description = text::html_to_text(&repaired);
+        let description = text::html_to_text(&text::nfkc(&repaired));
         if description.is_empty() {
             return Err(PostingError::MissingDescription { record, title });
         }
         let looks_html = text::looks_like_html(&raw_description);
-        let description_html = looks_html.then(|| raw_description.clone());
+        // Keep the HTML for display; Greenhouse sends it entity-escaped, store it as real markup.
+        let description_html = looks_html.then(|| {
+            if raw_description.contains("&lt;") && !raw_description.contains('<') { html_escape::decode_html_entities(&raw_description).into_owned() } else { raw_description.clone() }
+        });
         let mut warnings = raw.warnings.clone();
         let date_posted = parse_date_field("date_posted", raw.date_posted.as_deref(), &mut warnings);
         let valid_through = parse_date_field("valid_through", raw.valid_through.as_deref(), &mut warnings);

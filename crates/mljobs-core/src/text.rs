@@ -154,6 +154,15 @@ pub fn clean_field(s: &str) -> Option<String> {
     if trimmed.is_empty() { None } else { Some(trimmed.to_string()) }
 }
 
+/// NFKC-normalises text (full-width letters, ligatures, compatibility forms) when it is not
+/// already in that form; ASCII and already-normal text is returned without copying.
+pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.into();
+    }
+    s.nfkc().collect::<String>().into()
+}
+
 /// Repairs the most common mojibake: UTF-8 text that was decoded as Windows-1252/Latin-1 and
 /// encoded again ("MÃ¼nchen" → "München", "â€“" → "–"). Text without its tell-tale sequences is
 /// returned unchanged.

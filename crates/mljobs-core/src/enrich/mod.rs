@@ -146,7 +146,8 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
 
     let salary = salary_of(posting, location.country.as_deref(), taxonomy, &mut warnings);
     let industry = industry_of(posting, &evidence, taxonomy, &mut warnings);
-    let areas = taxonomy.areas.iter().zip(&evidence.area).filter(|(a, n)| **n >= a.min_hits).map(|(a, _)| a.id.clone()).collect();
+    let ml_context = role.id != role::OTHER || skills.iter().any(|s| s.category == "ml_frameworks" || s.category == "techniques");
+    let areas = if ml_context { taxonomy.areas.iter().zip(&evidence.area).filter(|(a, n)| **n >= a.min_hits).map(|(a, _)| a.id.clone()).collect() } else { Vec::new() };
 
     warnings.extend(posting.warnings.iter().cloned());
     Enrichment { role, seniority, skills, salary, location, locations, work_mode, employment_type, industry, areas, warnings }

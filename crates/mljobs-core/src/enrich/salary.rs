@@ -115,7 +115,9 @@ pub struct ParsedAmount {
 }
 
 static CURRENCY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|SG\$|HK\$|R\$|MX\$|\$|€|£|₹|¥|₩|₪|zł|\b(?:usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|pln|czk|huf|inr|jpy|cny|rmb|sgd|hkd|brl|mxn|zar|ils|aed|krw|try|ron|euros?|dollars?|pounds?|rupees|rs\.?|yuan|kr)\b)").unwrap()
+    // Symbols and unambiguous codes/words in any case; codes that are also words ("TRY", "PHP",
+    // "PEN", "COP", "SAR") only in upper case.
+    Regex::new(r"((?i:US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|SG\$|HK\$|R\$|MX\$)|\$|€|£|₹|¥|₩|₪|zł|\b(?i:usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|pln|czk|huf|inr|jpy|cny|rmb|sgd|hkd|brl|mxn|zar|ils|aed|krw|ron|euros?|dollars?|pounds?|rupees|rs\.?|yuan|kr)\b|\b(?:TRY|ARS|CLP|COP|PEN|UAH|TWD|THB|MYR|IDR|PHP|VND|NGN|KES|PKR|BDT|EGP|SAR|QAR|BGN|ISK)\b)").unwrap()
 });
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -167,8 +169,8 @@ pub fn currency_code(token: &str, country: Option<&str>) -> Option<(String, bool
         "huf" => "HUF",
         "zar" => "ZAR",
         "aed" => "AED",
-        "try" => "TRY",
         "ron" => "RON",
+        code if code.len() == 3 && token.trim().bytes().all(|b| b.is_ascii_uppercase()) => return Some((token.trim().to_string(), false)),
         "$" | "dollar" | "dollars" => {
             let c = match country {
                 Some("CA") => "CAD",
@@ -413,6 +415,8 @@ mod tests {
         check("$120-150k", Some("US"), (Some(120000.0), Some(150000.0), Some("USD"), Some(Period::Year), Some(120000.0)));
         check("45.000 - 55.000 euros al año", None, (Some(45000.0), Some(55000.0), Some("EUR"), Some(Period::Year), Some(48600.0)));
         check("$600 per day", Some("US"), (Some(600.0), Some(600.0), Some("USD"), Some(Period::Day), Some(156000.0)));
+        check("ARS 1.200.000 por mes", None, (Some(1_200_000.0), Some(1_200_000.0), Some("ARS"), Some(Period::Month), Some(15696.0)));
+        check("PHP 80,000 monthly", None, (Some(80000.0), Some(80000.0), Some("PHP"), Some(Period::Month), Some(16800.0)));
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl ColumnMap {
     }
 
     /// Resolves the mapping against the input's columns.
-    pub(crate) fn resolve(&self, columns: &[String]) -> Result<Resolved, MapError> {
+    pub(crate) fn resolve(&self, columns: &[String], require_title: bool) -> Result<Resolved, MapError> {
         let mut slots: Vec<Option<PostingField>> = vec![None; columns.len()];
         let mut taken: Vec<PostingField> = Vec::new();
         for (field, column) in &self.explicit {
@@ -149,7 +149,7 @@ impl ColumnMap {
                 }
             }
         }
-        if !taken.contains(&PostingField::Title) {
+        if require_title && !taken.contains(&PostingField::Title) {
             return Err(MapError::NoTitle(columns.join(", ")));
         }
         Ok(Resolved { slots, columns: columns.to_vec() })
@@ -246,9 +246,9 @@ mod tests {
     fn explicit_beats_well_known_and_missing_column_is_named() {
         let m = ColumnMap::parse("title=Role Name").unwrap();
         let cols = vec!["Role Name".to_string(), "title".to_string()];
-        let r = m.resolve(&cols).unwrap();
+        let r = m.resolve(&cols, true).unwrap();
         assert_eq!(r.slots[0], Some(PostingField::Title));
-        let e = ColumnMap::parse("description=Body").unwrap().resolve(&cols).unwrap_err().to_string();
+        let e = ColumnMap::parse("description=Body").unwrap().resolve(&cols, true).unwrap_err().to_string();
         assert!(e.contains("column \"Body\" (for field `description`) is not in the input"), "{e}");
     }
 }

@@ -152,7 +152,7 @@ pub fn decode_csv<'a, R: Read + 'a>(reader: R, file: &'a str, options: &'a Decod
             return Box::new(std::iter::once(Err(rejection)));
         }
     };
-    let resolved = match options.map.resolve(&headers) {
+    let resolved = match options.map.resolve(&headers, true) {
         Ok(r) => r,
         Err(e) => {
             let rejection = Rejection { record: RecordRef { file: file.into(), line: Some(1), record: 0 }, reason: e.to_string() };
@@ -213,7 +213,8 @@ pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a 
         let mut flat = Vec::new();
         columns::flatten("", &Value::Object(obj), &mut flat);
         let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
-        let resolved = match options.map.resolve(&keys) {
+        // A record without a title key is rejected by validation as a missing title.
+        let resolved = match options.map.resolve(&keys, false) {
             Ok(r) => r,
             Err(e) => return Some(Err(Rejection { record: record(n), reason: e.to_string() })),
         };

@@ -1,0 +1,217 @@
+//! Ingest: formats, rejections, dedupe, idempotence, crash safety.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::{ingest_json, mljobs, ok, repo};
+
+fn n(v: &Value, key: &str) -> u64 {
+    v[key].as_u64().unwrap_or_else(|| panic!("no {key} in {v}"))
+}
+
+#[test]
+fn every_format_ingests_and_bad_records_are_reported_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, u64, u64); 7] = [
+        // file, records read, rejected
+        ("testdata/formats/postings.csv", 12, 2),
+        ("testdata/formats/postings.jsonl", 7, 3),
+        ("testdata/formats/jobposting.html", 2, 0),
+        ("testdata/formats/jobposting.json", 2, 1),
+        ("testdata/formats/greenhouse.json", 3, 0),
+        ("testdata/formats/lever.json", 2, 0),
+        ("testdata/formats/ashby.json", 2, 0),
+    ];
+    for (file, read, rejected) in cases {
+        let v = ingest_json(dir.path(), &[file]);
+        assert_eq!((n(&v, "read"), n(&v, "rejected")), (read, rejected), "{file}: {v:#}");
+    }
+    let v = ingest_json(tempfile::tempdir().unwrap().path(), &["testdata/formats/postings.csv", "testdata/formats/postings.jsonl"]);
+    let rejections: Vec<&str> = v["rejections"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert_eq!(
+        rejections,
+        [
+            "testdata/formats/postings.csv:7 (record 3): field `title` is missing or empty",
+            "testdata/formats/postings.csv:16 (record 12): row has 12 fields, the header has 11",
+            "testdata/formats/postings.jsonl:3 (record 3): field `description` is missing or empty (title \"Data Engineer\")",
+            "testdata/formats/postings.jsonl:4 (record 4): invalid JSON: expected ident at line 1 column 2",
+            "testdata/formats/postings.jsonl:5 (record 5): expected a JSON object, found an array",
+        ]
+    );
+    let warnings: Vec<&str> = v["warnings"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert!(warnings.contains(&"testdata/formats/postings.jsonl:6 (record 6): field `salary_min` (column \"salary.min\"): \"lots\" is not a number; left empty"), "{warnings:?}");
+    assert!(warnings.contains(&"testdata/formats/postings.csv:8 (record 4): field `date_posted`: cannot read \"2026-02-30\" as a date; left empty"), "{warnings:?}");
+}
+
+#[test]
+fn ingesting_the_same_files_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = ["testdata/formats/postings.csv", "testdata/formats/greenhouse.json", "testdata/formats/lever.json", "testdata/formats/reposts.jsonl"];
+    let first = ingest_json(dir.path(), &files);
+    let stats1 = ok(&mljobs(dir.path(), &["stats", "--json"]));
+    let second = ingest_json(dir.path(), &files);
+    assert_eq!(n(&second, "new"), 0, "{second:#}");
+    assert_eq!(n(&second, "updated"), 0);
+    assert_eq!(n(&second, "unchanged"), n(&first, "new") + n(&first, "unchanged"));
+    assert_eq!(ok(&mljobs(dir.path(), &["stats", "--json"])), stats1, "stats changed after re-ingest");
+}
+
+#[test]
+fn dedupe_tiers_update_alias_and_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = ingest_json(dir.path(), &["testdata/formats/reposts.jsonl", "testdata/formats/greenhouse.json", "testdata/formats/postings.csv"]);
+    // reposts: K-1 new, K-2 near-duplicate of K-1 (grouped), board-998 same URL as K-1 (duplicate), K-3 new.
+    // greenhouse: two posts of internal job 2001 (grouped). CSV: SAMPLE-001 appears twice (unchanged).
+    assert_eq!(n(&v, "duplicates"), 1, "{v:#}");
+    assert_eq!(n(&v, "grouped"), 2, "{v:#}");
+    assert_eq!(n(&v, "unchanged"), 1, "{v:#}");
+    let stats: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["stats", "--json"]))).unwrap();
+    assert_eq!(n(&stats, "postings") - n(&stats, "canonical_postings"), 2);
+
+    // An edited record with the same source id is an update in place.
+    let edited = dir.path().join("reposts.jsonl");
+    let text = std::fs::read_to_string(repo().join("testdata/formats/reposts.jsonl")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines[3] = lines[3].replace("3+ years", "5+ years");
+    std::fs::write(&edited, lines.join("\n")).unwrap();
+    // Same file name, so the same source ("jsonl:reposts.jsonl").
+    let v = ingest_json(dir.path(), &[edited.to_str().unwrap()]);
+    assert_eq!((n(&v, "updated"), n(&v, "new")), (1, 0), "{v:#}");
+}
+
+#[test]
+fn show_prints_a_posting_with_its_group_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    ingest_json(dir.path(), &["testdata/formats/greenhouse.json"]);
+    let stats: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["stats", "--json"]))).unwrap();
+    assert_eq!(n(&stats, "postings"), 3);
+    let store_ids = {
+        let v: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["enrich", "testdata/formats/greenhouse.json"])).lines().next().unwrap()).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    };
+    let text = ok(&mljobs(dir.path(), &["show", &store_ids[..6]]));
+    assert!(text.contains("role        machine-learning-engineer"), "{text}");
+    assert!(text.contains("similar     "), "{text}");
+    let json: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["show", &store_ids, "--json"]))).unwrap();
+    assert_eq!(json["enrichment"]["salary"]["annual_usd_max"], 215000.0);
+    assert_eq!(json["similar"].as_array().unwrap().len(), 1);
+    let missing = mljobs(dir.path(), &["show", "ffffffffffffffff"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no posting with id \"ffffffffffffffff\""));
+}
+
+#[test]
+fn stats_and_taxonomy_print_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    ingest_json(dir.path(), &["testdata/formats/postings.csv"]);
+    let text = ok(&mljobs(dir.path(), &["stats"]));
+    assert!(text.starts_with("postings 9 (9 after grouping near-duplicates)"), "{text}");
+    let v: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["stats", "--json"]))).unwrap();
+    assert_eq!(v["by_role"]["machine-learning-engineer"], 1);
+    assert_eq!(v["by_country"]["US"], 4);
+    for kind in ["roles", "skills", "industries", "areas", "levels"] {
+        let j: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["taxonomy", kind, "--json"]))).unwrap();
+        assert!(!j.as_array().unwrap().is_empty(), "{kind}");
+    }
+    let skills: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["taxonomy", "skills", "--json"]))).unwrap();
+    assert!(skills.as_array().unwrap().len() >= 400);
+}
+
+#[test]
+fn a_column_mapping_reads_unusual_headers_and_bad_mappings_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("export.csv");
+    std::fs::write(&csv, "Req,Role Name,Org,Where,Body,Pay\nR1,Data Engineer,Acme,\"Austin, TX\",\"Airflow, dbt and Snowflake pipelines.\",\"$140k-$160k\"\n").unwrap();
+    let out = ok(&mljobs(dir.path(), &["enrich", csv.to_str().unwrap(), "--map", "id=Req,title=Role Name,company=Org,location=Where,description=Body,salary=Pay"]));
+    let v: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(v["role"], "data-engineer");
+    assert_eq!(v["location"]["region"], "TX");
+    assert_eq!(v["salary"]["annual_usd_min"], 140000.0);
+    let bad = mljobs(dir.path(), &["enrich", csv.to_str().unwrap(), "--map", "title=Job Title"]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("column \"Job Title\" (for field `title`) is not in the input; columns are: Req, Role Name, Org, Where, Body, Pay"), "{err}");
+    let bad = mljobs(dir.path(), &["enrich", csv.to_str().unwrap(), "--map", "titel=Role Name"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown field \"titel\""));
+}
+
+#[test]
+fn huge_and_hostile_records_are_rejected_or_kept_without_losing_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nasty.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let huge = "x ".repeat(600_000);
+    writeln!(f, "{}", serde_json::json!({"id": 1, "title": "Data Scientist", "description": huge})).unwrap();
+    writeln!(f, "{}", serde_json::json!({"id": 2, "title": 42, "description": "Title is a number, which we read as text.", "salary_min": true})).unwrap();
+    writeln!(f, "{}", serde_json::json!({"id": 3, "title": "<script>alert(1)</script>ML Engineer", "description": "<img src=x onerror=alert(1)><p>PyTorch</p>"})).unwrap();
+    writeln!(f, "{}", serde_json::json!({"id": 4, "title": "Ｍａｃｈｉｎｅ Ｌｅａｒｎｉｎｇ Ｅｎｇｉｎｅｅｒ", "description": "Ｐｙｔｈｏｎ and SQL"})).unwrap();
+    writeln!(f, "{}", serde_json::json!({"id": 5})).unwrap();
+    drop(f);
+    let v = ingest_json(dir.path(), &[path.to_str().unwrap()]);
+    assert_eq!((n(&v, "read"), n(&v, "new"), n(&v, "rejected")), (5, 3, 2), "{v:#}");
+    let rejections = v["rejections"].to_string();
+    assert!(rejections.contains("nasty.jsonl:1 (record 1): field `description` is 1200000 bytes, over the 1048576-byte limit"), "{rejections}");
+    assert!(rejections.contains("nasty.jsonl:5 (record 5): field `title` is missing or empty"), "{rejections}");
+    let out = ok(&mljobs(dir.path(), &["enrich", path.to_str().unwrap()]));
+    let recs: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(recs[0]["title"], "42");
+    assert_eq!(recs[0]["warnings"][0], "field `salary_min` (column \"salary_min\"): expected a number, found a boolean; left empty");
+    assert_eq!(recs[1]["title"], "<script>alert(1)</script>ML Engineer", "titles are kept as text; escaping is the renderer's job");
+    assert_eq!(recs[2]["role"], "machine-learning-engineer", "full-width letters are folded");
+    let ids: Vec<&str> = recs[2]["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["machine-learning", "python", "sql"]);
+}
+
+/// Kills `mljobs ingest` (SIGKILL) part-way through a large file, checks the store is consistent,
+/// re-runs, and checks that every posting is stored exactly once.
+#[test]
+fn killing_ingest_midway_loses_and_doubles_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    let total = 30_000u64;
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..total {
+            let title = ["Machine Learning Engineer", "Data Scientist", "Data Engineer", "AI Engineer"][(i % 4) as usize];
+            let desc = format!("Posting {i}: we use Python, SQL and PyTorch on AWS. Team {} builds models for customers in {} markets. {}", i % 97, i % 13, "Benefits and a learning budget. ".repeat(10));
+            writeln!(f, "{}", serde_json::json!({"id": i, "title": title, "company": format!("Company {}", i % 500), "description": desc, "location": "Berlin, Germany"})).unwrap();
+        }
+    }
+    let data = dir.path().join("data");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .args(["--data-dir", data.to_str().unwrap(), "ingest", "--batch-size", "200", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some batches are committed, then kill without warning.
+    let db = data.join("mljobs.sqlite3");
+    let start = Instant::now();
+    let stored_before_kill = loop {
+        std::thread::sleep(Duration::from_millis(20));
+        if let Ok(store) = mljobs_store::Store::open(&data)
+            && let Ok(n) = store.count()
+            && n >= 1_000
+        {
+            break n;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "ingest made no progress");
+        assert!(child.try_wait().unwrap().is_none(), "ingest finished before it could be killed; make the file bigger");
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(db.exists());
+    let store = mljobs_store::Store::open(&data).unwrap();
+    assert_eq!(store.check().unwrap(), Vec::<String>::new(), "store inconsistent after kill");
+    let after_kill = store.count().unwrap();
+    assert!(after_kill >= stored_before_kill && after_kill < total, "killed too late: {after_kill} of {total}");
+    assert_eq!(after_kill % 200, 0, "only whole batches are committed");
+    drop(store);
+    let v = ingest_json(&data, &[path.to_str().unwrap()]);
+    assert_eq!(n(&v, "unchanged"), after_kill, "{v:#}");
+    assert_eq!(n(&v, "new"), total - after_kill, "{v:#}");
+    let store = mljobs_store::Store::open(&data).unwrap();
+    assert_eq!(store.count().unwrap(), total);
+    assert!(store.check().unwrap().is_empty());
+}
