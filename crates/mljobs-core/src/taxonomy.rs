@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
@@ -472,7 +472,9 @@ fn compile(
             skill_patterns.push((skill_idx, true));
         }
     }
+    // A full DFA: a few MB for ~2k patterns, and the fastest search (the hot loop of enrichment).
     let skill_ac = AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::DFA))
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(&forms)
@@ -512,6 +514,7 @@ fn compile(
     let mut phrases: Vec<(String, usize)> = phrase_idx.into_iter().collect();
     phrases.sort_by_key(|(_, i)| *i);
     let keyword_ac = AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::DFA))
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(phrases.iter().map(|(p, _)| p))

@@ -78,13 +78,19 @@ pub fn html_to_text(input: &str) -> String {
 /// Whether text is HTML rather than plain text that happens to hold a `<` (anonymisation tokens
 /// such as `<ORGANIZATION>`, "a < b"): a closing tag, a line break, a common block tag or an entity.
 pub fn looks_like_html(s: &str) -> bool {
-    if !s.contains('<') && !s.contains('&') {
-        return false;
+    const TAGS: [&[u8]; 20] = [b"/", b"br", b"p>", b"p ", b"div", b"li>", b"ul>", b"ol>", b"h1", b"h2", b"h3", b"h4", b"strong>", b"b>", b"em>", b"span", b"a href", b"table", b"script", b"style"];
+    const ENTITIES: [&[u8]; 6] = [b"amp;", b"lt;", b"gt;", b"nbsp;", b"quot;", b"#"];
+    let bytes = s.as_bytes();
+    let starts_with_ci = |at: usize, pat: &[u8]| bytes.len() >= at + pat.len() && bytes[at..at + pat.len()].eq_ignore_ascii_case(pat);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' if TAGS.iter().any(|t| starts_with_ci(i + 1, t)) => return true,
+            b'&' if ENTITIES.iter().any(|e| starts_with_ci(i + 1, e)) => return true,
+            b'/' if bytes.get(i + 1) == Some(&b'>') => return true,
+            _ => {}
+        }
     }
-    let lower = s.to_ascii_lowercase();
-    lower.contains("</") || lower.contains("<br") || lower.contains("/>")
-        || ["<p>", "<p ", "<div", "<li>", "<ul>", "<ol>", "<h1", "<h2", "<h3", "<strong>", "<b>", "<em>", "<span", "<a href", "<table", "<script", "<style"].iter().any(|t| lower.contains(t))
-        || ["&amp;", "&lt;", "&gt;", "&nbsp;", "&quot;", "&#"].iter().any(|e| lower.contains(e))
+    false
 }
 
 fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
@@ -102,32 +108,17 @@ fn is_block(name: &str) -> bool {
 pub fn tidy_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for line in s.lines() {
-        let mut wrote_any = false;
-        let mut last_space = true;
-        let line_start = out.len();
-        for ch in line.chars() {
-            if ch.is_whitespace() {
-                if !last_space {
-                    out.push(' ');
-                    last_space = true;
-                }
-            } else {
-                out.push(ch);
-                last_space = false;
-                wrote_any = true;
+        let mut words = line.split_whitespace();
+        if let Some(first) = words.next() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(first);
+            for w in words {
+                out.push(' ');
+                out.push_str(w);
             }
         }
-        if out.ends_with(' ') {
-            out.pop();
-        }
-        if wrote_any {
-            out.push('\n');
-        } else {
-            out.truncate(line_start);
-        }
-    }
-    while out.ends_with('\n') {
-        out.pop();
     }
     out
 }

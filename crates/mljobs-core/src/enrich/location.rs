@@ -142,22 +142,24 @@ pub fn parse_location(s: &str, taxonomy: &Taxonomy) -> (Location, Option<WorkMod
 fn strip_mode_words(key: &str, mode: &mut Option<WorkMode>) -> String {
     let mut rest = key.replace('-', " ");
     for (word, m) in MODE_WORDS.iter().rev() {
-        if rest == *word || rest.starts_with(&format!("{word} ")) || rest.ends_with(&format!(" {word}")) {
+        let at_start = rest.strip_prefix(word).is_some_and(|r| r.is_empty() || r.starts_with(' '));
+        let at_end = rest.strip_suffix(word).is_some_and(|r| r.ends_with(' '));
+        if at_start || at_end {
             if mode.is_none() || *m == WorkMode::Hybrid {
                 *mode = Some(*m);
             }
-            rest = rest.replacen(word, "", 1).trim().to_string();
+            rest = if at_start { rest[word.len()..].trim().to_string() } else { rest[..rest.len() - word.len()].trim().to_string() };
         }
     }
     for filler in ["within", "in", "based", "only", "us based", "or", "and"] {
         if rest == filler {
             rest.clear();
         }
-        if let Some(r) = rest.strip_suffix(&format!(" {filler}")) {
-            rest = r.to_string();
+        if let Some(r) = rest.strip_suffix(filler).filter(|r| r.ends_with(' ')) {
+            rest = r.trim_end().to_string();
         }
-        if let Some(r) = rest.strip_prefix(&format!("{filler} ")) {
-            rest = r.to_string();
+        if let Some(r) = rest.strip_prefix(filler).filter(|r| r.starts_with(' ')) {
+            rest = r.trim_start().to_string();
         }
     }
     rest.trim().to_string()

@@ -118,9 +118,42 @@ fn word_number(s: &str) -> Option<u32> {
     })
 }
 
-/// The smallest "N years of experience" asked in the text, if any.
+static YEAR_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:years?|yrs?)(?-u:\b)").unwrap());
+
+/// The smallest "N years of experience" asked in the text, if any. The full pattern runs only
+/// around occurrences of "year"/"yr" (a literal search), not over the whole description.
 pub fn years_asked(text: &str) -> Option<u32> {
-    YEARS.captures_iter(text).filter_map(|c| word_number(c.get(1)?.as_str())).filter(|&y| y <= 25).min()
+    let mut best: Option<u32> = None;
+    let mut searched_to = 0;
+    for m in YEAR_WORD.find_iter(text) {
+        if m.start() < searched_to {
+            continue;
+        }
+        let lo = floor_boundary(text, m.start().saturating_sub(48).max(searched_to));
+        let hi = ceil_boundary(text, (m.end() + 80).min(text.len()));
+        let window = &text[lo..hi];
+        for c in YEARS.captures_iter(window) {
+            if let Some(y) = c.get(1).and_then(|g| word_number(g.as_str())).filter(|&y| y <= 25) {
+                best = Some(best.map_or(y, |b| b.min(y)));
+            }
+            searched_to = searched_to.max(lo + c.get(0).map_or(0, |g| g.end()));
+        }
+    }
+    best
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Classifies seniority: title, then years asked, then the level field.

@@ -356,8 +356,10 @@ static DESCRIPTION_MONEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:US\$|CA\$|C\$|AU\$|A\$|\$|€|£|₹|\b(?:usd|eur|gbp|cad|aud|chf|inr|sgd)\b)\s?\d|\d(?:[\d,.' ]*\d)?\s?(?:k\s?)?(?:€|\b(?:eur|usd|gbp|chf|euros?)\b)|\b\d+(?:\.\d)?\s?lpa\b").unwrap()
 });
 
+// ASCII word boundaries keep the lazy DFA usable on non-ASCII text (a Unicode `\b` makes the
+// regex engine fall back to a slow backtracker over whole descriptions).
 static PAY_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(salary|salaries|pay|compensation|base|wage|rate|range|ote|gehalt|vergütung|salaire|rémunération|sueldo|salario|per (?:year|annum|hour|month)|annual|hourly|/h(?:ou)?r|/year|/yr|lpa)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(salary|salaries|pay|compensation|base|wage|rate|range|ote|gehalt|vergütung|salaire|rémunération|sueldo|salario|per (?:year|annum|hour|month)|annual|hourly|/h(?:ou)?r|/year|/yr|lpa)(?-u:\b)").unwrap()
 });
 
 static NOT_PAY: LazyLock<Regex> = LazyLock::new(|| {
@@ -366,19 +368,27 @@ static NOT_PAY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds a salary stated in a description: a money amount on a line that talks about pay and not
 /// about funding or budgets. The first such line wins.
+/// Lines are found through the pay words (a literal search the regex engine accelerates), so the
+/// money pattern only runs on the few lines that talk about pay.
 pub fn find_in_description(description: &str, country: Option<&str>) -> Option<(ParsedAmount, String)> {
-    for m in DESCRIPTION_MONEY.find_iter(description) {
-        let line_start = description[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = description[m.start()..].find('\n').map_or(description.len(), |i| m.start() + i);
-        let line = &description[line_start..line_end];
-        if line.len() > 400 || !PAY_CONTEXT.is_match(line) || NOT_PAY.is_match(line) {
+    let mut next_line_start = 0;
+    for ctx in PAY_CONTEXT.find_iter(description) {
+        if ctx.start() < next_line_start {
             continue;
         }
-        let from = m.start() - line_start;
-        let start = line[..from].char_indices().rev().take(40).last().map_or(from, |(i, _)| i);
-        let snippet = &line[start..];
-        if let Some(parsed) = parse_text(snippet, country) {
-            return Some((parsed, line.trim().to_string()));
+        let line_start = description[..ctx.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = description[ctx.start()..].find('\n').map_or(description.len(), |i| ctx.start() + i);
+        next_line_start = line_end;
+        let line = &description[line_start..line_end];
+        if line.len() > 400 || NOT_PAY.is_match(line) {
+            continue;
+        }
+        for m in DESCRIPTION_MONEY.find_iter(line) {
+            let from = m.start();
+            let start = line[..from].char_indices().rev().take(40).last().map_or(from, |(i, _)| i);
+            if let Some(parsed) = parse_text(&line[start..], country) {
+                return Some((parsed, line.trim().to_string()));
+            }
         }
     }
     None

@@ -162,12 +162,19 @@ fn normalise_column(c: &str) -> String {
 
 #[derive(Debug)]
 /// A mapping resolved against one input's columns.
+#[allow(clippy::derive_partial_eq_without_eq)]
 pub(crate) struct Resolved {
     slots: Vec<Option<PostingField>>,
     columns: Vec<String>,
 }
 
 impl Resolved {
+    /// Whether this mapping was resolved for exactly these columns (JSON Lines records usually
+    /// share their keys, so the mapping is resolved once and reused).
+    pub(crate) fn is_for<'k>(&self, keys: impl ExactSizeIterator<Item = &'k str>) -> bool {
+        keys.len() == self.columns.len() && keys.zip(&self.columns).all(|(a, b)| a == b)
+    }
+
     /// Builds a raw posting from the record's values, in column order.
     pub(crate) fn build(&self, values: impl Iterator<Item = Option<Value>>, source: &str, record: RecordRef, company: Option<&str>) -> RawPosting {
         let mut p = RawPosting { source: source.to_string(), record, ..Default::default() };
@@ -215,19 +222,19 @@ impl Resolved {
 }
 
 /// Flattens nested objects into dotted keys; arrays stay values.
-pub(crate) fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+pub(crate) fn flatten(prefix: &str, v: Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
                 if child.is_object() {
                     flatten(&key, child, out);
                 } else {
-                    out.push((key, child.clone()));
+                    out.push((key, child));
                 }
             }
         }
-        other => out.push((prefix.to_string(), other.clone())),
+        other => out.push((prefix.to_string(), other)),
     }
 }
 

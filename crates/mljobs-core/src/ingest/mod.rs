@@ -187,6 +187,7 @@ pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a 
     let source = format!("jsonl:{}", base_name(file));
     let mut n = 0u64;
     let mut line_no = 0u64;
+    let mut cached: Option<columns::Resolved> = None;
     Box::new(reader.split(b'\n').filter_map(move |line| {
         line_no += 1;
         let record = |n| RecordRef { file: file.into(), line: Some(line_no), record: n };
@@ -197,27 +198,29 @@ pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a 
                 return Some(Err(Rejection { record: record(n), reason: format!("read error: {e}") }));
             }
         };
-        let text = String::from_utf8_lossy(&bytes);
-        let text = text.trim().trim_start_matches('\u{feff}');
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes).trim_ascii();
         if text.is_empty() {
             return None;
         }
         n += 1;
-        let value: Value = match serde_json::from_str(text) {
+        let value: Value = match serde_json::from_slice(text) {
             Ok(v) => v,
             Err(e) => return Some(Err(Rejection { record: record(n), reason: format!("invalid JSON: {e}") })),
         };
-        let Value::Object(obj) = value else {
+        if !value.is_object() {
             return Some(Err(Rejection { record: record(n), reason: format!("expected a JSON object, found {}", json_kind(&value)) }));
-        };
+        }
         let mut flat = Vec::new();
-        columns::flatten("", &Value::Object(obj), &mut flat);
-        let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
-        // A record without a title key is rejected by validation as a missing title.
-        let resolved = match options.map.resolve(&keys, false) {
-            Ok(r) => r,
-            Err(e) => return Some(Err(Rejection { record: record(n), reason: e.to_string() })),
-        };
+        columns::flatten("", value, &mut flat);
+        if !cached.as_ref().is_some_and(|r| r.is_for(flat.iter().map(|(k, _)| k.as_str()))) {
+            let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
+            // A record without a title key is rejected by validation as a missing title.
+            match options.map.resolve(&keys, false) {
+                Ok(r) => cached = Some(r),
+                Err(e) => return Some(Err(Rejection { record: record(n), reason: e.to_string() })),
+            }
+        }
+        let resolved = cached.as_ref().expect("resolved above");
         Some(Ok(resolved.build(flat.into_iter().map(|(_, v)| Some(v)), &source, record(n), options.company.as_deref())))
     }))
 }
