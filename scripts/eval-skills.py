@@ -7,6 +7,8 @@ with the gold knowledge spans (byte offsets) in testdata/skillspan/dev-knowledge
 
   precision        predicted mentions that overlap a gold knowledge span / predicted mentions
   precision (k+s)  the same, counting an overlap with a gold *skill* span as correct too
+  precision (adjudicated)  the same after the disagreements reviewed by hand
+                   (testdata/skillspan/dev-mention-review.tsv) count as correct
   recall (covered) gold knowledge spans the taxonomy covers (one of its surface forms appears in the
                    span as a whole word, any case) that overlap a predicted mention
   recall (all)     the same over every gold knowledge span
@@ -29,6 +31,8 @@ ap.add_argument("--postings", default=os.path.join(root, "testdata", "skillspan"
 ap.add_argument("--gold", default=os.path.join(root, "testdata", "skillspan", "dev-knowledge.jsonl"))
 ap.add_argument("--adjudication", default=os.path.join(root, "testdata", "skillspan", "dev-adjudicated.jsonl"),
                 help="posting-level disagreements checked by hand (verdict correct = a real, unannotated mention)")
+ap.add_argument("--mention-review", default=os.path.join(root, "testdata", "skillspan", "dev-mention-review.tsv"),
+                help="mention-level disagreements checked by hand (posting id, skill, byte range, verdict)")
 ap.add_argument("--json", action="store_true")
 ap.add_argument("--errors", type=int, default=0, help="print N false positives and misses")
 ap.add_argument("--kind", choices=["all", "tool", "concept"], default="all", help="evaluate only skills of this kind (tool = named technologies)")
@@ -40,6 +44,12 @@ if os.path.exists(args.adjudication):
         a = json.loads(line)
         if a["verdict"] == "correct":
             adjudicated.add((a["id"], a["skill"]))
+reviewed = set()
+if os.path.exists(args.mention_review):
+    for line in open(args.mention_review, encoding="utf-8").read().splitlines()[1:]:
+        f = line.split("\t")
+        if f[-1] == "correct":
+            reviewed.add((f[0], f[1], int(f[2]), int(f[3])))
 texts = {}
 for line in open(args.postings, encoding="utf-8"):
     r = json.loads(line)
@@ -81,7 +91,7 @@ def covered(span_text):
 def overlaps(a, spans):
     return any(a[0] < s[1] and s[0] < a[1] for s in spans)
 
-tp = fp = tp_lenient = 0
+tp = fp = tp_lenient = tp_reviewed = 0
 g_all = g_cov = hit_all = hit_cov = 0
 fps, misses = Counter(), Counter()
 p_tp = p_pred = p_gold = p_hit = 0
@@ -106,9 +116,12 @@ for n, pid in enumerate(ids, start=1):
             tp += 1
             tp_lenient += 1
         else:
-            fps[(sid, text[s:e].decode())] += 1
             if overlaps((s, e), sspans):
                 tp_lenient += 1
+            if (pid, sid, s, e) in reviewed:
+                tp_reviewed += 1
+            else:
+                fps[(sid, text[s:e].decode())] += 1
     gold_ids = set().union(*[skill_ids(t) for _, _, t in g["knowledge"]]) if g["knowledge"] else set()
     pred_ids = {sid for _, _, sid in preds}
     p_pred += len(pred_ids)
@@ -129,13 +142,15 @@ for n, pid in enumerate(ids, start=1):
             hit_cov += hit
             if not hit:
                 misses[t] += 1
-n_pred = tp + sum(fps.values())
+n_pred = tp + tp_reviewed + sum(fps.values())
 res = {
     "kind": args.kind,
     "postings": len(ids),
     "predicted_mentions": n_pred,
     "precision": round(tp / n_pred, 3) if n_pred else None,
     "precision_knowledge_or_skill": round(tp_lenient / n_pred, 3) if n_pred else None,
+    "precision_adjudicated": round((tp + tp_reviewed) / n_pred, 3) if n_pred else None,
+    "mentions_reviewed_correct": tp_reviewed,
     "gold_knowledge_spans": g_all,
     "gold_spans_covered_by_taxonomy": g_cov,
     "recall_covered": round(hit_cov / g_cov, 3) if g_cov else None,

@@ -5,12 +5,12 @@ Reads shared/data/skillspan/{dev,train}.json (one sentence per line with BIO tag
   testdata/skillspan/dev-postings.jsonl   one posting per line: id, title, description, source
   testdata/skillspan/dev-knowledge.jsonl  gold knowledge spans per posting as character offsets into
                                           the description (UTF-8 byte offsets too), for eval-skills.py
-Sentences are joined with "\n", tokens with " ", so offsets are exact. The first sentence of a
+Tokens are NFKC-normalised and joined with " ", sentences with "\n", so offsets are exact. The first sentence of a
 posting is used as its title (SkillSpan postings start with the job title in most cases).
 
 Usage: scripts/skillspan_fixtures.py [--data ../shared/data/skillspan] [--split dev]
 """
-import argparse, json, os, sys
+import argparse, json, os, sys, unicodedata
 from collections import OrderedDict
 
 ap = argparse.ArgumentParser()
@@ -49,7 +49,9 @@ with open(os.path.join(args.out, f"{args.split}-postings.jsonl"), "w", encoding=
         text_parts, gold, skill_gold = [], [], []
         pos = 0
         for s in sents:
-            toks = s["tokens"]
+            # The text mljobs will see: NFKC-normalised, one space between tokens (tokens holding
+            # whitespace or nothing get a placeholder), so gold offsets match its offsets.
+            toks = ["_".join(unicodedata.normalize("NFKC", t).split()) or "_" for t in s["tokens"]]
             starts = []
             for j, t in enumerate(toks):
                 starts.append(pos + sum(len(x) + 1 for x in toks[:j]))

@@ -89,7 +89,15 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             rejections: &'a [String],
             warnings: &'a [String],
         }
-        outln!("{}", serde_json::to_string_pretty(&Out { summary: &summary, data_dir: data_dir.display().to_string(), rejections: &rejected_lines, warnings: &warning_lines })?);
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&Out {
+                summary: &summary,
+                data_dir: data_dir.display().to_string(),
+                rejections: &rejected_lines,
+                warnings: &warning_lines
+            })?
+        );
     } else {
         for r in &rejected_lines {
             eprintln!("rejected: {r}");
@@ -103,7 +111,14 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
         let o = summary.outcome;
         outln!(
             "read {} · new {} · updated {} · unchanged {} · duplicates {} · near-duplicates grouped {} · rejected {} · with warnings {}",
-            summary.read, o.new, o.updated, o.unchanged, o.duplicates, o.grouped, summary.rejected, summary.warnings
+            summary.read,
+            o.new,
+            o.updated,
+            o.unchanged,
+            o.duplicates,
+            o.grouped,
+            summary.rejected,
+            summary.warnings
         );
         outln!("store: {}", data_dir.display());
     }
@@ -247,7 +262,11 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
         outln!("seniority   {} (from {})", s.id, s.basis);
     }
     let loc: Vec<&str> = [e.location.city.as_deref(), e.location.region.as_deref(), e.location.country.as_deref()].into_iter().flatten().collect();
-    outln!("location    {}{}", if loc.is_empty() { "unknown".into() } else { loc.join(", ") }, e.work_mode.map(|m| format!(" · {}", m.as_str())).unwrap_or_default());
+    outln!(
+        "location    {}{}",
+        if loc.is_empty() { "unknown".into() } else { loc.join(", ") },
+        e.work_mode.map(|m| format!(" · {}", m.as_str())).unwrap_or_default()
+    );
     if let Some(t) = &e.employment_type {
         outln!("employment  {t}");
     }
@@ -259,7 +278,11 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
             s.currency.as_deref().unwrap_or("currency unknown"),
             s.period.map_or("unknown period".to_string(), |p| format!("{p:?}").to_lowercase()),
             s.raw,
-            if s.annual_usd_min.is_some() || s.annual_usd_max.is_some() { format!(" ≈ {} USD/year", range(s.annual_usd_min, s.annual_usd_max)) } else { String::new() }
+            if s.annual_usd_min.is_some() || s.annual_usd_max.is_some() {
+                format!(" ≈ {} USD/year", range(s.annual_usd_min, s.annual_usd_max))
+            } else {
+                String::new()
+            }
         );
     }
     if let Some(i) = &e.industry {

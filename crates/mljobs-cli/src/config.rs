@@ -143,7 +143,18 @@ impl Cli {
             }
             anyhow::ensure!(found > 0, "--taxonomy {}: no taxonomy files there (expected any of {})", dir.display(), FILE_NAMES.join(", "));
         }
-        let fingerprint = mljobs_core::PostingId::from_parts(&[&files.roles, &files.seniority, &files.skills, &files.industries, &files.areas, &files.countries, &files.regions, &files.cities, &files.fx]).to_string();
+        let fingerprint = mljobs_core::PostingId::from_parts(&[
+            &files.roles,
+            &files.seniority,
+            &files.skills,
+            &files.industries,
+            &files.areas,
+            &files.countries,
+            &files.regions,
+            &files.cities,
+            &files.fx,
+        ])
+        .to_string();
         Ok((Taxonomy::from_files(&files)?, fingerprint))
     }
 }

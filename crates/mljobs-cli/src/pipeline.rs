@@ -23,13 +23,23 @@ fn progress(len: u64, label: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(len);
-    pb.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
     pb.set_message(label.to_string());
     pb
 }
 
 /// Decodes one file and hands every record, validated, to `sink`. `now` stamps provenance.
-pub fn read_file(path: &Path, format: Format, options: &DecodeOptions, now: chrono::DateTime<chrono::Utc>, mut sink: impl FnMut(Record) -> Result<()>) -> Result<()> {
+pub fn read_file(
+    path: &Path,
+    format: Format,
+    options: &DecodeOptions,
+    now: chrono::DateTime<chrono::Utc>,
+    mut sink: impl FnMut(Record) -> Result<()>,
+) -> Result<()> {
     let name = path.display().to_string();
     let is_stdin = name == "-";
     let mut head = Vec::new();

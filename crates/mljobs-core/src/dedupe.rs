@@ -16,7 +16,23 @@ pub fn canonical_url(s: &str) -> Option<String> {
         .query_pairs()
         .filter(|(k, _)| {
             let k = k.to_ascii_lowercase();
-            !(k.starts_with("utm_") || matches!(k.as_str(), "gh_src" | "source" | "src" | "ref" | "referrer" | "lever-source" | "lever-origin" | "trk" | "trackingid" | "fbclid" | "gclid" | "mc_cid" | "mc_eid"))
+            !(k.starts_with("utm_")
+                || matches!(
+                    k.as_str(),
+                    "gh_src"
+                        | "source"
+                        | "src"
+                        | "ref"
+                        | "referrer"
+                        | "lever-source"
+                        | "lever-origin"
+                        | "trk"
+                        | "trackingid"
+                        | "fbclid"
+                        | "gclid"
+                        | "mc_cid"
+                        | "mc_eid"
+                ))
         })
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();

@@ -261,7 +261,11 @@ impl JobPosting {
         let looks_html = text::looks_like_html(&raw_description);
         // Keep the HTML for display; Greenhouse sends it entity-escaped, store it as real markup.
         let description_html = looks_html.then(|| {
-            if raw_description.contains("&lt;") && !raw_description.contains('<') { html_escape::decode_html_entities(&raw_description).into_owned() } else { raw_description.clone() }
+            if raw_description.contains("&lt;") && !raw_description.contains('<') {
+                html_escape::decode_html_entities(&raw_description).into_owned()
+            } else {
+                raw_description.clone()
+            }
         });
         let mut warnings = raw.warnings.clone();
         let date_posted = parse_date_field("date_posted", raw.date_posted.as_deref(), &mut warnings);
@@ -368,7 +372,13 @@ mod tests {
     use super::*;
 
     fn raw(title: &str, description: &str) -> RawPosting {
-        RawPosting { source: "csv".into(), title: Some(title.into()), description: Some(description.into()), record: RecordRef { file: "jobs.csv".into(), line: Some(7), record: 6 }, ..Default::default() }
+        RawPosting {
+            source: "csv".into(),
+            title: Some(title.into()),
+            description: Some(description.into()),
+            record: RecordRef { file: "jobs.csv".into(), line: Some(7), record: 6 },
+            ..Default::default()
+        }
     }
 
     fn now() -> DateTime<Utc> {

@@ -36,7 +36,8 @@ pub struct TaxonomyFiles {
 }
 
 /// File names of the taxonomy, in the order of [`TaxonomyFiles`] fields.
-pub const FILE_NAMES: [&str; 9] = ["roles.toml", "seniority.toml", "skills.csv", "industries.toml", "areas.toml", "countries.csv", "regions.csv", "cities.csv", "fx.toml"];
+pub const FILE_NAMES: [&str; 9] =
+    ["roles.toml", "seniority.toml", "skills.csv", "industries.toml", "areas.toml", "countries.csv", "regions.csv", "cities.csv", "fx.toml"];
 
 impl TaxonomyFiles {
     /// The taxonomy shipped in the binary.
@@ -391,7 +392,15 @@ impl Taxonomy {
             if kind != "tool" && kind != "concept" {
                 return Err(err("skills.csv", format!("row {}: field `kind`: {kind:?} is not tool or concept", i + 2)));
             }
-            skills.push(Skill { id, name: get("name"), category: get("category"), kind, aliases: split_list(&get("aliases")), weak: split_list(&get("weak")), rule });
+            skills.push(Skill {
+                id,
+                name: get("name"),
+                category: get("category"),
+                kind,
+                aliases: split_list(&get("aliases")),
+                weak: split_list(&get("weak")),
+                rule,
+            });
         }
         let countries = read_csv("countries.csv", &files.countries)?
             .into_iter()
@@ -454,7 +463,8 @@ fn compile(
         if !skill.weak.is_empty() && skill.rule.is_none() {
             return Err(err("skills.csv", format!("skill {:?}: weak forms {:?} need a rule (case or context)", skill.id, skill.weak)));
         }
-        let mut strong: Vec<String> = std::iter::once(&skill.name).chain(skill.aliases.iter()).map(|s| s.to_lowercase()).filter(|s| !weak_lower.contains(s)).collect();
+        let mut strong: Vec<String> =
+            std::iter::once(&skill.name).chain(skill.aliases.iter()).map(|s| s.to_lowercase()).filter(|s| !weak_lower.contains(s)).collect();
         strong.sort();
         strong.dedup();
         for form in strong {
@@ -589,6 +599,13 @@ fn regex_set(file: &'static str, patterns: &[String]) -> Result<RegexSet, Taxono
     RegexSetBuilder::new(patterns).case_insensitive(true).build().map_err(|e| err(file, e.to_string()))
 }
 
+/// The embedded taxonomy, compiled once per test binary.
+#[cfg(test)]
+pub(crate) fn test_taxonomy() -> &'static Taxonomy {
+    static T: std::sync::LazyLock<Taxonomy> = std::sync::LazyLock::new(Taxonomy::embedded);
+    &T
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -613,9 +630,52 @@ mod tests {
     fn every_skill_the_product_names_is_present() {
         let t = Taxonomy::embedded();
         for id in [
-            "python", "r", "java", "cpp", "scala", "julia", "go", "rust", "sql", "linear-algebra", "probability", "statistics", "calculus", "optimization", "tensorflow", "pytorch", "scikit-learn", "xgboost", "lightgbm", "keras", "jax",
-            "huggingface-transformers", "data-cleaning", "feature-engineering", "spark", "hadoop", "kafka", "airflow", "dbt", "aws", "sagemaker", "gcp", "vertex-ai", "azure-ml", "docker", "kubernetes", "mlflow", "kubeflow", "deep-learning", "nlp",
-            "computer-vision", "reinforcement-learning", "time-series", "recommender-systems", "llm", "rag",
+            "python",
+            "r",
+            "java",
+            "cpp",
+            "scala",
+            "julia",
+            "go",
+            "rust",
+            "sql",
+            "linear-algebra",
+            "probability",
+            "statistics",
+            "calculus",
+            "optimization",
+            "tensorflow",
+            "pytorch",
+            "scikit-learn",
+            "xgboost",
+            "lightgbm",
+            "keras",
+            "jax",
+            "huggingface-transformers",
+            "data-cleaning",
+            "feature-engineering",
+            "spark",
+            "hadoop",
+            "kafka",
+            "airflow",
+            "dbt",
+            "aws",
+            "sagemaker",
+            "gcp",
+            "vertex-ai",
+            "azure-ml",
+            "docker",
+            "kubernetes",
+            "mlflow",
+            "kubeflow",
+            "deep-learning",
+            "nlp",
+            "computer-vision",
+            "reinforcement-learning",
+            "time-series",
+            "recommender-systems",
+            "llm",
+            "rag",
         ] {
             assert!(t.skill(id).is_some(), "missing skill {id}");
         }
@@ -636,11 +696,4 @@ mod tests {
         let e = Taxonomy::from_files(&files).unwrap_err().to_string();
         assert!(e.starts_with("taxonomy file roles.toml: pattern"), "{e}");
     }
-}
-
-/// The embedded taxonomy, compiled once per test binary.
-#[cfg(test)]
-pub(crate) fn test_taxonomy() -> &'static Taxonomy {
-    static T: std::sync::LazyLock<Taxonomy> = std::sync::LazyLock::new(Taxonomy::embedded);
-    &T
 }

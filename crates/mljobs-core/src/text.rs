@@ -37,12 +37,7 @@ pub fn html_to_text(input: &str) -> String {
                 break;
             };
             let tag = &html[i + 1..i + rel_end];
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
+            let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
             let mut end = i + rel_end + 1;
             if name == "script" || name == "style" {
                 // Drop the element's content too.
@@ -60,7 +55,16 @@ pub fn html_to_text(input: &str) -> String {
                 } else {
                     out.push('\n');
                 }
-            } else if !out.ends_with(' ') && !out.ends_with('\n') && name != "span" && name != "a" && name != "b" && name != "strong" && name != "em" && name != "i" && name != "u" {
+            } else if !out.ends_with(' ')
+                && !out.ends_with('\n')
+                && name != "span"
+                && name != "a"
+                && name != "b"
+                && name != "strong"
+                && name != "em"
+                && name != "i"
+                && name != "u"
+            {
                 out.push(' ');
             }
             i = end;
@@ -78,7 +82,10 @@ pub fn html_to_text(input: &str) -> String {
 /// Whether text is HTML rather than plain text that happens to hold a `<` (anonymisation tokens
 /// such as `<ORGANIZATION>`, "a < b"): a closing tag, a line break, a common block tag or an entity.
 pub fn looks_like_html(s: &str) -> bool {
-    const TAGS: [&[u8]; 20] = [b"/", b"br", b"p>", b"p ", b"div", b"li>", b"ul>", b"ol>", b"h1", b"h2", b"h3", b"h4", b"strong>", b"b>", b"em>", b"span", b"a href", b"table", b"script", b"style"];
+    const TAGS: [&[u8]; 20] = [
+        b"/", b"br", b"p>", b"p ", b"div", b"li>", b"ul>", b"ol>", b"h1", b"h2", b"h3", b"h4", b"strong>", b"b>", b"em>", b"span", b"a href", b"table",
+        b"script", b"style",
+    ];
     const ENTITIES: [&[u8]; 6] = [b"amp;", b"lt;", b"gt;", b"nbsp;", b"quot;", b"#"];
     let bytes = s.as_bytes();
     let starts_with_ci = |at: usize, pat: &[u8]| bytes.len() >= at + pat.len() && bytes[at..at + pat.len()].eq_ignore_ascii_case(pat);
@@ -100,7 +107,28 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "table" | "section" | "article" | "header" | "footer" | "blockquote" | "pre" | "hr" | "dd" | "dt"
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "tr"
+            | "table"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "blockquote"
+            | "pre"
+            | "hr"
+            | "dd"
+            | "dt"
     )
 }
 
@@ -181,10 +209,33 @@ fn cp1252_byte(ch: char) -> Option<u8> {
         return Some(c as u8);
     }
     let b = match ch {
-        '€' => 0x80, '‚' => 0x82, 'ƒ' => 0x83, '„' => 0x84, '…' => 0x85, '†' => 0x86, '‡' => 0x87,
-        'ˆ' => 0x88, '‰' => 0x89, 'Š' => 0x8A, '‹' => 0x8B, 'Œ' => 0x8C, 'Ž' => 0x8E, '‘' => 0x91,
-        '’' => 0x92, '“' => 0x93, '”' => 0x94, '•' => 0x95, '–' => 0x96, '—' => 0x97, '˜' => 0x98,
-        '™' => 0x99, 'š' => 0x9A, '›' => 0x9B, 'œ' => 0x9C, 'ž' => 0x9E, 'Ÿ' => 0x9F,
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
         _ => return None,
     };
     Some(b)
@@ -207,7 +258,7 @@ pub fn is_whole_word(s: &[u8], start: usize, end: usize) -> bool {
     };
     let after_ok = end >= s.len() || {
         let a = s[end];
-        !(a.is_ascii_alphanumeric() || a == b'_' || a == b'+' || a == b'#') && !(a >= 0x80 && next_char_is_alphanumeric(s, end))
+        !(a.is_ascii_alphanumeric() || a == b'_' || a == b'+' || a == b'#' || a >= 0x80 && next_char_is_alphanumeric(s, end))
     };
     before_ok && after_ok
 }

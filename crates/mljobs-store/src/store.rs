@@ -170,18 +170,32 @@ impl Store {
 
     /// Records the start of an ingest run; returns its id.
     pub fn begin_run(&mut self, files: &[String], now: DateTime<Utc>) -> Result<i64, StoreError> {
-        self.conn.execute("INSERT INTO ingest_runs(started_at, files) VALUES (?1, ?2)", params![now.to_rfc3339(), serde_json::to_string(files).unwrap_or_default()]).map_err(self.sq())?;
+        self.conn
+            .execute("INSERT INTO ingest_runs(started_at, files) VALUES (?1, ?2)", params![now.to_rfc3339(), serde_json::to_string(files).unwrap_or_default()])
+            .map_err(self.sq())?;
         Ok(self.conn.last_insert_rowid())
     }
 
     /// Records the end of a run with its summary.
     pub fn finish_run(&mut self, run: i64, summary: &IngestSummary, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE ingest_runs SET finished_at = ?1, summary = ?2 WHERE id = ?3", params![now.to_rfc3339(), serde_json::to_string(summary).unwrap_or_default(), run]).map_err(self.sq())?;
+        self.conn
+            .execute(
+                "UPDATE ingest_runs SET finished_at = ?1, summary = ?2 WHERE id = ?3",
+                params![now.to_rfc3339(), serde_json::to_string(summary).unwrap_or_default(), run],
+            )
+            .map_err(self.sq())?;
         Ok(())
     }
 
     /// Writes a batch in one transaction: postings (deduped) and the run's rejections.
-    pub fn write_batch(&mut self, run: i64, batch: &[(JobPosting, Enrichment)], rejections: &[Rejection], taxonomy_hash: &str, now: DateTime<Utc>) -> Result<BatchOutcome, StoreError> {
+    pub fn write_batch(
+        &mut self,
+        run: i64,
+        batch: &[(JobPosting, Enrichment)],
+        rejections: &[Rejection],
+        taxonomy_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<BatchOutcome, StoreError> {
         let path = self.path.clone();
         let sq = |source| StoreError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(sq)?;
@@ -209,15 +223,22 @@ impl Store {
     pub fn get(&self, id: &PostingId) -> Result<Option<StoredPosting>, StoreError> {
         let row: Option<(String, String, String)> = self
             .conn
-            .query_row("SELECT posting_json, enrichment_json, canonical_id FROM postings WHERE id = ?1", [id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row("SELECT posting_json, enrichment_json, canonical_id FROM postings WHERE id = ?1", [id.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()
             .map_err(self.sq())?;
         let Some((pj, ej, canonical_id)) = row else { return Ok(None) };
         let posting: JobPosting = serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "posting", message: e.to_string() })?;
-        let enrichment: Enrichment = serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "enrichment", message: e.to_string() })?;
+        let enrichment: Enrichment =
+            serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "enrichment", message: e.to_string() })?;
         let mut stmt = self.conn.prepare_cached("SELECT id FROM postings WHERE canonical_id = ?1 AND id != ?2 ORDER BY id").map_err(self.sq())?;
-        let similar = stmt.query_map(params![canonical_id, id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
-        let mut stmt = self.conn.prepare_cached("SELECT source || COALESCE(':' || source_id, '') FROM posting_aliases WHERE posting_id = ?1 ORDER BY alias_id").map_err(self.sq())?;
+        let similar =
+            stmt.query_map(params![canonical_id, id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT source || COALESCE(':' || source_id, '') FROM posting_aliases WHERE posting_id = ?1 ORDER BY alias_id")
+            .map_err(self.sq())?;
         let aliases = stmt.query_map([id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
         Ok(Some(StoredPosting { posting, enrichment, canonical_id, similar, aliases }))
     }
@@ -236,8 +257,12 @@ impl Store {
     /// Counts by every facet.
     pub fn stats(&self, top_skills: usize) -> Result<Stats, StoreError> {
         let mut s = Stats { postings: self.count()?, ..Default::default() };
-        s.canonical_postings = self.conn.query_row("SELECT count(*) FROM postings WHERE canonical_id = id", [], |r| r.get::<_, i64>(0)).map_err(self.sq())? as u64;
-        s.with_salary = self.conn.query_row("SELECT count(*) FROM postings WHERE salary_usd_min IS NOT NULL OR salary_usd_max IS NOT NULL", [], |r| r.get::<_, i64>(0)).map_err(self.sq())? as u64;
+        s.canonical_postings =
+            self.conn.query_row("SELECT count(*) FROM postings WHERE canonical_id = id", [], |r| r.get::<_, i64>(0)).map_err(self.sq())? as u64;
+        s.with_salary = self
+            .conn
+            .query_row("SELECT count(*) FROM postings WHERE salary_usd_min IS NOT NULL OR salary_usd_max IS NOT NULL", [], |r| r.get::<_, i64>(0))
+            .map_err(self.sq())? as u64;
         let group = |col: &str| -> Result<BTreeMap<String, u64>, StoreError> {
             let sql = format!("SELECT COALESCE({col}, 'unknown'), count(*) FROM postings GROUP BY 1");
             let mut stmt = self.conn.prepare(&sql).map_err(self.sq())?;
@@ -249,8 +274,13 @@ impl Store {
         s.by_industry = group("industry")?;
         s.by_country = group("country")?;
         s.by_work_mode = group("work_mode")?;
-        let mut stmt = self.conn.prepare("SELECT skill_id, count(*) AS n FROM posting_skills GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT ?1").map_err(self.sq())?;
-        s.by_skill = stmt.query_map([top_skills as i64], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.sq())?.collect::<Result<_, _>>().map_err(self.sq())?;
+        let mut stmt =
+            self.conn.prepare("SELECT skill_id, count(*) AS n FROM posting_skills GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT ?1").map_err(self.sq())?;
+        s.by_skill = stmt
+            .query_map([top_skills as i64], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .map_err(self.sq())?
+            .collect::<Result<_, _>>()
+            .map_err(self.sq())?;
         let mut stmt = self.conn.prepare("SELECT area_id, count(*) FROM posting_areas GROUP BY area_id").map_err(self.sq())?;
         s.by_area = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.sq())?.collect::<Result<_, _>>().map_err(self.sq())?;
         Ok(s)
@@ -278,7 +308,10 @@ impl Store {
         if ic != "ok" {
             problems.push(format!("integrity_check: {ic}"));
         }
-        let orphans: i64 = self.conn.query_row("SELECT count(*) FROM postings p WHERE NOT EXISTS (SELECT 1 FROM postings c WHERE c.id = p.canonical_id)", [], |r| r.get(0)).map_err(self.sq())?;
+        let orphans: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM postings p WHERE NOT EXISTS (SELECT 1 FROM postings c WHERE c.id = p.canonical_id)", [], |r| r.get(0))
+            .map_err(self.sq())?;
         if orphans > 0 {
             problems.push(format!("{orphans} postings point at a missing canonical posting"));
         }
@@ -297,14 +330,21 @@ fn content_hash(p: &JobPosting) -> String {
 }
 
 fn company_key(p: &JobPosting) -> Option<String> {
-    p.company.as_deref().map(|c| dedupe::title_key(c)).filter(|k| !k.is_empty())
+    p.company.as_deref().map(dedupe::title_key).filter(|k| !k.is_empty())
 }
 
-fn write_one(tx: &rusqlite::Transaction<'_>, posting: &JobPosting, enrichment: &Enrichment, taxonomy_hash: &str, now: DateTime<Utc>) -> Result<BatchOutcome, rusqlite::Error> {
+fn write_one(
+    tx: &rusqlite::Transaction<'_>,
+    posting: &JobPosting,
+    enrichment: &Enrichment,
+    taxonomy_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<BatchOutcome, rusqlite::Error> {
     let id = posting.id.as_str();
     let hash = content_hash(posting);
     let canonical_url = posting.provenance.url.as_deref().and_then(dedupe::canonical_url);
-    let existing: Option<(String, String)> = tx.prepare_cached("SELECT content_hash, canonical_id FROM postings WHERE id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let existing: Option<(String, String)> =
+        tx.prepare_cached("SELECT content_hash, canonical_id FROM postings WHERE id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     let mut outcome = BatchOutcome::default();
     let canonical_id = match &existing {
         Some((old_hash, canonical)) => {
@@ -318,15 +358,13 @@ fn write_one(tx: &rusqlite::Transaction<'_>, posting: &JobPosting, enrichment: &
         None => {
             // Tier 2: the same canonical URL under another identity is the same posting.
             if let Some(url) = &canonical_url {
-                let same: Option<String> = tx.prepare_cached("SELECT id FROM postings WHERE canonical_url = ?1 AND id != ?2 LIMIT 1")?.query_row(params![url, id], |r| r.get(0)).optional()?;
+                let same: Option<String> = tx
+                    .prepare_cached("SELECT id FROM postings WHERE canonical_url = ?1 AND id != ?2 LIMIT 1")?
+                    .query_row(params![url, id], |r| r.get(0))
+                    .optional()?;
                 if let Some(stored) = same {
-                    tx.prepare_cached("INSERT OR IGNORE INTO posting_aliases(alias_id, posting_id, source, source_id, url) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
-                        id,
-                        stored,
-                        posting.provenance.source,
-                        posting.provenance.source_id,
-                        posting.provenance.url
-                    ])?;
+                    tx.prepare_cached("INSERT OR IGNORE INTO posting_aliases(alias_id, posting_id, source, source_id, url) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                        .execute(params![id, stored, posting.provenance.source, posting.provenance.source_id, posting.provenance.url])?;
                     outcome.duplicates = 1;
                     return Ok(outcome);
                 }

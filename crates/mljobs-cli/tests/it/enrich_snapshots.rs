@@ -15,7 +15,13 @@ fn enrich(file: &str, extra: &[&str]) -> Vec<Value> {
 #[test]
 fn fixtures_in_every_format() {
     for file in ["postings.csv", "postings.jsonl", "jobposting.html", "jobposting.json", "greenhouse.json", "lever.json", "ashby.json", "reposts.jsonl"] {
-        let company: &[&str] = if file == "lever.json" { &["--company", "Polyglot"] } else if file == "ashby.json" { &["--company", "Tern"] } else { &[] };
+        let company: &[&str] = if file == "lever.json" {
+            &["--company", "Polyglot"]
+        } else if file == "ashby.json" {
+            &["--company", "Tern"]
+        } else {
+            &[]
+        };
         let records = enrich(&format!("testdata/formats/{file}"), company);
         insta::assert_json_snapshot!(file.replace('.', "_"), records);
     }

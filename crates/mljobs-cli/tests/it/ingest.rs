@@ -41,8 +41,14 @@ fn every_format_ingests_and_bad_records_are_reported_with_file_and_line() {
         ]
     );
     let warnings: Vec<&str> = v["warnings"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
-    assert!(warnings.contains(&"testdata/formats/postings.jsonl:6 (record 6): field `salary_min` (column \"salary.min\"): \"lots\" is not a number; left empty"), "{warnings:?}");
-    assert!(warnings.contains(&"testdata/formats/postings.csv:8 (record 4): field `date_posted`: cannot read \"2026-02-30\" as a date; left empty"), "{warnings:?}");
+    assert!(
+        warnings.contains(&"testdata/formats/postings.jsonl:6 (record 6): field `salary_min` (column \"salary.min\"): \"lots\" is not a number; left empty"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&"testdata/formats/postings.csv:8 (record 4): field `date_posted`: cannot read \"2026-02-30\" as a date; left empty"),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -88,7 +94,7 @@ fn show_prints_a_posting_with_its_group_and_json() {
     let stats: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["stats", "--json"]))).unwrap();
     assert_eq!(n(&stats, "postings"), 3);
     let store_ids = {
-        let v: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["enrich", "testdata/formats/greenhouse.json"])).lines().next().unwrap()).unwrap();
+        let v: Value = serde_json::from_str(ok(&mljobs(dir.path(), &["enrich", "testdata/formats/greenhouse.json"])).lines().next().unwrap()).unwrap();
         v["id"].as_str().unwrap().to_string()
     };
     let text = ok(&mljobs(dir.path(), &["show", &store_ids[..6]]));
@@ -123,8 +129,10 @@ fn stats_and_taxonomy_print_text_and_json() {
 fn a_column_mapping_reads_unusual_headers_and_bad_mappings_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("export.csv");
-    std::fs::write(&csv, "Req,Role Name,Org,Where,Body,Pay\nR1,Data Engineer,Acme,\"Austin, TX\",\"Airflow, dbt and Snowflake pipelines.\",\"$140k-$160k\"\n").unwrap();
-    let out = ok(&mljobs(dir.path(), &["enrich", csv.to_str().unwrap(), "--map", "id=Req,title=Role Name,company=Org,location=Where,description=Body,salary=Pay"]));
+    std::fs::write(&csv, "Req,Role Name,Org,Where,Body,Pay\nR1,Data Engineer,Acme,\"Austin, TX\",\"Airflow, dbt and Snowflake pipelines.\",\"$140k-$160k\"\n")
+        .unwrap();
+    let out =
+        ok(&mljobs(dir.path(), &["enrich", csv.to_str().unwrap(), "--map", "id=Req,title=Role Name,company=Org,location=Where,description=Body,salary=Pay"]));
     let v: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     assert_eq!(v["role"], "data-engineer");
     assert_eq!(v["location"]["region"], "TX");
@@ -144,8 +152,14 @@ fn huge_and_hostile_records_are_rejected_or_kept_without_losing_the_rest() {
     let huge = "x ".repeat(600_000);
     writeln!(f, "{}", serde_json::json!({"id": 1, "title": "Data Scientist", "description": huge})).unwrap();
     writeln!(f, "{}", serde_json::json!({"id": 2, "title": 42, "description": "Title is a number, which we read as text.", "salary_min": true})).unwrap();
-    writeln!(f, "{}", serde_json::json!({"id": 3, "title": "<script>alert(1)</script>ML Engineer", "description": "<img src=x onerror=alert(1)><p>PyTorch</p>"})).unwrap();
-    writeln!(f, "{}", serde_json::json!({"id": 4, "title": "Ｍａｃｈｉｎｅ Ｌｅａｒｎｉｎｇ Ｅｎｇｉｎｅｅｒ", "description": "Ｐｙｔｈｏｎ and SQL"})).unwrap();
+    writeln!(
+        f,
+        "{}",
+        serde_json::json!({"id": 3, "title": "<script>alert(1)</script>ML Engineer", "description": "<img src=x onerror=alert(1)><p>PyTorch</p>"})
+    )
+    .unwrap();
+    writeln!(f, "{}", serde_json::json!({"id": 4, "title": "Ｍａｃｈｉｎｅ Ｌｅａｒｎｉｎｇ Ｅｎｇｉｎｅｅｒ", "description": "Ｐｙｔｈｏｎ and SQL"}))
+        .unwrap();
     writeln!(f, "{}", serde_json::json!({"id": 5})).unwrap();
     drop(f);
     let v = ingest_json(dir.path(), &[path.to_str().unwrap()]);
@@ -174,8 +188,18 @@ fn killing_ingest_midway_loses_and_doubles_nothing() {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
         for i in 0..total {
             let title = ["Machine Learning Engineer", "Data Scientist", "Data Engineer", "AI Engineer"][(i % 4) as usize];
-            let desc = format!("Posting {i}: we use Python, SQL and PyTorch on AWS. Team {} builds models for customers in {} markets. {}", i % 97, i % 13, "Benefits and a learning budget. ".repeat(10));
-            writeln!(f, "{}", serde_json::json!({"id": i, "title": title, "company": format!("Company {}", i % 500), "description": desc, "location": "Berlin, Germany"})).unwrap();
+            let desc = format!(
+                "Posting {i}: we use Python, SQL and PyTorch on AWS. Team {} builds models for customers in {} markets. {}",
+                i % 97,
+                i % 13,
+                "Benefits and a learning budget. ".repeat(10)
+            );
+            writeln!(
+                f,
+                "{}",
+                serde_json::json!({"id": i, "title": title, "company": format!("Company {}", i % 500), "description": desc, "location": "Berlin, Germany"})
+            )
+            .unwrap();
         }
     }
     let data = dir.path().join("data");

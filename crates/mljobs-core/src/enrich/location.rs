@@ -49,7 +49,9 @@ impl WorkMode {
     pub fn parse(s: &str) -> Option<WorkMode> {
         let s = s.trim().to_ascii_lowercase().replace(['_', '-'], " ");
         match s.as_str() {
-            "remote" | "telecommute" | "fully remote" | "remote first" | "work from home" | "wfh" | "100" | "true" | "yes" | "anywhere" => Some(WorkMode::Remote),
+            "remote" | "telecommute" | "fully remote" | "remote first" | "work from home" | "wfh" | "100" | "true" | "yes" | "anywhere" => {
+                Some(WorkMode::Remote)
+            }
             "hybrid" | "flexible" | "50" | "partially remote" | "remote friendly" => Some(WorkMode::Hybrid),
             "onsite" | "on site" | "in office" | "office" | "in person" | "0" | "false" | "no" | "on premise" => Some(WorkMode::Onsite),
             _ => None,
@@ -283,8 +285,28 @@ pub fn resolve(
 /// alone appears in "remote sensing" and "remote teams".
 pub fn mode_from_text(text: &str) -> Option<WorkMode> {
     let lower = text.to_ascii_lowercase();
-    const HYBRID: [&str; 8] = ["hybrid role", "hybrid work", "hybrid position", "hybrid working", "days in the office", "days per week in the office", "days a week in the office", "days on-site"];
-    const REMOTE: [&str; 10] = ["fully remote", "100% remote", "remote-first", "remote first", "work from anywhere", "remote position", "remote role", "this is a remote", "work from home", "(remote)"];
+    const HYBRID: [&str; 8] = [
+        "hybrid role",
+        "hybrid work",
+        "hybrid position",
+        "hybrid working",
+        "days in the office",
+        "days per week in the office",
+        "days a week in the office",
+        "days on-site",
+    ];
+    const REMOTE: [&str; 10] = [
+        "fully remote",
+        "100% remote",
+        "remote-first",
+        "remote first",
+        "work from anywhere",
+        "remote position",
+        "remote role",
+        "this is a remote",
+        "work from home",
+        "(remote)",
+    ];
     const ONSITE: [&str; 5] = ["on-site role", "onsite role", "this role is on-site", "this is an on-site", "fully on-site"];
     if HYBRID.iter().any(|p| lower.contains(p)) || lower.contains("hybrid") && (lower.contains("days") || lower.contains("office")) {
         return Some(WorkMode::Hybrid);
@@ -304,7 +326,7 @@ mod tests {
 
     fn check(s: &str, city: Option<&str>, region: Option<&str>, country: Option<&str>, mode: Option<WorkMode>) {
         let t = crate::taxonomy::test_taxonomy();
-        let (l, m) = parse_location(s, &t);
+        let (l, m) = parse_location(s, t);
         assert_eq!((l.city.as_deref(), l.region.as_deref(), l.country.as_deref(), m), (city, region, country, mode), "location: {s:?}");
     }
 

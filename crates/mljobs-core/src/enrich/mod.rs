@@ -123,7 +123,8 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     skills::extract_skills(description, Field::Description, taxonomy, &mut raw_skills);
     let skills = skills::group(taxonomy, raw_skills);
 
-    let (location, locations, loc_mode) = location::resolve(posting.city.as_deref(), posting.region.as_deref(), posting.country.as_deref(), &posting.locations, taxonomy, &mut warnings);
+    let (location, locations, loc_mode) =
+        location::resolve(posting.city.as_deref(), posting.region.as_deref(), posting.country.as_deref(), &posting.locations, taxonomy, &mut warnings);
 
     let field_mode = posting.work_mode.as_deref().and_then(|m| {
         let parsed = WorkMode::parse(m);
@@ -147,7 +148,8 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     let salary = salary_of(posting, location.country.as_deref(), taxonomy, &mut warnings);
     let industry = industry_of(posting, &evidence, taxonomy, &mut warnings);
     let ml_context = role.id != role::OTHER || skills.iter().any(|s| s.category == "ml_frameworks" || s.category == "techniques");
-    let areas = if ml_context { taxonomy.areas.iter().zip(&evidence.area).filter(|(a, n)| **n >= a.min_hits).map(|(a, _)| a.id.clone()).collect() } else { Vec::new() };
+    let areas =
+        if ml_context { taxonomy.areas.iter().zip(&evidence.area).filter(|(a, n)| **n >= a.min_hits).map(|(a, _)| a.id.clone()).collect() } else { Vec::new() };
 
     warnings.extend(posting.warnings.iter().cloned());
     Enrichment { role, seniority, skills, salary, location, locations, work_mode, employment_type, industry, areas, warnings }
@@ -203,9 +205,11 @@ fn salary_of(posting: &JobPosting, country: Option<&str>, taxonomy: &Taxonomy, w
 fn industry_of(posting: &JobPosting, evidence: &KeywordEvidence, taxonomy: &Taxonomy, warnings: &mut Vec<String>) -> Option<IndustryGuess> {
     if let Some(field) = &posting.industry {
         let f = field.to_lowercase();
-        let hit = taxonomy.industries.iter().find(|ind| ind.field.iter().any(|v| f == *v)).or_else(|| {
+        let hit = taxonomy.industries.iter().find(|ind| ind.field.contains(&f)).or_else(|| {
             taxonomy.industries.iter().find(|ind| {
-                ind.field.iter().any(|v| f.split(|c: char| !c.is_alphanumeric() && c != '-').collect::<Vec<_>>().windows(v.split(' ').count()).any(|w| w.join(" ") == *v))
+                ind.field
+                    .iter()
+                    .any(|v| f.split(|c: char| !c.is_alphanumeric() && c != '-').collect::<Vec<_>>().windows(v.split(' ').count()).any(|w| w.join(" ") == *v))
             })
         });
         match hit {
@@ -226,7 +230,11 @@ mod tests {
     use crate::posting::{RawPosting, RecordRef};
 
     fn posting(raw: RawPosting) -> JobPosting {
-        JobPosting::from_raw(RawPosting { record: RecordRef { file: "t".into(), line: None, record: 1 }, source: "test".into(), ..raw }, chrono::DateTime::from_timestamp(0, 0).unwrap()).unwrap()
+        JobPosting::from_raw(
+            RawPosting { record: RecordRef { file: "t".into(), line: None, record: 1 }, source: "test".into(), ..raw },
+            chrono::DateTime::from_timestamp(0, 0).unwrap(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -240,7 +248,7 @@ mod tests {
             employment_type: Some("Full-time".into()),
             ..Default::default()
         });
-        let e = enrich(&p, &t);
+        let e = enrich(&p, t);
         assert_eq!(e.role.id, "machine-learning-engineer");
         assert_eq!(e.seniority.as_ref().unwrap().id, "senior");
         let ids: Vec<&str> = e.skills.iter().map(|s| s.id.as_str()).collect();
@@ -272,7 +280,7 @@ mod tests {
             salary_currency: Some("doubloons".into()),
             ..Default::default()
         });
-        let e = enrich(&p, &t);
+        let e = enrich(&p, t);
         assert_eq!(e.location.country, None);
         assert_eq!(e.work_mode, None);
         let s = e.salary.unwrap();
@@ -288,7 +296,7 @@ mod tests {
             let t = crate::taxonomy::test_taxonomy();
             let raw = RawPosting { title: Some(title), description: Some(description), locations: vec![location], ..Default::default() };
             if let Ok(p) = JobPosting::from_raw(RawPosting { record: RecordRef::default(), source: "p".into(), ..raw }, chrono::DateTime::from_timestamp(0, 0).unwrap()) {
-                let e = enrich(&p, &t);
+                let e = enrich(&p, t);
                 for s in &e.skills {
                     for m in &s.mentions {
                         let text = if m.field == Field::Title { &p.title } else { &p.description };

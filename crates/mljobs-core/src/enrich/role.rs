@@ -53,7 +53,13 @@ pub fn classify_role(title: &str, evidence: &Evidence, has_description: bool, ta
     }
     if let Some(r) = strong {
         let supported = evidence[r] >= 1 || !has_description;
-        let confidence = if evidence[r] >= 2 { 0.95 } else if supported { 0.85 } else { 0.75 };
+        let confidence = if evidence[r] >= 2 {
+            0.95
+        } else if supported {
+            0.85
+        } else {
+            0.75
+        };
         let basis = if evidence[r] >= 1 { "title+description" } else { "title" };
         return RoleGuess { id: taxonomy.roles[r].id.clone(), confidence, basis: basis.into() };
     }
@@ -77,7 +83,13 @@ pub fn classify_role(title: &str, evidence: &Evidence, has_description: bool, ta
             return RoleGuess { id: taxonomy.roles[best].id.clone(), confidence, basis: "description".into() };
         }
     }
-    let confidence = if total_evidence == 0 { 0.9 } else if total_evidence < 4 { 0.75 } else { 0.55 };
+    let confidence = if total_evidence == 0 {
+        0.9
+    } else if total_evidence < 4 {
+        0.75
+    } else {
+        0.55
+    };
     RoleGuess { id: OTHER.into(), confidence, basis: "none".into() }
 }
 
@@ -172,11 +184,7 @@ pub fn classify_seniority(title: &str, description: &str, field: Option<&str>, t
         return Some(SeniorityGuess { id: level.id.clone(), basis: "years".into(), years_min: Some(y) });
     }
     let field = field?.trim().to_lowercase();
-    taxonomy
-        .levels
-        .iter()
-        .find(|l| l.field.iter().any(|f| *f == field))
-        .map(|l| SeniorityGuess { id: l.id.clone(), basis: "field".into(), years_min: None })
+    taxonomy.levels.iter().find(|l| l.field.contains(&field)).map(|l| SeniorityGuess { id: l.id.clone(), basis: "field".into(), years_min: None })
 }
 
 #[cfg(test)]
@@ -185,8 +193,8 @@ mod tests {
 
     fn role(title: &str, description: &str) -> (String, f32) {
         let t = crate::taxonomy::test_taxonomy();
-        let e = crate::enrich::keyword_evidence(title, description, &t);
-        let g = classify_role(title, &e.role, !description.is_empty(), &t);
+        let e = crate::enrich::keyword_evidence(title, description, t);
+        let g = classify_role(title, &e.role, !description.is_empty(), t);
         (g.id, g.confidence)
     }
 
@@ -240,7 +248,10 @@ mod tests {
 
     #[test]
     fn generic_title_with_strong_evidence_gets_a_low_confidence_role() {
-        let (id, conf) = role("Software Engineer", "You will build ML models, deploy models with MLflow and Kubeflow on Kubernetes, own model serving, model monitoring and the feature store.");
+        let (id, conf) = role(
+            "Software Engineer",
+            "You will build ML models, deploy models with MLflow and Kubeflow on Kubernetes, own model serving, model monitoring and the feature store.",
+        );
         assert_eq!(id, "mlops-engineer");
         assert!(conf < 0.7, "{conf}");
         assert_eq!(role("Software Engineer", "Build React front ends.").0, "other");
@@ -248,7 +259,7 @@ mod tests {
 
     fn level(title: &str, description: &str, field: Option<&str>) -> Option<(String, String)> {
         let t = crate::taxonomy::test_taxonomy();
-        classify_seniority(title, description, field, &t).map(|g| (g.id, g.basis))
+        classify_seniority(title, description, field, t).map(|g| (g.id, g.basis))
     }
 
     #[test]

@@ -41,7 +41,8 @@ impl Period {
     /// Reads a structured period ("YEAR", "1 HOUR", "per-month", "annual", "yearly", "hourly").
     pub fn parse(s: &str) -> Option<Period> {
         let s = s.trim().to_ascii_lowercase();
-        let s = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim_start_matches("per").trim_matches(|c: char| c == '-' || c == '_' || c == ' ');
+        let s =
+            s.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim_start_matches("per").trim_matches(|c: char| c == '-' || c == '_' || c == ' ');
         Some(match s {
             "hour" | "hourly" | "hr" | "h" | "hours" => Period::Hour,
             "day" | "daily" | "days" => Period::Day,
@@ -137,8 +138,10 @@ static PERIODS: LazyLock<[(Period, Regex); 5]> = LazyLock::new(|| {
     ]
 });
 
-static UP_TO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:up to|upto|bis zu|jusqu'?à|hasta|max(?:imum)?\.?|not to exceed|no more than)\s*$").unwrap());
-static FROM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:from|starting at|starting from|starts at|ab|à partir de|a partir de|desde|min(?:imum)?\.?|at least)\s*$").unwrap());
+static UP_TO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:up to|upto|bis zu|jusqu'?à|hasta|max(?:imum)?\.?|not to exceed|no more than)\s*$").unwrap());
+static FROM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:from|starting at|starting from|starts at|ab|à partir de|a partir de|desde|min(?:imum)?\.?|at least)\s*$").unwrap());
 
 /// Maps a currency token to an ISO code. Bare `$`, `¥` and `kr` are resolved with the posting's
 /// country; the second value says the code was resolved that way.
@@ -221,11 +224,14 @@ fn parse_number(m: &regex::Captures<'_>) -> Option<(f64, Option<String>)> {
 /// Parses a salary from a short text. Returns `None` when the text states no amount
 /// ("competitive", "DOE").
 pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
-    let norm: String = text.chars().map(|c| match c {
-        '–' | '—' | '‒' | '−' | '~' => '-',
-        '\u{a0}' | '\u{202f}' | '\u{2009}' => ' ',
-        other => other,
-    }).collect();
+    let norm: String = text
+        .chars()
+        .map(|c| match c {
+            '–' | '—' | '‒' | '−' | '~' => '-',
+            '\u{a0}' | '\u{202f}' | '\u{2009}' => ' ',
+            other => other,
+        })
+        .collect();
     let numbers: Vec<regex::Captures<'_>> = NUMBER.captures_iter(&norm).collect();
     // Take the first number that is not a year, a percentage or a count of years.
     let mut first = None;
@@ -402,8 +408,11 @@ mod tests {
         crate::taxonomy::test_taxonomy().fx.clone()
     }
 
-    /// (text, country) → (min, max, currency, period, annual_usd_min)
-    fn check(text: &str, country: Option<&str>, expect: (Option<f64>, Option<f64>, Option<&str>, Option<Period>, Option<f64>)) {
+    /// (min, max, currency, period, annual_usd_min)
+    type Expect<'a> = (Option<f64>, Option<f64>, Option<&'a str>, Option<Period>, Option<f64>);
+
+    /// (text, country) → [`Expect`]
+    fn check(text: &str, country: Option<&str>, expect: Expect<'_>) {
         let parsed = parse_text(text, country).unwrap_or_else(|| panic!("no salary in {text:?}"));
         let s = normalise(parsed, SalarySource::Text, text.into(), &fx()).unwrap();
         assert_eq!((s.min, s.max, s.currency.as_deref(), s.period, s.annual_usd_min), expect, "text: {text:?}");
@@ -442,7 +451,13 @@ mod tests {
         let s = normalise(parse_text("€3,000", None).unwrap(), SalarySource::Text, String::new(), &fx()).unwrap();
         assert_eq!((s.period, s.annual_usd_min), (None, None));
         // A currency we have no rate for keeps its code and gets no USD figure.
-        let s = normalise(ParsedAmount { min: Some(1.0), max: None, currency: Some("XYZ".into()), currency_assumed: false, period: Some(Period::Year) }, SalarySource::Structured, String::new(), &fx()).unwrap();
+        let s = normalise(
+            ParsedAmount { min: Some(1.0), max: None, currency: Some("XYZ".into()), currency_assumed: false, period: Some(Period::Year) },
+            SalarySource::Structured,
+            String::new(),
+            &fx(),
+        )
+        .unwrap();
         assert_eq!((s.currency.as_deref(), s.annual_usd_min), (Some("XYZ"), None));
     }
 

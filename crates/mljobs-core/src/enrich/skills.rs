@@ -133,7 +133,9 @@ fn glued_or_bullet(bytes: &[u8], start: usize, end: usize) -> bool {
 }
 
 fn negative_before(text: &str, start: usize) -> bool {
-    const NEG: [&str; 16] = ["series", "vitamin", "plan", "grade", "class", "type", "level", "section", "part", "tier", "round", "option", "appendix", "schedule", "exhibit", "mr."];
+    const NEG: [&str; 16] = [
+        "series", "vitamin", "plan", "grade", "class", "type", "level", "section", "part", "tier", "round", "option", "appendix", "schedule", "exhibit", "mr.",
+    ];
     let before = &text[floor_char_boundary(text, start.saturating_sub(12))..start];
     let before = before.trim_end();
     let word_start = before.rfind(|c: char| c.is_whitespace() || c == '(' || c == ',').map_or(0, |i| i + 1);
@@ -169,10 +171,47 @@ fn list_gap(gap: &str) -> bool {
 
 fn cue_nearby(text: &str, start: usize, end: usize) -> bool {
     const BEFORE: [&str; 22] = [
-        "programming in", "experience with", "experience in", "proficiency in", "proficient in", "knowledge of", "expertise in", "skilled in", "written in", "fluency in", "fluent in",
-        "languages like", "languages such as", "such as", "e.g.", "including", "apache", "using", "coding in", "code in", "familiarity with", "comfortable with",
+        "programming in",
+        "experience with",
+        "experience in",
+        "proficiency in",
+        "proficient in",
+        "knowledge of",
+        "expertise in",
+        "skilled in",
+        "written in",
+        "fluency in",
+        "fluent in",
+        "languages like",
+        "languages such as",
+        "such as",
+        "e.g.",
+        "including",
+        "apache",
+        "using",
+        "coding in",
+        "code in",
+        "familiarity with",
+        "comfortable with",
     ];
-    const AFTER: [&str; 16] = ["programming", "language", "code", "coding", "scripts", "scripting", "developer", "developers", "engineer", "sql", "streaming", "cluster", "jobs", "spreadsheets", "macros", "packages"];
+    const AFTER: [&str; 16] = [
+        "programming",
+        "language",
+        "code",
+        "coding",
+        "scripts",
+        "scripting",
+        "developer",
+        "developers",
+        "engineer",
+        "sql",
+        "streaming",
+        "cluster",
+        "jobs",
+        "spreadsheets",
+        "macros",
+        "packages",
+    ];
     let lo = floor_char_boundary(text, start.saturating_sub(24));
     let before = text[lo..start].trim_end().to_ascii_lowercase();
     if BEFORE.iter().any(|cue| before.ends_with(cue)) {
@@ -220,8 +259,8 @@ mod tests {
     fn skills_in(text: &str) -> Vec<String> {
         let t = crate::taxonomy::test_taxonomy();
         let mut raw = Vec::new();
-        extract_skills(text, Field::Description, &t, &mut raw);
-        group(&t, raw).into_iter().map(|h| h.id).collect()
+        extract_skills(text, Field::Description, t, &mut raw);
+        group(t, raw).into_iter().map(|h| h.id).collect()
     }
 
     fn check(text: &str, expect: &[&str]) {
@@ -268,7 +307,7 @@ mod tests {
             let t = crate::taxonomy::test_taxonomy();
             let mut raw = Vec::new();
             let s = format!("{prefix}R {text} C++ Go-{prefix}Spark");
-            extract_skills(&s, Field::Description, &t, &mut raw);
+            extract_skills(&s, Field::Description, t, &mut raw);
             for (_, m) in &raw {
                 proptest::prop_assert!(s.is_char_boundary(m.start) && s.is_char_boundary(m.end));
             }

@@ -17,7 +17,10 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
     };
     let Some(jobs) = jobs else {
         let expected = if format == Format::Lever { "a JSON array of postings" } else { "an object with a \"jobs\" array" };
-        return vec![Err(Rejection { record: RecordRef { file: file.into(), line: None, record: 0 }, reason: format!("not a {} board file: expected {expected}", format.name()) })];
+        return vec![Err(Rejection {
+            record: RecordRef { file: file.into(), line: None, record: 0 },
+            reason: format!("not a {} board file: expected {expected}", format.name()),
+        })];
     };
     jobs.iter()
         .enumerate()
@@ -168,7 +171,8 @@ fn ashby(job: &Value) -> RawPosting {
     }
     if let Some(comp) = job.get("compensation") {
         let components = comp.get("summaryComponents").or_else(|| comp.get("compensationTiers").and_then(|t| t.get(0)).and_then(|t| t.get("components")));
-        let salary = components.and_then(Value::as_array).and_then(|cs| cs.iter().find(|c| s(c, "compensationType").is_some_and(|t| t.eq_ignore_ascii_case("salary"))));
+        let salary =
+            components.and_then(Value::as_array).and_then(|cs| cs.iter().find(|c| s(c, "compensationType").is_some_and(|t| t.eq_ignore_ascii_case("salary"))));
         if let Some(c) = salary {
             p.salary_min = c.get("minValue").and_then(|v| value_number(v).ok().flatten());
             p.salary_max = c.get("maxValue").and_then(|v| value_number(v).ok().flatten());

@@ -14,7 +14,10 @@ pub(crate) fn decode(text: &str, file: &str, options: &DecodeOptions) -> Vec<Ite
         let sel = scraper::Selector::parse(r#"script[type="application/ld+json"]"#).expect("static selector");
         blocks.extend(doc.select(&sel).map(|el| el.text().collect::<String>()));
         if blocks.is_empty() {
-            return vec![Err(Rejection { record: RecordRef { file: file.into(), line: None, record: 0 }, reason: "no <script type=\"application/ld+json\"> block in the page".into() })];
+            return vec![Err(Rejection {
+                record: RecordRef { file: file.into(), line: None, record: 0 },
+                reason: "no <script type=\"application/ld+json\"> block in the page".into(),
+            })];
         }
     } else {
         blocks.push(trimmed.to_string());
@@ -165,12 +168,14 @@ fn posting(job: &Value) -> RawPosting {
     }
     if let Some(level) = job.get("experienceRequirements").and_then(|e| e.get("monthsOfExperience")).and_then(|m| value_number(m).ok().flatten()) {
         // Kept as a level hint the seniority classifier reads after title and description.
-        p.seniority = Some(match level as u32 {
-            0..=11 => "entry",
-            12..=59 => "mid",
-            _ => "senior",
-        }
-        .into());
+        p.seniority = Some(
+            match level as u32 {
+                0..=11 => "entry",
+                12..=59 => "mid",
+                _ => "senior",
+            }
+            .into(),
+        );
     }
     p
 }

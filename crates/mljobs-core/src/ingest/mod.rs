@@ -232,7 +232,12 @@ pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeO
         Format::Greenhouse | Format::Lever | Format::Ashby => {
             let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
                 Ok(v) => v,
-                Err(e) => return vec![Err(Rejection { record: RecordRef { file: file.into(), line: Some(e.line() as u64), record: 0 }, reason: format!("invalid JSON: {e}") })],
+                Err(e) => {
+                    return vec![Err(Rejection {
+                        record: RecordRef { file: file.into(), line: Some(e.line() as u64), record: 0 },
+                        reason: format!("invalid JSON: {e}"),
+                    })];
+                }
             };
             ats::decode(&value, file, format, options)
         }
