@@ -291,7 +291,7 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
     if !e.areas.is_empty() {
         outln!("areas       {}", e.areas.join(", "));
     }
-    outln!("skills      {}", e.skills.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
+    outln!("skills      {}", e.skills.iter().map(|s| &*s.name).collect::<Vec<_>>().join(", "));
     if let Some(d) = p.date_posted {
         outln!("posted      {d}");
     }

@@ -6,9 +6,11 @@
 //! keywords, regex sets for titles), so [`crate::enrich()`] does no set-up per posting.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{RegexSet, RegexSetBuilder};
+
+use crate::text::WordMatcher;
 use serde::{Deserialize, Serialize};
 
 /// The taxonomy files as text. [`TaxonomyFiles::embedded`] gives the copies compiled into the
@@ -165,15 +167,15 @@ pub enum SkillRule {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Skill {
     /// Stable id, e.g. `pytorch`.
-    pub id: String,
+    pub id: Arc<str>,
     /// Display name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Category id (`programming`, `mathematics`, `ml_frameworks`, `data`, `cloud_mlops`,
     /// `techniques`, `software_engineering`, `analytics_bi`).
-    pub category: String,
+    pub category: Arc<str>,
     /// `tool` (a named technology: language, framework, product, platform) or `concept`
     /// (technique, method, practice, discipline).
-    pub kind: String,
+    pub kind: Arc<str>,
     /// Unambiguous aliases (matched in any case).
     pub aliases: Vec<String>,
     /// Ambiguous surface forms (exact case; see `rule`).
@@ -262,6 +264,9 @@ pub(crate) enum KeywordTarget {
     RoleEvidence(usize),
     IndustryEvidence(usize),
     Area(usize),
+    WorkMode(crate::enrich::WorkMode),
+    /// "year(s)"/"yr(s)": where to look for "N years of experience".
+    YearsCue,
 }
 
 /// Where a place name points.
@@ -281,10 +286,10 @@ pub(crate) enum TitlePattern {
 
 pub(crate) struct Compiled {
     /// Skill surface forms; pattern index → (skill index, weak?).
-    pub skill_ac: AhoCorasick,
+    pub skill_ac: WordMatcher,
     pub skill_patterns: Vec<(usize, bool)>,
     /// Keyword phrases (lower case); pattern index → targets.
-    pub keyword_ac: AhoCorasick,
+    pub keyword_ac: WordMatcher,
     pub keyword_targets: Vec<Vec<KeywordTarget>>,
     pub role_titles: RegexSet,
     pub role_title_kinds: Vec<TitlePattern>,
@@ -393,10 +398,10 @@ impl Taxonomy {
                 return Err(err("skills.csv", format!("row {}: field `kind`: {kind:?} is not tool or concept", i + 2)));
             }
             skills.push(Skill {
-                id,
-                name: get("name"),
-                category: get("category"),
-                kind,
+                id: id.into(),
+                name: get("name").into(),
+                category: get("category").into(),
+                kind: kind.into(),
                 aliases: split_list(&get("aliases")),
                 weak: split_list(&get("weak")),
                 rule,
@@ -416,7 +421,7 @@ impl Taxonomy {
             .collect::<Vec<_>>();
 
         let compiled = compile(&roles_file, &levels.level, &skills, &industries.industry, &areas.area, &countries, &regions, &cities)?;
-        let skill_index = skills.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let skill_index = skills.iter().enumerate().map(|(i, s)| (s.id.to_string(), i)).collect();
         Ok(Taxonomy {
             roles: roles_file.role,
             levels: levels.level,
@@ -463,8 +468,11 @@ fn compile(
         if !skill.weak.is_empty() && skill.rule.is_none() {
             return Err(err("skills.csv", format!("skill {:?}: weak forms {:?} need a rule (case or context)", skill.id, skill.weak)));
         }
-        let mut strong: Vec<String> =
-            std::iter::once(&skill.name).chain(skill.aliases.iter()).map(|s| s.to_lowercase()).filter(|s| !weak_lower.contains(s)).collect();
+        let mut strong: Vec<String> = std::iter::once(&*skill.name)
+            .chain(skill.aliases.iter().map(String::as_str))
+            .map(|s| s.to_lowercase())
+            .filter(|s| !weak_lower.contains(s))
+            .collect();
         strong.sort();
         strong.dedup();
         for form in strong {
@@ -482,13 +490,9 @@ fn compile(
             skill_patterns.push((skill_idx, true));
         }
     }
-    // A full DFA: a few MB for ~2k patterns, and the fastest search (the hot loop of enrichment).
-    let skill_ac = AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::DFA))
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&forms)
-        .map_err(|e| err("skills.csv", e.to_string()))?;
+    // Matched only where words start (see `WordMatcher`), case-insensitively; weak forms check
+    // their exact case afterwards.
+    let skill_ac = WordMatcher::new(&forms).map_err(|e| err("skills.csv", e))?;
 
     // Keywords for roles, industries, areas.
     let mut phrase_idx: HashMap<String, usize> = HashMap::new();
@@ -521,14 +525,20 @@ fn compile(
             add(e, KeywordTarget::Area(i));
         }
     }
+    use crate::enrich::{WorkMode, location};
+    for (phrases, mode) in
+        [(location::HYBRID_PHRASES, WorkMode::Hybrid), (location::REMOTE_PHRASES, WorkMode::Remote), (location::ONSITE_PHRASES, WorkMode::Onsite)]
+    {
+        for p in phrases {
+            add(p, KeywordTarget::WorkMode(mode));
+        }
+    }
+    for cue in ["year", "years", "yr", "yrs"] {
+        add(cue, KeywordTarget::YearsCue);
+    }
     let mut phrases: Vec<(String, usize)> = phrase_idx.into_iter().collect();
     phrases.sort_by_key(|(_, i)| *i);
-    let keyword_ac = AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::DFA))
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(phrases.iter().map(|(p, _)| p))
-        .map_err(|e| err("roles.toml", e.to_string()))?;
+    let keyword_ac = WordMatcher::new(phrases.iter().map(|(p, _)| p)).map_err(|e| err("roles.toml", e))?;
 
     // Role title patterns.
     let mut patterns = Vec::new();

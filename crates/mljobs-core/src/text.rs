@@ -16,7 +16,7 @@ pub fn html_to_text(input: &str) -> String {
         input
     };
     if !looks_like_html(html) {
-        return tidy_whitespace(html);
+        return tidy_whitespace(html, true);
     }
     let mut out = String::with_capacity(html.len());
     let bytes = html.as_bytes();
@@ -76,28 +76,21 @@ pub fn html_to_text(input: &str) -> String {
     if text_start < html.len() {
         out.push_str(&decode_entities(&html[text_start..]));
     }
-    tidy_whitespace(&out)
+    tidy_whitespace(&out, false)
 }
 
 /// Whether text is HTML rather than plain text that happens to hold a `<` (anonymisation tokens
 /// such as `<ORGANIZATION>`, "a < b"): a closing tag, a line break, a common block tag or an entity.
 pub fn looks_like_html(s: &str) -> bool {
-    const TAGS: [&[u8]; 20] = [
-        b"/", b"br", b"p>", b"p ", b"div", b"li>", b"ul>", b"ol>", b"h1", b"h2", b"h3", b"h4", b"strong>", b"b>", b"em>", b"span", b"a href", b"table",
-        b"script", b"style",
+    const TAGS: [&[u8]; 24] = [
+        b"/", b"br", b"p>", b"p ", b"div", b"li>", b"li ", b"ul>", b"ol>", b"h1", b"h2", b"h3", b"h4", b"strong>", b"b>", b"em>", b"i>", b"span", b"a href",
+        b"table", b"script", b"style", b"img", b"hr",
     ];
     const ENTITIES: [&[u8]; 6] = [b"amp;", b"lt;", b"gt;", b"nbsp;", b"quot;", b"#"];
     let bytes = s.as_bytes();
     let starts_with_ci = |at: usize, pat: &[u8]| bytes.len() >= at + pat.len() && bytes[at..at + pat.len()].eq_ignore_ascii_case(pat);
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'<' if TAGS.iter().any(|t| starts_with_ci(i + 1, t)) => return true,
-            b'&' if ENTITIES.iter().any(|e| starts_with_ci(i + 1, e)) => return true,
-            b'/' if bytes.get(i + 1) == Some(&b'>') => return true,
-            _ => {}
-        }
-    }
-    false
+    memchr::memchr2_iter(b'<', b'&', bytes)
+        .any(|i| if bytes[i] == b'<' { TAGS.iter().any(|t| starts_with_ci(i + 1, t)) } else { ENTITIES.iter().any(|e| starts_with_ci(i + 1, e)) })
 }
 
 fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
@@ -132,28 +125,101 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-/// Collapses runs of spaces and tabs, trims each line and drops blank lines.
-pub fn tidy_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for line in s.lines() {
-        let mut words = line.split_whitespace();
-        if let Some(first) = words.next() {
-            if !out.is_empty() {
-                out.push('\n');
+/// Collapses runs of spaces and tabs and trims each line. Blank lines: with `keep_paragraphs`, a
+/// run of them becomes one (paragraph breaks of plain text survive), otherwise they are dropped
+/// (text made from HTML, whose blocks already end lines). Non-ASCII whitespace (no-break space,
+/// thin space, ...) counts as whitespace. Already-tidy text is copied as it is.
+pub fn tidy_whitespace(s: &str, keep_paragraphs: bool) -> String {
+    let bytes = s.as_bytes();
+    if is_tidy(bytes, keep_paragraphs) {
+        return s.to_string();
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    // Pending separator before the next word: 0 none, 1 space, 2 newline, 3 blank line.
+    let mut pending = 0u8;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let ws_len = if BYTE_CLASS[b as usize] & SPACE != 0 {
+            1
+        } else if b == b'\n' {
+            pending = if pending >= 2 && keep_paragraphs { 3 } else { 2 };
+            i += 1;
+            continue;
+        } else if b >= 0x80 {
+            unicode_space_len(&bytes[i..])
+        } else {
+            0
+        };
+        if ws_len > 0 {
+            pending = pending.max(1);
+            i += ws_len;
+            continue;
+        }
+        // A run of non-whitespace bytes.
+        let run_start = i;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if BYTE_CLASS[c as usize] & SPACE != 0 || c == b'\n' || (c >= 0xC2 && unicode_space_len(&bytes[i..]) > 0) {
+                break;
             }
-            out.push_str(first);
-            for w in words {
-                out.push(' ');
-                out.push_str(w);
+            i += 1;
+        }
+        if !out.is_empty() {
+            match pending {
+                3 => out.extend_from_slice(b"\n\n"),
+                2 => out.push(b'\n'),
+                1 => out.push(b' '),
+                _ => {}
             }
         }
+        pending = 0;
+        out.extend_from_slice(&bytes[run_start..i]);
     }
-    out
+    // Only whole UTF-8 sequences were copied or skipped, so this cannot fail.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether [`tidy_whitespace`] would return the text unchanged: no leading or trailing
+/// whitespace, single spaces between words, single newlines, no tabs or Unicode spaces.
+fn is_tidy(bytes: &[u8], keep_paragraphs: bool) -> bool {
+    use memchr::memmem;
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return true };
+    if BYTE_CLASS[first as usize] & SPACE != 0 || BYTE_CLASS[last as usize] & SPACE != 0 || first == b'\n' || last == b'\n' {
+        return false;
+    }
+    // Vectorised searches for everything tidying would change.
+    if memchr::memchr3(b'\t', b'\r', 0x0b, bytes).is_some() || memchr::memchr(0x0c, bytes).is_some() {
+        return false;
+    }
+    let blank_run: &[u8] = if keep_paragraphs { b"\n\n\n" } else { b"\n\n" };
+    if [b"  ".as_slice(), b" \n", b"\n ", blank_run].iter().any(|pat| memmem::find(bytes, pat).is_some()) {
+        return false;
+    }
+    let unicode_space = |i: usize| unicode_space_len(&bytes[i..]) > 0;
+    !(memchr::memchr3_iter(0xC2, 0xE1, 0xE2, bytes).any(unicode_space) || memchr::memchr_iter(0xE3, bytes).any(unicode_space))
+}
+
+/// Length of the Unicode whitespace character at the start of `b` (0 when it is not one).
+fn unicode_space_len(b: &[u8]) -> usize {
+    match b {
+        [0xC2, 0x85 | 0xA0, ..] => 2,
+        [0xE1, 0x9A, 0x80, ..] => 3,
+        [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..] => 3,
+        [0xE2, 0x81, 0x9F, ..] => 3,
+        [0xE3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
 }
 
 /// Normalises a short field (title, company, location): NFKC (full-width letters, ligatures),
 /// common mojibake repaired, whitespace collapsed, trimmed. Returns `None` for an empty result.
 pub fn clean_field(s: &str) -> Option<String> {
+    // Fast path: printable ASCII with single spaces needs only trimming.
+    let trimmed = s.trim();
+    if trimmed.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'&' || b == b' ') && !trimmed.contains("  ") {
+        return (!trimmed.is_empty()).then(|| trimmed.to_string());
+    }
     let repaired = repair_mojibake(s);
     let mut out = String::with_capacity(repaired.len());
     let mut last_space = true;
@@ -186,21 +252,38 @@ pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
 /// encoded again ("MÃ¼nchen" → "München", "â€“" → "–"). Text without its tell-tale sequences is
 /// returned unchanged.
 pub fn repair_mojibake(s: &str) -> std::borrow::Cow<'_, str> {
+    // Windows-1252 bytes read as Latin-1 leave C1 control characters (U+0080–U+009F) where
+    // quotes and dashes were ("you\u{92}ve"): read them as Windows-1252.
+    let bytes = s.as_bytes();
+    let has_c1 = memchr::memchr_iter(0xC2, bytes).any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)));
+    let s: std::borrow::Cow<'_, str> =
+        if has_c1 { s.chars().map(|c| if ('\u{80}'..='\u{9f}').contains(&c) { cp1252_char(c as u8) } else { c }).collect::<String>().into() } else { s.into() };
     if !(s.contains('Ã') || s.contains('â') || s.contains('Â')) {
-        return s.into();
+        return s;
     }
     // Map each char back to the single byte Windows-1252 would have produced, then re-decode.
     let mut bytes = Vec::with_capacity(s.len());
     for ch in s.chars() {
         match cp1252_byte(ch) {
             Some(b) => bytes.push(b),
-            None => return s.into(),
+            None => return s,
         }
     }
     match String::from_utf8(bytes) {
         Ok(fixed) => fixed.into(),
-        Err(_) => s.into(),
+        Err(_) => s,
     }
+}
+
+/// The Windows-1252 character of a byte in 0x80–0x9F (undefined ones stay as they are).
+fn cp1252_char(b: u8) -> char {
+    (0x80u32..=0x9f)
+        .zip([
+            '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜',
+            '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        ])
+        .find(|(code, _)| *code == u32::from(b))
+        .map_or(b as char, |(_, c)| c)
 }
 
 fn cp1252_byte(ch: char) -> Option<u8> {
@@ -281,6 +364,122 @@ fn next_char_is_alphanumeric(s: &[u8], start: usize) -> bool {
     valid.chars().next().is_some_and(char::is_alphanumeric)
 }
 
+/// Byte offsets where a word can start: an ASCII letter, digit or `.` (".NET") that does not
+/// continue a word. Skill and keyword automata are searched anchored at these positions only.
+pub fn word_starts(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 4 + 1);
+    let mut prev = 0u8;
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = BYTE_CLASS[b as usize];
+        // After a non-ASCII character a word starts unless that character is a letter or digit
+        // ("•Project" starts a word, "Zürich" has none inside).
+        if class & CAN_START != 0 && (prev & WORD == 0 || (bytes[i - 1] >= 0x80 && !prev_char_is_alphanumeric(bytes, i))) {
+            out.push(i as u32);
+        }
+        prev = class;
+    }
+    out
+}
+
+const WORD: u8 = 1;
+const CAN_START: u8 = 2;
+const SPACE: u8 = 4;
+
+/// Per byte: WORD (continues a word: ASCII alphanumeric, `_`, any non-ASCII byte), CAN_START
+/// (ASCII alphanumeric or `.`), SPACE (ASCII whitespace other than newline).
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = WORD | CAN_START;
+        } else if c == b'_' || c >= 0x80 {
+            t[b] = WORD;
+        } else if c == b'.' {
+            t[b] = CAN_START;
+        } else if c == b' ' || c == b'\t' || c == b'\r' || c == 0x0b || c == 0x0c {
+            t[b] = SPACE;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// A set of phrases matched (ASCII case-insensitively, longest first) only where a word starts.
+///
+/// Built on aho-corasick's DFA, but stepped by hand from each word start (see [`word_starts`])
+/// until the automaton dies: a few transitions per word and no search set-up per call, which
+/// matters because this is the hot loop of enrichment. A phrase can therefore never match inside
+/// a word ("r" in "for", "rag" in "storage").
+pub struct WordMatcher {
+    dfa: aho_corasick::dfa::DFA,
+    start: aho_corasick::automaton::StateID,
+}
+
+impl std::fmt::Debug for WordMatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WordMatcher").finish_non_exhaustive()
+    }
+}
+
+impl WordMatcher {
+    /// Compiles the phrases; pattern ids are their indexes.
+    pub fn new<P: AsRef<[u8]>>(phrases: impl IntoIterator<Item = P>) -> Result<WordMatcher, String> {
+        use aho_corasick::automaton::Automaton;
+        let dfa = aho_corasick::dfa::DFA::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(phrases)
+            .map_err(|e| e.to_string())?;
+        let start = dfa.start_state(aho_corasick::Anchored::Yes).map_err(|e| e.to_string())?;
+        Ok(WordMatcher { dfa, start })
+    }
+
+    /// The longest phrase that matches `bytes` at `at`: (pattern id, end offset).
+    #[inline]
+    pub fn longest_at(&self, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+        use aho_corasick::automaton::Automaton;
+        let mut sid = self.start;
+        let mut best = None;
+        for &b in &bytes[at..] {
+            sid = self.dfa.next_state(aho_corasick::Anchored::Yes, sid, b);
+            if self.dfa.is_special(sid) {
+                if self.dfa.is_dead(sid) {
+                    break;
+                }
+                if self.dfa.is_match(sid) {
+                    let pid = self.dfa.match_pattern(sid, 0);
+                    best = Some((pid.as_usize(), at + self.dfa.pattern_len(pid)));
+                }
+            }
+        }
+        best
+    }
+
+    /// Calls `on_match(pattern, start, end)` with the longest phrase at each of `starts`; when it
+    /// returns `true` (accepted), starts inside that match are skipped, so accepted matches never
+    /// overlap.
+    #[inline]
+    pub fn for_each(&self, text: &str, starts: &[u32], mut on_match: impl FnMut(usize, usize, usize) -> bool) {
+        let bytes = text.as_bytes();
+        let mut next_free = 0usize;
+        for &start in starts {
+            let start = start as usize;
+            if start < next_free {
+                continue;
+            }
+            if let Some((pid, end)) = self.longest_at(bytes, start)
+                && on_match(pid, start, end)
+            {
+                next_free = end;
+            }
+        }
+    }
+}
+
 /// Lower-cases ASCII letters only, so byte offsets stay valid against the original text.
 pub fn ascii_lower(s: &str) -> String {
     s.to_ascii_lowercase()
@@ -314,16 +513,46 @@ mod tests {
     }
 
     #[test]
+    fn whitespace_is_tidied_including_unicode_spaces() {
+        assert_eq!(tidy_whitespace("  a \t b\u{a0}c\r\n\n \n d\u{2009}\u{202f}e  \n", false), "a b c\nd e");
+        assert_eq!(tidy_whitespace("  a \t b\u{a0}c\r\n\n \n d\u{2009}\u{202f}e  \n", true), "a b c\n\nd e");
+        assert_eq!(tidy_whitespace("Para one.\n\nPara two.\nLine.", true), "Para one.\n\nPara two.\nLine.");
+        assert_eq!(tidy_whitespace("Zürich – São Paulo", false), "Zürich – São Paulo");
+        assert_eq!(tidy_whitespace(" \n\t ", true), "");
+    }
+
+    #[test]
     fn mojibake_is_repaired() {
         assert_eq!(clean_field("MÃ¼nchen").as_deref(), Some("München"));
         assert_eq!(clean_field("Data Scientist â€“ NLP").as_deref(), Some("Data Scientist – NLP"));
         assert_eq!(clean_field("São Paulo").as_deref(), Some("São Paulo"));
+        assert_eq!(repair_mojibake("Where you\u{92}ve been \u{93}quoted\u{94}"), "Where you’ve been “quoted”");
     }
 
     #[test]
     fn fullwidth_and_whitespace_are_normalised() {
         assert_eq!(clean_field("  Ｄａｔａ\tScientist \n").as_deref(), Some("Data Scientist"));
         assert_eq!(clean_field(" \t "), None);
+    }
+
+    #[test]
+    fn words_start_after_punctuation_but_not_inside_words() {
+        let text = "•Project Zürich über-cool";
+        let starts: Vec<&str> = word_starts(text).iter().map(|&i| &text[i as usize..]).collect();
+        assert_eq!(starts, ["Project Zürich über-cool", "Zürich über-cool", "cool"]);
+    }
+
+    #[test]
+    fn word_matcher_matches_longest_phrase_at_word_starts_only() {
+        let m = WordMatcher::new(["r", "rag", "machine learning", "machine", ".net", "c++"]).unwrap();
+        let text = "storage: Machine Learning on .NET and C++ with RAG, r";
+        let starts = word_starts(text);
+        let mut found = Vec::new();
+        m.for_each(text, &starts, |pid, s, e| {
+            found.push((pid, &text[s..e]));
+            true
+        });
+        assert_eq!(found, [(2, "Machine Learning"), (4, ".NET"), (5, "C++"), (1, "RAG"), (0, "r")]);
     }
 
     #[test]

@@ -10,6 +10,11 @@ use std::time::Instant;
 use mljobs_core::ingest::{self, DecodeOptions};
 use mljobs_core::{JobPosting, Taxonomy, enrich};
 
+/// mimalloc: enrichment allocates many small strings per posting; glibc malloc cost ~15% of the
+/// enrichment benchmark's instructions (measured with callgrind, docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let Some(path) = args.get(1) else {

@@ -281,40 +281,55 @@ pub fn resolve(
     (primary, all, mode)
 }
 
-/// Work mode named in free text (title or description): specific phrases only, because "remote"
-/// alone appears in "remote sensing" and "remote teams".
+/// Phrases that say a job is hybrid. "hybrid" alone is not one ("hybrid cloud").
+pub const HYBRID_PHRASES: &[&str] = &[
+    "hybrid role",
+    "hybrid work",
+    "hybrid working",
+    "hybrid position",
+    "hybrid model",
+    "hybrid setup",
+    "hybrid schedule",
+    "hybrid arrangement",
+    "days in the office",
+    "days per week in the office",
+    "days a week in the office",
+    "days in office",
+    "days on-site",
+    "days onsite",
+];
+/// Phrases that say a job is fully remote. "remote" alone is not one ("remote sensing").
+pub const REMOTE_PHRASES: &[&str] = &[
+    "fully remote",
+    "100% remote",
+    "remote-first",
+    "remote first",
+    "work from anywhere",
+    "remote position",
+    "remote role",
+    "remote job",
+    "this is a remote",
+    "work from home",
+];
+/// Phrases that say a job is on site.
+pub const ONSITE_PHRASES: &[&str] =
+    &["on-site role", "onsite role", "this role is on-site", "this is an on-site", "fully on-site", "on-site position", "in-office role"];
+
+/// Work mode named in a short text such as a title ("Data Scientist (Remote)"): the phrases above,
+/// "(remote)", or "hybrid" next to "days"/"office". Descriptions are read through the keyword
+/// automaton with the same phrases (see `enrich::keyword_evidence`).
 pub fn mode_from_text(text: &str) -> Option<WorkMode> {
     let lower = text.to_ascii_lowercase();
-    const HYBRID: [&str; 8] = [
-        "hybrid role",
-        "hybrid work",
-        "hybrid position",
-        "hybrid working",
-        "days in the office",
-        "days per week in the office",
-        "days a week in the office",
-        "days on-site",
-    ];
-    const REMOTE: [&str; 10] = [
-        "fully remote",
-        "100% remote",
-        "remote-first",
-        "remote first",
-        "work from anywhere",
-        "remote position",
-        "remote role",
-        "this is a remote",
-        "work from home",
-        "(remote)",
-    ];
-    const ONSITE: [&str; 5] = ["on-site role", "onsite role", "this role is on-site", "this is an on-site", "fully on-site"];
-    if HYBRID.iter().any(|p| lower.contains(p)) || lower.contains("hybrid") && (lower.contains("days") || lower.contains("office")) {
+    if HYBRID_PHRASES.iter().any(|p| lower.contains(p))
+        || lower.contains("(hybrid)")
+        || lower.contains("hybrid") && (lower.contains("days") || lower.contains("office"))
+    {
         return Some(WorkMode::Hybrid);
     }
-    if REMOTE.iter().any(|p| lower.contains(p)) {
+    if REMOTE_PHRASES.iter().any(|p| lower.contains(p)) || lower.contains("(remote)") {
         return Some(WorkMode::Remote);
     }
-    if ONSITE.iter().any(|p| lower.contains(p)) {
+    if ONSITE_PHRASES.iter().any(|p| lower.contains(p)) || lower.contains("(on-site)") || lower.contains("(onsite)") {
         return Some(WorkMode::Onsite);
     }
     None

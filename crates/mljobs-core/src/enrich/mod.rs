@@ -62,20 +62,33 @@ pub struct KeywordEvidence {
     pub industry: Vec<usize>,
     /// Per area (title hits count double).
     pub area: Vec<usize>,
+    /// Work mode stated by a phrase in the description (hybrid over remote over on-site).
+    pub description_mode: Option<WorkMode>,
+    /// Byte offsets of "year(s)"/"yr(s)" in the description.
+    pub years_cues: Vec<usize>,
 }
 
 /// One keyword pass over title and description.
 pub fn keyword_evidence(title: &str, description: &str, taxonomy: &Taxonomy) -> KeywordEvidence {
+    keyword_evidence_at(title, &crate::text::word_starts(title), description, &crate::text::word_starts(description), taxonomy)
+}
+
+fn keyword_evidence_at(title: &str, title_starts: &[u32], description: &str, description_starts: &[u32], taxonomy: &Taxonomy) -> KeywordEvidence {
     let c = &taxonomy.compiled;
     let mut seen = vec![false; c.keyword_targets.len()];
-    let mut ev = KeywordEvidence { role: vec![0; taxonomy.roles.len()], industry: vec![0; taxonomy.industries.len()], area: vec![0; taxonomy.areas.len()] };
-    for (text, weight) in [(title, 2usize), (description, 1usize)] {
+    let mut ev = KeywordEvidence {
+        role: vec![0; taxonomy.roles.len()],
+        industry: vec![0; taxonomy.industries.len()],
+        area: vec![0; taxonomy.areas.len()],
+        description_mode: None,
+        years_cues: Vec::new(),
+    };
+    for (text, starts, weight) in [(title, title_starts, 2usize), (description, description_starts, 1usize)] {
         let bytes = text.as_bytes();
-        for m in c.keyword_ac.find_iter(text) {
-            if !is_whole_word(bytes, m.start(), m.end()) {
-                continue;
+        c.keyword_ac.for_each(text, starts, |p, start, end| {
+            if !is_whole_word(bytes, start, end) {
+                return false;
             }
-            let p = m.pattern().as_usize();
             let first = !seen[p];
             seen[p] = true;
             for target in &c.keyword_targets[p] {
@@ -83,10 +96,23 @@ pub fn keyword_evidence(title: &str, description: &str, taxonomy: &Taxonomy) -> 
                     KeywordTarget::RoleEvidence(i) if first => ev.role[i] += 1,
                     KeywordTarget::IndustryEvidence(i) if first => ev.industry[i] += 1,
                     KeywordTarget::Area(i) if first || weight == 2 => ev.area[i] += weight,
+                    KeywordTarget::WorkMode(mode) if weight == 1 => {
+                        let rank = |m: Option<WorkMode>| match m {
+                            Some(WorkMode::Hybrid) => 3,
+                            Some(WorkMode::Remote) => 2,
+                            Some(WorkMode::Onsite) => 1,
+                            None => 0,
+                        };
+                        if rank(Some(mode)) > rank(ev.description_mode) {
+                            ev.description_mode = Some(mode);
+                        }
+                    }
+                    KeywordTarget::YearsCue if weight == 1 => ev.years_cues.push(start),
                     _ => {}
                 }
             }
-        }
+            true
+        });
     }
     ev
 }
@@ -114,13 +140,16 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     let title = posting.title.as_str();
     let description = posting.description.as_str();
 
-    let evidence = keyword_evidence(title, description, taxonomy);
+    let title_starts = crate::text::word_starts(title);
+    let description_starts = crate::text::word_starts(description);
+    let evidence = keyword_evidence_at(title, &title_starts, description, &description_starts, taxonomy);
     let role = role::classify_role(title, &evidence.role, !description.trim().is_empty(), taxonomy);
-    let seniority = role::classify_seniority(title, description, posting.seniority.as_deref(), taxonomy);
+    let years = role::years_asked_near(description, &evidence.years_cues);
+    let seniority = role::classify_seniority(title, years, posting.seniority.as_deref(), taxonomy);
 
     let mut raw_skills = Vec::new();
-    skills::extract_skills(title, Field::Title, taxonomy, &mut raw_skills);
-    skills::extract_skills(description, Field::Description, taxonomy, &mut raw_skills);
+    skills::extract_skills(title, &title_starts, Field::Title, taxonomy, &mut raw_skills);
+    skills::extract_skills(description, &description_starts, Field::Description, taxonomy, &mut raw_skills);
     let skills = skills::group(taxonomy, raw_skills);
 
     let (location, locations, loc_mode) =
@@ -133,7 +162,7 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
         }
         parsed
     });
-    let work_mode = field_mode.or(loc_mode).or_else(|| location::mode_from_text(title)).or_else(|| location::mode_from_text(description));
+    let work_mode = field_mode.or(loc_mode).or_else(|| location::mode_from_text(title)).or(evidence.description_mode);
 
     let employment_type = posting.employment_type.as_deref().and_then(|e| {
         // Several values ("FULL_TIME, CONTRACTOR"): the first we know.
@@ -147,7 +176,7 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
 
     let salary = salary_of(posting, location.country.as_deref(), taxonomy, &mut warnings);
     let industry = industry_of(posting, &evidence, taxonomy, &mut warnings);
-    let ml_context = role.id != role::OTHER || skills.iter().any(|s| s.category == "ml_frameworks" || s.category == "techniques");
+    let ml_context = role.id != role::OTHER || skills.iter().any(|s| &*s.category == "ml_frameworks" || &*s.category == "techniques");
     let areas =
         if ml_context { taxonomy.areas.iter().zip(&evidence.area).filter(|(a, n)| **n >= a.min_hits).map(|(a, _)| a.id.clone()).collect() } else { Vec::new() };
 
@@ -251,7 +280,7 @@ mod tests {
         let e = enrich(&p, t);
         assert_eq!(e.role.id, "machine-learning-engineer");
         assert_eq!(e.seniority.as_ref().unwrap().id, "senior");
-        let ids: Vec<&str> = e.skills.iter().map(|s| s.id.as_str()).collect();
+        let ids: Vec<&str> = e.skills.iter().map(|s| &*s.id).collect();
         for s in ["python", "pytorch", "aws", "docker", "model-deployment"] {
             assert!(ids.contains(&s), "{s} not in {ids:?}");
         }
@@ -263,7 +292,7 @@ mod tests {
         assert_eq!(e.industry.unwrap().id, "finance");
         assert!(e.areas.contains(&"fraud-detection".to_string()), "{:?}", e.areas);
         // Offsets point at the text.
-        let py = e.skills.iter().find(|s| s.id == "pytorch").unwrap();
+        let py = e.skills.iter().find(|s| &*s.id == "pytorch").unwrap();
         let m = &py.mentions[0];
         assert_eq!(&p.description[m.start..m.end], "PyTorch");
     }

@@ -132,17 +132,23 @@ fn word_number(s: &str) -> Option<u32> {
 
 static YEAR_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:years?|yrs?)(?-u:\b)").unwrap());
 
-/// The smallest "N years of experience" asked in the text, if any. The full pattern runs only
-/// around occurrences of "year"/"yr" (a literal search), not over the whole description.
+/// The smallest "N years of experience" asked in the text, if any.
 pub fn years_asked(text: &str) -> Option<u32> {
+    let cues: Vec<usize> = YEAR_WORD.find_iter(text).map(|m| m.start()).collect();
+    years_asked_near(text, &cues)
+}
+
+/// Like [`years_asked`], with the offsets of "year"/"yr" already known (enrichment gets them from
+/// its keyword pass): the full pattern only runs in a window around each.
+pub fn years_asked_near(text: &str, cues: &[usize]) -> Option<u32> {
     let mut best: Option<u32> = None;
     let mut searched_to = 0;
-    for m in YEAR_WORD.find_iter(text) {
-        if m.start() < searched_to {
+    for &cue in cues {
+        if cue < searched_to {
             continue;
         }
-        let lo = floor_boundary(text, m.start().saturating_sub(48).max(searched_to));
-        let hi = ceil_boundary(text, (m.end() + 80).min(text.len()));
+        let lo = floor_boundary(text, cue.saturating_sub(48).max(searched_to));
+        let hi = ceil_boundary(text, (cue + 90).min(text.len()));
         let window = &text[lo..hi];
         for c in YEARS.captures_iter(window) {
             if let Some(y) = c.get(1).and_then(|g| word_number(g.as_str())).filter(|&y| y <= 25) {
@@ -168,11 +174,11 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Classifies seniority: title, then years asked, then the level field.
-pub fn classify_seniority(title: &str, description: &str, field: Option<&str>, taxonomy: &Taxonomy) -> Option<SeniorityGuess> {
+/// Classifies seniority: title, then the years of experience asked (see [`years_asked`]), then the
+/// posting's level field.
+pub fn classify_seniority(title: &str, years: Option<u32>, field: Option<&str>, taxonomy: &Taxonomy) -> Option<SeniorityGuess> {
     let c = &taxonomy.compiled;
     let matched: Vec<usize> = c.level_titles.matches(title).iter().map(|i| c.level_title_owner[i]).collect();
-    let years = years_asked(description);
     for id in LEVEL_PRECEDENCE {
         if matched.iter().any(|&l| taxonomy.levels[l].id == id) {
             // "Lead" inside "Team Lead" is lead, but "lead" as a verb rarely sits in a title.
@@ -259,7 +265,7 @@ mod tests {
 
     fn level(title: &str, description: &str, field: Option<&str>) -> Option<(String, String)> {
         let t = crate::taxonomy::test_taxonomy();
-        classify_seniority(title, description, field, t).map(|g| (g.id, g.basis))
+        classify_seniority(title, years_asked(description), field, t).map(|g| (g.id, g.basis))
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Skill extraction: one Aho-Corasick pass over the text, a whole-word filter, then the rules for
 //! ambiguous names (exact case; for `context` skills, a neighbouring skill in a list or a cue word).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::taxonomy::{SkillRule, Taxonomy};
@@ -32,13 +34,13 @@ pub enum Field {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillHit {
     /// Skill id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Display name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Category.
-    pub category: String,
+    pub category: Arc<str>,
     /// `tool` or `concept`.
-    pub kind: String,
+    pub kind: Arc<str>,
     /// Mentions in order.
     pub mentions: Vec<Mention>,
 }
@@ -52,32 +54,33 @@ struct Candidate {
     needs_context: bool,
 }
 
-/// Finds the skills in `text`, appending mentions (with `field`) to `hits`.
-pub fn extract_skills(text: &str, field: Field, taxonomy: &Taxonomy, hits: &mut Vec<(usize, Mention)>) {
+/// Finds the skills in `text` (whose word starts are `starts`, see [`crate::text::word_starts`]),
+/// appending mentions (with `field`) to `hits`.
+pub fn extract_skills(text: &str, starts: &[u32], field: Field, taxonomy: &Taxonomy, hits: &mut Vec<(usize, Mention)>) {
     let bytes = text.as_bytes();
     let compiled = &taxonomy.compiled;
     let mut candidates: Vec<Candidate> = Vec::new();
-    for m in compiled.skill_ac.find_iter(text) {
-        let (start, end) = (m.start(), m.end());
+    compiled.skill_ac.for_each(text, starts, |pattern, start, end| {
         if !is_whole_word(bytes, start, end) {
-            continue;
+            return false;
         }
-        let (skill_idx, weak) = compiled.skill_patterns[m.pattern().as_usize()];
+        let (skill_idx, weak) = compiled.skill_patterns[pattern];
         if !weak {
             candidates.push(Candidate { skill: skill_idx, start, end, accepted: true, needs_context: false });
-            continue;
+            return true;
         }
         let skill = &taxonomy.skills[skill_idx];
         let surface = &text[start..end];
         if !skill.weak.iter().any(|w| w == surface) {
-            continue; // weak forms need their exact case
+            return false; // weak forms need their exact case
         }
         if glued_or_bullet(bytes, start, end) || negative_before(text, start) {
-            continue;
+            return false;
         }
         let needs_context = skill.rule == Some(SkillRule::Context);
         candidates.push(Candidate { skill: skill_idx, start, end, accepted: !needs_context, needs_context });
-    }
+        true
+    });
     // Context skills: accept when a list neighbour is an accepted skill or a cue word is adjacent.
     // Repeat so that "R, Julia and Python" chains through the list.
     for _ in 0..3 {
@@ -138,7 +141,7 @@ fn negative_before(text: &str, start: usize) -> bool {
     ];
     let before = &text[floor_char_boundary(text, start.saturating_sub(12))..start];
     let before = before.trim_end();
-    let word_start = before.rfind(|c: char| c.is_whitespace() || c == '(' || c == ',').map_or(0, |i| i + 1);
+    let word_start = before.char_indices().rev().find(|&(_, c)| c.is_whitespace() || c == '(' || c == ',').map_or(0, |(i, c)| i + c.len_utf8());
     let word = before[word_start..].to_ascii_lowercase();
     NEG.contains(&word.as_str())
 }
@@ -240,13 +243,17 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 pub fn group(taxonomy: &Taxonomy, mut raw: Vec<(usize, Mention)>) -> Vec<SkillHit> {
     raw.sort_by_key(|(_, m)| (m.field, m.start));
     let mut out: Vec<SkillHit> = Vec::new();
-    let mut pos: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut order: Vec<usize> = Vec::new(); // skill index of each entry of `out`
     for (skill_idx, mention) in raw {
-        let slot = *pos.entry(skill_idx).or_insert_with(|| {
-            let s = &taxonomy.skills[skill_idx];
-            out.push(SkillHit { id: s.id.clone(), name: s.name.clone(), category: s.category.clone(), kind: s.kind.clone(), mentions: Vec::new() });
-            out.len() - 1
-        });
+        let slot = match order.iter().position(|&s| s == skill_idx) {
+            Some(slot) => slot,
+            None => {
+                let s = &taxonomy.skills[skill_idx];
+                out.push(SkillHit { id: s.id.clone(), name: s.name.clone(), category: s.category.clone(), kind: s.kind.clone(), mentions: Vec::new() });
+                order.push(skill_idx);
+                out.len() - 1
+            }
+        };
         out[slot].mentions.push(mention);
     }
     out
@@ -259,8 +266,8 @@ mod tests {
     fn skills_in(text: &str) -> Vec<String> {
         let t = crate::taxonomy::test_taxonomy();
         let mut raw = Vec::new();
-        extract_skills(text, Field::Description, t, &mut raw);
-        group(t, raw).into_iter().map(|h| h.id).collect()
+        extract_skills(text, &crate::text::word_starts(text), Field::Description, t, &mut raw);
+        group(t, raw).into_iter().map(|h| h.id.to_string()).collect()
     }
 
     fn check(text: &str, expect: &[&str]) {
@@ -288,6 +295,7 @@ mod tests {
         check("Excel at communicating with stakeholders", &[]);
         check("Advanced Excel and Tableau", &["excel", "tableau"]);
         check("Series C funded startup", &[]);
+        check("Series\u{a0}C funded startup", &[]);
         check("Contact Julia in HR for details", &[]);
         check("Python, Julia or R for numerical work", &["python", "julia", "r"]);
         check("languages (Python R) and HPC", &["python", "r", "high-performance-computing"]);
@@ -307,7 +315,7 @@ mod tests {
             let t = crate::taxonomy::test_taxonomy();
             let mut raw = Vec::new();
             let s = format!("{prefix}R {text} C++ Go-{prefix}Spark");
-            extract_skills(&s, Field::Description, t, &mut raw);
+            extract_skills(&s, &crate::text::word_starts(&s), Field::Description, t, &mut raw);
             for (_, m) in &raw {
                 proptest::prop_assert!(s.is_char_boundary(m.start) && s.is_char_boundary(m.end));
             }
