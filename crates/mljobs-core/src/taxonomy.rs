@@ -606,7 +606,31 @@ fn regex_set(file: &'static str, patterns: &[String]) -> Result<RegexSet, Taxono
             return Err(err(file, format!("pattern {p:?}: {e}")));
         }
     }
-    RegexSetBuilder::new(patterns).case_insensitive(true).build().map_err(|e| err(file, e.to_string()))
+    // ASCII word boundaries: the patterns are ASCII, and a Unicode `\b` keeps the regex engine
+    // off its fast lazy DFA (a 10x difference on titles, measured with callgrind).
+    let ascii: Vec<String> = patterns.iter().map(|p| ascii_word_boundaries(p)).collect();
+    RegexSetBuilder::new(&ascii).case_insensitive(true).dfa_size_limit(64 << 20).build().map_err(|e| err(file, e.to_string()))
+}
+
+/// Rewrites `\b` as `(?-u:\b)` (an ASCII word boundary), leaving escaped backslashes alone.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The embedded taxonomy, compiled once per test binary.

@@ -242,23 +242,69 @@ pub fn clean_field(s: &str) -> Option<String> {
 /// NFKC-normalises text (full-width letters, ligatures, compatibility forms) when it is not
 /// already in that form; ASCII and already-normal text is returned without copying.
 pub fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.is_ascii() || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    use unicode_normalization::{IsNormalized, is_nfkc_quick};
+    if s.is_ascii() {
         return s.into();
     }
-    s.nfkc().collect::<String>().into()
+    // Normalise only the runs of non-ASCII characters that need it (each with the ASCII character
+    // before it, which a combining mark may compose with): ASCII characters are starters that
+    // never compose with what precedes them, so the text can be cut before each of them.
+    let bytes = s.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let run_start = if i > 0 { i - 1 } else { i };
+        let mut run_end = i;
+        while run_end < bytes.len() && bytes[run_end] >= 0x80 {
+            run_end += 1;
+        }
+        let run = &s[run_start..run_end];
+        if is_nfkc_quick(run.chars()) != IsNormalized::Yes {
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(&s[copied..run_start]);
+            o.extend(run.nfkc());
+            copied = run_end;
+        }
+        i = run_end;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&s[copied..]);
+            o.into()
+        }
+        None => s.into(),
+    }
 }
 
 /// Repairs the most common mojibake: UTF-8 text that was decoded as Windows-1252/Latin-1 and
 /// encoded again ("MÃ¼nchen" → "München", "â€“" → "–"). Text without its tell-tale sequences is
 /// returned unchanged.
 pub fn repair_mojibake(s: &str) -> std::borrow::Cow<'_, str> {
-    // Windows-1252 bytes read as Latin-1 leave C1 control characters (U+0080–U+009F) where
-    // quotes and dashes were ("you\u{92}ve"): read them as Windows-1252.
+    // Windows-1252 bytes read as Latin-1 leave C1 control characters (U+0080–U+009F, UTF-8 C2 80–
+    // C2 9F) where quotes and dashes were ("you\u{92}ve"): read them as Windows-1252.
     let bytes = s.as_bytes();
-    let has_c1 = memchr::memchr_iter(0xC2, bytes).any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)));
-    let s: std::borrow::Cow<'_, str> =
-        if has_c1 { s.chars().map(|c| if ('\u{80}'..='\u{9f}').contains(&c) { cp1252_char(c as u8) } else { c }).collect::<String>().into() } else { s.into() };
-    if !(s.contains('Ã') || s.contains('â') || s.contains('Â')) {
+    let is_c1 = |i: usize| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b));
+    let s: std::borrow::Cow<'_, str> = if memchr::memchr_iter(0xC2, bytes).any(is_c1) {
+        let mut out = String::with_capacity(s.len() + 16);
+        let mut copied = 0;
+        for i in memchr::memchr_iter(0xC2, bytes).filter(|&i| is_c1(i)) {
+            out.push_str(&s[copied..i]);
+            out.push(cp1252_char(bytes[i + 1]));
+            copied = i + 2;
+        }
+        out.push_str(&s[copied..]);
+        out.into()
+    } else {
+        s.into()
+    };
+    // UTF-8 read as Windows-1252 shows "Ã", "Â" or "â" (C3 83, C3 82, C3 A2) before other junk.
+    let b = s.as_bytes();
+    if !memchr::memchr_iter(0xC3, b).any(|i| matches!(b.get(i + 1), Some(0x82 | 0x83 | 0xA2))) {
         return s;
     }
     // Map each char back to the single byte Windows-1252 would have produced, then re-decode.
@@ -369,15 +415,39 @@ fn next_char_is_alphanumeric(s: &[u8], start: usize) -> bool {
 pub fn word_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 4 + 1);
-    let mut prev = 0u8;
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = BYTE_CLASS[b as usize];
-        // After a non-ASCII character a word starts unless that character is a letter or digit
-        // ("•Project" starts a word, "Zürich" has none inside).
-        if class & CAN_START != 0 && (prev & WORD == 0 || (bytes[i - 1] >= 0x80 && !prev_char_is_alphanumeric(bytes, i))) {
-            out.push(i as u32);
+    // 64 bytes at a time: bit masks of "can start" and "continues a word" bytes, then
+    // start = can_start & !(previous byte continues a word); set bits are read with trailing_zeros.
+    let mut prev_word_carry = 0u64; // bit 0: the byte before this chunk continues a word
+    let mut prev_high_carry = 0u64; // bit 0: the byte before this chunk is non-ASCII
+    for (chunk_idx, chunk) in bytes.chunks(64).enumerate() {
+        let (mut can_start, mut word, mut high) = (0u64, 0u64, 0u64);
+        for (j, &b) in chunk.iter().enumerate() {
+            let class = BYTE_CLASS[b as usize] as u64;
+            can_start |= ((class & CAN_START as u64) >> 1) << j;
+            word |= (class & WORD as u64) << j;
+            high |= u64::from(b >> 7) << j;
         }
-        prev = class;
+        let prev_word = (word << 1) | prev_word_carry;
+        let prev_high = (high << 1) | prev_high_carry;
+        let mut starts = can_start & !prev_word;
+        // After a non-ASCII byte a word starts unless that character is a letter or digit
+        // ("•Project" starts a word; "Zürich" has none inside).
+        let mut after_non_ascii = can_start & prev_word & prev_high;
+        while after_non_ascii != 0 {
+            let bit = after_non_ascii.trailing_zeros() as usize;
+            after_non_ascii &= after_non_ascii - 1;
+            if !prev_char_is_alphanumeric(bytes, chunk_idx * 64 + bit) {
+                starts |= 1 << bit;
+            }
+        }
+        while starts != 0 {
+            let bit = starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            out.push((chunk_idx * 64 + bit) as u32);
+        }
+        let last = chunk.len() - 1;
+        prev_word_carry = (word >> last) & 1;
+        prev_high_carry = (high >> last) & 1;
     }
     out
 }
@@ -530,6 +600,13 @@ mod tests {
     }
 
     #[test]
+    fn nfkc_normalises_only_what_needs_it() {
+        assert_eq!(nfkc("plain ASCII"), "plain ASCII");
+        assert_eq!(nfkc("Zürich – “quoted”"), "Zürich – “quoted”");
+        assert_eq!(nfkc("ＰｙＴｏｒｃｈ™ and ﬁne… e\u{301}"), "PyTorchTM and fine... é");
+    }
+
+    #[test]
     fn fullwidth_and_whitespace_are_normalised() {
         assert_eq!(clean_field("  Ｄａｔａ\tScientist \n").as_deref(), Some("Data Scientist"));
         assert_eq!(clean_field(" \t "), None);
@@ -540,6 +617,18 @@ mod tests {
         let text = "•Project Zürich über-cool";
         let starts: Vec<&str> = word_starts(text).iter().map(|&i| &text[i as usize..]).collect();
         assert_eq!(starts, ["Project Zürich über-cool", "Zürich über-cool", "cool"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_starts_match_the_byte_by_byte_definition(text in "[a-zA-Z0-9 .,_•ü\\-]{0,200}") {
+            let b = text.as_bytes();
+            let expected: Vec<u32> = (0..b.len())
+                .filter(|&i| (b[i].is_ascii_alphanumeric() || b[i] == b'.') && (i == 0 || !is_word_byte(b[i - 1]) || (b[i - 1] >= 0x80 && !prev_char_is_alphanumeric(b, i))))
+                .map(|i| i as u32)
+                .collect();
+            proptest::prop_assert_eq!(word_starts(&text), expected);
+        }
     }
 
     #[test]

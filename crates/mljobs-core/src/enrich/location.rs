@@ -236,14 +236,42 @@ pub fn resolve(
         }
     }
     if let Some(r) = region {
-        let (l, _) = parse_location(&format!("{}, {}", r, primary.country.as_deref().unwrap_or("")), taxonomy);
-        primary.region = l.region.or_else(|| Some(r.to_string()));
-        if primary.country.is_none() {
-            primary.country = l.country;
+        // A region code or name of the known country (the common case) needs no parsing.
+        let direct = taxonomy.compiled.places.get(&place_key(r)).and_then(|refs| {
+            refs.iter().find_map(|p| match *p {
+                PlaceRef::Region(i) if primary.country.as_deref().is_none_or(|c| c == taxonomy.regions[i].country) => Some(&taxonomy.regions[i]),
+                _ => None,
+            })
+        });
+        match direct {
+            Some(reg) => {
+                primary.region = Some(reg.code.clone());
+                primary.country.get_or_insert_with(|| reg.country.clone());
+            }
+            None => {
+                let (l, _) = parse_location(&format!("{}, {}", r, primary.country.as_deref().unwrap_or("")), taxonomy);
+                primary.region = l.region.or_else(|| Some(r.to_string()));
+                if primary.country.is_none() {
+                    primary.country = l.country;
+                }
+            }
         }
     }
     if let Some(c) = city {
-        let (l, _) = parse_location(c, taxonomy);
+        let direct = taxonomy.compiled.places.get(&place_key(c)).and_then(|refs| {
+            refs.iter().find_map(|p| match *p {
+                PlaceRef::City(i) if primary.country.as_deref().is_none_or(|cc| cc == taxonomy.cities[i].country) => Some(&taxonomy.cities[i]),
+                _ => None,
+            })
+        });
+        let l = match direct {
+            Some(known) => Location {
+                city: Some(known.name.trim_end_matches(" UK").trim_end_matches(" CR").to_string()),
+                region: (!known.region.is_empty()).then(|| known.region.clone()),
+                country: Some(known.country.clone()),
+            },
+            None => parse_location(c, taxonomy).0,
+        };
         let consistent = primary.country.is_none() || l.country.is_none() || l.country == primary.country;
         primary.city = if consistent { l.city.or_else(|| Some(c.to_string())) } else { Some(c.to_string()) };
         if primary.country.is_none() && consistent {

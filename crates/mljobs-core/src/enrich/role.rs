@@ -30,7 +30,7 @@ pub struct RoleGuess {
 pub type Evidence = Vec<usize>;
 
 static GENERIC_TECH_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(engineer|engineering|developer|scientist|science|analyst|architect|researcher|specialist|consultant|programmer|modeler|modeller|technologist|lead|manager|director|head)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(engineer|engineering|developer|scientist|science|analyst|architect|researcher|specialist|consultant|programmer|modeler|modeller|technologist|lead|manager|director|head)(?-u:\b)").unwrap()
 });
 
 /// Classifies the role from the title and the description evidence.
@@ -109,7 +109,7 @@ pub struct SeniorityGuess {
 const LEVEL_PRECEDENCE: [&str; 9] = ["intern", "executive", "director", "manager", "principal", "lead", "senior", "mid", "junior"];
 
 static YEARS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:at least|minimum(?: of)?|min\.?|over|more than)\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*(\d{1,2})\s*)?\+?\s*(?:years?|yrs?)(?:'|’)?\s+(?:of\s+)?(?:[a-z/-]+\s+){0,5}?(?:experience|exp\b)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:(?:at least|minimum(?: of)?|min\.?|over|more than)\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen)\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*(\d{1,2})\s*)?\+?\s*(?:years?|yrs?)(?:'|’)?\s+(?:of\s+)?(?:[a-z/-]+\s+){0,5}?(?:experience|exp(?-u:\b))").unwrap()
 });
 
 fn word_number(s: &str) -> Option<u32> {

@@ -359,7 +359,7 @@ pub fn normalise(parsed: ParsedAmount, source: SalarySource, raw: String, fx: &F
 }
 
 static DESCRIPTION_MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:US\$|CA\$|C\$|AU\$|A\$|\$|€|£|₹|\b(?:usd|eur|gbp|cad|aud|chf|inr|sgd)\b)\s?\d|\d(?:[\d,.' ]*\d)?\s?(?:k\s?)?(?:€|\b(?:eur|usd|gbp|chf|euros?)\b)|\b\d+(?:\.\d)?\s?lpa\b").unwrap()
+    Regex::new(r"(?i)(?:US\$|CA\$|C\$|AU\$|A\$|\$|€|£|₹|(?-u:\b)(?:usd|eur|gbp|cad|aud|chf|inr|sgd)(?-u:\b))\s?\d|\d(?:[\d,.' ]*\d)?\s?(?:k\s?)?(?:€|(?-u:\b)(?:eur|usd|gbp|chf|euros?)(?-u:\b))|(?-u:\b)\d+(?:\.\d)?\s?lpa(?-u:\b)").unwrap()
 });
 
 // ASCII word boundaries keep the lazy DFA usable on non-ASCII text (a Unicode `\b` makes the
@@ -369,7 +369,7 @@ static PAY_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NOT_PAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(million|billion|bn|funding|raised|revenue|valuation|series [a-f]|investors?|budget|customers|users|tuition|reimburse\w*|stipend for|allowance|bonus of|401k|401\(k\)|equipment|learning budget)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(million|billion|bn|funding|raised|revenue|valuation|series [a-f]|investors?|budget|customers|users|tuition|reimburse\w*|stipend for|allowance|bonus of|401k|401\(k\)|equipment|learning budget)(?-u:\b)").unwrap()
 });
 
 /// Finds a salary stated in a description: a money amount on a line that talks about pay and not

@@ -247,8 +247,19 @@ impl Resolved {
             if value.is_null() {
                 continue;
             }
-            let text = value_text(&value).filter(|s| !s.trim().is_empty());
-            let number = |p: &mut RawPosting| match value_number(&value) {
+            let is_number_field = matches!(field, PostingField::SalaryMin | PostingField::SalaryMax);
+            let number_value = if is_number_field { Some(value.clone()) } else { None };
+            // Strings are moved, not copied (descriptions are kilobytes).
+            let text = if is_number_field {
+                None
+            } else {
+                match value {
+                    Value::String(ref s) if s.trim().is_empty() => None,
+                    Value::String(s) => Some(s),
+                    ref other => value_text(other).filter(|s| !s.trim().is_empty()),
+                }
+            };
+            let number = |p: &mut RawPosting| match value_number(number_value.as_ref().unwrap_or(&Value::Null)) {
                 Ok(n) => n,
                 Err(e) => {
                     p.warnings.push(format!("field `{}` (column {column:?}): {e}; left empty", field.name()));
@@ -290,7 +301,15 @@ pub(crate) fn flatten(prefix: &str, v: Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
-                let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k
+                } else {
+                    let mut key = String::with_capacity(prefix.len() + 1 + k.len());
+                    key.push_str(prefix);
+                    key.push('.');
+                    key.push_str(&k);
+                    key
+                };
                 if child.is_object() {
                     flatten(&key, child, out);
                 } else {

@@ -187,7 +187,9 @@ pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a 
     let source = format!("jsonl:{}", base_name(file));
     let mut n = 0u64;
     let mut line_no = 0u64;
-    let mut cached: Option<columns::Resolved> = None;
+    // Records usually share a few key sets (e.g. with and without a nested `salary` object):
+    // keep the mappings of the last few.
+    let mut cached: Vec<columns::Resolved> = Vec::new();
     Box::new(reader.split(b'\n').filter_map(move |line| {
         line_no += 1;
         let record = |n| RecordRef { file: file.into(), line: Some(line_no), record: n };
@@ -212,15 +214,25 @@ pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a 
         }
         let mut flat = Vec::new();
         columns::flatten("", value, &mut flat);
-        if !cached.as_ref().is_some_and(|r| r.is_for(flat.iter().map(|(k, _)| k.as_str()))) {
-            let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
-            // A record without a title key is rejected by validation as a missing title.
-            match options.map.resolve(&keys, false) {
-                Ok(r) => cached = Some(r),
-                Err(e) => return Some(Err(Rejection { record: record(n), reason: e.to_string() })),
+        let hit = cached.iter().position(|r| r.is_for(flat.iter().map(|(k, _)| k.as_str())));
+        let slot = match hit {
+            Some(i) => i,
+            None => {
+                let keys: Vec<String> = flat.iter().map(|(k, _)| k.clone()).collect();
+                // A record without a title key is rejected by validation as a missing title.
+                match options.map.resolve(&keys, false) {
+                    Ok(r) => {
+                        if cached.len() == 8 {
+                            cached.remove(0);
+                        }
+                        cached.push(r);
+                        cached.len() - 1
+                    }
+                    Err(e) => return Some(Err(Rejection { record: record(n), reason: e.to_string() })),
+                }
             }
-        }
-        let resolved = cached.as_ref().expect("resolved above");
+        };
+        let resolved = &cached[slot];
         Some(Ok(resolved.build(flat.into_iter().map(|(_, v)| Some(v)), &source, record(n), options.company.as_deref())))
     }))
 }
