@@ -52,30 +52,44 @@ pub fn canonical_url(s: &str) -> Option<String> {
 /// 64-bit SimHash over word 3-shingles of the lower-cased text (FNV-1a per shingle). Near-identical
 /// texts differ in few bits; see [`hamming`].
 pub fn simhash(text: &str) -> u64 {
-    let words: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    if words.is_empty() {
+    // Word hashes without allocating: FNV-1a over the lower-cased bytes of each run of
+    // alphanumeric characters (non-ASCII bytes taken as they are).
+    let mut word_hashes: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    let mut h: u64 = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let is_word = b.is_ascii_alphanumeric() || b >= 0x80;
+        if is_word {
+            if !in_word {
+                h = 0xcbf2_9ce4_8422_2325;
+                in_word = true;
+            }
+            h ^= u64::from(b.to_ascii_lowercase());
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        } else if in_word {
+            word_hashes.push(h);
+            in_word = false;
+        }
+    }
+    if in_word {
+        word_hashes.push(h);
+    }
+    if word_hashes.is_empty() {
         return 0;
     }
     let mut counts = [0i32; 64];
-    let shingle = 3.min(words.len());
-    for w in words.windows(shingle) {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for word in w {
-            for b in word.bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-            h ^= 0x20;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        // Final avalanche (splitmix64) so nearby FNV values spread over all bits.
-        h ^= h >> 30;
-        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        h ^= h >> 27;
-        h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
-        h ^= h >> 31;
+    let shingle = 3.min(word_hashes.len());
+    for w in word_hashes.windows(shingle) {
+        // Combine the shingle's word hashes, then avalanche (splitmix64) so nearby values spread
+        // over all bits.
+        let mut x = w.iter().fold(0x9e37_79b9_7f4a_7c15u64, |acc, &wh| (acc ^ wh).wrapping_mul(0x0100_0000_01b3).rotate_left(29));
+        x ^= x >> 30;
+        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x ^= x >> 27;
+        x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^= x >> 31;
         for (bit, count) in counts.iter_mut().enumerate() {
-            *count += if h >> bit & 1 == 1 { 1 } else { -1 };
+            *count += ((x >> bit) & 1) as i32 * 2 - 1;
         }
     }
     counts.iter().enumerate().fold(0u64, |acc, (bit, &c)| if c > 0 { acc | 1 << bit } else { acc })

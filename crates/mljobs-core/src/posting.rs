@@ -91,6 +91,26 @@ pub struct PostingId(String);
 impl PostingId {
     /// Derives the id from identity parts.
     pub fn from_parts(parts: &[&str]) -> Self {
+        PostingId(format!("{:016x}", hash64(parts)))
+    }
+
+    /// Wraps an id read back from storage or a user; checks the shape.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        (s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| PostingId(s.to_ascii_lowercase()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A stable 64-bit hash of a sequence of strings (FNV-1a with a separator between parts, finished
+/// with the splitmix64 mixer so every input bit affects every output bit). Stable across runs,
+/// machines and versions: ids and stored keys are derived from it.
+pub fn hash64(parts: &[&str]) -> u64 {
+    {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for (idx, part) in parts.iter().enumerate() {
             if idx > 0 {
@@ -109,18 +129,7 @@ impl PostingId {
         hash ^= hash >> 27;
         hash = hash.wrapping_mul(0x94d0_49bb_1331_11eb);
         hash ^= hash >> 31;
-        PostingId(format!("{hash:016x}"))
-    }
-
-    /// Wraps an id read back from storage or a user; checks the shape.
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        (s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| PostingId(s.to_ascii_lowercase()))
-    }
-
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
+        hash
     }
 }
 

@@ -4,18 +4,23 @@
 use rusqlite::Connection;
 
 const MIGRATIONS: &[&str] = &[
-    // 0 → 1: postings, dedupe, runs.
+    // 0 → 1: postings, dedupe, runs. Keys that are looked up during ingest are indexed as 64-bit
+    // hashes (url_hash, dup_key) and child rows point at the integer `seq`, so an ingest appends
+    // rather than inserting into text B-trees at random places.
     r#"
     CREATE TABLE postings (
-        id               TEXT PRIMARY KEY,
+        seq              INTEGER PRIMARY KEY,
+        id               TEXT NOT NULL UNIQUE,
         source           TEXT NOT NULL,
         source_id        TEXT,
         source_group_id  TEXT,
         canonical_url    TEXT,
+        url_hash         INTEGER,
         company_key      TEXT,
         title_key        TEXT NOT NULL,
+        dup_key          INTEGER,
         simhash          INTEGER NOT NULL,
-        content_hash     TEXT NOT NULL,
+        content_hash     INTEGER NOT NULL,
         canonical_id     TEXT NOT NULL,
         posting_json     TEXT NOT NULL,
         enrichment_json  TEXT NOT NULL,
@@ -34,22 +39,20 @@ const MIGRATIONS: &[&str] = &[
         first_seen_at    TEXT NOT NULL,
         updated_at       TEXT NOT NULL
     );
-    CREATE UNIQUE INDEX postings_source_id ON postings(source, source_id) WHERE source_id IS NOT NULL;
-    CREATE INDEX postings_canonical_url ON postings(canonical_url) WHERE canonical_url IS NOT NULL;
-    CREATE INDEX postings_company ON postings(company_key, title_key);
+    CREATE INDEX postings_url ON postings(url_hash) WHERE url_hash IS NOT NULL;
+    CREATE INDEX postings_dup ON postings(dup_key) WHERE dup_key IS NOT NULL;
     CREATE INDEX postings_group ON postings(source, source_group_id) WHERE source_group_id IS NOT NULL;
-    CREATE INDEX postings_canonical ON postings(canonical_id);
+    CREATE INDEX postings_members ON postings(canonical_id) WHERE canonical_id != id;
     CREATE TABLE posting_skills (
-        posting_id TEXT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
-        skill_id   TEXT NOT NULL,
-        PRIMARY KEY (posting_id, skill_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX posting_skills_skill ON posting_skills(skill_id);
+        seq      INTEGER NOT NULL REFERENCES postings(seq) ON DELETE CASCADE,
+        skill_id TEXT NOT NULL
+    );
+    CREATE INDEX posting_skills_seq ON posting_skills(seq);
     CREATE TABLE posting_areas (
-        posting_id TEXT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
-        area_id    TEXT NOT NULL,
-        PRIMARY KEY (posting_id, area_id)
-    ) WITHOUT ROWID;
+        seq     INTEGER NOT NULL REFERENCES postings(seq) ON DELETE CASCADE,
+        area_id TEXT NOT NULL
+    );
+    CREATE INDEX posting_areas_seq ON posting_areas(seq);
     CREATE TABLE posting_aliases (
         alias_id   TEXT PRIMARY KEY,
         posting_id TEXT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,

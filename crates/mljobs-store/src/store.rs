@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use mljobs_core::dedupe::{self, NEAR_DUPLICATE_BITS};
 use mljobs_core::ingest::Rejection;
+use mljobs_core::posting::hash64;
 use mljobs_core::{Enrichment, JobPosting, PostingId};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -160,6 +161,11 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(sq)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(sq)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(sq)?;
+        // A 64 MB page cache and memory-mapped reads: dedupe lookups during a large ingest read
+        // index pages constantly, and with the 2 MB default each one became a read() syscall.
+        conn.pragma_update(None, "cache_size", -65536).map_err(sq)?;
+        conn.pragma_update(None, "mmap_size", 268_435_456i64).map_err(sq)?;
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(sq)?;
         migrations::migrate(&mut conn).map_err(|message| StoreError::DataDir { path: path.clone(), message })?;
         Ok(Store { conn, path })
     }
@@ -232,9 +238,15 @@ impl Store {
         let posting: JobPosting = serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "posting", message: e.to_string() })?;
         let enrichment: Enrichment =
             serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "enrichment", message: e.to_string() })?;
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM postings WHERE canonical_id = ?1 AND id != ?2 ORDER BY id").map_err(self.sq())?;
-        let similar =
+        // Members of the group (the partial index holds only postings whose canonical is another),
+        // plus the canonical posting itself when this one is a member.
+        let mut stmt =
+            self.conn.prepare_cached("SELECT id FROM postings WHERE canonical_id = ?1 AND canonical_id != id AND id != ?2 ORDER BY id").map_err(self.sq())?;
+        let mut similar =
             stmt.query_map(params![canonical_id, id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
+        if canonical_id != id.as_str() {
+            similar.insert(0, canonical_id.clone());
+        }
         let mut stmt = self
             .conn
             .prepare_cached("SELECT source || COALESCE(':' || source_id, '') FROM posting_aliases WHERE posting_id = ?1 ORDER BY alias_id")
@@ -321,12 +333,32 @@ impl Store {
 
 /// Hash of what the posting says (provenance timestamps and record position excluded), to tell an
 /// unchanged re-ingest from an update.
-fn content_hash(p: &JobPosting) -> String {
-    let mut c = p.clone();
-    c.provenance.ingested_at = DateTime::<Utc>::UNIX_EPOCH;
-    c.provenance.record = Default::default();
-    let json = serde_json::to_string(&c).unwrap_or_default();
-    PostingId::from_parts(&[&json]).to_string()
+fn content_hash(p: &JobPosting) -> i64 {
+    let salary = p.base_salary.as_ref().map(|s| format!("{:?}|{:?}|{:?}|{:?}", s.min, s.max, s.currency, s.period)).unwrap_or_default();
+    let dates = format!("{:?}|{:?}", p.date_posted, p.valid_through);
+    let o = |v: &Option<String>| v.as_deref().unwrap_or("\u{0}").to_string();
+    let locations = p.locations.join("\u{1}");
+    let fields = [
+        p.title.as_str(),
+        &p.description,
+        p.description_html.as_deref().unwrap_or(""),
+        &o(&p.company),
+        &locations,
+        &o(&p.city),
+        &o(&p.region),
+        &o(&p.country),
+        &o(&p.work_mode),
+        &o(&p.employment_type),
+        &o(&p.seniority),
+        &o(&p.industry),
+        &dates,
+        &salary,
+        &o(&p.salary_text),
+        &o(&p.provenance.url),
+        &o(&p.provenance.source_group_id),
+        &p.warnings.join("\u{1}"),
+    ];
+    hash64(&fields) as i64
 }
 
 fn company_key(p: &JobPosting) -> Option<String> {
@@ -343,24 +375,31 @@ fn write_one(
     let id = posting.id.as_str();
     let hash = content_hash(posting);
     let canonical_url = posting.provenance.url.as_deref().and_then(dedupe::canonical_url);
-    let existing: Option<(String, String)> =
-        tx.prepare_cached("SELECT content_hash, canonical_id FROM postings WHERE id = ?1")?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let url_hash = canonical_url.as_deref().map(|u| hash64(&[u]) as i64);
+    let company = company_key(posting);
+    let title_key = dedupe::title_key(&posting.title);
+    let dup_key = company.as_deref().map(|c| hash64(&[c, &title_key]) as i64);
+    let existing: Option<(i64, i64, String)> = tx
+        .prepare_cached("SELECT seq, content_hash, canonical_id FROM postings WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
     let mut outcome = BatchOutcome::default();
-    let canonical_id = match &existing {
-        Some((old_hash, canonical)) => {
+    let simhash = |p: &JobPosting| dedupe::simhash(&p.description);
+    let (canonical_id, fingerprint) = match &existing {
+        Some((_, old_hash, canonical)) => {
             if *old_hash == hash {
                 outcome.unchanged = 1;
                 return Ok(outcome);
             }
             outcome.updated = 1;
-            canonical.clone()
+            (canonical.clone(), simhash(posting))
         }
         None => {
             // Tier 2: the same canonical URL under another identity is the same posting.
-            if let Some(url) = &canonical_url {
+            if let (Some(url), Some(url_hash)) = (&canonical_url, url_hash) {
                 let same: Option<String> = tx
-                    .prepare_cached("SELECT id FROM postings WHERE canonical_url = ?1 AND id != ?2 LIMIT 1")?
-                    .query_row(params![url, id], |r| r.get(0))
+                    .prepare_cached("SELECT id FROM postings WHERE url_hash = ?1 AND canonical_url = ?2 AND id != ?3 LIMIT 1")?
+                    .query_row(params![url_hash, url, id], |r| r.get(0))
                     .optional()?;
                 if let Some(stored) = same {
                     tx.prepare_cached("INSERT OR IGNORE INTO posting_aliases(alias_id, posting_id, source, source_id, url) VALUES (?1, ?2, ?3, ?4, ?5)")?
@@ -370,88 +409,105 @@ fn write_one(
                 }
             }
             outcome.new = 1;
-            match near_duplicate_of(tx, posting)? {
+            let fingerprint = simhash(posting);
+            match near_duplicate_of(tx, posting, dup_key, company.as_deref(), &title_key, fingerprint)? {
                 Some(canonical) => {
                     outcome.grouped = 1;
-                    canonical
+                    (canonical, fingerprint)
                 }
-                None => id.to_string(),
+                None => (id.to_string(), fingerprint),
             }
         }
     };
-    let simhash = dedupe::simhash(&posting.description) as i64;
     let posting_json = serde_json::to_string(posting).expect("postings serialise");
     let enrichment_json = serde_json::to_string(enrichment).expect("enrichments serialise");
     let salary = enrichment.salary.as_ref();
-    tx.prepare_cached(
-        "INSERT INTO postings(id, source, source_id, source_group_id, canonical_url, company_key, title_key, simhash, content_hash, canonical_id,
-            posting_json, enrichment_json, taxonomy_hash, title, company, role, seniority, country, work_mode, employment_type, industry,
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO postings(id, source, source_id, source_group_id, canonical_url, url_hash, company_key, title_key, dup_key, simhash, content_hash,
+            canonical_id, posting_json, enrichment_json, taxonomy_hash, title, company, role, seniority, country, work_mode, employment_type, industry,
             salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)
-         ON CONFLICT(id) DO UPDATE SET source_group_id = excluded.source_group_id, canonical_url = excluded.canonical_url,
-            company_key = excluded.company_key, title_key = excluded.title_key, simhash = excluded.simhash, content_hash = excluded.content_hash,
-            posting_json = excluded.posting_json, enrichment_json = excluded.enrichment_json, taxonomy_hash = excluded.taxonomy_hash,
-            title = excluded.title, company = excluded.company, role = excluded.role, seniority = excluded.seniority, country = excluded.country,
-            work_mode = excluded.work_mode, employment_type = excluded.employment_type, industry = excluded.industry,
-            salary_usd_min = excluded.salary_usd_min, salary_usd_max = excluded.salary_usd_max, date_posted = excluded.date_posted,
-            updated_at = excluded.updated_at",
-    )?
-    .execute(params![
-        id,
-        posting.provenance.source,
-        posting.provenance.source_id,
-        posting.provenance.source_group_id,
-        canonical_url,
-        company_key(posting),
-        dedupe::title_key(&posting.title),
-        simhash,
-        hash,
-        canonical_id,
-        posting_json,
-        enrichment_json,
-        taxonomy_hash,
-        posting.title,
-        posting.company,
-        enrichment.role.id,
-        enrichment.seniority.as_ref().map(|s| s.id.as_str()),
-        enrichment.location.country,
-        enrichment.work_mode.map(|m| m.as_str()),
-        enrichment.employment_type,
-        enrichment.industry.as_ref().map(|i| i.id.as_str()),
-        salary.and_then(|s| s.annual_usd_min),
-        salary.and_then(|s| s.annual_usd_max),
-        posting.date_posted.map(|d| d.to_string()),
-        now.to_rfc3339(),
-    ])?;
-    tx.prepare_cached("DELETE FROM posting_skills WHERE posting_id = ?1")?.execute([id])?;
-    tx.prepare_cached("DELETE FROM posting_areas WHERE posting_id = ?1")?.execute([id])?;
-    let mut ins_skill = tx.prepare_cached("INSERT OR IGNORE INTO posting_skills(posting_id, skill_id) VALUES (?1, ?2)")?;
-    for s in &enrichment.skills {
-        ins_skill.execute(params![id, s.id])?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27)
+         ON CONFLICT(id) DO UPDATE SET source_group_id = excluded.source_group_id, canonical_url = excluded.canonical_url, url_hash = excluded.url_hash,
+            company_key = excluded.company_key, title_key = excluded.title_key, dup_key = excluded.dup_key, simhash = excluded.simhash,
+            content_hash = excluded.content_hash, posting_json = excluded.posting_json, enrichment_json = excluded.enrichment_json,
+            taxonomy_hash = excluded.taxonomy_hash, title = excluded.title, company = excluded.company, role = excluded.role,
+            seniority = excluded.seniority, country = excluded.country, work_mode = excluded.work_mode, employment_type = excluded.employment_type,
+            industry = excluded.industry, salary_usd_min = excluded.salary_usd_min, salary_usd_max = excluded.salary_usd_max,
+            date_posted = excluded.date_posted, updated_at = excluded.updated_at
+         RETURNING seq",
+        )?
+        .query_row(
+            params![
+                id,
+                posting.provenance.source,
+                posting.provenance.source_id,
+                posting.provenance.source_group_id,
+                canonical_url,
+                url_hash,
+                company,
+                title_key,
+                dup_key,
+                fingerprint as i64,
+                hash,
+                canonical_id,
+                posting_json,
+                enrichment_json,
+                taxonomy_hash,
+                posting.title,
+                posting.company,
+                enrichment.role.id,
+                enrichment.seniority.as_ref().map(|s| s.id.as_str()),
+                enrichment.location.country,
+                enrichment.work_mode.map(|m| m.as_str()),
+                enrichment.employment_type,
+                enrichment.industry.as_ref().map(|i| i.id.as_str()),
+                salary.and_then(|s| s.annual_usd_min),
+                salary.and_then(|s| s.annual_usd_max),
+                posting.date_posted.map(|d| d.to_string()),
+                now.to_rfc3339(),
+            ],
+            |r| r.get(0),
+        )?;
+    if existing.is_some() {
+        tx.prepare_cached("DELETE FROM posting_skills WHERE seq = ?1")?.execute([seq])?;
+        tx.prepare_cached("DELETE FROM posting_areas WHERE seq = ?1")?.execute([seq])?;
     }
-    let mut ins_area = tx.prepare_cached("INSERT OR IGNORE INTO posting_areas(posting_id, area_id) VALUES (?1, ?2)")?;
+    let mut ins_skill = tx.prepare_cached("INSERT INTO posting_skills(seq, skill_id) VALUES (?1, ?2)")?;
+    for s in &enrichment.skills {
+        ins_skill.execute(params![seq, &*s.id])?;
+    }
+    let mut ins_area = tx.prepare_cached("INSERT INTO posting_areas(seq, area_id) VALUES (?1, ?2)")?;
     for a in &enrichment.areas {
-        ins_area.execute(params![id, a])?;
+        ins_area.execute(params![seq, a])?;
     }
     Ok(outcome)
 }
 
 /// Tier 3: a stored posting of the same company and title whose text is nearly identical, or the
-/// same ATS job (Greenhouse `internal_job_id`). Returns its group's canonical id.
-fn near_duplicate_of(tx: &rusqlite::Transaction<'_>, posting: &JobPosting) -> Result<Option<String>, rusqlite::Error> {
+/// same ATS job (Greenhouse `internal_job_id`). Returns its group's canonical id. Only the first
+/// 500 postings of a company and title are compared, which bounds the work per posting.
+fn near_duplicate_of(
+    tx: &rusqlite::Transaction<'_>,
+    posting: &JobPosting,
+    dup_key: Option<i64>,
+    company: Option<&str>,
+    title_key: &str,
+    fingerprint: u64,
+) -> Result<Option<String>, rusqlite::Error> {
     if let Some(group) = &posting.provenance.source_group_id {
         let hit: Option<String> = tx
-            .prepare_cached("SELECT canonical_id FROM postings WHERE source = ?1 AND source_group_id = ?2 ORDER BY first_seen_at, id LIMIT 1")?
+            .prepare_cached("SELECT canonical_id FROM postings WHERE source = ?1 AND source_group_id = ?2 ORDER BY seq LIMIT 1")?
             .query_row(params![posting.provenance.source, group], |r| r.get(0))
             .optional()?;
         if hit.is_some() {
             return Ok(hit);
         }
     }
-    let Some(company) = company_key(posting) else { return Ok(None) };
-    let fingerprint = dedupe::simhash(&posting.description);
-    let mut stmt = tx.prepare_cached("SELECT canonical_id, simhash FROM postings WHERE company_key = ?1 AND title_key = ?2 ORDER BY first_seen_at, id")?;
-    let rows = stmt.query_map(params![company, dedupe::title_key(&posting.title)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let (Some(dup_key), Some(company)) = (dup_key, company) else { return Ok(None) };
+    let mut stmt =
+        tx.prepare_cached("SELECT canonical_id, simhash FROM postings WHERE dup_key = ?1 AND company_key = ?2 AND title_key = ?3 ORDER BY seq LIMIT 500")?;
+    let rows = stmt.query_map(params![dup_key, company, title_key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     for row in rows {
         let (canonical, other) = row?;
         if dedupe::hamming(fingerprint, other as u64) <= NEAR_DUPLICATE_BITS {
