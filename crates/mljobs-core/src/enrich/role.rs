@@ -33,10 +33,28 @@ static GENERIC_TECH_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(engineer|engineering|developer|scientist|science|analyst|architect|researcher|specialist|consultant|programmer|modeler|modeller|technologist|lead|manager|director|head)(?-u:\b)").unwrap()
 });
 
+static INVERTED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(senior|sr\.?|junior|jr\.?|lead|staff|principal|head|chief)\s+)?(engineer|manager|analyst|associate|scientist|developer|specialist|consultant|architect|researcher|director|lead|intern)\s*,\s*(.+)$").unwrap()
+});
+
+/// The title as matched: separators made spaces, and inverted titles ("Engineer, Data",
+/// "Manager, Applied AI", "Senior Engineer, Analytics") also read in natural order
+/// ("Data Engineer"), appended after a ` | ` so patterns see both.
+fn normalise_title(title: &str) -> String {
+    let t = title.replace(['_', '|'], " ");
+    match INVERTED_TITLE.captures(&t) {
+        Some(c) => {
+            let level = c.get(1).map_or(String::new(), |m| format!("{} ", m.as_str()));
+            format!("{t} | {level}{} {}", &c[3], &c[2])
+        }
+        None => t,
+    }
+}
+
 /// Classifies the role from the title and the description evidence.
 pub fn classify_role(title: &str, evidence: &Evidence, has_description: bool, taxonomy: &Taxonomy) -> RoleGuess {
     let c = &taxonomy.compiled;
-    let norm_title = title.replace(['_', '|'], " ");
+    let norm_title = normalise_title(title);
     let mut strong: Option<usize> = None;
     let mut weak: Option<usize> = None;
     let mut excluded = false;
@@ -241,6 +259,11 @@ mod tests {
             ("NLP Data Scientist", "nlp-engineer"),
             ("Deep Learning Engineer", "machine-learning-engineer"),
             ("LLM Engineer", "ai-engineer"),
+            ("Engineer, Data", "data-engineer"),
+            ("Senior Engineer, Analytics", "data-engineer"),
+            ("Manager, Applied AI", "ai-engineer"),
+            ("Engineer, Decision Science", "data-scientist"),
+            ("Scientist, Computer Vision", "computer-vision-engineer"),
         ] {
             check(title, expect);
         }
