@@ -107,6 +107,9 @@ pub struct Role {
     /// ISCO-08 unit group.
     #[serde(default)]
     pub isco: String,
+    /// ESCO occupation the ISCO group comes from.
+    #[serde(default)]
+    pub esco: String,
     /// Title patterns that decide the role.
     pub title: Vec<String>,
     /// Title patterns that need description evidence.

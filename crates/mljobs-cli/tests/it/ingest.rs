@@ -14,7 +14,7 @@ fn n(v: &Value, key: &str) -> u64 {
 #[test]
 fn every_format_ingests_and_bad_records_are_reported_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, u64, u64); 7] = [
+    let cases: [(&str, u64, u64); 8] = [
         // file, records read, rejected
         ("testdata/formats/postings.csv", 12, 2),
         ("testdata/formats/postings.jsonl", 7, 3),
@@ -23,6 +23,7 @@ fn every_format_ingests_and_bad_records_are_reported_with_file_and_line() {
         ("testdata/formats/greenhouse.json", 3, 0),
         ("testdata/formats/lever.json", 2, 0),
         ("testdata/formats/ashby.json", 2, 0),
+        ("testdata/formats/soup.html", 1, 0),
     ];
     for (file, read, rejected) in cases {
         let v = ingest_json(dir.path(), &[file]);
@@ -173,6 +174,22 @@ fn huge_and_hostile_records_are_rejected_or_kept_without_losing_the_rest() {
     assert_eq!(recs[0]["warnings"][0], "field `salary_min` (column \"salary_min\"): expected a number, found a boolean; left empty");
     assert_eq!(recs[1]["title"], "<script>alert(1)</script>ML Engineer", "titles are kept as text; escaping is the renderer's job");
     assert_eq!(recs[2]["role"], "machine-learning-engineer", "full-width letters are folded");
+
+    // HTML soup (Word markup, unclosed tags, a table, a script, entities) becomes clean text.
+    let soup: Value = serde_json::from_str(ok(&mljobs(dir.path(), &["enrich", "testdata/formats/soup.html"])).trim()).unwrap();
+    assert_eq!(soup["title"], "Sr. Data Scientist – Forecasting (m/f/d)");
+    assert_eq!(soup["salary"]["raw"], "Salary: 70.000 € – 90.000 € brutto/Jahr");
+    assert_eq!(soup["work_mode"], "hybrid");
+    let store = tempfile::tempdir().unwrap();
+    ingest_json(store.path(), &["testdata/formats/soup.html"]);
+    let shown: Value = serde_json::from_str(&ok(&mljobs(store.path(), &["show", soup["id"].as_str().unwrap(), "--json"]))).unwrap();
+    let text = shown["posting"]["description"].as_str().unwrap();
+    assert!(
+        text.starts_with("Who we are\nGannet Labs builds demand forecasting for grocery retailers & wholesalers.\nWhat you'll do\n- Build time series"),
+        "{text}"
+    );
+    assert!(text.contains("Nice Airflow <3"), "a literal < in text is kept: {text}");
+    assert!(!text.contains("alert("), "script content is dropped: {text}");
     let ids: Vec<&str> = recs[2]["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["machine-learning", "python", "sql"]);
 }
