@@ -1,0 +1,117 @@
+//! Store behaviour on its own: schema versions, dedupe tiers, updates, consistency checks.
+
+use chrono::{DateTime, Utc};
+use mljobs_core::{JobPosting, RawPosting, RecordRef, Taxonomy, enrich};
+use mljobs_store::Store;
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_780_000_000, 0).unwrap()
+}
+
+fn posting(source_id: &str, title: &str, company: &str, url: &str, description: &str) -> JobPosting {
+    let raw = RawPosting {
+        source: "jsonl:test.jsonl".into(),
+        source_id: Some(source_id.into()),
+        title: Some(title.into()),
+        company: Some(company.into()),
+        url: Some(url.into()),
+        description: Some(description.into()),
+        record: RecordRef { file: "test.jsonl".into(), line: Some(1), record: 1 },
+        ..Default::default()
+    };
+    JobPosting::from_raw(raw, now()).unwrap()
+}
+
+fn write(store: &mut Store, postings: &[JobPosting]) -> mljobs_store::BatchOutcome {
+    let t = Taxonomy::embedded();
+    let batch: Vec<_> = postings.iter().map(|p| (p.clone(), enrich(p, &t))).collect();
+    let run = store.begin_run(&["test.jsonl".into()], now()).unwrap();
+    store.write_batch(run, &batch, &[], "tax", now()).unwrap()
+}
+
+const TEXT: &str = "We build demand forecasting models for retailers with Python, LightGBM and Spark. You will own feature pipelines, train and deploy models, and work with product teams on experiments. We offer a learning budget, health insurance and flexible hours, and we value clear writing and careful code review.";
+
+#[test]
+fn reopening_a_store_keeps_its_data_and_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    write(&mut store, &[posting("1", "Data Scientist", "Acme", "https://acme.example/jobs/1", TEXT)]);
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.count().unwrap(), 1);
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    let conn = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(dir.path()).err().expect("refused").to_string();
+    assert!(err.contains("schema version 99, newer than this build's 1"), "{err}");
+}
+
+#[test]
+fn dedupe_tiers() {
+    let mut store = Store::open_in_memory().unwrap();
+    let first = posting("1", "Data Scientist", "Acme", "https://acme.example/jobs/1", TEXT);
+    let o = write(&mut store, std::slice::from_ref(&first));
+    assert_eq!((o.new, o.grouped), (1, 0));
+
+    // Same source id again, same content: unchanged; edited: updated in place.
+    assert_eq!(write(&mut store, std::slice::from_ref(&first)).unchanged, 1);
+    let edited = posting("1", "Data Scientist", "Acme", "https://acme.example/jobs/1", &TEXT.replace("Spark", "Spark and dbt"));
+    assert_eq!(write(&mut store, &[edited]).updated, 1);
+    assert_eq!(store.count().unwrap(), 1);
+
+    // Another source id, same canonical URL (tracking parameters, www, case): a duplicate.
+    let same_url = posting("board-9", "Data Scientist", "Acme", "https://WWW.acme.example/jobs/1/?utm_source=x", TEXT);
+    assert_eq!(write(&mut store, &[same_url.clone()]).duplicates, 1);
+    assert_eq!(store.count().unwrap(), 1);
+    let stored = store.get(&first.id).unwrap().unwrap();
+    assert_eq!(stored.aliases, ["jsonl:test.jsonl:board-9"]);
+
+    // A repost with a sentence changed: kept and grouped under the first.
+    let stored_text = TEXT.replace("Spark", "Spark and dbt");
+    let repost = posting(
+        "2",
+        "Data Scientist",
+        "ACME",
+        "https://acme.example/jobs/2",
+        &stored_text.replace("flexible hours", "flexible hours and a home-office stipend"),
+    );
+    let o = write(&mut store, &[repost.clone()]);
+    assert_eq!((o.new, o.grouped), (1, 1));
+    let group = store.get(&repost.id).unwrap().unwrap();
+    assert_eq!(group.canonical_id, first.id.as_str());
+    assert_eq!(group.similar, [first.id.to_string()]);
+    assert_eq!(store.get(&first.id).unwrap().unwrap().similar, [repost.id.to_string()]);
+
+    // Same company and title, different job: not grouped.
+    let other = posting(
+        "3",
+        "Data Scientist",
+        "Acme",
+        "https://acme.example/jobs/3",
+        "Computer vision on shelf images with PyTorch and ONNX; edge devices in stores; C++ inference services and camera calibration.",
+    );
+    assert_eq!(write(&mut store, &[other]).grouped, 0);
+    assert_eq!(store.count().unwrap(), 3);
+    let stats = store.stats(10).unwrap();
+    assert_eq!((stats.postings, stats.canonical_postings), (3, 2));
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn updates_replace_skills_and_areas() {
+    let mut store = Store::open_in_memory().unwrap();
+    write(&mut store, &[posting("1", "Data Scientist", "Acme", "https://acme.example/jobs/1", TEXT)]);
+    let before = store.stats(50).unwrap();
+    assert!(before.by_skill.iter().any(|(s, _)| s == "spark"));
+    write(&mut store, &[posting("1", "Data Scientist", "Acme", "https://acme.example/jobs/1", &TEXT.replace("Spark", "Snowflake"))]);
+    let after = store.stats(50).unwrap();
+    assert!(!after.by_skill.iter().any(|(s, _)| s == "spark"), "{:?}", after.by_skill);
+    assert!(after.by_skill.iter().any(|(s, _)| s == "snowflake"));
+}
