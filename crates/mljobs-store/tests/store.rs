@@ -68,7 +68,7 @@ fn dedupe_tiers() {
 
     // Another source id, same canonical URL (tracking parameters, www, case): a duplicate.
     let same_url = posting("board-9", "Data Scientist", "Acme", "https://WWW.acme.example/jobs/1/?utm_source=x", TEXT);
-    assert_eq!(write(&mut store, &[same_url.clone()]).duplicates, 1);
+    assert_eq!(write(&mut store, std::slice::from_ref(&same_url)).duplicates, 1);
     assert_eq!(store.count().unwrap(), 1);
     let stored = store.get(&first.id).unwrap().unwrap();
     assert_eq!(stored.aliases, ["jsonl:test.jsonl:board-9"]);
@@ -82,7 +82,7 @@ fn dedupe_tiers() {
         "https://acme.example/jobs/2",
         &stored_text.replace("flexible hours", "flexible hours and a home-office stipend"),
     );
-    let o = write(&mut store, &[repost.clone()]);
+    let o = write(&mut store, std::slice::from_ref(&repost));
     assert_eq!((o.new, o.grouped), (1, 1));
     let group = store.get(&repost.id).unwrap().unwrap();
     assert_eq!(group.canonical_id, first.id.as_str());
