@@ -550,6 +550,23 @@ impl WordMatcher {
     }
 }
 
+/// The largest char boundary of `s` at or before `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` at or after `i` (at most `s.len()`).
+pub fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
 /// Lower-cases ASCII letters only, so byte offsets stay valid against the original text.
 pub fn ascii_lower(s: &str) -> String {
     s.to_ascii_lowercase()

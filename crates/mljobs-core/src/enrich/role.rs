@@ -165,8 +165,8 @@ pub fn years_asked_near(text: &str, cues: &[usize]) -> Option<u32> {
         if cue < searched_to {
             continue;
         }
-        let lo = floor_boundary(text, cue.saturating_sub(48).max(searched_to));
-        let hi = ceil_boundary(text, (cue + 90).min(text.len()));
+        let lo = crate::text::floor_char_boundary(text, cue.saturating_sub(48).max(searched_to));
+        let hi = crate::text::ceil_char_boundary(text, (cue + 90).min(text.len()));
         let window = &text[lo..hi];
         for c in YEARS.captures_iter(window) {
             if let Some(y) = c.get(1).and_then(|g| word_number(g.as_str())).filter(|&y| y <= 25) {
@@ -176,20 +176,6 @@ pub fn years_asked_near(text: &str, cues: &[usize]) -> Option<u32> {
         }
     }
     best
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// Classifies seniority: title, then the years of experience asked (see [`years_asked`]), then the

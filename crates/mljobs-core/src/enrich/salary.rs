@@ -284,8 +284,7 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
         (min, max) = (Some(b), Some(a));
     }
     // Currency: nearest token before the first number, else right after the amounts.
-    let window_start = first_match.start().saturating_sub(12);
-    let window_start = (0..=window_start).rev().find(|&i| norm.is_char_boundary(i)).unwrap_or(0);
+    let window_start = crate::text::floor_char_boundary(&norm, first_match.start().saturating_sub(12));
     let mut currency = None;
     for m in CURRENCY.find_iter(&norm[window_start..]) {
         let abs = window_start + m.start();
@@ -301,8 +300,7 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
     if currency.is_none() && suffix_lpa {
         currency = Some(("INR".into(), country != Some("IN")));
     }
-    let tail_start = first_match.start().saturating_sub(40);
-    let tail_start = (0..=tail_start).rev().find(|&i| norm.is_char_boundary(i)).unwrap_or(0);
+    let tail_start = crate::text::floor_char_boundary(&norm, first_match.start().saturating_sub(40));
     let period_window = &norm[tail_start..];
     let period = if suffix_lpa {
         Some(Period::Year)

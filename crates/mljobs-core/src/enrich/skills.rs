@@ -139,7 +139,7 @@ fn negative_before(text: &str, start: usize) -> bool {
     const NEG: [&str; 16] = [
         "series", "vitamin", "plan", "grade", "class", "type", "level", "section", "part", "tier", "round", "option", "appendix", "schedule", "exhibit", "mr.",
     ];
-    let before = &text[floor_char_boundary(text, start.saturating_sub(12))..start];
+    let before = &text[crate::text::floor_char_boundary(text, start.saturating_sub(12))..start];
     let before = before.trim_end();
     let word_start = before.char_indices().rev().find(|&(_, c)| c.is_whitespace() || c == '(' || c == ',').map_or(0, |(i, c)| i + c.len_utf8());
     let word = before[word_start..].to_ascii_lowercase();
@@ -215,28 +215,14 @@ fn cue_nearby(text: &str, start: usize, end: usize) -> bool {
         "macros",
         "packages",
     ];
-    let lo = floor_char_boundary(text, start.saturating_sub(24));
+    let lo = crate::text::floor_char_boundary(text, start.saturating_sub(24));
     let before = text[lo..start].trim_end().to_ascii_lowercase();
     if BEFORE.iter().any(|cue| before.ends_with(cue)) {
         return true;
     }
-    let hi = ceil_char_boundary(text, (end + 20).min(text.len()));
+    let hi = crate::text::ceil_char_boundary(text, (end + 20).min(text.len()));
     let after = text[end..hi].trim_start().to_ascii_lowercase();
     AFTER.iter().any(|cue| after.starts_with(cue) && after[cue.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// Groups mentions by skill, ordered by first mention (title first).

@@ -5,9 +5,7 @@ use serde_json::Value;
 use super::{DecodeOptions, Format, Item, Rejection, value_number, value_text};
 use crate::posting::{RawPosting, RecordRef};
 
-fn s(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(value_text).filter(|t| !t.trim().is_empty())
-}
+use super::field_text as s;
 
 /// Decodes a board document.
 pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {

@@ -74,9 +74,7 @@ fn collect<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
     }
 }
 
-fn s(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(value_text).filter(|t| !t.trim().is_empty())
-}
+use super::field_text as s;
 
 /// Name of a Thing given as a string or an object with `name`.
 fn name_of(v: &Value) -> Option<String> {

@@ -283,6 +283,11 @@ pub(crate) fn value_text(v: &Value) -> Option<String> {
     }
 }
 
+/// A non-blank text value of `v[key]`.
+pub(crate) fn field_text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(value_text).filter(|t| !t.trim().is_empty())
+}
+
 /// Reads a number from a JSON number or a string such as "120,000" or "120000.50".
 pub(crate) fn value_number(v: &Value) -> Result<Option<f64>, String> {
     match v {
