@@ -51,7 +51,12 @@ pub fn read_file(
         file.take(4096).read_to_end(&mut head).with_context(|| format!("cannot read {name}"))?;
         (Box::new(File::open(path).with_context(|| format!("cannot open {name}"))?), len)
     };
-    let format = if format == Format::Auto { ingest::detect_format(&name, &head) } else { format };
+    // Standard input cannot be sniffed without consuming it: JSON Lines unless --format says otherwise.
+    let format = match format {
+        Format::Auto if is_stdin => Format::Jsonl,
+        Format::Auto => ingest::detect_format(&name, &head),
+        other => other,
+    };
     let format = if format == Format::Auto { Format::Jsonl } else { format };
     let pb = progress(len, &name);
     let reader = pb.wrap_read(reader);

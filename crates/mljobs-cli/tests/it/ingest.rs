@@ -256,3 +256,41 @@ fn killing_ingest_midway_loses_and_doubles_nothing() {
     assert_eq!(store.count().unwrap(), total);
     assert!(store.check().unwrap().is_empty());
 }
+
+#[test]
+fn a_taxonomy_directory_overrides_the_built_in_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let tax = dir.path().join("taxonomy");
+    std::fs::create_dir(&tax).unwrap();
+    let skills = std::fs::read_to_string(repo().join("taxonomy/skills.csv")).unwrap();
+    std::fs::write(tax.join("skills.csv"), format!("{skills}quokkaflow,QuokkaFlow,ml_frameworks,tool,quokka flow,,\n")).unwrap();
+    let jsonl = dir.path().join("one.jsonl");
+    std::fs::write(&jsonl, r#"{"id": 1, "title": "ML Engineer", "description": "We train models with QuokkaFlow and PyTorch."}"#).unwrap();
+    let out = ok(&mljobs(dir.path(), &["--taxonomy", tax.to_str().unwrap(), "enrich", jsonl.to_str().unwrap()]));
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    let ids: Vec<&str> = v["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"quokkaflow"), "{ids:?}");
+
+    std::fs::write(tax.join("skills.csv"), format!("{skills}broken,Broken,data,gadget,,,\n")).unwrap();
+    let bad = mljobs(dir.path(), &["--taxonomy", tax.to_str().unwrap(), "enrich", jsonl.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("taxonomy file skills.csv: row") && err.contains("field `kind`: \"gadget\" is not tool or concept"), "{err}");
+}
+
+#[test]
+fn enrich_reads_json_lines_from_standard_input() {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .args(["enrich", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(br#"{"title": "Data Engineer", "description": "Airflow and dbt."}"#).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["role"], "data-engineer");
+}
