@@ -28,6 +28,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show { id, json } => show(&cli, id, *json),
         Command::Stats { top, json } => stats(&cli, *top, *json),
         Command::Taxonomy { kind, json } => taxonomy(&cli, *kind, *json),
+        Command::Reindex { json } => reindex(&cli, *json),
+        Command::Search { .. } => search(&cli),
     }
 }
 
@@ -43,6 +45,9 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let run = store.begin_run(&names, now)?;
     let options = options(input);
+    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    // Catch the index up first (a previous run may have died between a store and an index commit).
+    mljobs_store::sync(&store, &index)?;
     let mut summary = IngestSummary::default();
     let mut rejected_lines = Vec::new();
     let mut warning_lines = Vec::new();
@@ -71,6 +76,8 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             if batch.len() >= batch_size {
                 let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
                 summary.add(o);
+                // One index commit per batch.
+                mljobs_store::sync(&store, &index)?;
                 batch.clear();
                 rejections.clear();
             }
@@ -78,6 +85,7 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
         })?;
         let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
         summary.add(o);
+        mljobs_store::sync(&store, &index)?;
     }
     store.finish_run(run, &summary, chrono::Utc::now())?;
     if json {
@@ -389,6 +397,131 @@ fn taxonomy(cli: &Cli, kind: TaxonomyKind, json: bool) -> Result<ExitCode> {
     }
     if json {
         writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reindex(cli: &Cli, json: bool) -> Result<ExitCode> {
+    let store = open_existing(cli)?;
+    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    let started = std::time::Instant::now();
+    let n = mljobs_store::rebuild(&store, &index)?;
+    let secs = started.elapsed().as_secs_f64();
+    if json {
+        outln!("{}", serde_json::json!({"indexed": n, "seconds": secs, "index": cli.index_dir().display().to_string()}));
+    } else {
+        outln!("indexed {n} postings in {secs:.1} s ({})", cli.index_dir().display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(cli: &Cli) -> Result<ExitCode> {
+    let Command::Search {
+        query,
+        role,
+        seniority,
+        skill,
+        industry,
+        country,
+        work_mode,
+        remote,
+        employment_type,
+        area,
+        salary_min,
+        with_salary,
+        posted_after,
+        sort,
+        limit,
+        offset,
+        no_collapse,
+        exact,
+        json,
+    } = &cli.command
+    else {
+        unreachable!("called for search only")
+    };
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let store = open_existing(cli)?;
+    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    mljobs_store::sync(&store, &index)?;
+    let mut filters = std::collections::BTreeMap::new();
+    let mut modes = work_mode.clone();
+    if *remote {
+        modes.push("remote".into());
+    }
+    for (name, values) in [
+        ("role", role),
+        ("seniority", seniority),
+        ("skill", skill),
+        ("industry", industry),
+        ("country", &country.iter().map(|c| c.to_ascii_uppercase()).collect()),
+        ("work_mode", &modes),
+        ("employment_type", &employment_type.iter().map(|c| c.to_ascii_uppercase()).collect()),
+        ("area", area),
+    ] {
+        if !values.is_empty() {
+            filters.insert(name.to_string(), values.clone());
+        }
+    }
+    let req = mljobs_store::SearchRequest {
+        q: query.clone(),
+        filters,
+        salary_min: *salary_min,
+        require_salary: *with_salary,
+        posted_after: *posted_after,
+        sort: match sort.as_str() {
+            "date" => mljobs_store::Sort::Date,
+            "salary" => mljobs_store::Sort::Salary,
+            _ => mljobs_store::Sort::Relevance,
+        },
+        offset: *offset,
+        limit: (*limit).clamp(1, 1000),
+        collapse: !no_collapse,
+        typos: !exact,
+        facets: *json,
+    };
+    let started = std::time::Instant::now();
+    let results = index.search(&req, Some(&taxonomy))?;
+    let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let mut rows = Vec::new();
+    for hit in &results.hits {
+        let Some(id) = PostingId::parse(&hit.id) else { continue };
+        if let Some(stored) = store.get(&id)? {
+            rows.push((hit, stored));
+        }
+    }
+    if *json {
+        let hits: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(hit, s)| {
+                let e = &s.enrichment;
+                serde_json::json!({
+                    "id": hit.id, "score": hit.score, "similar": hit.similar, "title": s.posting.title, "company": s.posting.company,
+                    "role": e.role.id, "seniority": e.seniority.as_ref().map(|x| &x.id), "location": e.location, "work_mode": e.work_mode,
+                    "salary": e.salary.as_ref().map(|x| serde_json::json!({"annual_usd_min": x.annual_usd_min, "annual_usd_max": x.annual_usd_max, "raw": x.raw})),
+                    "date_posted": s.posting.date_posted, "skills": e.skills.iter().map(|x| &*x.id).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"total": results.total, "took_ms": took_ms, "hits": hits, "facets": results.facets}))?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!("{} postings ({took_ms:.1} ms)", results.total);
+    for (hit, s) in rows {
+        let e = &s.enrichment;
+        let loc: Vec<&str> = [e.location.city.as_deref(), e.location.country.as_deref()].into_iter().flatten().collect();
+        let salary = e.salary.as_ref().and_then(|x| Some(format!(" · ${:.0}k", x.annual_usd_max.or(x.annual_usd_min)? / 1000.0))).unwrap_or_default();
+        let similar = if hit.similar > 0 { format!(" · {} similar", hit.similar) } else { String::new() };
+        outln!(
+            "{}  {} — {} · {}{}{}{}",
+            &hit.id[..8],
+            s.posting.title,
+            s.posting.company.as_deref().unwrap_or("?"),
+            if loc.is_empty() { "location unknown".to_string() } else { loc.join(", ") },
+            e.work_mode.map(|m| format!(" · {}", m.as_str())).unwrap_or_default(),
+            salary,
+            similar
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -79,6 +79,72 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search stored postings: words (all must match), "phrases", -exclusions; facet filters.
+    Search {
+        /// The query ("" for filters only).
+        #[arg(default_value = "")]
+        query: String,
+        /// Role id (repeatable; OR).
+        #[arg(long)]
+        role: Vec<String>,
+        /// Seniority id (repeatable).
+        #[arg(long)]
+        seniority: Vec<String>,
+        /// Skill id (repeatable).
+        #[arg(long)]
+        skill: Vec<String>,
+        /// Industry id (repeatable).
+        #[arg(long)]
+        industry: Vec<String>,
+        /// ISO country code (repeatable).
+        #[arg(long)]
+        country: Vec<String>,
+        /// Work mode: onsite, hybrid, remote (repeatable).
+        #[arg(long = "work-mode")]
+        work_mode: Vec<String>,
+        /// Shorthand for --work-mode remote.
+        #[arg(long)]
+        remote: bool,
+        /// Employment type, e.g. FULL_TIME (repeatable).
+        #[arg(long = "employment-type")]
+        employment_type: Vec<String>,
+        /// Application or emerging area id (repeatable).
+        #[arg(long)]
+        area: Vec<String>,
+        /// Minimum annual salary in USD (postings without a salary still match unless --with-salary).
+        #[arg(long = "salary-min")]
+        salary_min: Option<f64>,
+        /// Only postings that state a salary.
+        #[arg(long = "with-salary")]
+        with_salary: bool,
+        /// Posted on or after this date (YYYY-MM-DD).
+        #[arg(long = "posted-after")]
+        posted_after: Option<chrono::NaiveDate>,
+        /// Order: relevance, date or salary.
+        #[arg(long, default_value = "relevance", value_parser = ["relevance", "date", "salary"])]
+        sort: String,
+        /// Results per page.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Results to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Show every near-duplicate instead of one per group.
+        #[arg(long = "no-collapse")]
+        no_collapse: bool,
+        /// Exact words only (no typo tolerance).
+        #[arg(long)]
+        exact: bool,
+        /// Print JSON (hits with postings, facet counts).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the store.
+    Reindex {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the taxonomy.
     Taxonomy {
         /// Which part.
@@ -114,6 +180,11 @@ fn parse_map(s: &str) -> Result<ingest::ColumnMap, String> {
 }
 
 impl Cli {
+    /// The search index directory (inside the data directory).
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir().join("index")
+    }
+
     /// The data directory to use.
     pub fn data_dir(&self) -> PathBuf {
         if let Some(d) = &self.data_dir {

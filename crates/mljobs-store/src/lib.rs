@@ -9,10 +9,15 @@
 //! 3. near-identical text (SimHash) with the same company and title, or the same ATS job id → both
 //!    kept and linked under one canonical posting; never merged.
 //!
+//! The search index (`search`, tantivy) is derived: `sync` catches it up with the store by the
+//! store's revision counter, `rebuild` recreates it.
+//!
 //! Writes happen in batches, one transaction each, so a killed process leaves the store at a batch
 //! boundary; ids are derived from content identity, so re-running finishes the work without doubles.
 
 mod migrations;
+pub mod search;
 mod store;
 
+pub use search::{Hit, IndexEntry, SearchError, SearchIndex, SearchRequest, SearchResults, Sort, rebuild, sync};
 pub use store::{BatchOutcome, IngestSummary, Stats, Store, StoreError, StoredPosting};

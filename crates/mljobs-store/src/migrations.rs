@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
         dup_key          INTEGER,
         simhash          INTEGER NOT NULL,
         content_hash     INTEGER NOT NULL,
+        rev              INTEGER NOT NULL,
         canonical_id     TEXT NOT NULL,
         posting_json     TEXT NOT NULL,
         enrichment_json  TEXT NOT NULL,
@@ -40,6 +41,9 @@ const MIGRATIONS: &[&str] = &[
         updated_at       TEXT NOT NULL
     );
     CREATE INDEX postings_url ON postings(url_hash) WHERE url_hash IS NOT NULL;
+    CREATE INDEX postings_rev ON postings(rev);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO meta(key, value) VALUES ('rev', 0);
     CREATE INDEX postings_dup ON postings(dup_key) WHERE dup_key IS NOT NULL;
     CREATE INDEX postings_group ON postings(source, source_group_id) WHERE source_group_id IS NOT NULL;
     CREATE INDEX postings_members ON postings(canonical_id) WHERE canonical_id != id;

@@ -266,6 +266,44 @@ impl Store {
         stmt.query_map(params![p, upper], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())
     }
 
+    /// The current store revision (increases with every insert or update).
+    pub fn revision(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("SELECT value FROM meta WHERE key = 'rev'", [], |r| r.get(0)).map_err(self.sq())
+    }
+
+    /// Calls `f` with chunks (up to `chunk` postings) of every posting changed after revision
+    /// `since`, in revision order, with its enrichment, canonical id and revision.
+    pub fn for_each_changed_since(
+        &self,
+        since: i64,
+        chunk: usize,
+        mut f: impl FnMut(&[(JobPosting, Enrichment, String, i64)]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut last = since;
+        loop {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id, posting_json, enrichment_json, canonical_id, rev FROM postings WHERE rev > ?1 ORDER BY rev LIMIT ?2")
+                .map_err(self.sq())?;
+            let rows = stmt
+                .query_map(params![last, chunk as i64], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+                })
+                .map_err(self.sq())?;
+            let mut batch = Vec::with_capacity(chunk);
+            for row in rows {
+                let (id, pj, ej, canonical, rev) = row.map_err(self.sq())?;
+                let posting: JobPosting =
+                    serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.clone(), what: "posting", message: e.to_string() })?;
+                let enrichment: Enrichment = serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id, what: "enrichment", message: e.to_string() })?;
+                batch.push((posting, enrichment, canonical, rev));
+            }
+            let Some(&(_, _, _, max_rev)) = batch.last() else { return Ok(()) };
+            f(&batch)?;
+            last = max_rev;
+        }
+    }
+
     /// Counts by every facet.
     pub fn stats(&self, top_skills: usize) -> Result<Stats, StoreError> {
         let mut s = Stats { postings: self.count()?, ..Default::default() };
@@ -419,6 +457,8 @@ fn write_one(
             }
         }
     };
+    // Every insert or update gets the next store revision; the search index catches up by it.
+    let rev: i64 = tx.prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value")?.query_row([], |r| r.get(0))?;
     let posting_json = serde_json::to_string(posting).expect("postings serialise");
     let enrichment_json = serde_json::to_string(enrichment).expect("enrichments serialise");
     let salary = enrichment.salary.as_ref();
@@ -426,15 +466,15 @@ fn write_one(
         .prepare_cached(
             "INSERT INTO postings(id, source, source_id, source_group_id, canonical_url, url_hash, company_key, title_key, dup_key, simhash, content_hash,
             canonical_id, posting_json, enrichment_json, taxonomy_hash, title, company, role, seniority, country, work_mode, employment_type, industry,
-            salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27)
+            salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at, rev)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27, ?28)
          ON CONFLICT(id) DO UPDATE SET source_group_id = excluded.source_group_id, canonical_url = excluded.canonical_url, url_hash = excluded.url_hash,
             company_key = excluded.company_key, title_key = excluded.title_key, dup_key = excluded.dup_key, simhash = excluded.simhash,
             content_hash = excluded.content_hash, posting_json = excluded.posting_json, enrichment_json = excluded.enrichment_json,
             taxonomy_hash = excluded.taxonomy_hash, title = excluded.title, company = excluded.company, role = excluded.role,
             seniority = excluded.seniority, country = excluded.country, work_mode = excluded.work_mode, employment_type = excluded.employment_type,
             industry = excluded.industry, salary_usd_min = excluded.salary_usd_min, salary_usd_max = excluded.salary_usd_max,
-            date_posted = excluded.date_posted, updated_at = excluded.updated_at
+            date_posted = excluded.date_posted, updated_at = excluded.updated_at, rev = excluded.rev
          RETURNING seq",
         )?
         .query_row(
@@ -466,6 +506,7 @@ fn write_one(
                 salary.and_then(|s| s.annual_usd_max),
                 posting.date_posted.map(|d| d.to_string()),
                 now.to_rfc3339(),
+                rev,
             ],
             |r| r.get(0),
         )?;

@@ -255,6 +255,9 @@ fn killing_ingest_midway_loses_and_doubles_nothing() {
     let store = mljobs_store::Store::open(&data).unwrap();
     assert_eq!(store.count().unwrap(), total);
     assert!(store.check().unwrap().is_empty());
+    // The search index caught up too: every posting is findable exactly once.
+    let found: Value = serde_json::from_str(&ok(&mljobs(&data, &["search", "", "--no-collapse", "--json", "--limit", "1"]))).unwrap();
+    assert_eq!(found["total"], total);
 }
 
 #[test]
@@ -293,4 +296,23 @@ fn enrich_reads_json_lines_from_standard_input() {
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["role"], "data-engineer");
+}
+
+#[test]
+fn search_finds_ingested_postings_with_filters_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    ingest_json(dir.path(), &["testdata/formats/postings.csv", "testdata/formats/greenhouse.json", "testdata/formats/reposts.jsonl"]);
+    let text = ok(&mljobs(dir.path(), &["search", "machine learning", "--country", "us"]));
+    assert!(text.lines().next().unwrap().ends_with("ms)"), "{text}");
+    assert!(text.contains("Machine Learning Engineer, Recommendations — Otterstream · New York, US · $215k · 1 similar"), "{text}");
+    let v: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["search", "", "--role", "data-analyst", "--json"]))).unwrap();
+    assert!(v["total"].as_u64().unwrap() >= 2, "{v}");
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["role"] == "data-analyst"));
+    // Disjunctive counts: the role facet still shows the other roles.
+    assert!(v["facets"]["role"].as_array().unwrap().len() > 3, "{}", v["facets"]["role"]);
+    // reindex rebuilds the same index.
+    let r: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["reindex", "--json"]))).unwrap();
+    assert_eq!(r["indexed"], n(&serde_json::from_str::<Value>(&ok(&mljobs(dir.path(), &["stats", "--json"]))).unwrap(), "postings"));
+    let again: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["search", "", "--role", "data-analyst", "--json"]))).unwrap();
+    assert_eq!(again["total"], v["total"]);
 }

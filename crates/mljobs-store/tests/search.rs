@@ -1,0 +1,240 @@
+//! Search against a brute-force oracle on the fixtures: every hit satisfies the filters, no
+//! matching posting is missed, totals and (disjunctive) facet counts equal counts computed from
+//! the stored enrichment. Plus relevance and query-syntax cases.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use mljobs_core::ingest::{self, DecodeOptions, Format};
+use mljobs_core::{Enrichment, JobPosting, Taxonomy, enrich};
+use mljobs_store::{SearchIndex, SearchRequest, Sort, Store};
+use proptest::prelude::*;
+
+struct Fixture {
+    postings: Vec<(JobPosting, Enrichment)>,
+    index: SearchIndex,
+    taxonomy: Taxonomy,
+}
+
+fn load() -> Fixture {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let taxonomy = Taxonomy::embedded();
+    let options = DecodeOptions::default();
+    let mut raws = Vec::new();
+    for name in ["postings.csv", "postings.jsonl", "jobposting.html", "jobposting.json", "greenhouse.json", "lever.json", "ashby.json", "soup.html"] {
+        let path = root.join("formats").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = path.display().to_string();
+        let format = ingest::detect_format(&file, text.as_bytes());
+        let items: Vec<_> = match format {
+            Format::Csv => ingest::decode_csv(text.as_bytes(), &file, &options).collect(),
+            Format::Jsonl => ingest::decode_jsonl(text.as_bytes(), &file, &options).collect(),
+            other => ingest::decode_document(&text, &file, other, &options),
+        };
+        raws.extend(items.into_iter().flatten());
+    }
+    let skillspan = std::fs::read_to_string(root.join("skillspan/dev-postings.jsonl")).unwrap();
+    raws.extend(ingest::decode_jsonl(skillspan.as_bytes(), "dev-postings.jsonl", &options).flatten());
+    let mut postings: Vec<(JobPosting, Enrichment)> = Vec::new();
+    for raw in raws {
+        if let Ok(p) = JobPosting::from_raw(raw, now)
+            && !postings.iter().any(|(q, _)| q.id == p.id)
+        {
+            let e = enrich(&p, &taxonomy);
+            postings.push((p, e));
+        }
+    }
+    let mut store = Store::open_in_memory().unwrap();
+    let run = store.begin_run(&[], now).unwrap();
+    store.write_batch(run, &postings, &[], "t", now).unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    mljobs_store::sync(&store, &index).unwrap();
+    // Keep only what the store kept (URL duplicates are aliases, not postings).
+    let kept: Vec<String> = {
+        let mut ids = Vec::new();
+        store
+            .for_each_changed_since(0, 1000, |c| {
+                ids.extend(c.iter().map(|(p, ..)| p.id.to_string()));
+                Ok(())
+            })
+            .unwrap();
+        ids
+    };
+    postings.retain(|(p, _)| kept.contains(&p.id.to_string()));
+    Fixture { postings, index, taxonomy }
+}
+
+static FIXTURE: LazyLock<Fixture> = LazyLock::new(load);
+
+fn facet_values(e: &Enrichment, facet: &str) -> Vec<String> {
+    match facet {
+        "role" => vec![e.role.id.clone()],
+        "seniority" => e.seniority.iter().map(|s| s.id.clone()).collect(),
+        "skill" => e.skills.iter().map(|s| s.id.to_string()).collect(),
+        "industry" => e.industry.iter().map(|i| i.id.clone()).collect(),
+        "country" => e.location.country.iter().cloned().collect(),
+        "work_mode" => e.work_mode.iter().map(|m| m.as_str().to_string()).collect(),
+        "employment_type" => e.employment_type.iter().cloned().collect(),
+        "area" => e.areas.clone(),
+        _ => unreachable!(),
+    }
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Brute force: does the posting match the request (text words, filters except `except`)?
+fn oracle_match(p: &JobPosting, e: &Enrichment, req: &SearchRequest, except: Option<&str>) -> bool {
+    let all_words: Vec<String> = [words(&p.title), words(p.company.as_deref().unwrap_or("")), words(&p.description)].concat();
+    if !req.q.split_whitespace().all(|w| all_words.contains(&w.to_lowercase())) {
+        return false;
+    }
+    for (facet, values) in &req.filters {
+        if Some(facet.as_str()) == except || values.is_empty() {
+            continue;
+        }
+        if !facet_values(e, facet).iter().any(|v| values.contains(v)) {
+            return false;
+        }
+    }
+    let salary = e.salary.as_ref().and_then(|s| s.annual_usd_max.or(s.annual_usd_min));
+    if req.require_salary && salary.is_none() {
+        return false;
+    }
+    if let Some(min) = req.salary_min {
+        match salary {
+            Some(v) => {
+                if v < min {
+                    return false;
+                }
+            }
+            None => {
+                if req.require_salary {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+const FACETS: [&str; 8] = ["role", "seniority", "skill", "industry", "country", "work_mode", "employment_type", "area"];
+const WORDS: [&str; 8] = ["", "python", "sql", "docker", "aws", "kubernetes", "pytorch", "java"];
+
+fn request_strategy() -> impl Strategy<Value = SearchRequest> {
+    let f = &*FIXTURE;
+    // Candidate values per facet come from the data, plus one that never occurs.
+    let mut candidates: Vec<(String, Vec<String>)> = Vec::new();
+    for facet in FACETS {
+        let mut values: Vec<String> = f.postings.iter().flat_map(|(_, e)| facet_values(e, facet)).collect();
+        values.sort();
+        values.dedup();
+        values.truncate(12);
+        values.push("nothing-has-this".into());
+        candidates.push((facet.to_string(), values));
+    }
+    (
+        prop::sample::select(WORDS.to_vec()),
+        prop::collection::vec((0..FACETS.len(), prop::collection::vec(0usize..13, 1..3)), 0..3),
+        prop::option::of(prop::sample::select(vec![30_000.0, 100_000.0, 180_000.0])),
+        any::<bool>(),
+    )
+        .prop_map(move |(word, picks, salary_min, require_salary)| {
+            let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (facet_idx, value_idxs) in picks {
+                let (name, values) = &candidates[facet_idx];
+                let chosen: Vec<String> = value_idxs.iter().map(|i| values[i % values.len()].clone()).collect();
+                filters.entry(name.clone()).or_default().extend(chosen);
+            }
+            SearchRequest { q: word.to_string(), filters, salary_min, require_salary, limit: 1000, facets: true, ..Default::default() }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+    #[test]
+    fn search_agrees_with_brute_force(req in request_strategy()) {
+        let f = &*FIXTURE;
+        let results = f.index.search(&req, None).unwrap();
+        let mut expected: Vec<String> = f.postings.iter().filter(|(p, e)| oracle_match(p, e, &req, None)).map(|(p, _)| p.id.to_string()).collect();
+        let mut got: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+        expected.sort();
+        got.sort();
+        prop_assert_eq!(results.total as usize, expected.len());
+        prop_assert_eq!(got, expected);
+        for facet in FACETS {
+            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            for (p, e) in &f.postings {
+                if oracle_match(p, e, &req, Some(facet)) {
+                    let mut vals = facet_values(e, facet);
+                    vals.sort();
+                    vals.dedup();
+                    for v in vals {
+                        *counts.entry(v).or_default() += 1;
+                    }
+                }
+            }
+            let got: BTreeMap<String, u64> = results.facets[facet].iter().cloned().collect();
+            prop_assert_eq!(&got, &counts, "facet {}", facet);
+        }
+    }
+}
+
+fn titles(req: &SearchRequest) -> Vec<String> {
+    let f = &*FIXTURE;
+    let results = f.index.search(req, Some(&f.taxonomy)).unwrap();
+    results.hits.iter().map(|h| f.postings.iter().find(|(p, _)| p.id.as_str() == h.id).map(|(p, _)| p.title.clone()).unwrap()).collect()
+}
+
+fn q(text: &str) -> SearchRequest {
+    SearchRequest { q: text.into(), limit: 5, typos: true, ..Default::default() }
+}
+
+#[test]
+fn title_matches_rank_above_description_only_matches() {
+    let t = titles(&q("computer vision"));
+    assert!(t[0].contains("Computer Vision") && t[1].contains("Computer Vision"), "{t:?}");
+    let t = titles(&q("data engineer"));
+    assert!(t[0].contains("Data Engineer"), "{t:?}");
+}
+
+#[test]
+fn phrases_exclusions_typos_and_aliases() {
+    assert!(titles(&q("\"medical imaging\"")).iter().any(|t| t.contains("Medical Imaging")));
+    let with = titles(&SearchRequest { limit: 100, ..q("engineer") });
+    let without = titles(&SearchRequest { limit: 100, ..q("engineer -data") });
+    assert!(without.len() < with.len() && without.iter().all(|t| !t.to_lowercase().contains("data")), "{without:?}");
+    // A typo of five or more letters is forgiven; with typos off it is not.
+    assert!(!titles(&q("pytroch")).is_empty());
+    assert!(titles(&SearchRequest { typos: false, ..q("pytroch") }).is_empty());
+    // A taxonomy alias finds postings tagged with the skill even when the text says otherwise.
+    let sk = titles(&q("sklearn"));
+    assert!(sk.iter().any(|t| t.contains("Data Science Intern")), "{sk:?}");
+}
+
+#[test]
+fn sorting_by_date_and_salary() {
+    let f = &*FIXTURE;
+    let by_date = f.index.search(&SearchRequest { sort: Sort::Date, limit: 5, ..Default::default() }, None).unwrap();
+    let dates: Vec<_> = by_date.hits.iter().map(|h| f.postings.iter().find(|(p, _)| p.id.as_str() == h.id).unwrap().0.date_posted).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    let by_salary = f.index.search(&SearchRequest { sort: Sort::Salary, limit: 5, require_salary: true, ..Default::default() }, None).unwrap();
+    let salaries: Vec<f64> = by_salary
+        .hits
+        .iter()
+        .map(|h| f.postings.iter().find(|(p, _)| p.id.as_str() == h.id).unwrap().1.salary.as_ref().and_then(|s| s.annual_usd_max.or(s.annual_usd_min)).unwrap())
+        .collect();
+    assert!(salaries.windows(2).all(|w| w[0] >= w[1]), "{salaries:?}");
+}
+
+#[test]
+fn an_unknown_filter_is_an_error_naming_it() {
+    let f = &*FIXTURE;
+    let mut filters = BTreeMap::new();
+    filters.insert("colour".to_string(), vec!["blue".to_string()]);
+    let err = f.index.search(&SearchRequest { filters, ..Default::default() }, None).unwrap_err().to_string();
+    assert!(err.starts_with("unknown filter \"colour\""), "{err}");
+}
