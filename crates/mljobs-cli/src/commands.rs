@@ -48,6 +48,7 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
     let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
     // Catch the index up first (a previous run may have died between a store and an index commit).
     mljobs_store::sync(&store, &index)?;
+    let mut index_sync = mljobs_store::IndexSync::new(&index)?;
     let mut summary = IngestSummary::default();
     let mut rejected_lines = Vec::new();
     let mut warning_lines = Vec::new();
@@ -76,8 +77,9 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             if batch.len() >= batch_size {
                 let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
                 summary.add(o);
-                // One index commit per batch.
-                mljobs_store::sync(&store, &index)?;
+                // Index what the batch changed; commit every IndexSync::COMMIT_EVERY postings.
+                index_sync.catch_up(&store)?;
+                index_sync.maybe_commit()?;
                 batch.clear();
                 rejections.clear();
             }
@@ -85,8 +87,9 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
         })?;
         let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
         summary.add(o);
-        mljobs_store::sync(&store, &index)?;
+        index_sync.catch_up(&store)?;
     }
+    index_sync.commit()?;
     store.finish_run(run, &summary, chrono::Utc::now())?;
     if json {
         #[derive(Serialize)]
