@@ -567,11 +567,6 @@ pub fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
     i.min(s.len())
 }
 
-/// Lower-cases ASCII letters only, so byte offsets stay valid against the original text.
-pub fn ascii_lower(s: &str) -> String {
-    s.to_ascii_lowercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

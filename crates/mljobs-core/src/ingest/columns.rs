@@ -226,7 +226,6 @@ fn normalise_column(c: &str) -> String {
 
 #[derive(Debug)]
 /// A mapping resolved against one input's columns.
-#[allow(clippy::derive_partial_eq_without_eq)]
 pub(crate) struct Resolved {
     slots: Vec<Option<PostingField>>,
     columns: Vec<String>,
