@@ -493,16 +493,20 @@ fn search(cli: &Cli) -> Result<ExitCode> {
             rows.push((hit, stored));
         }
     }
+    let texts: Vec<&str> = rows.iter().map(|(_, s)| s.posting.description.as_str()).collect();
+    let snippets = index.snippets(&req, Some(&taxonomy), &texts)?;
     if *json {
         let hits: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(hit, s)| {
+            .zip(&snippets)
+            .map(|((hit, s), snippet)| {
                 let e = &s.enrichment;
                 serde_json::json!({
                     "id": hit.id, "score": hit.score, "similar": hit.similar, "title": s.posting.title, "company": s.posting.company,
                     "role": e.role.id, "seniority": e.seniority.as_ref().map(|x| &x.id), "location": e.location, "work_mode": e.work_mode,
                     "salary": e.salary.as_ref().map(|x| serde_json::json!({"annual_usd_min": x.annual_usd_min, "annual_usd_max": x.annual_usd_max, "raw": x.raw})),
                     "date_posted": s.posting.date_posted, "skills": e.skills.iter().map(|x| &*x.id).collect::<Vec<_>>(),
+                    "snippet": snippet.html,
                 })
             })
             .collect();
@@ -510,7 +514,7 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     outln!("{} postings ({took_ms:.1} ms)", results.total);
-    for (hit, s) in rows {
+    for ((hit, s), snippet) in rows.into_iter().zip(&snippets) {
         let e = &s.enrichment;
         let loc: Vec<&str> = [e.location.city.as_deref(), e.location.country.as_deref()].into_iter().flatten().collect();
         let salary = e.salary.as_ref().and_then(|x| Some(format!(" · ${:.0}k", x.annual_usd_max.or(x.annual_usd_min)? / 1000.0))).unwrap_or_default();
@@ -525,6 +529,9 @@ fn search(cli: &Cli) -> Result<ExitCode> {
             salary,
             similar
         );
+        if !snippet.text.is_empty() {
+            outln!("          {}", snippet.text.replace('\n', " "));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,5 +19,5 @@ mod migrations;
 pub mod search;
 mod store;
 
-pub use search::{Hit, IndexEntry, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Sort, rebuild, sync};
+pub use search::{Hit, IndexEntry, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, rebuild, sync};
 pub use store::{BatchOutcome, IngestSummary, Stats, Store, StoreError, StoredPosting};

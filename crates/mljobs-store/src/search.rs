@@ -73,6 +73,15 @@ pub struct Hit {
     pub similar: u64,
 }
 
+/// A highlighted extract of a posting's description.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Snippet {
+    /// HTML-escaped extract with `<b>` around matched words.
+    pub html: String,
+    /// Plain extract with matched words in «».
+    pub text: String,
+}
+
 /// Results of a search.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SearchResults {
@@ -465,6 +474,39 @@ impl SearchIndex {
             }
         }
         Ok(SearchResults { total: total as u64, hits, facets })
+    }
+
+    /// Highlighted snippets of `texts` (posting descriptions, read from the store) for the request's
+    /// words and phrases: up to ~200 characters around the best matches. `html` is escaped text
+    /// with `<b>` around matches (safe to insert in a page); `text` marks them with «».
+    pub fn snippets(&self, req: &SearchRequest, taxonomy: Option<&Taxonomy>, texts: &[&str]) -> Result<Vec<Snippet>, SearchError> {
+        let Some(query) = self.text_query(&req.q, false, taxonomy)? else {
+            return Ok(texts.iter().map(|_| Snippet::default()).collect());
+        };
+        let searcher = self.reader.searcher();
+        let mut generator = tantivy::snippet::SnippetGenerator::create(&searcher, &*query, self.fields.description)?;
+        generator.set_max_num_chars(200);
+        Ok(texts
+            .iter()
+            .map(|t| {
+                let sn = generator.snippet(t);
+                let fragment = sn.fragment();
+                let mut text = String::with_capacity(fragment.len() + 8);
+                let mut at = 0;
+                for r in sn.highlighted() {
+                    if r.start < at {
+                        continue;
+                    }
+                    text.push_str(&fragment[at..r.start]);
+                    text.push('«');
+                    text.push_str(&fragment[r.clone()]);
+                    text.push('»');
+                    at = r.end;
+                }
+                text.push_str(&fragment[at..]);
+                Snippet { html: sn.to_html(), text }
+            })
+            .collect())
     }
 
     fn count_values(&self, query: &dyn Query, facet: &str) -> Result<Vec<(String, u64)>, SearchError> {

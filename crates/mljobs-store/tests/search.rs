@@ -238,3 +238,13 @@ fn an_unknown_filter_is_an_error_naming_it() {
     let err = f.index.search(&SearchRequest { filters, ..Default::default() }, None).unwrap_err().to_string();
     assert!(err.starts_with("unknown filter \"colour\""), "{err}");
 }
+
+#[test]
+fn snippets_highlight_the_query_words_and_escape_html() {
+    let f = &*FIXTURE;
+    let req = q("recommendation");
+    let snippets = f.index.snippets(&req, None, &["We build <recommendation> systems & ranking for 40M listeners.", "Nothing relevant here."]).unwrap();
+    assert_eq!(snippets[0].html, "We build &lt;<b>recommendation</b>&gt; systems &amp; ranking for 40M listeners");
+    assert_eq!(snippets[0].text, "We build <«recommendation»> systems & ranking for 40M listeners");
+    assert!(snippets[1].text.is_empty() || !snippets[1].text.contains('«'));
+}
