@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use mljobs_core::{Enrichment, JobPosting, Taxonomy};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
@@ -359,7 +359,9 @@ impl SearchIndex {
                                 .push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), boost))));
                             if typos && letters >= 5 {
                                 let distance = if letters >= 9 { 2 } else { 1 };
-                                per_field.push((Occur::Should, Box::new(BoostQuery::new(Box::new(FuzzyTermQuery::new(term, distance, true)), boost * 0.5))));
+                                if let Some(fuzzy) = crate::fuzzy::FirstLetterFuzzyQuery::new(field, &t, distance) {
+                                    per_field.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), boost * 0.5))));
+                                }
                             }
                         }
                     }

@@ -210,6 +210,10 @@ fn phrases_exclusions_typos_and_aliases() {
     // A typo of five or more letters is forgiven; with typos off it is not.
     assert!(!titles(&q("pytroch")).is_empty());
     assert!(titles(&SearchRequest { typos: false, ..q("pytroch") }).is_empty());
+    // Never on the first letter; and not at all in words shorter than five letters.
+    assert!(!titles(&q("pythn")).is_empty());
+    assert!(titles(&q("bython")).is_empty(), "{:?}", titles(&q("bython")));
+    assert!(titles(&q("sqk")).is_empty());
     // A taxonomy alias finds postings tagged with the skill even when the text says otherwise.
     let sk = titles(&q("sklearn"));
     assert!(sk.iter().any(|t| t.contains("Data Science Intern")), "{sk:?}");
