@@ -336,21 +336,6 @@ impl Store {
         Ok(s)
     }
 
-    /// Rejections recorded for a run.
-    pub fn rejections(&self, run: i64) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT file, line, record, reason FROM rejections WHERE run_id = ?1 ORDER BY rowid").map_err(self.sq())?;
-        let rows = stmt
-            .query_map([run], |r| {
-                let line: Option<i64> = r.get(1)?;
-                Ok(match line {
-                    Some(l) => format!("{}:{} (record {}): {}", r.get::<_, String>(0)?, l, r.get::<_, i64>(2)?, r.get::<_, String>(3)?),
-                    None => format!("{} (record {}): {}", r.get::<_, String>(0)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?),
-                })
-            })
-            .map_err(self.sq())?;
-        rows.collect::<Result<_, _>>().map_err(self.sq())
-    }
-
     /// Runs `PRAGMA integrity_check` and the store's own invariants; returns problems found.
     pub fn check(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();

@@ -198,15 +198,24 @@ fn apply(loc: &mut Location, refs: &[PlaceRef], short_code: bool, taxonomy: &Tax
         Some(PlaceRef::City(i)) => {
             let c = &taxonomy.cities[i];
             if loc.city.is_none() {
-                loc.city = Some(c.name.trim_end_matches(" UK").trim_end_matches(" CR").to_string());
-                if !c.region.is_empty() {
-                    loc.region.get_or_insert_with(|| c.region.clone());
+                let known = city_location(c);
+                loc.city = known.city;
+                if let Some(r) = known.region {
+                    loc.region.get_or_insert(r);
                 }
                 loc.country.get_or_insert_with(|| c.country.clone());
             }
         }
         None => {}
     }
+}
+
+/// The location a known city stands for. Cities whose name another listed city shares carry a
+/// country suffix in `cities.csv` ("Cambridge UK", "San José CR") so that a bare "Cambridge"
+/// resolves to one place; the suffix is not part of the name shown.
+fn city_location(c: &crate::taxonomy::City) -> Location {
+    let name = c.name.strip_suffix(&format!(" {}", c.country)).or_else(|| c.name.strip_suffix(" UK")).unwrap_or(&c.name);
+    Location { city: Some(name.to_string()), region: (!c.region.is_empty()).then(|| c.region.clone()), country: Some(c.country.clone()) }
 }
 
 /// Resolves a country field that may be a code or a name.
@@ -265,11 +274,7 @@ pub fn resolve(
             })
         });
         let l = match direct {
-            Some(known) => Location {
-                city: Some(known.name.trim_end_matches(" UK").trim_end_matches(" CR").to_string()),
-                region: (!known.region.is_empty()).then(|| known.region.clone()),
-                country: Some(known.country.clone()),
-            },
+            Some(known) => city_location(known),
             None => parse_location(c, taxonomy).0,
         };
         let consistent = primary.country.is_none() || l.country.is_none() || l.country == primary.country;

@@ -63,11 +63,6 @@ impl Format {
             Format::Ashby => "ashby",
         }
     }
-
-    /// Whether the format streams (CSV, JSON Lines) or is read as one document.
-    pub fn streams(self) -> bool {
-        matches!(self, Format::Csv | Format::Jsonl)
-    }
 }
 
 /// A record that could not be read as a posting.
