@@ -470,6 +470,7 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         q: query.clone(),
         filters,
         salary_min: *salary_min,
+        salary_floor: None,
         require_salary: *with_salary,
         posted_after: *posted_after,
         sort: match sort.as_str() {
@@ -484,7 +485,8 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         facets: *json,
     };
     let started = std::time::Instant::now();
-    let results = index.search(&req, Some(&taxonomy))?;
+    let synonyms = mljobs_store::Synonyms::new(&taxonomy);
+    let results = index.search(&req, Some(&synonyms))?;
     let took_ms = started.elapsed().as_secs_f64() * 1000.0;
     let mut rows = Vec::new();
     for hit in &results.hits {
@@ -494,7 +496,7 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         }
     }
     let texts: Vec<&str> = rows.iter().map(|(_, s)| s.posting.description.as_str()).collect();
-    let snippets = index.snippets(&req, Some(&taxonomy), &texts)?;
+    let snippets = index.snippets(&req, Some(&synonyms), &texts)?;
     if *json {
         let hits: Vec<serde_json::Value> = rows
             .iter()

@@ -17,8 +17,10 @@
 
 mod fuzzy;
 mod migrations;
+pub mod query;
 pub mod search;
 mod store;
 
-pub use search::{Hit, IndexEntry, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, rebuild, sync};
+pub use query::Synonyms;
+pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, rebuild, sync};
 pub use store::{BatchOutcome, IngestSummary, Stats, Store, StoreError, StoredPosting};

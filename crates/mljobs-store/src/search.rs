@@ -1,23 +1,28 @@
 //! The search index: tantivy, derived from the SQLite store and rebuildable (`mljobs reindex`).
 //!
-//! One document per posting. Text fields (title, company, description) use tantivy's English
-//! stemming analyser and are not stored (the store has the text; snippets are cut from it).
+//! One document per posting. The words of title (×3), company (×2) and description go into one
+//! analysed `text` field — Xapian's within-document-frequency weighting: a title word counts three
+//! times in BM25 — with positions (phrases, snippets) and without stored text (the store has it).
 //! Facets are `STRING | FAST` fields so they can be filtered (term queries) and counted (terms
-//! aggregation). Salary (annual USD) and date are fast numeric fields for ranges and sorting.
+//! aggregation). Salary (annual USD min and max) and date are fast numeric fields for ranges and
+//! sorting; the posting id is a fast column, so hits need no stored-document reads.
 //! The index records in its commit payload the store revision it has caught up to, so a crash
-//! between a store commit and an index commit is repaired by catching up on the next ingest.
+//! between a store commit and an index commit is repaired by catching up on the next ingest; an
+//! index written with another schema is rebuilt (it is derived data).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use mljobs_core::{Enrichment, JobPosting, Taxonomy};
+use mljobs_core::{Enrichment, JobPosting};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
-use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+
+use crate::query::{ANALYZER, Synonyms, TextQueryBuilder};
 
 /// Facets a search can filter on and count, with their index field names.
 pub const FACETS: [&str; 8] = ["role", "seniority", "skill", "industry", "country", "work_mode", "employment_type", "area"];
@@ -42,9 +47,13 @@ pub struct SearchRequest {
     pub q: String,
     /// Facet filters: facet name (one of [`FACETS`]) → accepted values (OR within a facet, AND across).
     pub filters: BTreeMap<String, Vec<String>>,
-    /// Annual USD the posting's range must reach (its maximum, or minimum when no maximum).
+    /// Annual USD the posting's range must reach (its maximum, or minimum when no maximum): "can
+    /// pay at least". Postings without a salary pass unless `require_salary`.
     pub salary_min: Option<f64>,
-    /// Exclude postings without a salary (otherwise they pass salary filters).
+    /// Annual USD the posting's *minimum* must reach: "pays at least, guaranteed". Postings
+    /// without a salary never pass (the benchmark kit's `salary_min_usd`).
+    pub salary_floor: Option<f64>,
+    /// Exclude postings without a salary (otherwise they pass `salary_min`).
     pub require_salary: bool,
     /// Posted on or after.
     pub posted_after: Option<NaiveDate>,
@@ -123,10 +132,8 @@ type Clauses = Vec<(Occur, Box<dyn Query>)>;
 struct Fields {
     id: Field,
     canonical: Field,
-    is_canonical: Field,
-    title: Field,
-    company: Field,
-    description: Field,
+    duplicate: Field,
+    text: Field,
     role: Field,
     seniority: Field,
     skill: Field,
@@ -135,7 +142,8 @@ struct Fields {
     work_mode: Field,
     employment_type: Field,
     area: Field,
-    salary: Field,
+    salary_min: Field,
+    salary_max: Field,
     has_salary: Field,
     date: Field,
 }
@@ -143,14 +151,12 @@ struct Fields {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("en_stem").set_index_option(IndexRecordOption::WithFreqsAndPositions));
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions));
     let f = Fields {
-        id: b.add_text_field("id", STRING | STORED),
-        canonical: b.add_text_field("canonical", STRING | FAST),
-        is_canonical: b.add_u64_field("is_canonical", INDEXED),
-        title: b.add_text_field("title", text.clone()),
-        company: b.add_text_field("company", text.clone()),
-        description: b.add_text_field("description", text),
+        id: b.add_text_field("id", STRING | FAST),
+        canonical: b.add_text_field("canonical", STRING),
+        duplicate: b.add_u64_field("duplicate", INDEXED),
+        text: b.add_text_field("text", text),
         role: b.add_text_field("role", STRING | FAST),
         seniority: b.add_text_field("seniority", STRING | FAST),
         skill: b.add_text_field("skill", STRING | FAST),
@@ -159,7 +165,8 @@ fn schema() -> (Schema, Fields) {
         work_mode: b.add_text_field("work_mode", STRING | FAST),
         employment_type: b.add_text_field("employment_type", STRING | FAST),
         area: b.add_text_field("area", STRING | FAST),
-        salary: b.add_f64_field("salary", INDEXED | FAST),
+        salary_min: b.add_f64_field("salary_min", INDEXED | FAST),
+        salary_max: b.add_f64_field("salary_max", INDEXED | FAST),
         has_salary: b.add_u64_field("has_salary", INDEXED),
         date: b.add_u64_field("date", INDEXED | FAST),
     };
@@ -187,14 +194,69 @@ fn day_number(d: NaiveDate) -> u64 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days().max(0) as u64
 }
 
-/// A posting as indexed.
-pub struct IndexEntry<'a> {
-    /// The posting.
-    pub posting: &'a JobPosting,
-    /// Its enrichment.
-    pub enrichment: &'a Enrichment,
-    /// Its near-duplicate group's canonical id.
+/// A posting as indexed: what search reads, borrowed from a posting and its enrichment
+/// ([`IndexDoc::new`]) or from another source (the benchmark builds these from its corpus).
+#[derive(Debug, Clone, Default)]
+pub struct IndexDoc<'a> {
+    /// Posting id.
+    pub id: &'a str,
+    /// Id of its near-duplicate group's canonical posting (itself when canonical).
     pub canonical_id: &'a str,
+    /// Title (weighted 3×).
+    pub title: &'a str,
+    /// Company (weighted 2×).
+    pub company: Option<&'a str>,
+    /// Description text.
+    pub description: &'a str,
+    /// Role id.
+    pub role: Option<&'a str>,
+    /// Seniority id.
+    pub seniority: Option<&'a str>,
+    /// Skill ids.
+    pub skills: Vec<&'a str>,
+    /// Industry id.
+    pub industry: Option<&'a str>,
+    /// ISO country code.
+    pub country: Option<&'a str>,
+    /// `onsite`, `hybrid` or `remote`.
+    pub work_mode: Option<&'a str>,
+    /// Employment type (`FULL_TIME`, ...).
+    pub employment_type: Option<&'a str>,
+    /// Application / emerging area ids.
+    pub areas: Vec<&'a str>,
+    /// Annual USD minimum of the salary range.
+    pub salary_min: Option<f64>,
+    /// Annual USD maximum of the salary range.
+    pub salary_max: Option<f64>,
+    /// Date posted.
+    pub date_posted: Option<NaiveDate>,
+}
+
+impl<'a> IndexDoc<'a> {
+    /// The document of a stored posting.
+    pub fn new(p: &'a JobPosting, en: &'a Enrichment, canonical_id: &'a str) -> IndexDoc<'a> {
+        let salary = en.salary.as_ref();
+        let min = salary.and_then(|s| s.annual_usd_min.or(s.annual_usd_max));
+        let max = salary.and_then(|s| s.annual_usd_max.or(s.annual_usd_min));
+        IndexDoc {
+            id: p.id.as_str(),
+            canonical_id,
+            title: &p.title,
+            company: p.company.as_deref(),
+            description: &p.description,
+            role: Some(&en.role.id),
+            seniority: en.seniority.as_ref().map(|s| s.id.as_str()),
+            skills: en.skills.iter().map(|s| &*s.id).collect(),
+            industry: en.industry.as_ref().map(|i| i.id.as_str()),
+            country: en.location.country.as_deref(),
+            work_mode: en.work_mode.map(|m| m.as_str()),
+            employment_type: en.employment_type.as_deref(),
+            areas: en.areas.iter().map(String::as_str).collect(),
+            salary_min: min,
+            salary_max: max,
+            date_posted: p.date_posted,
+        }
+    }
 }
 
 /// The search index in a data directory.
@@ -205,12 +267,24 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating it when missing.
+    /// Opens the index in `dir`, creating it when missing. An index written with another schema
+    /// (an older mljobs) is deleted and recreated empty: it is derived data, and `sync` refills it
+    /// from the store (its recorded revision starts again at 0).
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
-        std::fs::create_dir_all(dir).map_err(|e| SearchError::Dir { path: dir.display().to_string(), message: e.to_string() })?;
+        let dir_err = |e: &dyn std::fmt::Display| SearchError::Dir { path: dir.display().to_string(), message: e.to_string() };
+        std::fs::create_dir_all(dir).map_err(|e| dir_err(&e))?;
         let (schema, fields) = schema();
-        let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError::Dir { path: dir.display().to_string(), message: e.to_string() })?;
-        let index = Index::open_or_create(mmap, schema)?;
+        let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| dir_err(&e))?;
+        let index = match Index::open_or_create(mmap, schema.clone()) {
+            Ok(index) => index,
+            Err(tantivy::TantivyError::SchemaError(_)) => {
+                std::fs::remove_dir_all(dir).map_err(|e| dir_err(&e))?;
+                std::fs::create_dir_all(dir).map_err(|e| dir_err(&e))?;
+                let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| dir_err(&e))?;
+                Index::create(mmap, schema, tantivy::IndexSettings::default())?
+            }
+            Err(e) => return Err(e.into()),
+        };
         Self::with_index(index, fields)
     }
 
@@ -221,6 +295,7 @@ impl SearchIndex {
     }
 
     fn with_index(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
+        index.tokenizers().register(ANALYZER, crate::query::analyzer());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex { index, reader, fields })
     }
@@ -233,53 +308,66 @@ impl SearchIndex {
     /// A writer: one indexing thread (ingest already keeps a core busy) with a 200 MB budget, so a
     /// large ingest makes few, large segments.
     pub fn writer(&self) -> Result<IndexWriter<TantivyDocument>, SearchError> {
-        Ok(self.index.writer_with_num_threads(1, 200_000_000)?)
+        self.writer_with_threads(1)
+    }
+
+    /// A writer with `threads` indexing threads (100 MB of budget each).
+    pub fn writer_with_threads(&self, threads: usize) -> Result<IndexWriter<TantivyDocument>, SearchError> {
+        let threads = threads.max(1);
+        Ok(self.index.writer_with_num_threads(threads, 200_000_000.max(threads * 100_000_000))?)
     }
 
     /// Replaces the documents of these postings (by id) in `writer`.
-    pub fn upsert(&self, writer: &mut IndexWriter<TantivyDocument>, entries: &[IndexEntry<'_>]) -> Result<(), SearchError> {
-        let f = self.fields;
-        for e in entries {
-            let p = e.posting;
-            let en = e.enrichment;
-            writer.delete_term(Term::from_field_text(f.id, p.id.as_str()));
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.id, p.id.as_str());
-            doc.add_text(f.canonical, e.canonical_id);
-            doc.add_u64(f.is_canonical, u64::from(e.canonical_id == p.id.as_str()));
-            doc.add_text(f.title, &p.title);
-            if let Some(c) = &p.company {
-                doc.add_text(f.company, c);
-            }
-            doc.add_text(f.description, &p.description);
-            doc.add_text(f.role, &en.role.id);
-            if let Some(s) = &en.seniority {
-                doc.add_text(f.seniority, &s.id);
-            }
-            for s in &en.skills {
-                doc.add_text(f.skill, &*s.id);
-            }
-            if let Some(i) = &en.industry {
-                doc.add_text(f.industry, &i.id);
-            }
-            if let Some(c) = &en.location.country {
-                doc.add_text(f.country, c);
-            }
-            if let Some(m) = en.work_mode {
-                doc.add_text(f.work_mode, m.as_str());
-            }
-            if let Some(t) = &en.employment_type {
-                doc.add_text(f.employment_type, t);
-            }
-            for a in &en.areas {
-                doc.add_text(f.area, a);
-            }
-            let salary = en.salary.as_ref().and_then(|s| s.annual_usd_max.or(s.annual_usd_min));
-            doc.add_u64(f.has_salary, u64::from(salary.is_some()));
-            doc.add_f64(f.salary, salary.unwrap_or(-1.0));
-            doc.add_u64(f.date, p.date_posted.map_or(0, day_number));
-            writer.add_document(doc)?;
+    pub fn upsert(&self, writer: &mut IndexWriter<TantivyDocument>, docs: &[IndexDoc<'_>]) -> Result<(), SearchError> {
+        for d in docs {
+            writer.delete_term(Term::from_field_text(self.fields.id, d.id));
+            self.add(writer, d)?;
         }
+        Ok(())
+    }
+
+    /// Adds a document without deleting an older version (bulk loads into an empty index).
+    pub fn add(&self, writer: &IndexWriter<TantivyDocument>, d: &IndexDoc<'_>) -> Result<(), SearchError> {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, d.id);
+        doc.add_text(f.canonical, d.canonical_id);
+        if d.canonical_id != d.id {
+            doc.add_u64(f.duplicate, 1);
+        }
+        for _ in 0..3 {
+            doc.add_text(f.text, d.title);
+        }
+        if let Some(c) = d.company {
+            doc.add_text(f.text, c);
+            doc.add_text(f.text, c);
+        }
+        doc.add_text(f.text, d.description);
+        let facets = [
+            (f.role, d.role),
+            (f.seniority, d.seniority),
+            (f.industry, d.industry),
+            (f.country, d.country),
+            (f.work_mode, d.work_mode),
+            (f.employment_type, d.employment_type),
+        ];
+        for (field, value) in facets {
+            if let Some(v) = value {
+                doc.add_text(field, v);
+            }
+        }
+        for s in &d.skills {
+            doc.add_text(f.skill, s);
+        }
+        for a in &d.areas {
+            doc.add_text(f.area, a);
+        }
+        doc.add_u64(f.has_salary, u64::from(d.salary_min.is_some() || d.salary_max.is_some()));
+        // Without a salary: -1, below every filter, last in salary order.
+        doc.add_f64(f.salary_min, d.salary_min.unwrap_or(-1.0));
+        doc.add_f64(f.salary_max, d.salary_max.unwrap_or(-1.0));
+        doc.add_u64(f.date, d.date_posted.map_or(0, day_number));
+        writer.add_document(doc)?;
         Ok(())
     }
 
@@ -308,83 +396,9 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    fn analyze(&self, field: Field, text: &str) -> Result<Vec<String>, SearchError> {
-        let mut analyzer = self.index.tokenizer_for_field(field)?;
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        Ok(out)
-    }
-
-    /// The text part of a request: every word must match in title, company or description (or be
-    /// the name/alias of a skill the posting is tagged with); phrases must match in one field;
-    /// `-word` excludes.
-    fn text_query(&self, q: &str, typos: bool, taxonomy: Option<&Taxonomy>) -> Result<Option<Box<dyn Query>>, SearchError> {
-        let f = self.fields;
-        let weighted = [(f.title, 3.0f32), (f.company, 2.0), (f.description, 1.0)];
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for part in split_query(q) {
-            match part {
-                QueryPart::Phrase(p) => {
-                    let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                    for (field, boost) in weighted {
-                        let terms: Vec<Term> = self.analyze(field, &p)?.iter().map(|t| Term::from_field_text(field, t)).collect();
-                        let q: Box<dyn Query> = match terms.len() {
-                            0 => continue,
-                            1 => Box::new(TermQuery::new(terms.into_iter().next().expect("one term"), IndexRecordOption::WithFreqs)),
-                            _ => Box::new(PhraseQuery::new(terms)),
-                        };
-                        per_field.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
-                    }
-                    if !per_field.is_empty() {
-                        clauses.push((Occur::Must, Box::new(BooleanQuery::new(per_field))));
-                    }
-                }
-                QueryPart::Exclude(w) => {
-                    for (field, _) in weighted {
-                        for t in self.analyze(field, &w)? {
-                            clauses.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::Basic))));
-                        }
-                    }
-                }
-                QueryPart::Word(w) => {
-                    let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                    let letters = w.chars().filter(|c| c.is_alphanumeric()).count();
-                    for (field, boost) in weighted {
-                        for t in self.analyze(field, &w)? {
-                            let term = Term::from_field_text(field, &t);
-                            per_field
-                                .push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)), boost))));
-                            if typos && letters >= 5 {
-                                let distance = if letters >= 9 { 2 } else { 1 };
-                                if let Some(fuzzy) = crate::fuzzy::FirstLetterFuzzyQuery::new(field, &t, distance) {
-                                    per_field.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), boost * 0.5))));
-                                }
-                            }
-                        }
-                    }
-                    // Taxonomy aliases: "sklearn" finds postings tagged scikit-learn.
-                    if let Some(skill) = taxonomy.and_then(|t| skill_for_word(t, &w)) {
-                        per_field.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(Box::new(TermQuery::new(Term::from_field_text(f.skill, &skill), IndexRecordOption::Basic)), 2.0)),
-                        ));
-                    }
-                    if !per_field.is_empty() {
-                        clauses.push((Occur::Must, Box::new(BooleanQuery::new(per_field))));
-                    }
-                }
-            }
-        }
-        if clauses.is_empty() {
-            return Ok(None);
-        }
-        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    /// The text part of a request (see [`crate::query`]).
+    fn text_query(&self, q: &str, typos: bool, synonyms: Option<&Synonyms>) -> Option<Box<dyn Query>> {
+        TextQueryBuilder { text: self.fields.text, skill: self.fields.skill, analyzer: crate::query::analyzer(), synonyms, typos }.build(q)
     }
 
     /// Filters as query clauses, leaving out the facet named `except` (for disjunctive counts).
@@ -402,8 +416,11 @@ impl SearchIndex {
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
+        if let Some(floor) = req.salary_floor {
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(Term::from_field_f64(f.salary_min, floor)), Bound::Unbounded))));
+        }
         if let Some(min) = req.salary_min {
-            let reaches: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Included(Term::from_field_f64(f.salary, min)), Bound::Unbounded));
+            let reaches: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Included(Term::from_field_f64(f.salary_max, min)), Bound::Unbounded));
             if req.require_salary {
                 clauses.push((Occur::Must, reaches));
             } else {
@@ -417,7 +434,7 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(f.date, day_number(after))), Bound::Unbounded))));
         }
         if req.collapse {
-            clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.is_canonical, 1), IndexRecordOption::Basic))));
+            clauses.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_u64(f.duplicate, 1), IndexRecordOption::Basic))));
         }
         Ok(clauses)
     }
@@ -434,10 +451,11 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Runs a search. `taxonomy` (optional) turns skill names and aliases into skill-tag matches.
-    pub fn search(&self, req: &SearchRequest, taxonomy: Option<&Taxonomy>) -> Result<SearchResults, SearchError> {
+    /// Runs a search. `synonyms` (from the taxonomy; optional) makes skill names and aliases
+    /// interchangeable and matches the skill tags.
+    pub fn search(&self, req: &SearchRequest, synonyms: Option<&Synonyms>) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
-        let text = self.text_query(&req.q, req.typos, taxonomy)?;
+        let text = self.text_query(&req.q, req.typos, synonyms);
         let query = self.build_query(&text, self.filter_clauses(req, None)?);
         let limit = req.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(req.offset);
@@ -448,21 +466,32 @@ impl SearchIndex {
                 (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
             }
             Sort::Salary => {
-                let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<f64>("salary", Order::Desc), Count))?;
+                let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<f64>("salary_max", Order::Desc), Count))?;
                 (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
             }
         };
         let mut hits = Vec::with_capacity(addresses.len());
+        let mut columns: BTreeMap<u32, tantivy::columnar::StrColumn> = BTreeMap::new();
+        let mut id = String::new();
         for (score, address) in addresses {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    let c = searcher.segment_reader(address.segment_ord).fast_fields().str("id")?;
+                    v.insert(c.ok_or_else(|| tantivy::TantivyError::SchemaError("id is not a fast field".into()))?)
+                }
+            };
+            id.clear();
+            if let Some(ord) = column.term_ords(address.doc_id).next() {
+                column.ord_to_str(ord, &mut id).map_err(|e| tantivy::TantivyError::from(e))?;
+            }
             let similar = if req.collapse {
                 let members = TermQuery::new(Term::from_field_text(self.fields.canonical, &id), IndexRecordOption::Basic);
-                (searcher.search(&members, &Count)? as u64).saturating_sub(1)
+                (members.count(&searcher)? as u64).saturating_sub(1)
             } else {
                 0
             };
-            hits.push(Hit { id, score, similar });
+            hits.push(Hit { id: id.clone(), score, similar });
         }
         let mut facets = BTreeMap::new();
         if req.facets {
@@ -481,12 +510,12 @@ impl SearchIndex {
     /// Highlighted snippets of `texts` (posting descriptions, read from the store) for the request's
     /// words and phrases: up to ~200 characters around the best matches. `html` is escaped text
     /// with `<b>` around matches (safe to insert in a page); `text` marks them with «».
-    pub fn snippets(&self, req: &SearchRequest, taxonomy: Option<&Taxonomy>, texts: &[&str]) -> Result<Vec<Snippet>, SearchError> {
-        let Some(query) = self.text_query(&req.q, false, taxonomy)? else {
+    pub fn snippets(&self, req: &SearchRequest, synonyms: Option<&Synonyms>, texts: &[&str]) -> Result<Vec<Snippet>, SearchError> {
+        let Some(query) = self.text_query(&req.q, false, synonyms) else {
             return Ok(texts.iter().map(|_| Snippet::default()).collect());
         };
         let searcher = self.reader.searcher();
-        let mut generator = tantivy::snippet::SnippetGenerator::create(&searcher, &*query, self.fields.description)?;
+        let mut generator = tantivy::snippet::SnippetGenerator::create(&searcher, &*query, self.fields.text)?;
         generator.set_max_num_chars(200);
         Ok(texts
             .iter()
@@ -556,7 +585,7 @@ impl<'a> IndexSync<'a> {
         let (index, writer) = (self.index, &mut self.writer);
         let mut revision = self.revision;
         store.for_each_changed_since(self.revision, 2_000, |chunk| {
-            let entries: Vec<IndexEntry<'_>> = chunk.iter().map(|(p, e, c, _)| IndexEntry { posting: p, enrichment: e, canonical_id: c }).collect();
+            let entries: Vec<IndexDoc<'_>> = chunk.iter().map(|(p, e, c, _)| IndexDoc::new(p, e, c)).collect();
             if let Err(e) = index.upsert(writer, &entries) {
                 error = Some(e);
             }
@@ -605,62 +634,4 @@ pub fn rebuild(store: &crate::Store, index: &SearchIndex) -> Result<u64, SearchE
     index.commit(&mut writer, 0)?;
     drop(writer);
     sync(store, index)
-}
-
-/// A skill id whose name or alias is this word (lower case, whole), if any.
-fn skill_for_word(taxonomy: &Taxonomy, word: &str) -> Option<String> {
-    let w = word.to_lowercase();
-    taxonomy.skills.iter().find(|s| s.name.to_lowercase() == w || s.aliases.iter().any(|a| a.to_lowercase() == w)).map(|s| s.id.to_string())
-}
-
-#[derive(Debug, PartialEq)]
-enum QueryPart {
-    Word(String),
-    Phrase(String),
-    Exclude(String),
-}
-
-/// Splits user input into words, "phrases" and -exclusions; an unclosed quote runs to the end.
-fn split_query(q: &str) -> Vec<QueryPart> {
-    let mut out = Vec::new();
-    let mut rest = q.trim();
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('"') {
-            let end = r.find('"').unwrap_or(r.len());
-            let phrase = r[..end].trim();
-            if !phrase.is_empty() {
-                out.push(QueryPart::Phrase(phrase.to_string()));
-            }
-            rest = r.get(end + 1..).unwrap_or("").trim_start();
-            continue;
-        }
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let token = &rest[..end];
-        match token.strip_prefix('-') {
-            Some(x) if !x.is_empty() => out.push(QueryPart::Exclude(x.to_string())),
-            _ => out.push(QueryPart::Word(token.to_string())),
-        }
-        rest = rest[end..].trim_start();
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_syntax() {
-        assert_eq!(
-            split_query(r#"ml "computer vision" -intern pytorch "unclosed"#),
-            [
-                QueryPart::Word("ml".into()),
-                QueryPart::Phrase("computer vision".into()),
-                QueryPart::Exclude("intern".into()),
-                QueryPart::Word("pytorch".into()),
-                QueryPart::Phrase("unclosed".into())
-            ]
-        );
-        assert_eq!(split_query("   "), []);
-    }
 }

@@ -8,13 +8,13 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use mljobs_core::ingest::{self, DecodeOptions, Format};
 use mljobs_core::{Enrichment, JobPosting, Taxonomy, enrich};
-use mljobs_store::{SearchIndex, SearchRequest, Sort, Store};
+use mljobs_store::{SearchIndex, SearchRequest, Sort, Store, Synonyms};
 use proptest::prelude::*;
 
 struct Fixture {
     postings: Vec<(JobPosting, Enrichment)>,
     index: SearchIndex,
-    taxonomy: Taxonomy,
+    synonyms: Synonyms,
 }
 
 fn load() -> Fixture {
@@ -63,7 +63,7 @@ fn load() -> Fixture {
         ids
     };
     postings.retain(|(p, _)| kept.contains(&p.id.to_string()));
-    Fixture { postings, index, taxonomy }
+    Fixture { postings, index, synonyms: Synonyms::new(&taxonomy) }
 }
 
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(load);
@@ -101,6 +101,10 @@ fn oracle_match(p: &JobPosting, e: &Enrichment, req: &SearchRequest, except: Opt
         }
     }
     let salary = e.salary.as_ref().and_then(|s| s.annual_usd_max.or(s.annual_usd_min));
+    let floor = e.salary.as_ref().and_then(|s| s.annual_usd_min.or(s.annual_usd_max));
+    if req.salary_floor.is_some_and(|want| floor.is_none_or(|v| v < want)) {
+        return false;
+    }
     if req.require_salary && salary.is_none() {
         return false;
     }
@@ -140,16 +144,17 @@ fn request_strategy() -> impl Strategy<Value = SearchRequest> {
         prop::sample::select(WORDS.to_vec()),
         prop::collection::vec((0..FACETS.len(), prop::collection::vec(0usize..13, 1..3)), 0..3),
         prop::option::of(prop::sample::select(vec![30_000.0, 100_000.0, 180_000.0])),
+        prop::option::of(prop::sample::select(vec![50_000.0, 120_000.0])),
         any::<bool>(),
     )
-        .prop_map(move |(word, picks, salary_min, require_salary)| {
+        .prop_map(move |(word, picks, salary_min, salary_floor, require_salary)| {
             let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for (facet_idx, value_idxs) in picks {
                 let (name, values) = &candidates[facet_idx];
                 let chosen: Vec<String> = value_idxs.iter().map(|i| values[i % values.len()].clone()).collect();
                 filters.entry(name.clone()).or_default().extend(chosen);
             }
-            SearchRequest { q: word.to_string(), filters, salary_min, require_salary, limit: 1000, facets: true, ..Default::default() }
+            SearchRequest { q: word.to_string(), filters, salary_min, salary_floor, require_salary, limit: 1000, facets: true, ..Default::default() }
         })
 }
 
@@ -185,7 +190,7 @@ proptest! {
 
 fn titles(req: &SearchRequest) -> Vec<String> {
     let f = &*FIXTURE;
-    let results = f.index.search(req, Some(&f.taxonomy)).unwrap();
+    let results = f.index.search(req, Some(&f.synonyms)).unwrap();
     results.hits.iter().map(|h| f.postings.iter().find(|(p, _)| p.id.as_str() == h.id).map(|(p, _)| p.title.clone()).unwrap()).collect()
 }
 
@@ -217,6 +222,18 @@ fn phrases_exclusions_typos_and_aliases() {
     // A taxonomy alias finds postings tagged with the skill even when the text says otherwise.
     let sk = titles(&q("sklearn"));
     assert!(sk.iter().any(|t| t.contains("Data Science Intern")), "{sk:?}");
+    // Synonyms: an abbreviation finds the spelled-out form and the other way round.
+    let ml = titles(&SearchRequest { limit: 50, ..q("ml engineer") });
+    assert!(ml.iter().any(|t| t.contains("Machine Learning Engineer")), "{ml:?}");
+    let spelled = titles(&SearchRequest { limit: 50, ..q("natural language processing") });
+    let short = titles(&SearchRequest { limit: 50, ..q("nlp") });
+    // (the spelled-out words may also match apart, so it can find more)
+    assert!(!short.is_empty() && short.iter().all(|t| spelled.contains(t)), "{short:?} vs {spelled:?}");
+    // Stop words are not required: "head of data" is "head data".
+    assert_eq!(
+        titles(&SearchRequest { limit: 50, ..q("machine learning for the engineer") }).len(),
+        titles(&SearchRequest { limit: 50, ..q("machine learning engineer") }).len()
+    );
 }
 
 #[test]

@@ -1,0 +1,320 @@
+//! From what a user types to a tantivy query: the analyser, query syntax ("phrases", -exclusions),
+//! typo tolerance and synonyms from the taxonomy.
+//!
+//! The word rules are those of the established engines (and of the benchmark kit in
+//! `shared/bench`): runs of letters/digits (underscore and hyphen split), lower case, ASCII folding
+//! (so "munchen" finds "München"), the Snowball English stop words dropped, Snowball English
+//! stemming (the stemmer Xapian and PostgreSQL use). Every word must match.
+
+use std::collections::HashMap;
+
+use mljobs_core::Taxonomy;
+use tantivy::Term;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
+
+/// The name the analyser is registered under.
+pub(crate) const ANALYZER: &str = "en_snowball";
+
+/// The Snowball English stop list (snowballstem.org, BSD licence; the same 127 words as
+/// PostgreSQL's `english.stop`). tantivy's own English list is Lucene's 33 words.
+const STOP_WORDS: &str = "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers \
+herself it its itself they them their theirs themselves what which who whom this that these those am is \
+are was were be been being have has had having do does did doing a an the and but if or because as until \
+while of at by for with about against between into through during before after above below to from up \
+down in out on off over under again further then once here there when where why how all any both each few \
+more most other some such no nor not only own same so than too very s t can will just don should now";
+
+/// The analyser of the `text` field (and of queries against it).
+pub(crate) fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(STOP_WORDS.split_whitespace().map(str::to_string)))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Tokens of `text` with their positions, as the index sees them.
+pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.position, t.text.clone()));
+    }
+    out
+}
+
+/// Query synonyms from the taxonomy: a skill's name and unambiguous aliases are one concept, so
+/// "ml engineer" finds "machine learning engineer", "sklearn" finds "scikit-learn", and "pytorch"
+/// finds postings tagged with the skill whatever their text says. Built once per taxonomy.
+pub struct Synonyms {
+    /// Lower-cased form (name or alias, split into words by the analyser's word rules) → skill.
+    forms: HashMap<Vec<String>, usize>,
+    /// Per skill: its id and its forms as word lists (up to [`Synonyms::MAX_FORMS`] of them).
+    skills: Vec<(String, Vec<Vec<String>>)>,
+    /// Longest form, in words.
+    longest: usize,
+}
+
+impl Synonyms {
+    /// Text forms a concept expands to (name first, then the shortest aliases).
+    const MAX_FORMS: usize = 4;
+
+    /// Synonym groups of the taxonomy's skills.
+    pub fn new(taxonomy: &Taxonomy) -> Synonyms {
+        let mut forms = HashMap::new();
+        let mut skills = Vec::new();
+        let mut longest = 1;
+        for skill in &taxonomy.skills {
+            let mut words_of: Vec<Vec<String>> = std::iter::once(&*skill.name).chain(skill.aliases.iter().map(String::as_str)).map(words).collect();
+            words_of.retain(|w| !w.is_empty());
+            words_of.dedup();
+            let n = skills.len();
+            for w in &words_of {
+                longest = longest.max(w.len());
+                forms.entry(w.clone()).or_insert(n);
+            }
+            let name = words_of.first().cloned();
+            let mut rest: Vec<Vec<String>> = words_of.into_iter().skip(1).collect();
+            rest.sort_by_key(|w| (w.len(), w.concat().len()));
+            let expansions: Vec<Vec<String>> = name.into_iter().chain(rest).take(Self::MAX_FORMS).collect();
+            skills.push((skill.id.to_string(), expansions));
+        }
+        Synonyms { forms, skills, longest }
+    }
+
+    /// The longest run of `words` starting at `at` that names a skill: (words used, skill index).
+    fn longest_match(&self, words: &[String], at: usize) -> Option<(usize, usize)> {
+        (1..=self.longest.min(words.len() - at)).rev().find_map(|n| self.forms.get(&words[at..at + n]).map(|&s| (n, s)))
+    }
+}
+
+/// Lower-cased words by the analyser's splitting rule (letters and digits).
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+#[derive(Debug, PartialEq)]
+pub(crate) enum QueryPart {
+    Word(String),
+    Phrase(String),
+    Exclude(String),
+}
+
+/// Splits user input into words, "phrases" and -exclusions; an unclosed quote runs to the end.
+pub(crate) fn split_query(q: &str) -> Vec<QueryPart> {
+    let mut out = Vec::new();
+    let mut rest = q.trim();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('"') {
+            let end = r.find('"').unwrap_or(r.len());
+            let phrase = r[..end].trim();
+            if !phrase.is_empty() {
+                out.push(QueryPart::Phrase(phrase.to_string()));
+            }
+            rest = r.get(end + 1..).unwrap_or("").trim_start();
+            continue;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token = &rest[..end];
+        match token.strip_prefix('-') {
+            Some(x) if !x.is_empty() => out.push(QueryPart::Exclude(x.to_string())),
+            _ => out.push(QueryPart::Word(token.to_string())),
+        }
+        rest = rest[end..].trim_start();
+    }
+    out
+}
+
+/// Builds the text part of a search against one analysed text field (title ×3, company ×2 and
+/// description in one field, as Xapian's wdf weighting does) and the skill-tag field.
+pub(crate) struct TextQueryBuilder<'a> {
+    pub text: Field,
+    pub skill: Field,
+    pub analyzer: TextAnalyzer,
+    pub synonyms: Option<&'a Synonyms>,
+    pub typos: bool,
+}
+
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
+impl TextQueryBuilder<'_> {
+    fn term(&self, t: &str) -> Term {
+        Term::from_field_text(self.text, t)
+    }
+
+    /// A phrase (or a single term) from analysed tokens with their positions (stop words leave
+    /// gaps, which the phrase keeps).
+    fn phrase(&self, toks: &[(usize, String)]) -> Option<Box<dyn Query>> {
+        match toks {
+            [] => None,
+            [(_, t)] => Some(Box::new(TermQuery::new(self.term(t), IndexRecordOption::WithFreqs))),
+            _ => {
+                let first = toks[0].0;
+                Some(Box::new(PhraseQuery::new_with_offset(toks.iter().map(|(p, t)| (p - first, self.term(t))).collect())))
+            }
+        }
+    }
+
+    /// One analysed token: the exact term, plus close spellings when typos are forgiven (1 edit in
+    /// words of ≥ 5 letters, 2 in words of ≥ 9, never the first letter) at half weight.
+    fn word(&self, token: &str, letters: usize) -> Box<dyn Query> {
+        let exact: Box<dyn Query> = Box::new(TermQuery::new(self.term(token), IndexRecordOption::WithFreqs));
+        if !self.typos || letters < 5 {
+            return exact;
+        }
+        let distance = if letters >= 9 { 2 } else { 1 };
+        match crate::fuzzy::FirstLetterFuzzyQuery::new(self.text, token, distance) {
+            Some(fuzzy) => Box::new(BooleanQuery::new(vec![(Occur::Should, exact), (Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5)))])),
+            None => exact,
+        }
+    }
+
+    /// The query for `q`, or `None` when it has no words (every posting matches the text part).
+    pub fn build(&mut self, q: &str) -> Option<Box<dyn Query>> {
+        let mut clauses: Clauses = Vec::new();
+        let parts = split_query(q);
+        let mut i = 0;
+        while i < parts.len() {
+            match &parts[i] {
+                QueryPart::Phrase(p) => {
+                    let toks = tokens(&mut self.analyzer, p);
+                    if let Some(q) = self.phrase(&toks) {
+                        clauses.push((Occur::Must, q));
+                    }
+                }
+                QueryPart::Exclude(w) => {
+                    for (_, t) in tokens(&mut self.analyzer, w) {
+                        clauses.push((Occur::MustNot, Box::new(TermQuery::new(self.term(&t), IndexRecordOption::Basic))));
+                    }
+                }
+                QueryPart::Word(_) => {
+                    // A run of plain words: find skill names/aliases among them (longest first).
+                    let run: Vec<&str> = parts[i..]
+                        .iter()
+                        .map_while(|p| match p {
+                            QueryPart::Word(w) => Some(w.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    self.words(&run, &mut clauses);
+                    i += run.len();
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Plain words: each analysed token is required ("scikit-learn" → scikit AND learn). A run of
+    /// words naming a skill ("machine learning", "ml", "sklearn") may instead match any form of
+    /// that skill, or the skill tag.
+    fn words(&mut self, run: &[&str], clauses: &mut Clauses) {
+        let lowered: Vec<Vec<String>> = run.iter().map(|w| words(w)).collect();
+        let mut at = 0;
+        while at < run.len() {
+            if let Some(syn) = self.synonyms {
+                // Match skill forms over the flattened words of the run from this word on.
+                let flat: Vec<String> = lowered[at..].iter().flatten().cloned().collect();
+                if !flat.is_empty()
+                    && let Some((n_words, skill)) = syn.longest_match(&flat, 0)
+                {
+                    // Only use the match when it ends on a word boundary of the run.
+                    let mut used = 0;
+                    let mut consumed = 0;
+                    while used < n_words && at + consumed < run.len() {
+                        used += lowered[at + consumed].len();
+                        consumed += 1;
+                    }
+                    if used == n_words {
+                        let literal = run[at..at + consumed].join(" ");
+                        clauses.push((Occur::Must, self.concept(&literal, skill, syn)));
+                        at += consumed;
+                        continue;
+                    }
+                }
+            }
+            let letters = run[at].chars().filter(|c| c.is_alphanumeric()).count();
+            for (_, t) in tokens(&mut self.analyzer, run[at]) {
+                clauses.push((Occur::Must, self.word(&t, letters)));
+            }
+            at += 1;
+        }
+    }
+
+    /// Words naming a skill: the words as typed (all required), or any of the skill's forms as a
+    /// phrase, or the skill tag (weighted like a title match: the enrichment found it).
+    fn concept(&mut self, literal: &str, skill: usize, syn: &Synonyms) -> Box<dyn Query> {
+        let (id, forms) = &syn.skills[skill];
+        let mut any: Clauses = Vec::new();
+        let typed: Vec<(usize, String)> = tokens(&mut self.analyzer, literal);
+        let letters = literal.chars().filter(|c| c.is_alphanumeric()).count();
+        if typed.len() == 1 {
+            any.push((Occur::Should, self.word(&typed[0].1, letters)));
+        } else if !typed.is_empty() {
+            any.push((Occur::Should, Box::new(BooleanQuery::new(typed.iter().map(|(_, t)| (Occur::Must, self.word(t, 0))).collect()))));
+        }
+        let typed_words = words(literal);
+        for form in forms.iter().filter(|f| **f != typed_words) {
+            let toks = tokens(&mut self.analyzer, &form.join(" "));
+            if let Some(q) = self.phrase(&toks) {
+                any.push((Occur::Should, q));
+            }
+        }
+        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(Term::from_field_text(self.skill, id), IndexRecordOption::Basic)), 2.0))));
+        Box::new(BooleanQuery::new(any))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_syntax() {
+        assert_eq!(
+            split_query(r#"ml "computer vision" -intern pytorch "unclosed"#),
+            [
+                QueryPart::Word("ml".into()),
+                QueryPart::Phrase("computer vision".into()),
+                QueryPart::Exclude("intern".into()),
+                QueryPart::Word("pytorch".into()),
+                QueryPart::Phrase("unclosed".into())
+            ]
+        );
+        assert_eq!(split_query("   "), []);
+    }
+
+    #[test]
+    fn analyser_drops_stop_words_folds_and_stems() {
+        let mut a = analyzer();
+        let t: Vec<String> = tokens(&mut a, "Head of Deploying LLMs in München, scikit_learn").into_iter().map(|(_, t)| t).collect();
+        assert_eq!(t, ["head", "deploy", "llms", "munchen", "scikit", "learn"]);
+        // Positions keep the gap a stop word leaves, so phrases stay exact.
+        let p: Vec<usize> = tokens(&mut a, "head of data").into_iter().map(|(p, _)| p).collect();
+        assert_eq!(p, [0, 2]);
+    }
+
+    #[test]
+    fn synonyms_find_the_longest_skill_form() {
+        let syn = Synonyms::new(&Taxonomy::embedded());
+        let w = |s: &str| words(s);
+        let (n, s) = syn.longest_match(&w("machine learning engineer"), 0).unwrap();
+        assert_eq!((n, syn.skills[s].0.as_str()), (2, "machine-learning"));
+        let (n, s) = syn.longest_match(&w("ml engineer"), 0).unwrap();
+        assert_eq!((n, syn.skills[s].0.as_str()), (1, "machine-learning"));
+        assert!(syn.skills[s].1.contains(&w("machine learning")));
+        assert!(syn.longest_match(&w("engineer"), 0).is_none());
+    }
+}
