@@ -391,6 +391,11 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Number of segments (a freshly merged index has few).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Whether the index is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
