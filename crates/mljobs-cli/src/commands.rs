@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Taxonomy { kind, json } => taxonomy(&cli, *kind, *json),
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
+        Command::Serve { bind, threads } => serve(&cli, *bind, *threads),
     }
 }
 
@@ -415,6 +416,31 @@ fn reindex(cli: &Cli, json: bool) -> Result<ExitCode> {
     } else {
         outln!("indexed {n} postings in {secs:.1} s ({})", cli.index_dir().display());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(cli: &Cli, bind: std::net::SocketAddr, threads: Option<usize>) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let data = cli.data_dir();
+    {
+        // Catch the index up with the store first: the server only reads.
+        let store = mljobs_store::Store::open(&data)?;
+        let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+        let n = mljobs_store::sync(&store, &index)?;
+        if n > 0 {
+            eprintln!("mljobs: indexed {n} postings");
+        }
+    }
+    let state = mljobs_web::AppState::open(&data, taxonomy).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = threads {
+        rt.worker_threads(n.max(1));
+    }
+    let rt = rt.enable_all().build()?;
+    rt.block_on(mljobs_web::serve(bind, mljobs_web::router(state), |addr| {
+        eprintln!("mljobs: serving {} on http://{addr} — API at /api/v1/jobs, explorer at http://{addr}/api/docs/ (Ctrl-C stops)", data.display());
+    }))
+    .with_context(|| format!("serving on {bind}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -145,6 +145,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the JSON API (and its explorer at /api/docs/) until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, env = "MLJOBS_BIND", default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Print the taxonomy.
     Taxonomy {
         /// Which part.

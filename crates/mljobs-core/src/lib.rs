@@ -11,6 +11,7 @@
 
 pub mod dedupe;
 pub mod enrich;
+pub mod export;
 pub mod ingest;
 pub mod posting;
 pub mod taxonomy;

@@ -271,6 +271,16 @@ impl SearchIndex {
     /// (an older mljobs) is deleted and recreated empty: it is derived data, and `sync` refills it
     /// from the store (its recorded revision starts again at 0).
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        Self::open_with(dir, ReloadPolicy::Manual)
+    }
+
+    /// Opens the index for a long-running reader (the server): searches see new commits (an
+    /// ingest running in another process) shortly after they happen.
+    pub fn open_following(dir: &Path) -> Result<SearchIndex, SearchError> {
+        Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    fn open_with(dir: &Path, policy: ReloadPolicy) -> Result<SearchIndex, SearchError> {
         let dir_err = |e: &dyn std::fmt::Display| SearchError::Dir { path: dir.display().to_string(), message: e.to_string() };
         std::fs::create_dir_all(dir).map_err(|e| dir_err(&e))?;
         let (schema, fields) = schema();
@@ -285,18 +295,18 @@ impl SearchIndex {
             }
             Err(e) => return Err(e.into()),
         };
-        Self::with_index(index, fields)
+        Self::with_index(index, fields, policy)
     }
 
     /// An in-memory index for tests.
     pub fn in_memory() -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema();
-        Self::with_index(Index::create_in_ram(schema), fields)
+        Self::with_index(Index::create_in_ram(schema), fields, ReloadPolicy::Manual)
     }
 
-    fn with_index(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
+    fn with_index(index: Index, fields: Fields, policy: ReloadPolicy) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYZER, crate::query::analyzer());
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(SearchIndex { index, reader, fields })
     }
 
@@ -488,7 +498,7 @@ impl SearchIndex {
             };
             id.clear();
             if let Some(ord) = column.term_ords(address.doc_id).next() {
-                column.ord_to_str(ord, &mut id).map_err(|e| tantivy::TantivyError::from(e))?;
+                column.ord_to_str(ord, &mut id).map_err(tantivy::TantivyError::from)?;
             }
             let similar = if req.collapse {
                 let members = TermQuery::new(Term::from_field_text(self.fields.canonical, &id), IndexRecordOption::Basic);

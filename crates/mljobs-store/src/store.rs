@@ -60,6 +60,35 @@ pub struct StoredPosting {
     pub aliases: Vec<String>,
 }
 
+/// A posting as a result list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Card {
+    /// Posting id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Company.
+    pub company: Option<String>,
+    /// Role id.
+    pub role: String,
+    /// Seniority id.
+    pub seniority: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO country code.
+    pub country: Option<String>,
+    /// `onsite`, `hybrid` or `remote`.
+    pub work_mode: Option<String>,
+    /// Employment type.
+    pub employment_type: Option<String>,
+    /// Annual minimum in US dollars.
+    pub salary_usd_min: Option<f64>,
+    /// Annual maximum in US dollars.
+    pub salary_usd_max: Option<f64>,
+    /// Date posted (YYYY-MM-DD).
+    pub date_posted: Option<String>,
+}
+
 /// What one batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct BatchOutcome {
@@ -253,6 +282,52 @@ impl Store {
             .map_err(self.sq())?;
         let aliases = stmt.query_map([id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
         Ok(Some(StoredPosting { posting, enrichment, canonical_id, similar, aliases }))
+    }
+
+    /// What a result list shows of each posting, in the order asked (unknown ids are skipped):
+    /// read from the facet columns, so no posting JSON is parsed.
+    pub fn cards(&self, ids: &[&str]) -> Result<Vec<Card>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, title, company, role, seniority, json_extract(enrichment_json, '$.location.city'), country, work_mode, \
+                 employment_type, salary_usd_min, salary_usd_max, date_posted FROM postings WHERE id = ?1",
+            )
+            .map_err(self.sq())?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let card = stmt
+                .query_row([id], |r| {
+                    Ok(Card {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        company: r.get(2)?,
+                        role: r.get(3)?,
+                        seniority: r.get(4)?,
+                        city: r.get(5)?,
+                        country: r.get(6)?,
+                        work_mode: r.get(7)?,
+                        employment_type: r.get(8)?,
+                        salary_usd_min: r.get(9)?,
+                        salary_usd_max: r.get(10)?,
+                        date_posted: r.get(11)?,
+                    })
+                })
+                .optional()
+                .map_err(self.sq())?;
+            out.extend(card);
+        }
+        Ok(out)
+    }
+
+    /// The plain-text description of a posting (for snippets).
+    pub fn description(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT json_extract(posting_json, '$.description') FROM postings WHERE id = ?1")
+            .map_err(self.sq())?
+            .query_row([id], |r| r.get(0))
+            .optional()
+            .map_err(self.sq())
     }
 
     /// Finds a posting by a unique id prefix (at least 4 hex digits), for the CLI.

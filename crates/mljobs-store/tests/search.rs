@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use mljobs_core::ingest::{self, DecodeOptions, Format};
+use mljobs_core::ingest::{self, DecodeOptions};
 use mljobs_core::{Enrichment, JobPosting, Taxonomy, enrich};
 use mljobs_store::{SearchIndex, SearchRequest, Sort, Store, Synonyms};
 use proptest::prelude::*;
@@ -27,12 +27,7 @@ fn load() -> Fixture {
         let path = root.join("formats").join(name);
         let text = std::fs::read_to_string(&path).unwrap();
         let file = path.display().to_string();
-        let format = ingest::detect_format(&file, text.as_bytes());
-        let items: Vec<_> = match format {
-            Format::Csv => ingest::decode_csv(text.as_bytes(), &file, &options).collect(),
-            Format::Jsonl => ingest::decode_jsonl(text.as_bytes(), &file, &options).collect(),
-            other => ingest::decode_document(&text, &file, other, &options),
-        };
+        let items = ingest::decode_text(&text, &file, &options);
         raws.extend(items.into_iter().flatten());
     }
     let skillspan = std::fs::read_to_string(root.join("skillspan/dev-postings.jsonl")).unwrap();

@@ -232,6 +232,16 @@ pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a 
     }))
 }
 
+/// Detects the format of a whole file held in memory and decodes it (tests, small uploads; the
+/// CLI streams large files instead).
+pub fn decode_text(text: &str, file: &str, options: &DecodeOptions) -> Vec<Item> {
+    match detect_format(file, text.as_bytes()) {
+        Format::Csv => decode_csv(text.as_bytes(), file, options).collect(),
+        Format::Jsonl | Format::Auto => decode_jsonl(text.as_bytes(), file, options).collect(),
+        other => decode_document(text, file, other, options),
+    }
+}
+
 /// Decodes a whole JSON or HTML document in a board or JSON-LD format.
 pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
     match format {

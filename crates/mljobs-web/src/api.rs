@@ -1,0 +1,328 @@
+//! The routes of the JSON API and their OpenAPI description.
+//!
+//! Searches are CPU-bound and take well under a few milliseconds, so handlers run them on the
+//! runtime's worker threads (one per core) instead of handing them to a blocking pool, which
+//! would only add two thread hand-offs per request.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use mljobs_core::PostingId;
+use serde::Serialize;
+use serde_json::Value;
+use tower_http::trace::TraceLayer;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ErrorBody;
+use crate::params::{SearchParams, parse_search};
+use crate::{ApiError, AppState, MAX_BODY_BYTES, MAX_QUERY_BYTES, REQUEST_TIMEOUT};
+
+type AppStateRef = State<Arc<AppState>>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "mljobs API",
+        description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
+    ),
+    paths(jobs, job, facets, taxonomy, stats, healthz),
+    components(schemas(JobsResponse, JobHit, FacetCount, FacetsResponse, JobDetail, Health, ErrorBody))
+)]
+struct ApiDoc;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/api/v1/jobs", get(jobs))
+        .route("/api/v1/jobs/{id}", get(job))
+        .route("/api/v1/facets", get(facets))
+        .route("/api/v1/taxonomy/{kind}", get(taxonomy))
+        .route("/api/v1/stats", get(stats))
+        .route("/healthz", get(healthz))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(middleware::from_fn(limits))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Query-string and body size limits and the request timeout, answered in the API's error shape.
+async fn limits(req: Request, next: Next) -> Response {
+    let query = req.uri().query().map_or(0, str::len);
+    if query > MAX_QUERY_BYTES {
+        return ApiError::other(StatusCode::URI_TOO_LONG, "query_too_long", format!("the query string is {query} bytes; the limit is {MAX_QUERY_BYTES}"))
+            .into_response();
+    }
+    let body = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    if body > MAX_BODY_BYTES {
+        return ApiError::other(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("the request body is {body} bytes; the limit is {MAX_BODY_BYTES}"))
+            .into_response();
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::other(StatusCode::REQUEST_TIMEOUT, "timeout", format!("the request took over {} s", REQUEST_TIMEOUT.as_secs())).into_response(),
+    }
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::not_found(format!("no route {}; see /api/openapi.json", req.uri().path()))
+}
+
+async fn method_not_allowed(req: Request) -> ApiError {
+    ApiError::other(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not allowed on {}; the API is read-only (GET)", req.method(), req.uri().path()),
+    )
+}
+
+/// One search hit.
+#[derive(Serialize, ToSchema)]
+pub struct JobHit {
+    /// Posting id (16 hex digits).
+    id: String,
+    /// Title.
+    title: String,
+    /// Company.
+    company: Option<String>,
+    /// Role id.
+    role: String,
+    /// Seniority level id.
+    seniority: Option<String>,
+    /// City.
+    city: Option<String>,
+    /// ISO country code.
+    country: Option<String>,
+    /// `onsite`, `hybrid` or `remote`.
+    work_mode: Option<String>,
+    /// schema.org employment type.
+    employment_type: Option<String>,
+    /// Annual salary minimum in US dollars.
+    salary_usd_min: Option<f64>,
+    /// Annual salary maximum in US dollars.
+    salary_usd_max: Option<f64>,
+    /// Date posted, YYYY-MM-DD.
+    date_posted: Option<String>,
+    /// Relevance score (0 when sorted by date or salary).
+    score: f32,
+    /// Other postings of its near-duplicate group (when collapsed).
+    similar: u64,
+    /// HTML extract of the description with `<b>` around matched words (with `highlight=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<String>,
+    /// This posting in full.
+    href: String,
+}
+
+/// A facet value and how many postings of the current search have it.
+#[derive(Serialize, ToSchema)]
+pub struct FacetCount {
+    /// Value (an id or code).
+    value: String,
+    /// Matching postings.
+    count: u64,
+}
+
+/// Search results.
+#[derive(Serialize, ToSchema)]
+pub struct JobsResponse {
+    /// Exact number of matching postings (near-duplicate groups once when collapsed).
+    total: u64,
+    /// Page number (from 1).
+    page: usize,
+    /// Results per page.
+    per_page: usize,
+    /// Search time in milliseconds.
+    took_ms: f64,
+    /// This page.
+    hits: Vec<JobHit>,
+    /// Facet → counts (with `facets=true`); each facet ignores its own selection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<BTreeMap<String, Vec<FacetCount>>>,
+}
+
+/// Facet counts of a search.
+#[derive(Serialize, ToSchema)]
+pub struct FacetsResponse {
+    /// Exact number of matching postings.
+    total: u64,
+    /// Facet → counts, most frequent first; each facet ignores its own selection (disjunctive).
+    facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// A posting in full.
+#[derive(Serialize, ToSchema)]
+pub struct JobDetail {
+    /// Posting id.
+    id: String,
+    /// The canonical posting of its near-duplicate group (itself when canonical).
+    canonical_id: String,
+    /// Other postings of its group.
+    similar: Vec<String>,
+    /// Other sources that carried the same posting.
+    aliases: Vec<String>,
+    /// The posting as ingested and cleaned.
+    #[schema(value_type = Object)]
+    posting: Value,
+    /// Its enrichment: role, seniority, skills with offsets, salary, location, work mode, industry, areas, warnings.
+    #[schema(value_type = Object)]
+    enrichment: Value,
+    /// schema.org JobPosting JSON-LD.
+    #[schema(value_type = Object)]
+    json_ld: Value,
+}
+
+/// Liveness.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    status: &'static str,
+    /// Postings in the store.
+    postings: u64,
+    /// Documents in the search index.
+    indexed: u64,
+}
+
+fn facet_counts(f: BTreeMap<String, Vec<(String, u64)>>) -> BTreeMap<String, Vec<FacetCount>> {
+    f.into_iter().map(|(k, v)| (k, v.into_iter().map(|(value, count)| FacetCount { value, count }).collect())).collect()
+}
+
+/// Search postings.
+#[utoipa::path(get, path = "/api/v1/jobs", params(SearchParams), responses(
+    (status = 200, description = "A page of results", body = JobsResponse),
+    (status = 400, description = "A parameter is unknown or its value invalid (named in the error)", body = ErrorBody),
+))]
+async fn jobs(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Json<JobsResponse>, ApiError> {
+    let search = parse_search(q.as_deref(), &s.taxonomy, false)?;
+    let started = Instant::now();
+    let results = s.index.search(&search.request, Some(&s.synonyms))?;
+    let ids: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
+    let (cards, descriptions) = {
+        let store = s.store();
+        let cards = store.cards(&ids)?;
+        let descriptions = if search.highlight { cards.iter().map(|c| store.description(&c.id)).collect::<Result<Vec<_>, _>>()? } else { Vec::new() };
+        (cards, descriptions)
+    };
+    let snippets = if search.highlight {
+        let texts: Vec<&str> = descriptions.iter().map(|d| d.as_deref().unwrap_or("")).collect();
+        s.index.snippets(&search.request, Some(&s.synonyms), &texts)?.into_iter().map(|x| Some(x.html)).collect()
+    } else {
+        vec![None; cards.len()]
+    };
+    let by_id: BTreeMap<&str, &mljobs_store::Hit> = results.hits.iter().map(|h| (h.id.as_str(), h)).collect();
+    let hits = cards
+        .into_iter()
+        .zip(snippets)
+        .map(|(c, snippet)| {
+            let hit = by_id.get(c.id.as_str());
+            JobHit {
+                href: format!("/api/v1/jobs/{}", c.id),
+                score: hit.map_or(0.0, |h| h.score),
+                similar: hit.map_or(0, |h| h.similar),
+                snippet,
+                id: c.id,
+                title: c.title,
+                company: c.company,
+                role: c.role,
+                seniority: c.seniority,
+                city: c.city,
+                country: c.country,
+                work_mode: c.work_mode,
+                employment_type: c.employment_type,
+                salary_usd_min: c.salary_usd_min,
+                salary_usd_max: c.salary_usd_max,
+                date_posted: c.date_posted,
+            }
+        })
+        .collect();
+    let facets = search.request.facets.then(|| facet_counts(results.facets));
+    Ok(Json(JobsResponse {
+        total: results.total,
+        page: search.page,
+        per_page: search.per_page,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        hits,
+        facets,
+    }))
+}
+
+/// One posting with its enrichment, near-duplicates and schema.org JSON-LD.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", params(("id" = String, Path, description = "Posting id (16 hex digits)")), responses(
+    (status = 200, description = "The posting", body = JobDetail),
+    (status = 400, description = "Not a posting id", body = ErrorBody),
+    (status = 404, description = "No such posting", body = ErrorBody),
+))]
+async fn job(State(s): AppStateRef, Path(id): Path<String>) -> Result<Json<JobDetail>, ApiError> {
+    let pid = PostingId::parse(&id).ok_or_else(|| ApiError::invalid("id", &id, "a posting id of 16 hex digits"))?;
+    let stored = s.store().get(&pid)?.ok_or_else(|| ApiError::not_found(format!("no posting with id {id}")))?;
+    let json_ld = mljobs_core::export::job_posting_json_ld(&stored.posting, &stored.enrichment, &s.taxonomy);
+    Ok(Json(JobDetail {
+        id: pid.to_string(),
+        canonical_id: stored.canonical_id.clone(),
+        similar: stored.similar.clone(),
+        aliases: stored.aliases.clone(),
+        posting: serde_json::to_value(&stored.posting).map_err(|e| ApiError::internal(&e))?,
+        enrichment: serde_json::to_value(&stored.enrichment).map_err(|e| ApiError::internal(&e))?,
+        json_ld,
+    }))
+}
+
+/// Facet counts for a search (same parameters as `/api/v1/jobs`; paging ignored).
+#[utoipa::path(get, path = "/api/v1/facets", params(SearchParams), responses(
+    (status = 200, description = "Counts per facet value", body = FacetsResponse),
+    (status = 400, description = "A parameter is unknown or its value invalid", body = ErrorBody),
+))]
+async fn facets(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Json<FacetsResponse>, ApiError> {
+    let mut search = parse_search(q.as_deref(), &s.taxonomy, true)?;
+    search.request.facets = true;
+    search.request.offset = 0;
+    search.request.limit = 1;
+    let results = s.index.search(&search.request, Some(&s.synonyms))?;
+    Ok(Json(FacetsResponse { total: results.total, facets: facet_counts(results.facets) }))
+}
+
+/// The taxonomy: `roles`, `levels`, `skills`, `industries`, `areas` or `countries`.
+#[utoipa::path(get, path = "/api/v1/taxonomy/{kind}", params(("kind" = String, Path, description = "roles, levels, skills, industries, areas or countries")), responses(
+    (status = 200, description = "The entries", body = Vec<Object>),
+    (status = 404, description = "No such kind", body = ErrorBody),
+))]
+async fn taxonomy(State(s): AppStateRef, Path(kind): Path<String>) -> Result<Json<Value>, ApiError> {
+    let t = &s.taxonomy;
+    let v = match kind.as_str() {
+        "roles" => serde_json::to_value(&t.roles),
+        "levels" => serde_json::to_value(&t.levels),
+        "skills" => serde_json::to_value(&t.skills),
+        "industries" => serde_json::to_value(&t.industries),
+        "areas" => serde_json::to_value(&t.areas),
+        "countries" => serde_json::to_value(&t.countries),
+        _ => return Err(ApiError::not_found(format!("no taxonomy {kind:?}; kinds are roles, levels, skills, industries, areas, countries"))),
+    };
+    v.map(Json).map_err(|e| ApiError::internal(&e))
+}
+
+/// Counts of the stored postings by role, seniority, skill, industry, country, work mode and area.
+#[utoipa::path(get, path = "/api/v1/stats", responses((status = 200, description = "Counts", body = Object)))]
+async fn stats(State(s): AppStateRef) -> Result<Json<Value>, ApiError> {
+    let st = s.store().stats(50)?;
+    serde_json::to_value(&st).map(Json).map_err(|e| ApiError::internal(&e))
+}
+
+/// Liveness: the store and the index answer.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Serving", body = Health)))]
+async fn healthz(State(s): AppStateRef) -> Result<Json<Health>, ApiError> {
+    let postings = s.store().count()?;
+    Ok(Json(Health { status: "ok", postings, indexed: s.index.len() }))
+}

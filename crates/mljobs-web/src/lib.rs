@@ -1,0 +1,131 @@
+//! mljobs-web: the JSON API over the store and the search index (axum), its OpenAPI 3.1 document
+//! (utoipa) and an API explorer (Swagger UI, vendored: nothing is downloaded).
+//!
+//! The server reads; it never writes postings (ingest does). It opens the search index with a
+//! reader that follows the index's commits, so postings ingested while it runs become searchable.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /api/v1/jobs` | search: text, facet filters, salary, date, sort, pages; optional facets and snippets |
+//! | `GET /api/v1/jobs/{id}` | one posting with its enrichment, near-duplicates and schema.org JSON-LD |
+//! | `GET /api/v1/facets` | facet counts for a search (disjunctive) |
+//! | `GET /api/v1/taxonomy/{kind}` | roles, levels, skills, industries, areas, countries |
+//! | `GET /api/v1/stats` | counts by role, seniority, skill, industry, country, work mode, area |
+//! | `GET /healthz` | liveness and what is loaded |
+//! | `GET /api/openapi.json`, `/api/docs/` | the OpenAPI document and its explorer |
+
+mod api;
+mod error;
+mod params;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use mljobs_core::Taxonomy;
+use mljobs_store::{SearchIndex, Store, Synonyms};
+
+pub use error::ApiError;
+
+/// Longest query string accepted (bytes).
+pub const MAX_QUERY_BYTES: usize = 4096;
+/// Largest request body accepted (the API reads none yet; uploads will come with resumes).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A request taking longer is answered 408 (a search takes milliseconds).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What handlers share: the index, a few store connections, the taxonomy.
+pub struct AppState {
+    index: SearchIndex,
+    stores: Vec<Mutex<Store>>,
+    next: AtomicUsize,
+    taxonomy: Taxonomy,
+    synonyms: Synonyms,
+}
+
+impl AppState {
+    /// State over an opened index and `connections` store connections made by `open_store`.
+    pub fn new(
+        index: SearchIndex,
+        taxonomy: Taxonomy,
+        connections: usize,
+        mut open_store: impl FnMut() -> Result<Store, mljobs_store::StoreError>,
+    ) -> Result<AppState, mljobs_store::StoreError> {
+        let stores = (0..connections.max(1)).map(|_| open_store().map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
+        let synonyms = Synonyms::new(&taxonomy);
+        Ok(AppState { index, stores, next: AtomicUsize::new(0), taxonomy, synonyms })
+    }
+
+    /// State over a data directory (store + index), one store connection per core plus one.
+    pub fn open(data_dir: &Path, taxonomy: Taxonomy) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
+        let index = SearchIndex::open_following(&data_dir.join("index"))?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(AppState::new(index, taxonomy, cores + 1, || Store::open(data_dir))?)
+    }
+
+    /// A store connection: the next free one, else wait for the next in turn. SQLite connections
+    /// are not shared between threads; WAL lets them read while an ingest writes.
+    fn store(&self) -> MutexGuard<'_, Store> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.stores.len() {
+            if let Ok(guard) = self.stores[(start + i) % self.stores.len()].try_lock() {
+                return guard;
+            }
+        }
+        self.stores[start % self.stores.len()].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The application: API routes, OpenAPI document and explorer, with limits, timeouts, tracing.
+pub fn router(state: AppState) -> Router {
+    api::router(std::sync::Arc::new(state))
+}
+
+/// Serves `router` on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// `ready` is called with the bound address (port 0 picks a free one).
+pub async fn serve(addr: SocketAddr, app: Router, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    serve_until(addr, app, ready, shutdown_signal()).await
+}
+
+/// Serves until `stop` resolves, then finishes the requests in flight.
+pub async fn serve_until(
+    addr: SocketAddr,
+    app: Router,
+    ready: impl FnOnce(SocketAddr),
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(stop).await
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// The OpenAPI document (also served at `/api/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::openapi()
+}

@@ -1,0 +1,259 @@
+//! The API in process (a `TestApp` over the router, no socket) on a store built from the fixture
+//! files, plus one test over a real TCP socket. Every endpoint, the error cases and the OpenAPI
+//! document (snapshot).
+
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{DateTime, Utc};
+use http_body_util::BodyExt;
+use mljobs_core::ingest::{self, DecodeOptions};
+use mljobs_core::{JobPosting, Taxonomy, enrich};
+use mljobs_store::{SearchIndex, Store};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+/// A data directory with every fixture ingested and indexed, and the router over it.
+fn build() -> TestApp {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let taxonomy = Taxonomy::embedded();
+    let options = DecodeOptions::default();
+    let mut postings = Vec::new();
+    let files = [
+        "formats/postings.csv",
+        "formats/postings.jsonl",
+        "formats/jobposting.html",
+        "formats/greenhouse.json",
+        "formats/lever.json",
+        "formats/ashby.json",
+        "formats/reposts.jsonl",
+        "skillspan/dev-postings.jsonl",
+    ];
+    for name in files {
+        let path = root.join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for raw in ingest::decode_text(&text, &path.display().to_string(), &options).into_iter().flatten() {
+            if let Ok(p) = JobPosting::from_raw(raw, now) {
+                let e = enrich(&p, &taxonomy);
+                postings.push((p, e));
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let run = store.begin_run(&[], now).unwrap();
+    store.write_batch(run, &postings, &[], "t", now).unwrap();
+    mljobs_store::sync(&store, &SearchIndex::open(&dir.path().join("index")).unwrap()).unwrap();
+    let state = mljobs_web::AppState::open(dir.path(), taxonomy).unwrap();
+    TestApp { router: mljobs_web::router(state), _dir: dir }
+}
+
+static APP: LazyLock<TestApp> = LazyLock::new(build);
+
+/// GET (or another method) in process: status and JSON body (Null when not JSON).
+async fn call(method: &str, uri: &str) -> (StatusCode, Value) {
+    let response = APP.router.clone().oneshot(Request::builder().method(method).uri(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn get(uri: &str) -> (StatusCode, Value) {
+    call("GET", uri).await
+}
+
+fn titles(v: &Value) -> Vec<String> {
+    v["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn healthz_reports_what_is_loaded() {
+    let (status, v) = get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["status"], "ok");
+    assert!(v["postings"].as_u64().unwrap() > 50, "{v}");
+    assert_eq!(v["postings"], v["indexed"]);
+}
+
+#[tokio::test]
+async fn search_finds_ranks_filters_and_pages() {
+    let (status, v) = get("/api/v1/jobs?q=computer+vision&per_page=5").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert!(v["total"].as_u64().unwrap() >= 2);
+    let t = titles(&v);
+    assert!(t.len() <= 5 && t[0].contains("Computer Vision"), "{t:?}");
+    let first = &v["hits"][0];
+    assert_eq!(first["href"], format!("/api/v1/jobs/{}", first["id"].as_str().unwrap()));
+    assert!(v.get("facets").is_none());
+
+    // Filters: every hit satisfies them.
+    let (_, v) = get("/api/v1/jobs?remote=true&per_page=100").await;
+    assert!(v["total"].as_u64().unwrap() > 0);
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["work_mode"] == "remote"), "{v}");
+    let (_, v) = get("/api/v1/jobs?country=us&salary_min=150000&with_salary=true&per_page=100").await;
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["country"] == "US" && h["salary_usd_max"].as_f64().unwrap() >= 150_000.0), "{v}");
+
+    // Sorting by date: newest first.
+    let (_, v) = get("/api/v1/jobs?sort=date&per_page=20").await;
+    let dates: Vec<&str> = v["hits"].as_array().unwrap().iter().filter_map(|h| h["date_posted"].as_str()).collect();
+    assert!(dates.len() > 3 && dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+
+    // Pages do not overlap and add up.
+    let (_, all) = get("/api/v1/jobs?q=engineer&per_page=10").await;
+    let (_, p2) = get("/api/v1/jobs?q=engineer&per_page=5&page=2").await;
+    assert_eq!(p2["page"], 2);
+    assert_eq!(titles(&p2), titles(&all)[5..10]);
+
+    // Highlighting and facets on request.
+    let (_, v) = get("/api/v1/jobs?q=pytorch&highlight=true&facets=true&per_page=3").await;
+    assert!(v["hits"][0]["snippet"].as_str().unwrap().to_lowercase().contains("<b>pytorch"), "{v}");
+    assert!(v["facets"]["role"].as_array().unwrap().iter().all(|c| c["count"].as_u64().unwrap() > 0));
+
+    // Synonyms: "ml engineer" finds machine learning engineers.
+    let (_, v) = get("/api/v1/jobs?q=ml+engineer&per_page=50").await;
+    assert!(titles(&v).iter().any(|t| t.contains("Machine Learning Engineer")), "{:?}", titles(&v));
+}
+
+#[tokio::test]
+async fn near_duplicates_are_collapsed_with_a_count() {
+    let (_, collapsed) = get("/api/v1/jobs?q=kestrel&per_page=50").await;
+    let (_, all) = get("/api/v1/jobs?q=kestrel&per_page=50&collapse=false").await;
+    let similar: u64 = collapsed["hits"].as_array().unwrap().iter().map(|h| h["similar"].as_u64().unwrap()).sum();
+    assert_eq!(collapsed["total"].as_u64().unwrap() + similar, all["total"].as_u64().unwrap(), "{collapsed}\n{all}");
+}
+
+#[tokio::test]
+async fn facet_counts_are_disjunctive() {
+    let (_, all) = get("/api/v1/facets").await;
+    let roles = all["facets"]["role"].as_array().unwrap();
+    assert!(roles.len() >= 3);
+    let total: u64 = all["total"].as_u64().unwrap();
+    assert_eq!(roles.iter().map(|r| r["count"].as_u64().unwrap()).sum::<u64>(), total);
+    // Selecting a role keeps the other roles' counts (to widen the selection) but narrows the rest.
+    let role = roles[0]["value"].as_str().unwrap();
+    let (_, one) = get(&format!("/api/v1/facets?role={role}")).await;
+    assert_eq!(one["facets"]["role"], all["facets"]["role"]);
+    assert_eq!(one["total"], roles[0]["count"]);
+    let (_, jobs) = get(&format!("/api/v1/jobs?role={role}")).await;
+    assert_eq!(jobs["total"], one["total"]);
+}
+
+#[tokio::test]
+async fn a_posting_in_full_with_json_ld() {
+    let (_, v) = get("/api/v1/jobs?q=computer+vision&per_page=1").await;
+    let id = v["hits"][0]["id"].as_str().unwrap();
+    let (status, job) = get(&format!("/api/v1/jobs/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(job["id"], id);
+    assert_eq!(job["posting"]["title"], v["hits"][0]["title"]);
+    assert!(job["enrichment"]["role"]["id"].is_string());
+    assert_eq!(job["json_ld"]["@type"], "JobPosting");
+    assert_eq!(job["json_ld"]["title"], v["hits"][0]["title"]);
+
+    let (status, e) = get("/api/v1/jobs/0000000000000000").await;
+    assert_eq!((status, e["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (status, e) = get("/api/v1/jobs/not-an-id").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!((e["error"]["parameter"].as_str(), e["error"]["value"].as_str()), (Some("id"), Some("not-an-id")));
+}
+
+#[tokio::test]
+async fn taxonomy_and_stats() {
+    let (status, roles) = get("/api/v1/taxonomy/roles").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(roles.as_array().unwrap().len(), 9);
+    let (_, skills) = get("/api/v1/taxonomy/skills").await;
+    assert!(skills.as_array().unwrap().len() > 500);
+    let (status, e) = get("/api/v1/taxonomy/colours").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(e["error"]["message"].as_str().unwrap().contains("colours"));
+    let (status, stats) = get("/api/v1/stats").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, health) = get("/healthz").await;
+    assert_eq!(stats["postings"], health["postings"]);
+}
+
+#[tokio::test]
+async fn bad_requests_are_json_errors_naming_parameter_and_value() {
+    for (uri, status, code, parameter, value) in [
+        ("/api/v1/jobs?contry=US", 400, "unknown_parameter", Some("contry"), Some("US")),
+        ("/api/v1/jobs?sort=newest", 400, "invalid_parameter", Some("sort"), Some("newest")),
+        ("/api/v1/jobs?role=wizard", 400, "invalid_parameter", Some("role"), Some("wizard")),
+        ("/api/v1/jobs?country=Narnia", 400, "invalid_parameter", Some("country"), Some("Narnia")),
+        ("/api/v1/jobs?per_page=1000", 400, "invalid_parameter", Some("per_page"), Some("1000")),
+        ("/api/v1/jobs?posted_after=yesterday", 400, "invalid_parameter", Some("posted_after"), Some("yesterday")),
+        ("/api/v1/facets?salary_min=-5", 400, "invalid_parameter", Some("salary_min"), Some("-5")),
+        ("/api/v2/jobs", 404, "not_found", None, None),
+    ] {
+        let (got, e) = get(uri).await;
+        assert_eq!(got.as_u16(), status, "{uri}: {e}");
+        assert_eq!(e["error"]["code"], code, "{uri}: {e}");
+        assert_eq!(e["error"]["parameter"].as_str(), parameter, "{uri}: {e}");
+        assert_eq!(e["error"]["value"].as_str(), value, "{uri}: {e}");
+        assert!(!e["error"]["message"].as_str().unwrap().is_empty());
+    }
+    let long = format!("/api/v1/jobs?q={}", "a".repeat(5000));
+    let (status, e) = get(&long).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (StatusCode::URI_TOO_LONG, Some("query_too_long")));
+    let (status, e) = call("POST", "/api/v1/jobs").await;
+    assert_eq!((status, e["error"]["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")));
+}
+
+#[tokio::test]
+async fn openapi_document_and_explorer() {
+    let (status, doc) = get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/facets", "/api/v1/taxonomy/{kind}", "/api/v1/stats", "/healthz"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    insta::assert_json_snapshot!("openapi", doc);
+    let response = APP.router.clone().oneshot(Request::builder().uri("/api/docs/").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&html).contains("swagger"), "explorer page");
+}
+
+#[test]
+fn over_a_real_socket_and_shut_down_gracefully() {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async {
+        let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(mljobs_web::serve_until(
+            "127.0.0.1:0".parse().unwrap(),
+            APP.router.clone(),
+            move |addr| {
+                let _ = addr_tx.send(addr);
+            },
+            async move {
+                let _ = stop_rx.await;
+            },
+        ));
+        let addr = addr_rx.await.unwrap();
+        let body = tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(b"GET /api/v1/jobs?q=python&per_page=2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            out
+        })
+        .await
+        .unwrap();
+        assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+        assert!(body.contains("content-type: application/json"), "{body}");
+        let json: Value = serde_json::from_str(body.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        assert!(json["total"].as_u64().unwrap() > 0);
+        stop_tx.send(()).unwrap();
+        server.await.unwrap().unwrap();
+    });
+}
