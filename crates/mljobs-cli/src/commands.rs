@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Taxonomy { kind, json } => taxonomy(&cli, *kind, *json),
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
-        Command::Serve { bind, threads } => serve(&cli, *bind, *threads),
+        Command::Serve { bind, threads, cache } => serve(&cli, *bind, *threads, *cache),
     }
 }
 
@@ -419,7 +419,7 @@ fn reindex(cli: &Cli, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve(cli: &Cli, bind: std::net::SocketAddr, threads: Option<usize>) -> Result<ExitCode> {
+fn serve(cli: &Cli, bind: std::net::SocketAddr, threads: Option<usize>, cache: usize) -> Result<ExitCode> {
     let (taxonomy, _) = cli.load_taxonomy()?;
     let data = cli.data_dir();
     {
@@ -431,7 +431,7 @@ fn serve(cli: &Cli, bind: std::net::SocketAddr, threads: Option<usize>) -> Resul
             eprintln!("mljobs: indexed {n} postings");
         }
     }
-    let state = mljobs_web::AppState::open(&data, taxonomy).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let state = mljobs_web::AppState::open(&data, taxonomy).map_err(|e| anyhow::anyhow!("{e}"))?.with_cache(cache);
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = threads {
         rt.worker_threads(n.max(1));

@@ -153,6 +153,9 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        /// Search answers kept in memory until the next ingest (0 turns the cache off).
+        #[arg(long, env = "MLJOBS_CACHE", default_value_t = 10_000)]
+        cache: usize,
     },
     /// Print the taxonomy.
     Taxonomy {

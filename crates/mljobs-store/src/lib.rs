@@ -17,6 +17,7 @@
 
 mod fuzzy;
 mod migrations;
+pub use migrations::SCHEMA_VERSION;
 pub mod query;
 pub mod search;
 mod store;

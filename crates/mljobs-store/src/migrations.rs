@@ -79,6 +79,11 @@ const MIGRATIONS: &[&str] = &[
         reason   TEXT NOT NULL
     );
     "#,
+    // 1 → 2: the city as a column, so result lists read it without parsing enrichment JSON.
+    r#"
+    ALTER TABLE postings ADD COLUMN city TEXT;
+    UPDATE postings SET city = json_extract(enrichment_json, '$.location.city');
+    "#,
 ];
 
 /// The schema version this build writes.

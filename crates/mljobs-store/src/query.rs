@@ -124,16 +124,13 @@ pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, Str
 pub struct Synonyms {
     /// Lower-cased form (name or alias, split into words by the analyser's word rules) → skill.
     forms: HashMap<Vec<String>, usize>,
-    /// Per skill: its id and its forms as word lists (up to [`Synonyms::MAX_FORMS`] of them).
-    skills: Vec<(String, Vec<Vec<String>>)>,
+    /// Skill ids.
+    skills: Vec<String>,
     /// Longest form, in words.
     longest: usize,
 }
 
 impl Synonyms {
-    /// Text forms a concept expands to (name first, then the shortest aliases).
-    const MAX_FORMS: usize = 4;
-
     /// Synonym groups of the taxonomy's skills.
     pub fn new(taxonomy: &Taxonomy) -> Synonyms {
         let mut forms = HashMap::new();
@@ -148,11 +145,7 @@ impl Synonyms {
                 longest = longest.max(w.len());
                 forms.entry(w.clone()).or_insert(n);
             }
-            let name = words_of.first().cloned();
-            let mut rest: Vec<Vec<String>> = words_of.into_iter().skip(1).collect();
-            rest.sort_by_key(|w| (w.len(), w.concat().len()));
-            let expansions: Vec<Vec<String>> = name.into_iter().chain(rest).take(Self::MAX_FORMS).collect();
-            skills.push((skill.id.to_string(), expansions));
+            skills.push(skill.id.to_string());
         }
         Synonyms { forms, skills, longest }
     }
@@ -323,10 +316,12 @@ impl TextQueryBuilder<'_> {
         }
     }
 
-    /// Words naming a skill: the words as typed (all required), or any of the skill's forms as a
-    /// phrase, or the skill tag (weighted like a title match: the enrichment found it).
+    /// Words naming a skill: the words as typed (all required), or the skill tag — which the
+    /// enrichment sets wherever the posting names the skill by any of its forms, so "ml" finds
+    /// "machine learning" without running a phrase query per alias (positions are the costly part
+    /// of a search). The tag weighs like a title word: the enrichment found the skill.
     fn concept(&mut self, literal: &str, skill: usize, syn: &Synonyms) -> Box<dyn Query> {
-        let (id, forms) = &syn.skills[skill];
+        let id = &syn.skills[skill];
         let mut any: Clauses = Vec::new();
         let typed: Vec<(usize, String)> = tokens(&mut self.analyzer, literal);
         let letters = literal.chars().filter(|c| c.is_alphanumeric()).count();
@@ -334,13 +329,6 @@ impl TextQueryBuilder<'_> {
             any.push((Occur::Should, self.word(&typed[0].1, letters)));
         } else if !typed.is_empty() {
             any.push((Occur::Should, Box::new(BooleanQuery::new(typed.iter().map(|(_, t)| (Occur::Must, self.word(t, 0))).collect()))));
-        }
-        let typed_words = words(literal);
-        for form in forms.iter().filter(|f| **f != typed_words) {
-            let toks = tokens(&mut self.analyzer, &form.join(" "));
-            if let Some(q) = self.phrase(&toks) {
-                any.push((Occur::Should, q));
-            }
         }
         any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(Term::from_field_text(self.skill, id), IndexRecordOption::Basic)), 2.0))));
         Box::new(BooleanQuery::new(any))
@@ -394,10 +382,9 @@ mod tests {
         let syn = Synonyms::new(&Taxonomy::embedded());
         let w = |s: &str| words(s);
         let (n, s) = syn.longest_match(&w("machine learning engineer"), 0).unwrap();
-        assert_eq!((n, syn.skills[s].0.as_str()), (2, "machine-learning"));
+        assert_eq!((n, syn.skills[s].as_str()), (2, "machine-learning"));
         let (n, s) = syn.longest_match(&w("ml engineer"), 0).unwrap();
-        assert_eq!((n, syn.skills[s].0.as_str()), (1, "machine-learning"));
-        assert!(syn.skills[s].1.contains(&w("machine learning")));
+        assert_eq!((n, syn.skills[s].as_str()), (1, "machine-learning"));
         assert!(syn.longest_match(&w("engineer"), 0).is_none());
     }
 }

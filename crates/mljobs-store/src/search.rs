@@ -101,6 +101,9 @@ pub struct SearchResults {
     /// Facet → (value, count), most frequent first. A facet's counts ignore that facet's own
     /// selection (disjunctive), so the user can widen it.
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
+    /// True when the exact words found nothing and these are the results for close spellings
+    /// (typo tolerance applies only then, like a "did you mean" that answers at once).
+    pub typos_applied: bool,
 }
 
 /// Errors of the index.
@@ -401,6 +404,12 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Changes whenever the searchable index changes (a commit was loaded): caches of results
+    /// key on it.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// Number of segments (a freshly merged index has few).
     pub fn segments(&self) -> usize {
         self.reader.searcher().segment_readers().len()
@@ -413,7 +422,9 @@ impl SearchIndex {
 
     /// The text part of a request (see [`crate::query`]).
     fn text_query(&self, q: &str, typos: bool, synonyms: Option<&Synonyms>) -> Option<Box<dyn Query>> {
-        TextQueryBuilder { text: self.fields.text, skill: self.fields.skill, analyzer: crate::query::analyzer(), synonyms, typos }.build(q)
+        // The registered analyser, cloned: its stop list is shared, not rebuilt per query.
+        let analyzer = self.index.tokenizers().get(ANALYZER).unwrap_or_else(crate::query::analyzer);
+        TextQueryBuilder { text: self.fields.text, skill: self.fields.skill, analyzer, synonyms, typos }.build(q)
     }
 
     /// Filters as query clauses, leaving out the facet named `except` (for disjunctive counts).
@@ -469,8 +480,21 @@ impl SearchIndex {
     /// Runs a search. `synonyms` (from the taxonomy; optional) makes skill names and aliases
     /// interchangeable and matches the skill tags.
     pub fn search(&self, req: &SearchRequest, synonyms: Option<&Synonyms>) -> Result<SearchResults, SearchError> {
+        // Exact words first; close spellings only when they find nothing. Expanding every long
+        // word to its Levenshtein neighbours on every search cost more than the search itself,
+        // and exact matches are what a user who spelled right wants.
+        let exact = self.search_once(req, synonyms, false)?;
+        if !req.typos || exact.total > 0 || req.q.trim().is_empty() {
+            return Ok(exact);
+        }
+        let mut fuzzy = self.search_once(req, synonyms, true)?;
+        fuzzy.typos_applied = fuzzy.total > 0;
+        Ok(if fuzzy.total > 0 { fuzzy } else { exact })
+    }
+
+    fn search_once(&self, req: &SearchRequest, synonyms: Option<&Synonyms>, typos: bool) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
-        let text = self.text_query(&req.q, req.typos, synonyms);
+        let text = self.text_query(&req.q, typos, synonyms);
         let query = self.build_query(&text, self.filter_clauses(req, None)?);
         let limit = req.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(req.offset);
@@ -519,7 +543,7 @@ impl SearchIndex {
                 facets.insert(facet.to_string(), self.count_values(&*q, facet)?);
             }
         }
-        Ok(SearchResults { total: total as u64, hits, facets })
+        Ok(SearchResults { total: total as u64, hits, facets, typos_applied: false })
     }
 
     /// Highlighted snippets of `texts` (posting descriptions, read from the store) for the request's

@@ -290,7 +290,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, title, company, role, seniority, json_extract(enrichment_json, '$.location.city'), country, work_mode, \
+                "SELECT id, title, company, role, seniority, city, country, work_mode, \
                  employment_type, salary_usd_min, salary_usd_max, date_posted FROM postings WHERE id = ?1",
             )
             .map_err(self.sq())?;
@@ -526,15 +526,15 @@ fn write_one(
         .prepare_cached(
             "INSERT INTO postings(id, source, source_id, source_group_id, canonical_url, url_hash, company_key, title_key, dup_key, simhash, content_hash,
             canonical_id, posting_json, enrichment_json, taxonomy_hash, title, company, role, seniority, country, work_mode, employment_type, industry,
-            salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at, rev)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27, ?28)
+            salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at, rev, city)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27, ?28, ?29)
          ON CONFLICT(id) DO UPDATE SET source_group_id = excluded.source_group_id, canonical_url = excluded.canonical_url, url_hash = excluded.url_hash,
             company_key = excluded.company_key, title_key = excluded.title_key, dup_key = excluded.dup_key, simhash = excluded.simhash,
             content_hash = excluded.content_hash, posting_json = excluded.posting_json, enrichment_json = excluded.enrichment_json,
             taxonomy_hash = excluded.taxonomy_hash, title = excluded.title, company = excluded.company, role = excluded.role,
             seniority = excluded.seniority, country = excluded.country, work_mode = excluded.work_mode, employment_type = excluded.employment_type,
             industry = excluded.industry, salary_usd_min = excluded.salary_usd_min, salary_usd_max = excluded.salary_usd_max,
-            date_posted = excluded.date_posted, updated_at = excluded.updated_at, rev = excluded.rev
+            date_posted = excluded.date_posted, updated_at = excluded.updated_at, rev = excluded.rev, city = excluded.city
          RETURNING seq",
         )?
         .query_row(
@@ -567,6 +567,7 @@ fn write_one(
                 posting.date_posted.map(|d| d.to_string()),
                 now.to_rfc3339(),
                 rev,
+                enrichment.location.city,
             ],
             |r| r.get(0),
         )?;

@@ -35,7 +35,7 @@ type AppStateRef = State<Arc<AppState>>;
         description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
     ),
     paths(jobs, job, facets, taxonomy, stats, healthz),
-    components(schemas(JobsResponse, JobHit, FacetCount, FacetsResponse, JobDetail, Health, ErrorBody))
+    components(schemas(JobsResponse, JobHit, FacetCount, FacetsResponse, JobDetail, Health, CacheStats, ErrorBody))
 )]
 struct ApiDoc;
 
@@ -145,8 +145,10 @@ pub struct JobsResponse {
     page: usize,
     /// Results per page.
     per_page: usize,
-    /// Search time in milliseconds.
+    /// Search time in milliseconds (when the answer was computed; `x-cache: hit` answers come from memory).
     took_ms: f64,
+    /// True when the exact words found nothing and these are results for close spellings.
+    typos_applied: bool,
     /// This page.
     hits: Vec<JobHit>,
     /// Facet → counts (with `facets=true`); each facet ignores its own selection.
@@ -194,6 +196,19 @@ pub struct Health {
     postings: u64,
     /// Documents in the search index.
     indexed: u64,
+    /// Answer cache: hits, misses, entries.
+    cache: CacheStats,
+}
+
+/// Answer cache counters.
+#[derive(Serialize, ToSchema)]
+pub struct CacheStats {
+    /// Answers served from memory.
+    hits: u64,
+    /// Answers computed.
+    misses: u64,
+    /// Answers held now.
+    entries: usize,
 }
 
 fn facet_counts(f: BTreeMap<String, Vec<(String, u64)>>) -> BTreeMap<String, Vec<FacetCount>> {
@@ -202,11 +217,31 @@ fn facet_counts(f: BTreeMap<String, Vec<(String, u64)>>) -> BTreeMap<String, Vec
 
 /// Search postings.
 #[utoipa::path(get, path = "/api/v1/jobs", params(SearchParams), responses(
-    (status = 200, description = "A page of results", body = JobsResponse),
+    (status = 200, description = "A page of results (header `x-cache: hit` when answered from memory)", body = JobsResponse),
     (status = 400, description = "A parameter is unknown or its value invalid (named in the error)", body = ErrorBody),
 ))]
-async fn jobs(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Json<JobsResponse>, ApiError> {
-    let search = parse_search(q.as_deref(), &s.taxonomy, false)?;
+async fn jobs(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    cached(&s, "jobs", q.as_deref(), || search_jobs(&s, q.as_deref()))
+}
+
+/// Answers from the cache, or computes, serialises and remembers the answer. `x-cache` says which.
+fn cached<T: Serialize>(s: &AppState, route: &str, q: Option<&str>, compute: impl FnOnce() -> Result<T, ApiError>) -> Result<Response, ApiError> {
+    let key = format!("{route}?{}", q.unwrap_or(""));
+    let generation = s.index.generation();
+    let (bytes, hit) = match s.cache.get(&key, generation) {
+        Some(b) => (b, "hit"),
+        None => {
+            let body = serde_json::to_vec(&compute()?).map_err(|e| ApiError::internal(&e))?;
+            let b = axum::body::Bytes::from(body);
+            s.cache.put(&key, generation, b.clone());
+            (b, "miss")
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("x-cache"), hit)], bytes).into_response())
+}
+
+fn search_jobs(s: &AppState, q: Option<&str>) -> Result<JobsResponse, ApiError> {
+    let search = parse_search(q, &s.taxonomy, false)?;
     let started = Instant::now();
     let results = s.index.search(&search.request, Some(&s.synonyms))?;
     let ids: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
@@ -249,14 +284,15 @@ async fn jobs(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Json<JobsR
         })
         .collect();
     let facets = search.request.facets.then(|| facet_counts(results.facets));
-    Ok(Json(JobsResponse {
+    Ok(JobsResponse {
         total: results.total,
         page: search.page,
         per_page: search.per_page,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        typos_applied: results.typos_applied,
         hits,
         facets,
-    }))
+    })
 }
 
 /// One posting with its enrichment, near-duplicates and schema.org JSON-LD.
@@ -285,13 +321,15 @@ async fn job(State(s): AppStateRef, Path(id): Path<String>) -> Result<Json<JobDe
     (status = 200, description = "Counts per facet value", body = FacetsResponse),
     (status = 400, description = "A parameter is unknown or its value invalid", body = ErrorBody),
 ))]
-async fn facets(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Json<FacetsResponse>, ApiError> {
-    let mut search = parse_search(q.as_deref(), &s.taxonomy, true)?;
-    search.request.facets = true;
-    search.request.offset = 0;
-    search.request.limit = 1;
-    let results = s.index.search(&search.request, Some(&s.synonyms))?;
-    Ok(Json(FacetsResponse { total: results.total, facets: facet_counts(results.facets) }))
+async fn facets(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    cached(&s, "facets", q.as_deref(), || {
+        let mut search = parse_search(q.as_deref(), &s.taxonomy, true)?;
+        search.request.facets = true;
+        search.request.offset = 0;
+        search.request.limit = 1;
+        let results = s.index.search(&search.request, Some(&s.synonyms))?;
+        Ok(FacetsResponse { total: results.total, facets: facet_counts(results.facets) })
+    })
 }
 
 /// The taxonomy: `roles`, `levels`, `skills`, `industries`, `areas` or `countries`.
@@ -324,5 +362,6 @@ async fn stats(State(s): AppStateRef) -> Result<Json<Value>, ApiError> {
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Serving", body = Health)))]
 async fn healthz(State(s): AppStateRef) -> Result<Json<Health>, ApiError> {
     let postings = s.store().count()?;
-    Ok(Json(Health { status: "ok", postings, indexed: s.index.len() }))
+    let (hits, misses, entries) = s.cache.stats();
+    Ok(Json(Health { status: "ok", postings, indexed: s.index.len(), cache: CacheStats { hits, misses, entries } }))
 }

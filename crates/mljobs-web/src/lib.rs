@@ -15,6 +15,7 @@
 //! | `GET /api/openapi.json`, `/api/docs/` | the OpenAPI document and its explorer |
 
 mod api;
+mod cache;
 mod error;
 mod params;
 
@@ -44,7 +45,11 @@ pub struct AppState {
     next: AtomicUsize,
     taxonomy: Taxonomy,
     synonyms: Synonyms,
+    cache: cache::ResponseCache,
 }
+
+/// Search answers kept in memory by default (see [`AppState::with_cache`]).
+pub const DEFAULT_CACHE_ENTRIES: usize = 10_000;
 
 impl AppState {
     /// State over an opened index and `connections` store connections made by `open_store`.
@@ -56,7 +61,13 @@ impl AppState {
     ) -> Result<AppState, mljobs_store::StoreError> {
         let stores = (0..connections.max(1)).map(|_| open_store().map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
         let synonyms = Synonyms::new(&taxonomy);
-        Ok(AppState { index, stores, next: AtomicUsize::new(0), taxonomy, synonyms })
+        Ok(AppState { index, stores, next: AtomicUsize::new(0), taxonomy, synonyms, cache: cache::ResponseCache::new(DEFAULT_CACHE_ENTRIES) })
+    }
+
+    /// Keeps up to `entries` search answers in memory for the current index generation (0: none).
+    pub fn with_cache(mut self, entries: usize) -> AppState {
+        self.cache = cache::ResponseCache::new(entries);
+        self
     }
 
     /// State over a data directory (store + index), one store connection per core plus one.

@@ -84,6 +84,20 @@ async fn healthz_reports_what_is_loaded() {
 }
 
 #[tokio::test]
+async fn repeated_searches_are_answered_from_the_cache() {
+    let uri = "/api/v1/jobs?q=kubernetes&per_page=3&sort=date";
+    let first = APP.router.clone().oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let second = APP.router.clone().oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(first.headers()["x-cache"], "miss");
+    assert_eq!(second.headers()["x-cache"], "hit");
+    let a = first.into_body().collect().await.unwrap().to_bytes();
+    let b = second.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(a, b);
+    let (_, health) = get("/healthz").await;
+    assert!(health["cache"]["hits"].as_u64().unwrap() >= 1);
+}
+
+#[tokio::test]
 async fn search_finds_ranks_filters_and_pages() {
     let (status, v) = get("/api/v1/jobs?q=computer+vision&per_page=5").await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -116,6 +130,16 @@ async fn search_finds_ranks_filters_and_pages() {
     let (_, v) = get("/api/v1/jobs?q=pytorch&highlight=true&facets=true&per_page=3").await;
     assert!(v["hits"][0]["snippet"].as_str().unwrap().to_lowercase().contains("<b>pytorch"), "{v}");
     assert!(v["facets"]["role"].as_array().unwrap().iter().all(|c| c["count"].as_u64().unwrap() > 0));
+
+    // A misspelt word finds the right postings, and the answer says so.
+    let (_, exact) = get("/api/v1/jobs?q=pytorch").await;
+    let (_, typo) = get("/api/v1/jobs?q=pytroch").await;
+    assert_eq!(
+        (typo["total"].clone(), typo["typos_applied"].clone(), exact["typos_applied"].clone()),
+        (exact["total"].clone(), Value::Bool(true), Value::Bool(false))
+    );
+    let (_, off) = get("/api/v1/jobs?q=pytroch&typos=false").await;
+    assert_eq!(off["total"], 0);
 
     // Synonyms: "ml engineer" finds machine learning engineers.
     let (_, v) = get("/api/v1/jobs?q=ml+engineer&per_page=50").await;

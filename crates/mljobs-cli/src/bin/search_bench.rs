@@ -56,6 +56,10 @@ struct Args {
     /// Indexing threads of the tantivy writer (the corpus is read and parsed on the main thread).
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// Query an index kept by an earlier run (--keep) instead of building one (for profiling;
+    /// the summary's index figures are then zero).
+    #[arg(long)]
+    reuse: Option<PathBuf>,
     /// Also write per-query results (JSON Lines) here.
     #[arg(long)]
     details: Option<PathBuf>,
@@ -164,60 +168,16 @@ fn main() -> Result<()> {
         std::fs::remove_dir_all(&dir)?;
     }
 
-    // Index: from the first byte read to a committed, merged index.
-    let started = Instant::now();
-    let index = SearchIndex::open(&dir)?;
-    let mut writer = index.writer_with_threads(args.threads)?;
-    let file = std::fs::File::open(&args.corpus).with_context(|| format!("opening {}", args.corpus.display()))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut line = String::new();
-    let mut docs = 0usize;
-    let mut n = 0usize;
-    while reader.read_line(&mut line)? > 0 {
-        n += 1;
-        if args.limit_docs.is_some_and(|l| docs >= l) {
-            break;
+    let (index, docs, index_s, phases) = match &args.reuse {
+        Some(dir) => {
+            let index = SearchIndex::open(dir)?;
+            let n = index.len() as usize;
+            (index, n, 0.0, (0.0, 0.0))
         }
-        if !line.trim().is_empty() {
-            let p: Posting = serde_json::from_str(&line).with_context(|| format!("{}:{n}: not a corpus posting", args.corpus.display()))?;
-            let id = p.id.to_string();
-            let salary_min = match &p.salary {
-                Some(s) => {
-                    let usd =
-                        fx.usd_per_unit.get(&s.currency).with_context(|| format!("{}:{n}: currency {:?} not in fx.json", args.corpus.display(), s.currency))?;
-                    let per =
-                        fx.period_to_year.get(&s.period).with_context(|| format!("{}:{n}: period {:?} not in fx.json", args.corpus.display(), s.period))?;
-                    Some((s.min * usd * per, s.max.unwrap_or(s.min) * usd * per))
-                }
-                None => None,
-            };
-            let doc = IndexDoc {
-                id: &id,
-                canonical_id: &id,
-                title: &p.title,
-                company: p.company.as_deref(),
-                description: &p.description,
-                country: p.location.as_ref().and_then(|l| l.country.as_deref()),
-                work_mode: p.remote.as_deref(),
-                employment_type: p.employment_type.as_deref(),
-                salary_min: salary_min.map(|s| s.0),
-                salary_max: salary_min.map(|s| s.1),
-                date_posted: p.date_posted,
-                ..IndexDoc::default()
-            };
-            index.add(&writer, &doc)?;
-            docs += 1;
-        }
-        line.clear();
-    }
-    let added = started.elapsed().as_secs_f64();
-    index.commit(&mut writer, docs as i64)?;
-    let committed = started.elapsed().as_secs_f64();
-    writer.wait_merging_threads()?;
-    drop(index);
-    let index = SearchIndex::open(&dir)?;
-    let index_s = started.elapsed().as_secs_f64();
-    let index_bytes = dir_bytes(&dir);
+        None => build(&args, &fx, &dir)?,
+    };
+    let index_bytes = dir_bytes(args.reuse.as_deref().unwrap_or(&dir));
+    let (added, committed) = phases;
     eprintln!("[mljobs] indexed {docs} postings in {index_s:.1} s, {:.1} MB, {} segments", index_bytes as f64 / 1e6, index.segments());
 
     // Queries, exactly as the kit's harness runs them.
@@ -289,11 +249,69 @@ fn main() -> Result<()> {
         latency["p99"]
     );
     drop(index);
-    if !args.keep {
+    if !args.keep && args.reuse.is_none() {
         std::fs::remove_dir_all(&dir)?;
     }
     println!("{summary}");
     Ok(())
+}
+
+/// Builds the index from the corpus: from the first byte read to a committed, merged index.
+/// Returns it with the postings indexed, the seconds taken and the (added, committed) times.
+fn build(args: &Args, fx: &Fx, dir: &Path) -> Result<(SearchIndex, usize, f64, (f64, f64))> {
+    let started = Instant::now();
+    let index = SearchIndex::open(dir)?;
+    let mut writer = index.writer_with_threads(args.threads)?;
+    let file = std::fs::File::open(&args.corpus).with_context(|| format!("opening {}", args.corpus.display()))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut line = String::new();
+    let mut docs = 0usize;
+    let mut n = 0usize;
+    while reader.read_line(&mut line)? > 0 {
+        n += 1;
+        if args.limit_docs.is_some_and(|l| docs >= l) {
+            break;
+        }
+        if !line.trim().is_empty() {
+            let p: Posting = serde_json::from_str(&line).with_context(|| format!("{}:{n}: not a corpus posting", args.corpus.display()))?;
+            let id = p.id.to_string();
+            let salary_min = match &p.salary {
+                Some(s) => {
+                    let usd =
+                        fx.usd_per_unit.get(&s.currency).with_context(|| format!("{}:{n}: currency {:?} not in fx.json", args.corpus.display(), s.currency))?;
+                    let per =
+                        fx.period_to_year.get(&s.period).with_context(|| format!("{}:{n}: period {:?} not in fx.json", args.corpus.display(), s.period))?;
+                    Some((s.min * usd * per, s.max.unwrap_or(s.min) * usd * per))
+                }
+                None => None,
+            };
+            let doc = IndexDoc {
+                id: &id,
+                canonical_id: &id,
+                title: &p.title,
+                company: p.company.as_deref(),
+                description: &p.description,
+                country: p.location.as_ref().and_then(|l| l.country.as_deref()),
+                work_mode: p.remote.as_deref(),
+                employment_type: p.employment_type.as_deref(),
+                salary_min: salary_min.map(|s| s.0),
+                salary_max: salary_min.map(|s| s.1),
+                date_posted: p.date_posted,
+                ..IndexDoc::default()
+            };
+            index.add(&writer, &doc)?;
+            docs += 1;
+        }
+        line.clear();
+    }
+    let added = started.elapsed().as_secs_f64();
+    index.commit(&mut writer, docs as i64)?;
+    let committed = started.elapsed().as_secs_f64();
+    writer.wait_merging_threads()?;
+    drop(index);
+    let index = SearchIndex::open(dir)?;
+    let index_s = started.elapsed().as_secs_f64();
+    Ok((index, docs, index_s, (added, committed)))
 }
 
 type Samples = BTreeMap<String, Vec<f64>>;
