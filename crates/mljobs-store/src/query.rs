@@ -193,6 +193,32 @@ pub(crate) fn split_query(q: &str) -> Vec<QueryPart> {
     out
 }
 
+/// The query as plain required and excluded terms of `field`, when it is only that: no phrases,
+/// and (with synonyms) no words naming a skill. `None` otherwise (the general path handles it).
+pub(crate) fn plain_terms(q: &str, analyzer: &mut TextAnalyzer, synonyms: Option<&Synonyms>, field: Field) -> Option<(Vec<Term>, Vec<Term>)> {
+    let (mut required, mut excluded) = (Vec::new(), Vec::new());
+    let mut run: Vec<Vec<String>> = Vec::new();
+    for part in split_query(q) {
+        match part {
+            QueryPart::Phrase(_) => return None,
+            QueryPart::Exclude(w) => excluded.extend(tokens(analyzer, &w).into_iter().map(|(_, t)| Term::from_field_text(field, &t))),
+            QueryPart::Word(w) => {
+                run.push(words(&w));
+                required.extend(tokens(analyzer, &w).into_iter().map(|(_, t)| Term::from_field_text(field, &t)));
+            }
+        }
+    }
+    if let Some(syn) = synonyms {
+        let flat: Vec<String> = run.into_iter().flatten().collect();
+        if (0..flat.len()).any(|at| syn.longest_match(&flat, at).is_some()) {
+            return None;
+        }
+    }
+    required.sort();
+    required.dedup();
+    Some((required, excluded))
+}
+
 /// Builds the text part of a search against one analysed text field (title ×3, company ×2 and
 /// description in one field, as Xapian's wdf weighting does) and the skill-tag field.
 pub(crate) struct TextQueryBuilder<'a> {

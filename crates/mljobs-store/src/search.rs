@@ -76,7 +76,7 @@ pub struct SearchRequest {
 pub struct Hit {
     /// Posting id.
     pub id: String,
-    /// Relevance score (0 for date/salary sorts).
+    /// Relevance score (0 for date/salary sorts and searches without words).
     pub score: f32,
     /// Other postings of its near-duplicate group (with `collapse`).
     pub similar: u64,
@@ -267,6 +267,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    fast: crate::fast::FastCache,
+    fast_on: std::sync::atomic::AtomicBool,
 }
 
 impl SearchIndex {
@@ -310,7 +312,7 @@ impl SearchIndex {
     fn with_index(index: Index, fields: Fields, policy: ReloadPolicy) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYZER, crate::query::analyzer());
         let reader = index.reader_builder().reload_policy(policy).try_into()?;
-        Ok(SearchIndex { index, reader, fields })
+        Ok(SearchIndex { index, reader, fields, fast: crate::fast::FastCache::default(), fast_on: std::sync::atomic::AtomicBool::new(true) })
     }
 
     /// The store revision the index has caught up to (0 for a new index).
@@ -402,6 +404,48 @@ impl SearchIndex {
     /// Number of documents.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Turns the fast path for frequent words and filters (`fast.rs`) on or off; results are the
+    /// same either way (tested), so this exists for tests and measurements.
+    #[doc(hidden)]
+    pub fn set_fast_path(&self, on: bool) {
+        self.fast_on.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The fast path's plan for a request, when it can run it.
+    fn fast_plan(&self, req: &SearchRequest, synonyms: Option<&Synonyms>, typos: bool) -> Option<crate::fast::Plan> {
+        use crate::fast::{Filter, Plan};
+        if typos || !self.fast_on.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        let mut analyzer = self.index.tokenizers().get(ANALYZER).unwrap_or_else(crate::query::analyzer);
+        let (words, excluded_words) = crate::query::plain_terms(&req.q, &mut analyzer, synonyms, self.fields.text)?;
+        let f = self.fields;
+        let mut plan = Plan { words, excluded_words, ..Plan::default() };
+        for (facet, values) in &req.filters {
+            let field = f.facet(facet)?;
+            if !values.is_empty() {
+                plan.filters.push(Filter::Any(values.iter().map(|v| Filter::Term(Term::from_field_text(field, v))).collect()));
+            }
+        }
+        if let Some(floor) = req.salary_floor {
+            plan.filters.push(Filter::AtLeastF64("salary_min", floor));
+        }
+        let has_salary = |v: u64| Filter::Term(Term::from_field_u64(f.has_salary, v));
+        match (req.salary_min, req.require_salary) {
+            (Some(min), true) => plan.filters.push(Filter::AtLeastF64("salary_max", min)),
+            (Some(min), false) => plan.filters.push(Filter::Any(vec![Filter::AtLeastF64("salary_max", min), has_salary(0)])),
+            (None, true) => plan.filters.push(has_salary(1)),
+            (None, false) => {}
+        }
+        if let Some(after) = req.posted_after {
+            plan.filters.push(Filter::AtLeastU64("date", day_number(after)));
+        }
+        if req.collapse {
+            plan.excluded.push(Filter::Term(Term::from_field_u64(f.duplicate, 1)));
+        }
+        Some(plan)
     }
 
     /// Changes whenever the searchable index changes (a commit was loaded): caches of results
@@ -498,17 +542,35 @@ impl SearchIndex {
         let query = self.build_query(&text, self.filter_clauses(req, None)?);
         let limit = req.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(req.offset);
-        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = match req.sort {
-            Sort::Relevance => searcher.search(&*query, &(top.order_by_score(), Count))?,
-            Sort::Date => {
-                let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<u64>("date", Order::Desc), Count))?;
-                (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
+        let fast = match self.fast_plan(req, synonyms, typos) {
+            Some(plan) if crate::fast::applies(&searcher, &plan)? => {
+                let by = match req.sort {
+                    Sort::Relevance => crate::fast::By::Score,
+                    Sort::Date => crate::fast::By::DescU64("date"),
+                    Sort::Salary => crate::fast::By::DescF64("salary_max"),
+                };
+                let (mut docs, total) = crate::fast::run(&searcher, &self.fast, &plan, by, req.offset + limit)?;
+                Some((docs.drain(req.offset.min(docs.len())..).collect(), total))
             }
-            Sort::Salary => {
-                let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<f64>("salary_max", Order::Desc), Count))?;
-                (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
+            _ => None,
+        };
+        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if let Some(found) = fast {
+            found
+        } else {
+            match req.sort {
+                Sort::Relevance => searcher.search(&*query, &(top.order_by_score(), Count))?,
+                Sort::Date => {
+                    let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<u64>("date", Order::Desc), Count))?;
+                    (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
+                }
+                Sort::Salary => {
+                    let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<f64>("salary_max", Order::Desc), Count))?;
+                    (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
+                }
             }
         };
+        // Without words there is nothing to rank by: every hit scores 0.
+        let addresses: Vec<(f32, DocAddress)> = if text.is_none() { addresses.into_iter().map(|(_, a)| (0.0, a)).collect() } else { addresses };
         let mut hits = Vec::with_capacity(addresses.len());
         let mut columns: BTreeMap<u32, tantivy::columnar::StrColumn> = BTreeMap::new();
         let mut id = String::new();

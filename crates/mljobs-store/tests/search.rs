@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use mljobs_core::ingest::{self, DecodeOptions};
 use mljobs_core::{Enrichment, JobPosting, Taxonomy, enrich};
 use mljobs_store::{SearchIndex, SearchRequest, Sort, Store, Synonyms};
@@ -263,4 +263,57 @@ fn snippets_highlight_the_query_words_and_escape_html() {
     assert_eq!(snippets[0].html, "We build &lt;<b>recommendation</b>&gt; systems &amp; ranking for 40M listeners");
     assert_eq!(snippets[0].text, "We build <«recommendation»> systems & ranking for 40M listeners");
     assert!(snippets[1].text.is_empty() || !snippets[1].text.contains('«'));
+}
+
+fn fast_vs_general_strategy() -> impl Strategy<Value = SearchRequest> {
+    let words = ["", "python", "data", "engineer", "machine learning", "data -senior", "experience team", "-python", "learning models", "sql"];
+    (
+        request_strategy(),
+        prop::sample::select(words.to_vec()),
+        prop::sample::select(vec![Sort::Relevance, Sort::Date, Sort::Salary]),
+        any::<bool>(),
+        prop::option::of(prop::sample::select(vec!["2024-01-01", "2026-01-01"])),
+        0usize..3,
+    )
+        .prop_map(|(mut req, q, sort, collapse, after, page)| {
+            req.q = q.to_string();
+            req.sort = sort;
+            req.collapse = collapse;
+            req.posted_after = after.map(|d| d.parse().unwrap());
+            req.facets = false;
+            req.limit = 7;
+            req.offset = page * 7;
+            req
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// The fast path (bitsets and score columns for frequent words) and tantivy's general path
+    /// give the same totals, the same scores and the same order of dates / salaries.
+    #[test]
+    fn fast_path_agrees_with_the_general_path(req in fast_vs_general_strategy()) {
+        let f = &*FIXTURE;
+        f.index.set_fast_path(false);
+        let general = f.index.search(&req, None).unwrap();
+        f.index.set_fast_path(true);
+        let fast = f.index.search(&req, None).unwrap();
+        prop_assert_eq!(fast.total, general.total);
+        prop_assert_eq!(fast.hits.len(), general.hits.len());
+        let value = |id: &str| {
+            let (p, e) = f.postings.iter().find(|(p, _)| p.id.as_str() == id).unwrap();
+            match req.sort {
+                Sort::Date => p.date_posted.map_or(0.0, |d| d.num_days_from_ce() as f64),
+                Sort::Salary => e.salary.as_ref().and_then(|s| s.annual_usd_max.or(s.annual_usd_min)).unwrap_or(-1.0),
+                Sort::Relevance => 0.0,
+            }
+        };
+        for (a, b) in fast.hits.iter().zip(&general.hits) {
+            let has_words = req.q.split_whitespace().any(|w| !w.starts_with('-'));
+            if has_words {
+                prop_assert!((a.score - b.score).abs() <= 1e-4 * b.score.abs().max(1.0), "scores {} vs {}", a.score, b.score);
+            }
+            prop_assert_eq!(value(&a.id), value(&b.id));
+        }
+    }
 }

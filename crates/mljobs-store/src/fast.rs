@@ -1,0 +1,483 @@
+//! The fast path for the searches that dominate job-board traffic: words that are all frequent
+//! ("machine learning engineer", "data scientist"), facet filters, and browsing by filters alone —
+//! with exact totals. Those match half the index; tantivy's general path walks and scores every
+//! match through its posting iterators (~20 ms at 1M postings). Here, per segment and per index
+//! generation, each frequent word is kept as a bitset plus its BM25 contribution per document
+//! (computed once with the same `Bm25Weight` the general path uses, so scores are identical), and
+//! each filter term as a bitset. A search is then word-wise AND/OR/AND-NOT over bitsets, a
+//! popcount for the exact total, and one pass over the matches adding up to three floats each for
+//! the top k (or a walk down a date/salary ordering of the segment's documents).
+//!
+//! Anything else — a rare word (its posting list is short, the general path is already fast),
+//! phrases, synonyms, typos, an index with no fast-path data — goes the general way, and the tests
+//! check that both ways give the same totals and scores.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TERMINATED, Term};
+
+/// A word is "frequent" when it occurs in at least 1/`DENSE_DIVISOR` of a segment's documents.
+const DENSE_DIVISOR: u32 = 64;
+/// Memory the cached bitsets, score columns and orderings may take before the cache is emptied.
+const CACHE_BYTES: usize = 384 << 20;
+
+/// Filters as set algebra over the documents of a segment.
+#[derive(Debug, Clone)]
+pub(crate) enum Filter {
+    /// Documents with this (non-text) term.
+    Term(Term),
+    /// Documents in any.
+    Any(Vec<Filter>),
+    /// Documents whose f64 fast field is ≥ the bound.
+    AtLeastF64(&'static str, f64),
+    /// Documents whose u64 fast field is ≥ the bound.
+    AtLeastU64(&'static str, u64),
+}
+
+/// What the fast path runs: required words, excluded words, required and excluded filters.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    pub words: Vec<Term>,
+    pub excluded_words: Vec<Term>,
+    pub filters: Vec<Filter>,
+    pub excluded: Vec<Filter>,
+}
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum By {
+    Score,
+    /// A u64 fast field, highest first.
+    DescU64(&'static str),
+    /// An f64 fast field, highest first.
+    DescF64(&'static str),
+}
+
+#[derive(Hash, PartialEq, Eq, Clone)]
+enum Key {
+    Bits(u32, Term),
+    Scores(u32, Term),
+    Range(u32, &'static str, u64),
+    Order(u32, &'static str),
+}
+
+enum Entry {
+    Bits(Arc<Vec<u64>>),
+    Scores(Arc<Scores>),
+    Order(Arc<Vec<DocId>>),
+}
+
+/// A word's BM25 contribution for each document that has it, in document order, with a rank
+/// directory: the score of document `d` is `scores[prefix[d / 64] + popcount(bits[d / 64] below d)]`.
+/// Compact (4 bytes per posting, not per document), so many words fit in the cache.
+pub(crate) struct Scores {
+    bits: Vec<u64>,
+    prefix: Vec<u32>,
+    scores: Vec<f32>,
+}
+
+impl Scores {
+    #[inline]
+    fn get(&self, d: DocId) -> f32 {
+        let w = (d / 64) as usize;
+        let below = self.bits[w] & ((1u64 << (d % 64)) - 1);
+        self.scores[self.prefix[w] as usize + below.count_ones() as usize]
+    }
+}
+
+/// Per-generation cache of bitsets, score columns and orderings.
+#[derive(Default)]
+pub(crate) struct FastCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    generation: u64,
+    bytes: usize,
+    map: HashMap<Key, Arc<Entry>>,
+}
+
+impl FastCache {
+    fn get_or(&self, generation: u64, key: Key, make: impl FnOnce() -> tantivy::Result<(Entry, usize)>) -> tantivy::Result<Arc<Entry>> {
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if inner.generation != generation {
+                inner.map.clear();
+                inner.bytes = 0;
+                inner.generation = generation;
+            }
+            if let Some(e) = inner.map.get(&key) {
+                return Ok(e.clone());
+            }
+        }
+        let (entry, bytes) = make()?;
+        let entry = Arc::new(entry);
+        let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if inner.generation == generation {
+            if inner.bytes + bytes > CACHE_BYTES {
+                inner.map.clear();
+                inner.bytes = 0;
+            }
+            inner.bytes += bytes;
+            inner.map.insert(key, entry.clone());
+        }
+        Ok(entry)
+    }
+
+    fn bits(&self, generation: u64, ord: u32, reader: &SegmentReader, term: &Term) -> tantivy::Result<Arc<Vec<u64>>> {
+        let e = self.get_or(generation, Key::Bits(ord, term.clone()), || {
+            let bits = term_bits(reader, term)?;
+            let n = bits.len() * 8;
+            Ok((Entry::Bits(Arc::new(bits)), n))
+        })?;
+        match &*e {
+            Entry::Bits(b) => Ok(b.clone()),
+            _ => unreachable!("bits key holds bits"),
+        }
+    }
+
+    fn scores(&self, generation: u64, ord: u32, reader: &SegmentReader, term: &Term, weight: &Bm25Weight) -> tantivy::Result<Arc<Scores>> {
+        let e = self.get_or(generation, Key::Scores(ord, term.clone()), || {
+            let scores = term_scores(reader, term, weight)?;
+            let n = scores.scores.len() * 4 + scores.prefix.len() * 4 + scores.bits.len() * 8;
+            Ok((Entry::Scores(Arc::new(scores)), n))
+        })?;
+        match &*e {
+            Entry::Scores(s) => Ok(s.clone()),
+            _ => unreachable!("scores key holds scores"),
+        }
+    }
+
+    /// Documents whose fast field is at least `min` (bounds repeat: UI presets, the same date).
+    fn range(&self, generation: u64, ord: u32, reader: &SegmentReader, field: &'static str, min: Bound) -> tantivy::Result<Arc<Vec<u64>>> {
+        let key = match min {
+            Bound::F64(v) => v.to_bits(),
+            Bound::U64(v) => v,
+        };
+        let e = self.get_or(generation, Key::Range(ord, field, key), || {
+            let max_doc = reader.max_doc();
+            let mut docs = Vec::new();
+            match min {
+                Bound::F64(v) => reader.fast_fields().f64(field)?.get_docids_for_value_range(v..=f64::MAX, 0..max_doc, &mut docs),
+                Bound::U64(v) => reader.fast_fields().u64(field)?.get_docids_for_value_range(v..=u64::MAX, 0..max_doc, &mut docs),
+            }
+            let bits = from_docs(&docs, max_doc);
+            let n = bits.len() * 8;
+            Ok((Entry::Bits(Arc::new(bits)), n))
+        })?;
+        match &*e {
+            Entry::Bits(b) => Ok(b.clone()),
+            _ => unreachable!("range key holds bits"),
+        }
+    }
+
+    fn order(&self, generation: u64, ord: u32, reader: &SegmentReader, by: By) -> tantivy::Result<Arc<Vec<DocId>>> {
+        let field = match by {
+            By::DescU64(f) | By::DescF64(f) => f,
+            By::Score => unreachable!("no ordering for scores"),
+        };
+        let e = self.get_or(generation, Key::Order(ord, field), || {
+            let order = doc_order(reader, by)?;
+            let n = order.len() * 4;
+            Ok((Entry::Order(Arc::new(order)), n))
+        })?;
+        match &*e {
+            Entry::Order(o) => Ok(o.clone()),
+            _ => unreachable!("order key holds an order"),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Bound {
+    F64(f64),
+    U64(u64),
+}
+
+fn words_for(max_doc: u32) -> usize {
+    (max_doc as usize).div_ceil(64)
+}
+
+/// The documents of a term as a bitset.
+fn term_bits(reader: &SegmentReader, term: &Term) -> tantivy::Result<Vec<u64>> {
+    let mut bits = vec![0u64; words_for(reader.max_doc())];
+    let inverted = reader.inverted_index(term.field())?;
+    if let Some(mut block) = inverted.read_block_postings(term, IndexRecordOption::Basic)? {
+        loop {
+            let docs = block.docs();
+            for &d in docs {
+                if d == TERMINATED {
+                    break;
+                }
+                bits[(d / 64) as usize] |= 1 << (d % 64);
+            }
+            if docs.len() < 128 {
+                break;
+            }
+            block.advance();
+        }
+    }
+    Ok(bits)
+}
+
+/// A term's BM25 contribution for each document that has it.
+fn term_scores(reader: &SegmentReader, term: &Term, weight: &Bm25Weight) -> tantivy::Result<Scores> {
+    let mut bits = vec![0u64; words_for(reader.max_doc())];
+    let mut scores = Vec::new();
+    let fieldnorms: FieldNormReader = reader.get_fieldnorms_reader(term.field())?;
+    let inverted = reader.inverted_index(term.field())?;
+    if let Some(mut block) = inverted.read_block_postings(term, IndexRecordOption::WithFreqs)? {
+        scores.reserve(block.doc_freq() as usize);
+        loop {
+            let len = block.block_len();
+            for i in 0..len {
+                let d = block.doc(i);
+                if d == TERMINATED {
+                    break;
+                }
+                bits[(d / 64) as usize] |= 1 << (d % 64);
+                scores.push(weight.score(fieldnorms.fieldnorm_id(d), block.freq(i)));
+            }
+            if len < 128 {
+                break;
+            }
+            block.advance();
+        }
+    }
+    let mut prefix = Vec::with_capacity(bits.len());
+    let mut n = 0u32;
+    for w in &bits {
+        prefix.push(n);
+        n += w.count_ones();
+    }
+    Ok(Scores { bits, prefix, scores })
+}
+
+/// The segment's documents ordered by a fast field, highest first (ties by document order).
+fn doc_order(reader: &SegmentReader, by: By) -> tantivy::Result<Vec<DocId>> {
+    let n = reader.max_doc();
+    let mut order: Vec<DocId> = (0..n).collect();
+    match by {
+        By::DescU64(field) => {
+            let col = reader.fast_fields().u64(field)?;
+            let keys: Vec<u64> = (0..n).map(|d| col.first(d).unwrap_or(0)).collect();
+            order.sort_by(|&a, &b| keys[b as usize].cmp(&keys[a as usize]).then(a.cmp(&b)));
+        }
+        By::DescF64(field) => {
+            let col = reader.fast_fields().f64(field)?;
+            let keys: Vec<f64> = (0..n).map(|d| col.first(d).unwrap_or(f64::MIN)).collect();
+            order.sort_by(|&a, &b| keys[b as usize].total_cmp(&keys[a as usize]).then(a.cmp(&b)));
+        }
+        By::Score => {}
+    }
+    Ok(order)
+}
+
+/// Whether every required word is frequent in every segment (and there is at least one segment).
+pub(crate) fn applies(searcher: &Searcher, plan: &Plan) -> tantivy::Result<bool> {
+    for reader in searcher.segment_readers() {
+        let max_doc = reader.max_doc();
+        for t in &plan.words {
+            let df = reader.inverted_index(t.field())?.doc_freq(t)?;
+            if df < max_doc / DENSE_DIVISOR || df == 0 {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(!searcher.segment_readers().is_empty())
+}
+
+#[derive(PartialEq)]
+struct Ranked(f32, u32, DocId);
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    /// Better first: higher score, then earlier segment and document.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1)).then(other.2.cmp(&self.2))
+    }
+}
+
+/// Runs `plan` ordered `by`: the best `k` (score, address) and the exact total.
+pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k: usize) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
+    let generation = searcher.generation().generation_id();
+    let weights: Vec<Bm25Weight> = plan.words.iter().map(|t| Bm25Weight::for_terms(searcher, std::slice::from_ref(t))).collect::<tantivy::Result<_>>()?;
+    let mut total = 0usize;
+    // Worst of the best k at the top (a min-heap through Reverse).
+    let mut heap: BinaryHeap<std::cmp::Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    // For date / salary order: (value, segment, doc) of each segment's best k.
+    let mut by_value: Vec<(f64, u32, DocId)> = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as u32;
+        let max_doc = reader.max_doc();
+        let mut m = match plan.words.first() {
+            Some(t) => cache.bits(generation, ord, reader, t)?.as_ref().clone(),
+            None => all_docs(max_doc),
+        };
+        for t in plan.words.iter().skip(1) {
+            and(&mut m, &cache.bits(generation, ord, reader, t)?);
+        }
+        for t in &plan.excluded_words {
+            and_not(&mut m, &cache.bits(generation, ord, reader, t)?);
+        }
+        for f in &plan.filters {
+            let b = eval(f, cache, generation, ord, reader)?;
+            and(&mut m, &b);
+        }
+        for f in &plan.excluded {
+            let b = eval(f, cache, generation, ord, reader)?;
+            and_not(&mut m, &b);
+        }
+        if let Some(alive) = reader.alive_bitset() {
+            for (w, word) in m.iter_mut().enumerate() {
+                let mut bits = *word;
+                while bits != 0 {
+                    let b = bits.trailing_zeros();
+                    let d = (w as u32) * 64 + b;
+                    if !alive.is_alive(d) {
+                        *word &= !(1u64 << b);
+                    }
+                    bits &= bits - 1;
+                }
+            }
+        }
+        let count: usize = m.iter().map(|w| w.count_ones() as usize).sum();
+        total += count;
+        if count == 0 || k == 0 {
+            continue;
+        }
+        // Offers a match; returns the score to beat once k are held.
+        let mut offer = |score: f32, doc: DocId| -> f32 {
+            let r = Ranked(score, ord, doc);
+            if heap.len() < k {
+                heap.push(std::cmp::Reverse(r));
+            } else if heap.peek().is_some_and(|worst| r > worst.0) {
+                heap.pop();
+                heap.push(std::cmp::Reverse(r));
+            }
+            if heap.len() == k { heap.peek().map_or(f32::MIN, |w| w.0.0) } else { f32::MIN }
+        };
+        match by {
+            By::Score if plan.words.is_empty() => {
+                // No words to score: every match scores 0, in document order.
+                for d in ones(&m).take(k) {
+                    offer(0.0, d);
+                }
+            }
+            By::Score => {
+                let columns: Vec<Arc<Scores>> =
+                    plan.words.iter().zip(&weights).map(|(t, w)| cache.scores(generation, ord, reader, t, w)).collect::<tantivy::Result<_>>()?;
+                let mut threshold = f32::MIN;
+                for d in ones(&m) {
+                    let s: f32 = columns.iter().map(|c| c.get(d)).sum();
+                    if s >= threshold {
+                        threshold = offer(s, d);
+                    }
+                }
+            }
+            By::DescU64(_) | By::DescF64(_) => {
+                // Walk the segment's documents from the highest value down: its first k matches
+                // are its best (ties in document order, like the general path's collector).
+                let order = cache.order(generation, ord, reader, by)?;
+                let key = |d: DocId| -> tantivy::Result<f64> {
+                    Ok(match by {
+                        By::DescU64(f) => reader.fast_fields().u64(f)?.first(d).unwrap_or(0) as f64,
+                        By::DescF64(f) => reader.fast_fields().f64(f)?.first(d).unwrap_or(f64::MIN),
+                        By::Score => 0.0,
+                    })
+                };
+                let mut found = 0;
+                for &d in order.iter() {
+                    if m[(d / 64) as usize] >> (d % 64) & 1 == 1 {
+                        by_value.push((key(d)?, ord, d));
+                        found += 1;
+                        if found == k {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let By::DescU64(_) | By::DescF64(_) = by {
+        by_value.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        by_value.truncate(k);
+        return Ok((by_value.into_iter().map(|(_, o, d)| (0.0, DocAddress::new(o, d))).collect(), total));
+    }
+    let mut best: Vec<Ranked> = heap.into_iter().map(|r| r.0).collect();
+    best.sort_by(|a, b| b.cmp(a));
+    Ok((best.into_iter().map(|r| (r.0, DocAddress::new(r.1, r.2))).collect(), total))
+}
+
+fn eval(f: &Filter, cache: &FastCache, generation: u64, ord: u32, reader: &SegmentReader) -> tantivy::Result<Arc<Vec<u64>>> {
+    let max_doc = reader.max_doc();
+    Ok(match f {
+        Filter::Term(t) => cache.bits(generation, ord, reader, t)?,
+        Filter::Any(fs) if fs.len() == 1 => eval(&fs[0], cache, generation, ord, reader)?,
+        Filter::Any(fs) => {
+            let mut out = vec![0u64; words_for(max_doc)];
+            for x in fs {
+                let b = eval(x, cache, generation, ord, reader)?;
+                out.iter_mut().zip(b.iter()).for_each(|(o, b)| *o |= b);
+            }
+            Arc::new(out)
+        }
+        Filter::AtLeastF64(field, min) => cache.range(generation, ord, reader, field, Bound::F64(*min))?,
+        Filter::AtLeastU64(field, min) => cache.range(generation, ord, reader, field, Bound::U64(*min))?,
+    })
+}
+
+fn from_docs(docs: &[DocId], max_doc: u32) -> Vec<u64> {
+    let mut bits = vec![0u64; words_for(max_doc)];
+    for &d in docs {
+        bits[(d / 64) as usize] |= 1 << (d % 64);
+    }
+    bits
+}
+
+fn all_docs(max_doc: u32) -> Vec<u64> {
+    let mut bits = vec![u64::MAX; words_for(max_doc)];
+    let tail = max_doc % 64;
+    if tail != 0
+        && let Some(last) = bits.last_mut()
+    {
+        *last = (1u64 << tail) - 1;
+    }
+    bits
+}
+
+fn and(m: &mut [u64], b: &[u64]) {
+    m.iter_mut().zip(b).for_each(|(x, y)| *x &= y);
+}
+
+fn and_not(m: &mut [u64], b: &[u64]) {
+    m.iter_mut().zip(b).for_each(|(x, y)| *x &= !y);
+}
+
+/// The set bits of `m`, in order.
+fn ones(m: &[u64]) -> impl Iterator<Item = DocId> + '_ {
+    m.iter().enumerate().flat_map(|(w, &word)| {
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let b = bits.trailing_zeros();
+            bits &= bits - 1;
+            Some(w as u32 * 64 + b)
+        })
+    })
+}
