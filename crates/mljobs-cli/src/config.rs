@@ -99,6 +99,12 @@ pub enum Command {
         /// ISO country code (repeatable).
         #[arg(long)]
         country: Vec<String>,
+        /// Region as CC-RR, e.g. US-CA (repeatable).
+        #[arg(long)]
+        region: Vec<String>,
+        /// City name, e.g. "San Francisco" (repeatable).
+        #[arg(long)]
+        city: Vec<String>,
         /// Work mode: onsite, hybrid, remote (repeatable).
         #[arg(long = "work-mode")]
         work_mode: Vec<String>,

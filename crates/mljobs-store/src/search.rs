@@ -25,7 +25,8 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, 
 use crate::query::{ANALYZER, Synonyms, TextQueryBuilder};
 
 /// Facets a search can filter on and count, with their index field names.
-pub const FACETS: [&str; 8] = ["role", "seniority", "skill", "industry", "country", "work_mode", "employment_type", "area"];
+/// `region` values are `CC-RR` (country and region code: `US-CA`), `city` values the city name.
+pub const FACETS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
 
 /// Sort orders.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -113,7 +114,7 @@ pub enum SearchError {
     #[error("search index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     /// A request names an unknown facet.
-    #[error("unknown filter {0:?}; filters are: role, seniority, skill, industry, country, work_mode, employment_type, area")]
+    #[error("unknown filter {0:?}; filters are: role, seniority, skill, industry, country, region, city, work_mode, employment_type, area")]
     UnknownFacet(String),
     /// Reading the store failed.
     #[error(transparent)]
@@ -142,6 +143,8 @@ struct Fields {
     skill: Field,
     industry: Field,
     country: Field,
+    region: Field,
+    city: Field,
     work_mode: Field,
     employment_type: Field,
     area: Field,
@@ -165,6 +168,8 @@ fn schema() -> (Schema, Fields) {
         skill: b.add_text_field("skill", STRING | FAST),
         industry: b.add_text_field("industry", STRING | FAST),
         country: b.add_text_field("country", STRING | FAST),
+        region: b.add_text_field("region", STRING | FAST),
+        city: b.add_text_field("city", STRING | FAST),
         work_mode: b.add_text_field("work_mode", STRING | FAST),
         employment_type: b.add_text_field("employment_type", STRING | FAST),
         area: b.add_text_field("area", STRING | FAST),
@@ -184,12 +189,19 @@ impl Fields {
             "skill" => self.skill,
             "industry" => self.industry,
             "country" => self.country,
+            "region" => self.region,
+            "city" => self.city,
             "work_mode" => self.work_mode,
             "employment_type" => self.employment_type,
             "area" => self.area,
             _ => return None,
         })
     }
+}
+
+/// The indexed region value: `CC-RR` (a region code alone is ambiguous across countries).
+pub fn region_key(country: Option<&str>, region: Option<&str>) -> Option<String> {
+    Some(format!("{}-{}", country?, region?))
 }
 
 /// Days since 1970-01-01, the date field's unit.
@@ -221,6 +233,10 @@ pub struct IndexDoc<'a> {
     pub industry: Option<&'a str>,
     /// ISO country code.
     pub country: Option<&'a str>,
+    /// Region as `CC-RR` (`US-CA`).
+    pub region: Option<String>,
+    /// City name.
+    pub city: Option<&'a str>,
     /// `onsite`, `hybrid` or `remote`.
     pub work_mode: Option<&'a str>,
     /// Employment type (`FULL_TIME`, ...).
@@ -252,6 +268,8 @@ impl<'a> IndexDoc<'a> {
             skills: en.skills.iter().map(|s| &*s.id).collect(),
             industry: en.industry.as_ref().map(|i| i.id.as_str()),
             country: en.location.country.as_deref(),
+            region: region_key(en.location.country.as_deref(), en.location.region.as_deref()),
+            city: en.location.city.as_deref(),
             work_mode: en.work_mode.map(|m| m.as_str()),
             employment_type: en.employment_type.as_deref(),
             areas: en.areas.iter().map(String::as_str).collect(),
@@ -363,6 +381,8 @@ impl SearchIndex {
             (f.seniority, d.seniority),
             (f.industry, d.industry),
             (f.country, d.country),
+            (f.region, d.region.as_deref()),
+            (f.city, d.city),
             (f.work_mode, d.work_mode),
             (f.employment_type, d.employment_type),
         ];

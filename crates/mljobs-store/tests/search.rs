@@ -70,6 +70,8 @@ fn facet_values(e: &Enrichment, facet: &str) -> Vec<String> {
         "skill" => e.skills.iter().map(|s| s.id.to_string()).collect(),
         "industry" => e.industry.iter().map(|i| i.id.clone()).collect(),
         "country" => e.location.country.iter().cloned().collect(),
+        "region" => mljobs_store::search::region_key(e.location.country.as_deref(), e.location.region.as_deref()).into_iter().collect(),
+        "city" => e.location.city.iter().cloned().collect(),
         "work_mode" => e.work_mode.iter().map(|m| m.as_str().to_string()).collect(),
         "employment_type" => e.employment_type.iter().cloned().collect(),
         "area" => e.areas.clone(),
@@ -120,7 +122,7 @@ fn oracle_match(p: &JobPosting, e: &Enrichment, req: &SearchRequest, except: Opt
     true
 }
 
-const FACETS: [&str; 8] = ["role", "seniority", "skill", "industry", "country", "work_mode", "employment_type", "area"];
+const FACETS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
 const WORDS: [&str; 8] = ["", "python", "sql", "docker", "aws", "kubernetes", "pytorch", "java"];
 
 fn request_strategy() -> impl Strategy<Value = SearchRequest> {

@@ -45,6 +45,10 @@ pub struct SearchParams {
     industry: Option<Vec<String>>,
     /// ISO 3166-1 alpha-2 country codes.
     country: Option<Vec<String>>,
+    /// Regions as `CC-RR` (`US-CA`, `DE-BY`).
+    region: Option<Vec<String>>,
+    /// City names as the enrichment writes them (`San Francisco`, `München`).
+    city: Option<Vec<String>>,
     /// `onsite`, `hybrid`, `remote`.
     work_mode: Option<Vec<String>>,
     /// Shorthand for `work_mode=remote`.
@@ -87,7 +91,7 @@ pub struct Search {
     pub highlight: bool,
 }
 
-const FACET_PARAMS: [&str; 8] = ["role", "seniority", "skill", "industry", "country", "work_mode", "employment_type", "area"];
+const FACET_PARAMS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
 
 /// Parses a query string. `facets_default` is whether facet counts are on unless asked otherwise.
 pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bool) -> Result<Search, ApiError> {
@@ -186,6 +190,14 @@ fn check_value(facet: &str, v: &str, t: &Taxonomy) -> Result<String, ApiError> {
                 Err(ApiError::invalid(facet, v, "an ISO 3166-1 alpha-2 country code such as US, DE, IN"))
             };
         }
+        "region" => {
+            let up = v.to_ascii_uppercase();
+            let ok = up
+                .split_once('-')
+                .is_some_and(|(c, r)| t.countries.iter().any(|x| x.code == c) && !r.is_empty() && r.len() <= 3 && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+            return if ok { Ok(up) } else { Err(ApiError::invalid(facet, v, "a region as CC-RR, e.g. US-CA, DE-BY")) };
+        }
+        "city" => return if v.chars().count() <= 100 { Ok(v.to_string()) } else { Err(ApiError::invalid(facet, v, "a city name")) },
         "work_mode" => {
             let low = v.to_ascii_lowercase();
             return if WORK_MODES.contains(&low.as_str()) { Ok(low) } else { Err(ApiError::invalid(facet, v, "onsite, hybrid or remote")) };

@@ -115,6 +115,14 @@ async fn search_finds_ranks_filters_and_pages() {
     let (_, v) = get("/api/v1/jobs?country=us&salary_min=150000&with_salary=true&per_page=100").await;
     assert!(v["hits"].as_array().unwrap().iter().all(|h| h["country"] == "US" && h["salary_usd_max"].as_f64().unwrap() >= 150_000.0), "{v}");
 
+    // Region and city facets.
+    let (_, v) = get("/api/v1/jobs?country=US&per_page=100").await;
+    let city = v["hits"].as_array().unwrap().iter().find_map(|h| h["city"].as_str()).unwrap().to_string();
+    let (_, by_city) = get(&format!("/api/v1/jobs?city={}&per_page=100", city.replace(' ', "+"))).await;
+    assert!(by_city["total"].as_u64().unwrap() > 0 && by_city["hits"].as_array().unwrap().iter().all(|h| h["city"] == city.as_str()), "{by_city}");
+    let (status, e) = get("/api/v1/jobs?region=California").await;
+    assert_eq!((status, e["error"]["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some("region")));
+
     // Sorting by date: newest first.
     let (_, v) = get("/api/v1/jobs?sort=date&per_page=20").await;
     let dates: Vec<&str> = v["hits"].as_array().unwrap().iter().filter_map(|h| h["date_posted"].as_str()).collect();

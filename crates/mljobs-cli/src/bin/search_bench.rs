@@ -83,6 +83,7 @@ struct Posting {
 
 #[derive(Deserialize)]
 struct Location {
+    city: Option<String>,
     country: Option<String>,
 }
 
@@ -292,6 +293,7 @@ fn build(args: &Args, fx: &Fx, dir: &Path) -> Result<(SearchIndex, usize, f64, (
                 company: p.company.as_deref(),
                 description: &p.description,
                 country: p.location.as_ref().and_then(|l| l.country.as_deref()),
+                city: p.location.as_ref().and_then(|l| l.city.as_deref()),
                 work_mode: p.remote.as_deref(),
                 employment_type: p.employment_type.as_deref(),
                 salary_min: salary_min.map(|s| s.0),
