@@ -39,10 +39,21 @@ pub(crate) enum Filter {
     AtLeastU64(&'static str, u64),
 }
 
-/// What the fast path runs: required words, excluded words, required and excluded filters.
+/// Words naming a skill: a document matches with all the words or with the skill tag, and scores
+/// the words' BM25 (when it has them all) plus `tag_boost` × the tag's.
+#[derive(Debug, Clone)]
+pub(crate) struct Concept {
+    pub words: Vec<Term>,
+    pub tag: Term,
+    pub tag_boost: f32,
+}
+
+/// What the fast path runs: required words and concepts, excluded words, required and excluded
+/// filters.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Plan {
     pub words: Vec<Term>,
+    pub concepts: Vec<Concept>,
     pub excluded_words: Vec<Term>,
     pub filters: Vec<Filter>,
     pub excluded: Vec<Filter>,
@@ -82,6 +93,11 @@ pub(crate) struct Scores {
 }
 
 impl Scores {
+    #[inline]
+    fn has(&self, d: DocId) -> bool {
+        self.bits[(d / 64) as usize] >> (d % 64) & 1 == 1
+    }
+
     #[inline]
     fn get(&self, d: DocId) -> f32 {
         let w = (d / 64) as usize;
@@ -330,6 +346,21 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
         for t in plan.words.iter().skip(1) {
             and(&mut m, &cache.bits(generation, ord, reader, t)?);
         }
+        // Each concept: (all its words) OR its tag. Kept for scoring: who has all the words.
+        let mut concept_words: Vec<Vec<u64>> = Vec::with_capacity(plan.concepts.len());
+        for c in &plan.concepts {
+            let mut all = match c.words.first() {
+                Some(t) => cache.bits(generation, ord, reader, t)?.as_ref().clone(),
+                None => vec![0u64; words_for(max_doc)],
+            };
+            for t in c.words.iter().skip(1) {
+                and(&mut all, &cache.bits(generation, ord, reader, t)?);
+            }
+            let tag = cache.bits(generation, ord, reader, &c.tag)?;
+            let either: Vec<u64> = all.iter().zip(tag.iter()).map(|(a, b)| a | b).collect();
+            and(&mut m, &either);
+            concept_words.push(all);
+        }
         for t in &plan.excluded_words {
             and_not(&mut m, &cache.bits(generation, ord, reader, t)?);
         }
@@ -371,7 +402,7 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
             if heap.len() == k { heap.peek().map_or(f32::MIN, |w| w.0.0) } else { f32::MIN }
         };
         match by {
-            By::Score if plan.words.is_empty() => {
+            By::Score if plan.words.is_empty() && plan.concepts.is_empty() => {
                 // No words to score: every match scores 0, in document order.
                 for d in ones(&m).take(k) {
                     offer(0.0, d);
@@ -380,9 +411,28 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
             By::Score => {
                 let columns: Vec<Arc<Scores>> =
                     plan.words.iter().zip(&weights).map(|(t, w)| cache.scores(generation, ord, reader, t, w)).collect::<tantivy::Result<_>>()?;
+                // Per concept: its words' columns, its tag's column.
+                let mut concept_cols: Vec<(Vec<Arc<Scores>>, Arc<Scores>, f32)> = Vec::with_capacity(plan.concepts.len());
+                for c in &plan.concepts {
+                    let words = c
+                        .words
+                        .iter()
+                        .map(|t| cache.scores(generation, ord, reader, t, &Bm25Weight::for_terms(searcher, std::slice::from_ref(t))?))
+                        .collect::<tantivy::Result<Vec<_>>>()?;
+                    let tag = cache.scores(generation, ord, reader, &c.tag, &Bm25Weight::for_terms(searcher, std::slice::from_ref(&c.tag))?)?;
+                    concept_cols.push((words, tag, c.tag_boost));
+                }
                 let mut threshold = f32::MIN;
                 for d in ones(&m) {
-                    let s: f32 = columns.iter().map(|c| c.get(d)).sum();
+                    let mut s: f32 = columns.iter().map(|c| c.get(d)).sum();
+                    for ((words, tag, boost), all) in concept_cols.iter().zip(&concept_words) {
+                        if all[(d / 64) as usize] >> (d % 64) & 1 == 1 {
+                            s += words.iter().map(|c| c.get(d)).sum::<f32>();
+                        }
+                        if tag.has(d) {
+                            s += boost * tag.get(d);
+                        }
+                    }
                     if s >= threshold {
                         threshold = offer(s, d);
                     }

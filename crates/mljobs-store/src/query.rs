@@ -193,30 +193,85 @@ pub(crate) fn split_query(q: &str) -> Vec<QueryPart> {
     out
 }
 
-/// The query as plain required and excluded terms of `field`, when it is only that: no phrases,
-/// and (with synonyms) no words naming a skill. `None` otherwise (the general path handles it).
-pub(crate) fn plain_terms(q: &str, analyzer: &mut TextAnalyzer, synonyms: Option<&Synonyms>, field: Field) -> Option<(Vec<Term>, Vec<Term>)> {
-    let (mut required, mut excluded) = (Vec::new(), Vec::new());
-    let mut run: Vec<Vec<String>> = Vec::new();
-    for part in split_query(q) {
-        match part {
-            QueryPart::Phrase(_) => return None,
-            QueryPart::Exclude(w) => excluded.extend(tokens(analyzer, &w).into_iter().map(|(_, t)| Term::from_field_text(field, &t))),
-            QueryPart::Word(w) => {
-                run.push(words(&w));
-                required.extend(tokens(analyzer, &w).into_iter().map(|(_, t)| Term::from_field_text(field, &t)));
+/// The text part of a request after analysis, before it becomes a tantivy query (general path)
+/// or a fast-path plan.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Clause {
+    /// A required token (`letters`: length of the word typed, for typo distances).
+    Word { token: String, letters: usize },
+    /// Words naming a skill: the typed tokens (all required) or the skill tag.
+    Concept { tokens: Vec<String>, letters: usize, skill: String },
+    /// A phrase: tokens with positions.
+    Phrase(Vec<(usize, String)>),
+    /// An excluded token.
+    Exclude(String),
+}
+
+/// Analyses `q`: words, phrases, exclusions, and (with synonyms) runs of words naming a skill,
+/// longest first, ending on a word boundary.
+pub(crate) fn parse(q: &str, analyzer: &mut TextAnalyzer, synonyms: Option<&Synonyms>) -> Vec<Clause> {
+    let mut out = Vec::new();
+    let parts = split_query(q);
+    let mut i = 0;
+    while i < parts.len() {
+        match &parts[i] {
+            QueryPart::Phrase(p) => {
+                let toks = tokens(analyzer, p);
+                if !toks.is_empty() {
+                    out.push(Clause::Phrase(toks));
+                }
+            }
+            QueryPart::Exclude(w) => out.extend(tokens(analyzer, w).into_iter().map(|(_, t)| Clause::Exclude(t))),
+            QueryPart::Word(_) => {
+                let run: Vec<&str> = parts[i..]
+                    .iter()
+                    .map_while(|p| match p {
+                        QueryPart::Word(w) => Some(w.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                parse_words(&run, analyzer, synonyms, &mut out);
+                i += run.len();
+                continue;
             }
         }
+        i += 1;
     }
-    if let Some(syn) = synonyms {
-        let flat: Vec<String> = run.into_iter().flatten().collect();
-        if (0..flat.len()).any(|at| syn.longest_match(&flat, at).is_some()) {
-            return None;
+    out
+}
+
+/// Plain words: each analysed token is required ("scikit-learn" → scikit AND learn); a run of
+/// words naming a skill ("machine learning", "ml", "sklearn") becomes a concept.
+fn parse_words(run: &[&str], analyzer: &mut TextAnalyzer, synonyms: Option<&Synonyms>, out: &mut Vec<Clause>) {
+    let lowered: Vec<Vec<String>> = run.iter().map(|w| words(w)).collect();
+    let mut at = 0;
+    while at < run.len() {
+        if let Some(syn) = synonyms {
+            let flat: Vec<String> = lowered[at..].iter().flatten().cloned().collect();
+            if !flat.is_empty()
+                && let Some((n_words, skill)) = syn.longest_match(&flat, 0)
+            {
+                // Only use the match when it ends on a word boundary of the run.
+                let mut used = 0;
+                let mut consumed = 0;
+                while used < n_words && at + consumed < run.len() {
+                    used += lowered[at + consumed].len();
+                    consumed += 1;
+                }
+                if used == n_words {
+                    let literal = run[at..at + consumed].join(" ");
+                    let letters = literal.chars().filter(|c| c.is_alphanumeric()).count();
+                    let tokens = tokens(analyzer, &literal).into_iter().map(|(_, t)| t).collect();
+                    out.push(Clause::Concept { tokens, letters, skill: syn.skills[skill].clone() });
+                    at += consumed;
+                    continue;
+                }
+            }
         }
+        let letters = run[at].chars().filter(|c| c.is_alphanumeric()).count();
+        out.extend(tokens(analyzer, run[at]).into_iter().map(|(_, token)| Clause::Word { token, letters }));
+        at += 1;
     }
-    required.sort();
-    required.dedup();
-    Some((required, excluded))
 }
 
 /// Builds the text part of a search against one analysed text field (title ×3, company ×2 and
@@ -266,36 +321,13 @@ impl TextQueryBuilder<'_> {
     /// The query for `q`, or `None` when it has no words (every posting matches the text part).
     pub fn build(&mut self, q: &str) -> Option<Box<dyn Query>> {
         let mut clauses: Clauses = Vec::new();
-        let parts = split_query(q);
-        let mut i = 0;
-        while i < parts.len() {
-            match &parts[i] {
-                QueryPart::Phrase(p) => {
-                    let toks = tokens(&mut self.analyzer, p);
-                    if let Some(q) = self.phrase(&toks) {
-                        clauses.push((Occur::Must, q));
-                    }
-                }
-                QueryPart::Exclude(w) => {
-                    for (_, t) in tokens(&mut self.analyzer, w) {
-                        clauses.push((Occur::MustNot, Box::new(TermQuery::new(self.term(&t), IndexRecordOption::Basic))));
-                    }
-                }
-                QueryPart::Word(_) => {
-                    // A run of plain words: find skill names/aliases among them (longest first).
-                    let run: Vec<&str> = parts[i..]
-                        .iter()
-                        .map_while(|p| match p {
-                            QueryPart::Word(w) => Some(w.as_str()),
-                            _ => None,
-                        })
-                        .collect();
-                    self.words(&run, &mut clauses);
-                    i += run.len();
-                    continue;
-                }
+        for clause in parse(q, &mut self.analyzer, self.synonyms) {
+            match clause {
+                Clause::Word { token, letters } => clauses.push((Occur::Must, self.word(&token, letters))),
+                Clause::Concept { tokens, letters, skill } => clauses.push((Occur::Must, self.concept(&tokens, letters, &skill))),
+                Clause::Phrase(toks) => clauses.extend(self.phrase(&toks).map(|q| (Occur::Must, q))),
+                Clause::Exclude(t) => clauses.push((Occur::MustNot, Box::new(TermQuery::new(self.term(&t), IndexRecordOption::Basic)))),
             }
-            i += 1;
         }
         if clauses.is_empty() {
             return None;
@@ -306,60 +338,26 @@ impl TextQueryBuilder<'_> {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// Plain words: each analysed token is required ("scikit-learn" → scikit AND learn). A run of
-    /// words naming a skill ("machine learning", "ml", "sklearn") may instead match any form of
-    /// that skill, or the skill tag.
-    fn words(&mut self, run: &[&str], clauses: &mut Clauses) {
-        let lowered: Vec<Vec<String>> = run.iter().map(|w| words(w)).collect();
-        let mut at = 0;
-        while at < run.len() {
-            if let Some(syn) = self.synonyms {
-                // Match skill forms over the flattened words of the run from this word on.
-                let flat: Vec<String> = lowered[at..].iter().flatten().cloned().collect();
-                if !flat.is_empty()
-                    && let Some((n_words, skill)) = syn.longest_match(&flat, 0)
-                {
-                    // Only use the match when it ends on a word boundary of the run.
-                    let mut used = 0;
-                    let mut consumed = 0;
-                    while used < n_words && at + consumed < run.len() {
-                        used += lowered[at + consumed].len();
-                        consumed += 1;
-                    }
-                    if used == n_words {
-                        let literal = run[at..at + consumed].join(" ");
-                        clauses.push((Occur::Must, self.concept(&literal, skill, syn)));
-                        at += consumed;
-                        continue;
-                    }
-                }
-            }
-            let letters = run[at].chars().filter(|c| c.is_alphanumeric()).count();
-            for (_, t) in tokens(&mut self.analyzer, run[at]) {
-                clauses.push((Occur::Must, self.word(&t, letters)));
-            }
-            at += 1;
-        }
-    }
-
     /// Words naming a skill: the words as typed (all required), or the skill tag — which the
     /// enrichment sets wherever the posting names the skill by any of its forms, so "ml" finds
     /// "machine learning" without running a phrase query per alias (positions are the costly part
-    /// of a search). The tag weighs like a title word: the enrichment found the skill.
-    fn concept(&mut self, literal: &str, skill: usize, syn: &Synonyms) -> Box<dyn Query> {
-        let id = &syn.skills[skill];
+    /// of a search). The tag weighs like a title word ([`CONCEPT_TAG_BOOST`]): the enrichment found
+    /// the skill.
+    fn concept(&self, typed: &[String], letters: usize, skill: &str) -> Box<dyn Query> {
         let mut any: Clauses = Vec::new();
-        let typed: Vec<(usize, String)> = tokens(&mut self.analyzer, literal);
-        let letters = literal.chars().filter(|c| c.is_alphanumeric()).count();
         if typed.len() == 1 {
-            any.push((Occur::Should, self.word(&typed[0].1, letters)));
+            any.push((Occur::Should, self.word(&typed[0], letters)));
         } else if !typed.is_empty() {
-            any.push((Occur::Should, Box::new(BooleanQuery::new(typed.iter().map(|(_, t)| (Occur::Must, self.word(t, 0))).collect()))));
+            any.push((Occur::Should, Box::new(BooleanQuery::new(typed.iter().map(|t| (Occur::Must, self.word(t, 0))).collect()))));
         }
-        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(TermQuery::new(Term::from_field_text(self.skill, id), IndexRecordOption::Basic)), 2.0))));
+        let tag = TermQuery::new(Term::from_field_text(self.skill, skill), IndexRecordOption::Basic);
+        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tag), CONCEPT_TAG_BOOST))));
         Box::new(BooleanQuery::new(any))
     }
 }
+
+/// Weight of a skill-tag match in a concept, relative to a word of the text.
+pub(crate) const CONCEPT_TAG_BOOST: f32 = 2.0;
 
 #[cfg(test)]
 mod tests {

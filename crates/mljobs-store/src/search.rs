@@ -440,9 +440,23 @@ impl SearchIndex {
             return None;
         }
         let mut analyzer = self.index.tokenizers().get(ANALYZER).unwrap_or_else(crate::query::analyzer);
-        let (words, excluded_words) = crate::query::plain_terms(&req.q, &mut analyzer, synonyms, self.fields.text)?;
         let f = self.fields;
-        let mut plan = Plan { words, excluded_words, ..Plan::default() };
+        let mut plan = Plan::default();
+        let text = |t: &str| Term::from_field_text(f.text, t);
+        for clause in crate::query::parse(&req.q, &mut analyzer, synonyms) {
+            match clause {
+                crate::query::Clause::Word { token, .. } => plan.words.push(text(&token)),
+                crate::query::Clause::Exclude(token) => plan.excluded_words.push(text(&token)),
+                crate::query::Clause::Concept { tokens, skill, .. } => plan.concepts.push(crate::fast::Concept {
+                    words: tokens.iter().map(|t| text(t)).collect(),
+                    tag: Term::from_field_text(f.skill, &skill),
+                    tag_boost: crate::query::CONCEPT_TAG_BOOST,
+                }),
+                crate::query::Clause::Phrase(_) => return None,
+            }
+        }
+        plan.words.sort();
+        plan.words.dedup();
         for (facet, values) in &req.filters {
             let field = f.facet(facet)?;
             if !values.is_empty() {

@@ -268,7 +268,22 @@ fn snippets_highlight_the_query_words_and_escape_html() {
 }
 
 fn fast_vs_general_strategy() -> impl Strategy<Value = SearchRequest> {
-    let words = ["", "python", "data", "engineer", "machine learning", "data -senior", "experience team", "-python", "learning models", "sql"];
+    let words = [
+        "",
+        "python",
+        "data",
+        "engineer",
+        "machine learning",
+        "data -senior",
+        "experience team",
+        "-python",
+        "learning models",
+        "sql",
+        "ml engineer",
+        "sklearn data",
+        "python sql",
+        "pytorch -intern",
+    ];
     (
         request_strategy(),
         prop::sample::select(words.to_vec()),
@@ -290,16 +305,17 @@ fn fast_vs_general_strategy() -> impl Strategy<Value = SearchRequest> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(300))]
     /// The fast path (bitsets and score columns for frequent words) and tantivy's general path
     /// give the same totals, the same scores and the same order of dates / salaries.
     #[test]
-    fn fast_path_agrees_with_the_general_path(req in fast_vs_general_strategy()) {
+    fn fast_path_agrees_with_the_general_path(req in fast_vs_general_strategy(), with_synonyms in any::<bool>()) {
         let f = &*FIXTURE;
+        let synonyms = with_synonyms.then_some(&f.synonyms);
         f.index.set_fast_path(false);
-        let general = f.index.search(&req, None).unwrap();
+        let general = f.index.search(&req, synonyms).unwrap();
         f.index.set_fast_path(true);
-        let fast = f.index.search(&req, None).unwrap();
+        let fast = f.index.search(&req, synonyms).unwrap();
         prop_assert_eq!(fast.total, general.total);
         prop_assert_eq!(fast.hits.len(), general.hits.len());
         let value = |id: &str| {
