@@ -40,6 +40,8 @@ pub struct InputArgs {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+// One value per process, parsed once: the size of the `search` variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Read posting files, enrich them and store them (deduplicated).
     Ingest {
