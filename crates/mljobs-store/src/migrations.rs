@@ -84,6 +84,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE postings ADD COLUMN city TEXT;
     UPDATE postings SET city = json_extract(enrichment_json, '$.location.city');
     "#,
+    // 2 → 3: a covering index for result cards: a page of results is read from it alone, never
+    // from the wide rows (their posting and enrichment JSON spill into overflow pages, and the
+    // card columns sit after them).
+    r#"
+    CREATE INDEX postings_card ON postings(id, title, company, role, seniority, city, country, work_mode,
+        employment_type, salary_usd_min, salary_usd_max, date_posted);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -178,6 +178,19 @@ impl Store {
         Store::init(conn, path_str)
     }
 
+    /// Opens the store for a long-running reader (the API server, several connections): no
+    /// writes (`query_only`), a 16 MB page cache and no memory-mapped window, so a server's memory
+    /// does not grow with the database file (the index answers searches; the store is read for
+    /// one page of results at a time).
+    pub fn open_reader(data_dir: &Path) -> Result<Store, StoreError> {
+        let store = Store::open(data_dir)?;
+        let sq = |source| StoreError::Sqlite { path: store.path.clone(), source };
+        store.conn.pragma_update(None, "mmap_size", 0).map_err(sq)?;
+        store.conn.pragma_update(None, "cache_size", -16384).map_err(sq)?;
+        store.conn.pragma_update(None, "query_only", "ON").map_err(sq)?;
+        Ok(store)
+    }
+
     /// An in-memory store for tests.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite { path: ":memory:".into(), source })?;
@@ -291,7 +304,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, title, company, role, seniority, city, country, work_mode, \
-                 employment_type, salary_usd_min, salary_usd_max, date_posted FROM postings WHERE id = ?1",
+                 employment_type, salary_usd_min, salary_usd_max, date_posted FROM postings INDEXED BY postings_card WHERE id = ?1",
             )
             .map_err(self.sq())?;
         let mut out = Vec::with_capacity(ids.len());

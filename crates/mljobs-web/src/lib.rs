@@ -74,7 +74,7 @@ impl AppState {
     pub fn open(data_dir: &Path, taxonomy: Taxonomy) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
         let index = SearchIndex::open_following(&data_dir.join("index"))?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Ok(AppState::new(index, taxonomy, cores + 1, || Store::open(data_dir))?)
+        Ok(AppState::new(index, taxonomy, cores + 1, || Store::open_reader(data_dir))?)
     }
 
     /// A store connection: the next free one, else wait for the next in turn. SQLite connections
