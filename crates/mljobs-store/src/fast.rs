@@ -39,11 +39,13 @@ pub(crate) enum Filter {
     AtLeastU64(&'static str, u64),
 }
 
-/// Words naming a skill: a document matches with all the words or with the skill tag, and scores
-/// the words' BM25 (when it has them all) plus `tag_boost` × the tag's.
+/// Words naming a skill: a document matches with all the typed words, all the words of the
+/// skill's name, or the skill tag, and scores the BM25 of each group it has in full plus
+/// `tag_boost` × the tag's.
 #[derive(Debug, Clone)]
 pub(crate) struct Concept {
     pub words: Vec<Term>,
+    pub name: Vec<Term>,
     pub tag: Term,
     pub tag_boost: f32,
 }
@@ -346,20 +348,16 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
         for t in plan.words.iter().skip(1) {
             and(&mut m, &cache.bits(generation, ord, reader, t)?);
         }
-        // Each concept: (all its words) OR its tag. Kept for scoring: who has all the words.
-        let mut concept_words: Vec<Vec<u64>> = Vec::with_capacity(plan.concepts.len());
+        // Each concept: (all typed words) OR (all name words) OR its tag. Kept for scoring: who
+        // has each group in full.
+        let mut concept_words: Vec<[Vec<u64>; 2]> = Vec::with_capacity(plan.concepts.len());
         for c in &plan.concepts {
-            let mut all = match c.words.first() {
-                Some(t) => cache.bits(generation, ord, reader, t)?.as_ref().clone(),
-                None => vec![0u64; words_for(max_doc)],
-            };
-            for t in c.words.iter().skip(1) {
-                and(&mut all, &cache.bits(generation, ord, reader, t)?);
-            }
+            let typed = all_of(&c.words, cache, generation, ord, reader)?;
+            let name = all_of(&c.name, cache, generation, ord, reader)?;
             let tag = cache.bits(generation, ord, reader, &c.tag)?;
-            let either: Vec<u64> = all.iter().zip(tag.iter()).map(|(a, b)| a | b).collect();
+            let either: Vec<u64> = typed.iter().zip(name.iter()).zip(tag.iter()).map(|((a, b), c)| a | b | c).collect();
             and(&mut m, &either);
-            concept_words.push(all);
+            concept_words.push([typed, name]);
         }
         for t in &plan.excluded_words {
             and_not(&mut m, &cache.bits(generation, ord, reader, t)?);
@@ -412,22 +410,23 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
                 let columns: Vec<Arc<Scores>> =
                     plan.words.iter().zip(&weights).map(|(t, w)| cache.scores(generation, ord, reader, t, w)).collect::<tantivy::Result<_>>()?;
                 // Per concept: its words' columns, its tag's column.
-                let mut concept_cols: Vec<(Vec<Arc<Scores>>, Arc<Scores>, f32)> = Vec::with_capacity(plan.concepts.len());
+                type Cols = Vec<Arc<Scores>>;
+                let mut concept_cols: Vec<([Cols; 2], Arc<Scores>, f32)> = Vec::with_capacity(plan.concepts.len());
+                let score_cols = |terms: &[Term]| -> tantivy::Result<Cols> {
+                    terms.iter().map(|t| cache.scores(generation, ord, reader, t, &Bm25Weight::for_terms(searcher, std::slice::from_ref(t))?)).collect()
+                };
                 for c in &plan.concepts {
-                    let words = c
-                        .words
-                        .iter()
-                        .map(|t| cache.scores(generation, ord, reader, t, &Bm25Weight::for_terms(searcher, std::slice::from_ref(t))?))
-                        .collect::<tantivy::Result<Vec<_>>>()?;
                     let tag = cache.scores(generation, ord, reader, &c.tag, &Bm25Weight::for_terms(searcher, std::slice::from_ref(&c.tag))?)?;
-                    concept_cols.push((words, tag, c.tag_boost));
+                    concept_cols.push(([score_cols(&c.words)?, score_cols(&c.name)?], tag, c.tag_boost));
                 }
                 let mut threshold = f32::MIN;
                 for d in ones(&m) {
                     let mut s: f32 = columns.iter().map(|c| c.get(d)).sum();
-                    for ((words, tag, boost), all) in concept_cols.iter().zip(&concept_words) {
-                        if all[(d / 64) as usize] >> (d % 64) & 1 == 1 {
-                            s += words.iter().map(|c| c.get(d)).sum::<f32>();
+                    for ((groups, tag, boost), alls) in concept_cols.iter().zip(&concept_words) {
+                        for (cols, all) in groups.iter().zip(alls) {
+                            if all[(d / 64) as usize] >> (d % 64) & 1 == 1 {
+                                s += cols.iter().map(|c| c.get(d)).sum::<f32>();
+                            }
                         }
                         if tag.has(d) {
                             s += boost * tag.get(d);
@@ -488,6 +487,18 @@ fn eval(f: &Filter, cache: &FastCache, generation: u64, ord: u32, reader: &Segme
         Filter::AtLeastF64(field, min) => cache.range(generation, ord, reader, field, Bound::F64(*min))?,
         Filter::AtLeastU64(field, min) => cache.range(generation, ord, reader, field, Bound::U64(*min))?,
     })
+}
+
+/// Documents with every term (none when there are no terms).
+fn all_of(terms: &[Term], cache: &FastCache, generation: u64, ord: u32, reader: &SegmentReader) -> tantivy::Result<Vec<u64>> {
+    let mut all = match terms.first() {
+        Some(t) => cache.bits(generation, ord, reader, t)?.as_ref().clone(),
+        None => return Ok(vec![0u64; words_for(reader.max_doc())]),
+    };
+    for t in terms.iter().skip(1) {
+        and(&mut all, &cache.bits(generation, ord, reader, t)?);
+    }
+    Ok(all)
 }
 
 fn from_docs(docs: &[DocId], max_doc: u32) -> Vec<u64> {

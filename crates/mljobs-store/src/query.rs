@@ -124,8 +124,8 @@ pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, Str
 pub struct Synonyms {
     /// Lower-cased form (name or alias, split into words by the analyser's word rules) → skill.
     forms: HashMap<Vec<String>, usize>,
-    /// Skill ids.
-    skills: Vec<String>,
+    /// Skill ids and names.
+    skills: Vec<(String, String)>,
     /// Longest form, in words.
     longest: usize,
 }
@@ -145,7 +145,7 @@ impl Synonyms {
                 longest = longest.max(w.len());
                 forms.entry(w.clone()).or_insert(n);
             }
-            skills.push(skill.id.to_string());
+            skills.push((skill.id.to_string(), skill.name.to_string()));
         }
         Synonyms { forms, skills, longest }
     }
@@ -200,7 +200,10 @@ pub(crate) enum Clause {
     /// A required token (`letters`: length of the word typed, for typo distances).
     Word { token: String, letters: usize },
     /// Words naming a skill: the typed tokens (all required) or the skill tag.
-    Concept { tokens: Vec<String>, letters: usize, skill: String },
+    /// `name` holds the skill name's tokens when they differ from the typed ones ("ml" →
+    /// machine, learning): a posting saying "Machine Learning Engineer" matches as strongly as
+    /// one saying "ML Engineer".
+    Concept { tokens: Vec<String>, letters: usize, skill: String, name: Vec<String> },
     /// A phrase: tokens with positions.
     Phrase(Vec<(usize, String)>),
     /// An excluded token.
@@ -261,8 +264,13 @@ fn parse_words(run: &[&str], analyzer: &mut TextAnalyzer, synonyms: Option<&Syno
                 if used == n_words {
                     let literal = run[at..at + consumed].join(" ");
                     let letters = literal.chars().filter(|c| c.is_alphanumeric()).count();
-                    let tokens = tokens(analyzer, &literal).into_iter().map(|(_, t)| t).collect();
-                    out.push(Clause::Concept { tokens, letters, skill: syn.skills[skill].clone() });
+                    let typed: Vec<String> = tokens(analyzer, &literal).into_iter().map(|(_, t)| t).collect();
+                    let (id, name) = &syn.skills[skill];
+                    let mut name: Vec<String> = tokens(analyzer, name).into_iter().map(|(_, t)| t).collect();
+                    if name == typed {
+                        name.clear();
+                    }
+                    out.push(Clause::Concept { tokens: typed, letters, skill: id.clone(), name });
                     at += consumed;
                     continue;
                 }
@@ -324,7 +332,7 @@ impl TextQueryBuilder<'_> {
         for clause in parse(q, &mut self.analyzer, self.synonyms) {
             match clause {
                 Clause::Word { token, letters } => clauses.push((Occur::Must, self.word(&token, letters))),
-                Clause::Concept { tokens, letters, skill } => clauses.push((Occur::Must, self.concept(&tokens, letters, &skill))),
+                Clause::Concept { tokens, letters, skill, name } => clauses.push((Occur::Must, self.concept(&tokens, letters, &skill, &name))),
                 Clause::Phrase(toks) => clauses.extend(self.phrase(&toks).map(|q| (Occur::Must, q))),
                 Clause::Exclude(t) => clauses.push((Occur::MustNot, Box::new(TermQuery::new(self.term(&t), IndexRecordOption::Basic)))),
             }
@@ -343,12 +351,17 @@ impl TextQueryBuilder<'_> {
     /// "machine learning" without running a phrase query per alias (positions are the costly part
     /// of a search). The tag weighs like a title word ([`CONCEPT_TAG_BOOST`]): the enrichment found
     /// the skill.
-    fn concept(&self, typed: &[String], letters: usize, skill: &str) -> Box<dyn Query> {
+    fn concept(&self, typed: &[String], letters: usize, skill: &str, name: &[String]) -> Box<dyn Query> {
         let mut any: Clauses = Vec::new();
         if typed.len() == 1 {
             any.push((Occur::Should, self.word(&typed[0], letters)));
         } else if !typed.is_empty() {
             any.push((Occur::Should, Box::new(BooleanQuery::new(typed.iter().map(|t| (Occur::Must, self.word(t, 0))).collect()))));
+        }
+        if !name.is_empty() {
+            let all: Clauses =
+                name.iter().map(|t| (Occur::Must, Box::new(TermQuery::new(self.term(t), IndexRecordOption::WithFreqs)) as Box<dyn Query>)).collect();
+            any.push((Occur::Should, Box::new(BooleanQuery::new(all))));
         }
         let tag = TermQuery::new(Term::from_field_text(self.skill, skill), IndexRecordOption::Basic);
         any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tag), CONCEPT_TAG_BOOST))));
@@ -406,9 +419,9 @@ mod tests {
         let syn = Synonyms::new(&Taxonomy::embedded());
         let w = |s: &str| words(s);
         let (n, s) = syn.longest_match(&w("machine learning engineer"), 0).unwrap();
-        assert_eq!((n, syn.skills[s].as_str()), (2, "machine-learning"));
+        assert_eq!((n, syn.skills[s].0.as_str()), (2, "machine-learning"));
         let (n, s) = syn.longest_match(&w("ml engineer"), 0).unwrap();
-        assert_eq!((n, syn.skills[s].as_str()), (1, "machine-learning"));
+        assert_eq!((n, syn.skills[s].0.as_str()), (1, "machine-learning"));
         assert!(syn.longest_match(&w("engineer"), 0).is_none());
     }
 }

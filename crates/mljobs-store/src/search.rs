@@ -447,8 +447,9 @@ impl SearchIndex {
             match clause {
                 crate::query::Clause::Word { token, .. } => plan.words.push(text(&token)),
                 crate::query::Clause::Exclude(token) => plan.excluded_words.push(text(&token)),
-                crate::query::Clause::Concept { tokens, skill, .. } => plan.concepts.push(crate::fast::Concept {
+                crate::query::Clause::Concept { tokens, skill, name, .. } => plan.concepts.push(crate::fast::Concept {
                     words: tokens.iter().map(|t| text(t)).collect(),
+                    name: name.iter().map(|t| text(t)).collect(),
                     tag: Term::from_field_text(f.skill, &skill),
                     tag_boost: crate::query::CONCEPT_TAG_BOOST,
                 }),

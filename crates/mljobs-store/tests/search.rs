@@ -335,3 +335,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn realistic_queries_put_the_expected_postings_first() {
+    let top = |text: &str, n: usize| titles(&SearchRequest { limit: n, ..q(text) });
+    // Synonyms: the abbreviation finds the spelled-out title first.
+    let t = top("ml engineer", 3);
+    assert!(t.iter().all(|x| x.contains("Machine Learning Engineer") || x.contains("ML Engineer")), "{t:?}");
+    // A skill named in the title outranks postings that only list it.
+    let t = top("nlp", 2);
+    assert!(t.iter().all(|x| x.contains("NLP")), "{t:?}");
+    // Phrase beats the same words apart.
+    let t = top("\"data engineer\"", 3);
+    assert!(t.iter().all(|x| x.contains("Data Engineer")), "{t:?}");
+    // Exact spelling first: a close spelling is only tried when the exact words find nothing.
+    let exact = f_search("python");
+    assert!(!exact.typos_applied && exact.total > 0);
+    let typo = f_search("pyhton");
+    assert!(typo.typos_applied && typo.total > 0 && typo.total <= exact.total, "{} vs {}", typo.total, exact.total);
+}
+
+fn f_search(text: &str) -> mljobs_store::SearchResults {
+    let f = &*FIXTURE;
+    f.index.search(&q(text), Some(&f.synonyms)).unwrap()
+}
