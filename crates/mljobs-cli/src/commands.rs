@@ -542,10 +542,16 @@ fn search(cli: &Cli) -> Result<ExitCode> {
                 })
             })
             .collect();
-        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"total": results.total, "took_ms": took_ms, "hits": hits, "facets": results.facets}))?);
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"total": results.total, "took_ms": took_ms, "typos_applied": results.typos_applied, "hits": hits, "facets": results.facets})
+            )?
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    outln!("{} postings ({took_ms:.1} ms)", results.total);
+    let spelling = if results.typos_applied { " for close spellings of your words (nothing matched them exactly)" } else { "" };
+    outln!("{} postings{spelling} ({took_ms:.1} ms)", results.total);
     for ((hit, s), snippet) in rows.into_iter().zip(&snippets) {
         let e = &s.enrichment;
         let loc: Vec<&str> = [e.location.city.as_deref(), e.location.country.as_deref()].into_iter().flatten().collect();

@@ -315,4 +315,10 @@ fn search_finds_ingested_postings_with_filters_and_json() {
     assert_eq!(r["indexed"], n(&serde_json::from_str::<Value>(&ok(&mljobs(dir.path(), &["stats", "--json"]))).unwrap(), "postings"));
     let again: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["search", "", "--role", "data-analyst", "--json"]))).unwrap();
     assert_eq!(again["total"], v["total"]);
+    // A misspelling is answered with close spellings, and says so.
+    let typo = ok(&mljobs(dir.path(), &["search", "recomendations"]));
+    assert!(typo.lines().next().unwrap().contains("close spellings"), "{typo}");
+    assert!(typo.contains("Recommendations"), "{typo}");
+    let exact: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["search", "recomendations", "--exact", "--json"]))).unwrap();
+    assert_eq!((exact["total"].as_u64(), exact["typos_applied"].as_bool()), (Some(0), Some(false)));
 }
