@@ -118,23 +118,27 @@ pub struct ParsedAmount {
 static CURRENCY: LazyLock<Regex> = LazyLock::new(|| {
     // Symbols and unambiguous codes/words in any case; codes that are also words ("TRY", "PHP",
     // "PEN", "COP", "SAR") only in upper case.
-    Regex::new(r"((?i:US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|SG\$|HK\$|R\$|MX\$)|\$|€|£|₹|¥|₩|₪|zł|\b(?i:usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|pln|czk|huf|inr|jpy|cny|rmb|sgd|hkd|brl|mxn|zar|ils|aed|krw|ron|euros?|dollars?|pounds?|rupees|rs\.?|yuan|kr)\b|\b(?:TRY|ARS|CLP|COP|PEN|UAH|TWD|THB|MYR|IDR|PHP|VND|NGN|KES|PKR|BDT|EGP|SAR|QAR|BGN|ISK)\b)").unwrap()
+    Regex::new(r"((?i:US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|SG\$|HK\$|R\$|MX\$)|\$|€|£|₹|¥|₩|₪|₱|円|zł|\b(?i:usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|pln|czk|huf|inr|jpy|cny|rmb|sgd|hkd|brl|mxn|zar|ils|aed|krw|ron|euros?|dollars?|pounds?|rupees|rs\.?|yuan|kr)\b|\b(?:TRY|ARS|CLP|COP|PEN|UAH|TWD|THB|MYR|IDR|PHP|VND|NGN|KES|PKR|BDT|EGP|SAR|QAR|BGN|ISK)\b)").unwrap()
 });
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     // 120,000 | 120.000 | 120 000 | 140'000 | 120000 | 1.5 | 45,50 ; optional k/m/lakh suffix.
-    Regex::new(r"(?i)(\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?:\s?(k|m|mio|million|lpa|lakhs?|lacs?|cr|crores?)\b)?").unwrap()
+    // Indian grouping (20,00,000) first; 万 (ten thousand) for Japanese/Chinese amounts.
+    Regex::new(r"(?i)(\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?:\s?(k|m|mio|million|lpa|lakhs?|lacs?|cr|crores?)\b|(万))?")
+        .unwrap()
 });
+
+static RAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bR\s?(\d)").unwrap());
 
 static RANGE_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-|to|bis|à|a|and|y|et|until)\s*$").unwrap());
 
 static PERIODS: LazyLock<[(Period, Regex); 5]> = LazyLock::new(|| {
     [
-        (Period::Hour, Regex::new(r"(?i)(?:\b(?:per|an|a|each)\s+(?:hour|hr)\b|/\s?(?:hour|hr|h|std|heure|hora|uur)\b|\bhourly\b|\bpro stunde\b|\bstündlich|\bde l'heure\b|\bpar heure\b|\bpor hora\b|\bla hora\b|\bp/h\b|\bph\b)").unwrap()),
+        (Period::Hour, Regex::new(r"(?i)(?:\b(?:per|an|a|each)\s+(?:hour|hr)\b|/\s?(?:hour|hr|h|std|heure|hora|uur)\b|\bper uur\b|\bhourly\b|\bpro stunde\b|\bstündlich|\bde l'heure\b|\bpar heure\b|\bpor hora\b|\bla hora\b|\bp/h\b|\bph\b)").unwrap()),
         (Period::Day, Regex::new(r"(?i)(?:\b(?:per|a)\s+day\b|/\s?(?:day|tag|jour|día|dia)\b|\bdaily\b|\bday rate\b|\bpro tag\b|\bpar jour\b|\bpor d[ií]a\b|\bal d[ií]a\b|\bp/d\b)").unwrap()),
         (Period::Week, Regex::new(r"(?i)(?:\b(?:per|a)\s+week\b|/\s?(?:week|wk|woche|semaine|semana)\b|\bweekly\b|\bpro woche\b|\bpar semaine\b|\bpor semana\b)").unwrap()),
-        (Period::Month, Regex::new(r"(?i)(?:\b(?:per|a)\s+month\b|/\s?(?:month|mo|mth|monat|mois|mes)\b|\bmonthly\b|\bpro monat\b|\bmonatlich|\bpar mois\b|\bmensuel|\bal mes\b|\bpor mes\b|\bmensual|\bp\.?\s?m\.?(?:\s|$))").unwrap()),
-        (Period::Year, Regex::new(r"(?i)(?:\b(?:per|a)\s+(?:year|annum)\b|/\s?(?:year|yr|annum|jahr|an|año|ano|jaar)\b|\bper annum\b|\bp\.\s?a\.|\bp\.?a\.?(?:\s|$|,|\))|\bpa\b|\bannually\b|\bannual\b|\byearly\b|\bpro jahr\b|\bim jahr\b|\bjährlich|\bjahresgehalt|\bbrutto/?jahr|\bpar an\b|\bannuel|\bbrut annuel|\bal año\b|\bpor año\b|\banual\b|\blpa\b|\bbruto anual\b|\bsalary range\b)").unwrap()),
+        (Period::Month, Regex::new(r"(?i)(?:\b(?:per|a)\s+month\b|/\s?(?:month|mo|mth|monat|mois|mes)\b|\bmonthly\b|\bpro monat\b|\bmonatlich|\bpar mois\b|\bmensuel|\bal mes\b|\bpor mes\b|\bmensual|\bper maand\b|/\s?m[aå]n\b|\bm[aå]ned\b|\bmånad\b|\bmiesi[eę]cznie\b|\bpor m[eê]s\b|\bmensais\b|\bayl[ıi]k\b|\blunar\b|\bp\.?\s?m\.?(?:\s|$))").unwrap()),
+        (Period::Year, Regex::new(r"(?i)(?:\b(?:per|a)\s+(?:year|annum)\b|/\s?(?:year|yr|annum|jahr|an|año|ano|jaar)\b|\bper annum\b|\bp\.\s?a\.|\bp\.?a\.?(?:\s|$|,|\))|\bpa\b|\bannually\b|\bannual\b|\byearly\b|\bpro jahr\b|\bim jahr\b|\bjährlich|\bjahresgehalt|\bbrutto/?jahr|\bpar an\b|\bannuel|\bbrut annuel|\bal año\b|\bpor año\b|\banual\b|\blpa\b|\bbruto anual\b|\bsalary range\b|年収|年俸)").unwrap()),
     ]
 });
 
@@ -161,6 +165,8 @@ pub fn currency_code(token: &str, country: Option<&str>) -> Option<(String, bool
         "₹" | "inr" | "rupees" | "rs" | "rs." => "INR",
         "₩" | "krw" => "KRW",
         "₪" | "ils" => "ILS",
+        "₱" => "PHP",
+        "円" => "JPY",
         "zł" | "pln" => "PLN",
         "rmb" | "cny" | "yuan" => "CNY",
         "jpy" => "JPY",
@@ -203,6 +209,10 @@ pub fn currency_code(token: &str, country: Option<&str>) -> Option<(String, bool
     Some((code.into(), false))
 }
 
+fn is_lakh(s: &str) -> bool {
+    s == "lpa" || s.starts_with("lakh") || s.starts_with("lac")
+}
+
 fn parse_number(m: &regex::Captures<'_>) -> Option<(f64, Option<String>)> {
     let int_part: String = m.get(1)?.as_str().chars().filter(char::is_ascii_digit).collect();
     let mut value: f64 = int_part.parse().ok()?;
@@ -210,12 +220,13 @@ fn parse_number(m: &regex::Captures<'_>) -> Option<(f64, Option<String>)> {
         let d: f64 = format!("0.{}", dec.as_str()).parse().ok()?;
         value += d;
     }
-    let suffix = m.get(3).map(|s| s.as_str().to_ascii_lowercase());
+    let suffix = m.get(3).or_else(|| m.get(4)).map(|s| s.as_str().to_ascii_lowercase());
     match suffix.as_deref() {
         Some("k") => value *= 1_000.0,
         Some("m" | "mio" | "million") => value *= 1_000_000.0,
         Some("lpa" | "lakh" | "lakhs" | "lac" | "lacs") => value *= 100_000.0,
         Some("cr" | "crore" | "crores") => value *= 10_000_000.0,
+        Some("万") => value *= 10_000.0,
         _ => {}
     }
     Some((value, suffix))
@@ -227,11 +238,13 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
     let norm: String = text
         .chars()
         .map(|c| match c {
-            '–' | '—' | '‒' | '−' | '~' => '-',
+            '–' | '—' | '‒' | '−' | '~' | '〜' | '～' => '-',
             '\u{a0}' | '\u{202f}' | '\u{2009}' => ' ',
             other => other,
         })
         .collect();
+    // South African rand written "R900 000": only with the posting in ZA ("R" is too common).
+    let norm = if country == Some("ZA") { RAND.replace_all(&norm, "ZAR $1").into_owned() } else { norm };
     let numbers: Vec<regex::Captures<'_>> = NUMBER.captures_iter(&norm).collect();
     // Take the first number that is not a year, a percentage or a count of years.
     let mut first = None;
@@ -250,6 +263,7 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
     let first_match = numbers[first_idx].get(0).unwrap();
     let mut max_value = None;
     let mut end_of_amounts = first_match.end();
+    let mut range_suffix = None;
     if let Some(next) = numbers.get(first_idx + 1) {
         let next_match = next.get(0).unwrap();
         let gap = &norm[first_match.end()..next_match.start()];
@@ -260,11 +274,16 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
             if first_suffix.is_none() && suffix.as_deref() == Some("k") && min_value < 1000.0 {
                 min_value *= 1000.0;
             }
+            // "18-24 LPA": lakhs per annum apply to both.
+            if first_suffix.is_none() && suffix.as_deref().is_some_and(is_lakh) && min_value < 1000.0 {
+                min_value *= 100_000.0;
+            }
             if suffix.is_none() && first_suffix.as_deref() == Some("k") && v < 1000.0 {
                 v *= 1000.0;
             }
             max_value = Some(v);
             end_of_amounts = next_match.end();
+            range_suffix = suffix;
         }
     }
     let before_first = &norm[..first_match.start()];
@@ -272,7 +291,8 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
     if max.is_none() {
         if UP_TO.is_match(before_first.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.')) {
             (min, max) = (None, Some(min_value));
-        } else if FROM.is_match(before_first.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.')) {
+        } else if FROM.is_match(before_first.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.')) || norm[first_match.end()..].starts_with('+') {
+            // "from 90k", "$85,000+": a floor, no ceiling.
             (min, max) = (Some(min_value), None);
         } else {
             max = Some(min_value);
@@ -285,18 +305,27 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
     }
     // Currency: nearest token before the first number, else right after the amounts.
     let window_start = crate::text::floor_char_boundary(&norm, first_match.start().saturating_sub(12));
-    let mut currency = None;
+    // An explicit code or symbol wins over a bare `$`/`¥`/`kr` ("$110,000 - $130,000 CAD").
+    let mut currency: Option<(String, bool)> = None;
     for m in CURRENCY.find_iter(&norm[window_start..]) {
         let abs = window_start + m.start();
         if abs > end_of_amounts + 16 {
             break;
         }
-        currency = currency_code(m.as_str(), country);
-        if currency.is_some() {
-            break;
+        if let Some(c) = currency_code(m.as_str(), country) {
+            let bare = c.1 || matches!(m.as_str(), "$" | "¥");
+            if currency.is_none() {
+                currency = Some(c);
+            } else if !bare {
+                currency = Some(c);
+                break;
+            }
+            if !bare {
+                break;
+            }
         }
     }
-    let suffix_lpa = first_suffix.as_deref().is_some_and(|s| s == "lpa" || s.starts_with("lakh") || s.starts_with("lac"));
+    let suffix_lpa = first_suffix.as_deref().is_some_and(is_lakh) || range_suffix.as_deref().is_some_and(is_lakh);
     if currency.is_none() && suffix_lpa {
         currency = Some(("INR".into(), country != Some("IN")));
     }
@@ -434,6 +463,40 @@ mod tests {
         check("$600 per day", Some("US"), (Some(600.0), Some(600.0), Some("USD"), Some(Period::Day), Some(156000.0)));
         check("ARS 1.200.000 por mes", None, (Some(1_200_000.0), Some(1_200_000.0), Some("ARS"), Some(Period::Month), Some(15696.0)));
         check("PHP 80,000 monthly", None, (Some(80000.0), Some(80000.0), Some("PHP"), Some(Period::Month), Some(16800.0)));
+    }
+
+    /// The table of real-world salary strings (`testdata/salary/parse-table.tsv`): every row must
+    /// read as listed; all failures are reported together.
+    #[test]
+    fn parse_table() {
+        let table = include_str!("../../../../testdata/salary/parse-table.tsv");
+        let num = |s: &str| if s.is_empty() { None } else { Some(s.parse::<f64>().expect("number in table")) };
+        let mut failures = Vec::new();
+        let mut rows = 0;
+        for (n, line) in table.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()) {
+            rows += 1;
+            let f: Vec<&str> = line.split('\t').collect();
+            let (text, country) = (f[0], Some(f[1]).filter(|c| !c.is_empty()));
+            let got = parse_text(text, country).and_then(|p| normalise(p, SalarySource::Text, text.into(), &fx()));
+            let got = got.map(|s| (s.min, s.max, s.currency, s.period));
+            if f.get(2) == Some(&"not-a-salary") {
+                // Text around a number that is not pay: the description scan must not take it.
+                if let Some(found) = find_in_description(text, country) {
+                    failures.push(format!("line {}: {text:?}: read as a salary from a description: {found:?}", n + 1));
+                }
+                continue;
+            }
+            let want = if f.get(2) == Some(&"none") {
+                None
+            } else {
+                Some((num(f[2]), num(f[3]), Some(f[4]).filter(|c| !c.is_empty()).map(String::from), Period::parse(f[5])))
+            };
+            if got != want {
+                failures.push(format!("line {}: {text:?}: got {got:?}, want {want:?}", n + 1));
+            }
+        }
+        assert!(rows >= 150, "{rows} rows");
+        assert!(failures.is_empty(), "{} of {rows} rows fail:\n{}", failures.len(), failures.join("\n"));
     }
 
     #[test]
