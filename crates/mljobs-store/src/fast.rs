@@ -79,11 +79,8 @@ enum Key {
     Order(u32, &'static str),
 }
 
-enum Entry {
-    Bits(Arc<Vec<u64>>),
-    Scores(Arc<Scores>),
-    Order(Arc<Vec<DocId>>),
-}
+/// A cached value: a bitset (`Vec<u64>`), a [`Scores`] column or an ordering (`Vec<DocId>`).
+type Entry = Arc<dyn std::any::Any + Send + Sync>;
 
 /// A word's BM25 contribution for each document that has it, in document order, with a rank
 /// directory: the score of document `d` is `scores[prefix[d / 64] + popcount(bits[d / 64] below d)]`.
@@ -118,11 +115,12 @@ pub(crate) struct FastCache {
 struct CacheInner {
     generation: u64,
     bytes: usize,
-    map: HashMap<Key, Arc<Entry>>,
+    map: HashMap<Key, Entry>,
 }
 
 impl FastCache {
-    fn get_or(&self, generation: u64, key: Key, make: impl FnOnce() -> tantivy::Result<(Entry, usize)>) -> tantivy::Result<Arc<Entry>> {
+    /// The cached value for `key` in this generation, made (and counted as `bytes`) when missing.
+    fn get_or<T: Send + Sync + 'static>(&self, generation: u64, key: Key, make: impl FnOnce() -> tantivy::Result<(T, usize)>) -> tantivy::Result<Arc<T>> {
         {
             let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if inner.generation != generation {
@@ -130,12 +128,14 @@ impl FastCache {
                 inner.bytes = 0;
                 inner.generation = generation;
             }
-            if let Some(e) = inner.map.get(&key) {
-                return Ok(e.clone());
+            if let Some(e) = inner.map.get(&key)
+                && let Ok(v) = e.clone().downcast::<T>()
+            {
+                return Ok(v);
             }
         }
-        let (entry, bytes) = make()?;
-        let entry = Arc::new(entry);
+        let (value, bytes) = make()?;
+        let value = Arc::new(value);
         let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if inner.generation == generation {
             if inner.bytes + bytes > CACHE_BYTES {
@@ -143,33 +143,26 @@ impl FastCache {
                 inner.bytes = 0;
             }
             inner.bytes += bytes;
-            inner.map.insert(key, entry.clone());
+            inner.map.insert(key, value.clone());
         }
-        Ok(entry)
+        Ok(value)
     }
 
     fn bits(&self, generation: u64, ord: u32, reader: &SegmentReader, term: &Term) -> tantivy::Result<Arc<Vec<u64>>> {
-        let e = self.get_or(generation, Key::Bits(ord, term.clone()), || {
-            let bits = term_bits(reader, term)?;
-            let n = bits.len() * 8;
-            Ok((Entry::Bits(Arc::new(bits)), n))
-        })?;
-        match &*e {
-            Entry::Bits(b) => Ok(b.clone()),
-            _ => unreachable!("bits key holds bits"),
-        }
+        self.get_or(generation, Key::Bits(ord, term.clone()), || {
+            term_bits(reader, term).map(|b| {
+                let n = b.len() * 8;
+                (b, n)
+            })
+        })
     }
 
     fn scores(&self, generation: u64, ord: u32, reader: &SegmentReader, term: &Term, weight: &Bm25Weight) -> tantivy::Result<Arc<Scores>> {
-        let e = self.get_or(generation, Key::Scores(ord, term.clone()), || {
-            let scores = term_scores(reader, term, weight)?;
-            let n = scores.scores.len() * 4 + scores.prefix.len() * 4 + scores.bits.len() * 8;
-            Ok((Entry::Scores(Arc::new(scores)), n))
-        })?;
-        match &*e {
-            Entry::Scores(s) => Ok(s.clone()),
-            _ => unreachable!("scores key holds scores"),
-        }
+        self.get_or(generation, Key::Scores(ord, term.clone()), || {
+            let s = term_scores(reader, term, weight)?;
+            let n = s.scores.len() * 4 + s.prefix.len() * 4 + s.bits.len() * 8;
+            Ok((s, n))
+        })
     }
 
     /// Documents whose fast field is at least `min` (bounds repeat: UI presets, the same date).
@@ -178,7 +171,7 @@ impl FastCache {
             Bound::F64(v) => v.to_bits(),
             Bound::U64(v) => v,
         };
-        let e = self.get_or(generation, Key::Range(ord, field, key), || {
+        self.get_or(generation, Key::Range(ord, field, key), || {
             let max_doc = reader.max_doc();
             let mut docs = Vec::new();
             match min {
@@ -187,12 +180,8 @@ impl FastCache {
             }
             let bits = from_docs(&docs, max_doc);
             let n = bits.len() * 8;
-            Ok((Entry::Bits(Arc::new(bits)), n))
-        })?;
-        match &*e {
-            Entry::Bits(b) => Ok(b.clone()),
-            _ => unreachable!("range key holds bits"),
-        }
+            Ok((bits, n))
+        })
     }
 
     fn order(&self, generation: u64, ord: u32, reader: &SegmentReader, by: By) -> tantivy::Result<Arc<Vec<DocId>>> {
@@ -200,15 +189,12 @@ impl FastCache {
             By::DescU64(f) | By::DescF64(f) => f,
             By::Score => unreachable!("no ordering for scores"),
         };
-        let e = self.get_or(generation, Key::Order(ord, field), || {
-            let order = doc_order(reader, by)?;
-            let n = order.len() * 4;
-            Ok((Entry::Order(Arc::new(order)), n))
-        })?;
-        match &*e {
-            Entry::Order(o) => Ok(o.clone()),
-            _ => unreachable!("order key holds an order"),
-        }
+        self.get_or(generation, Key::Order(ord, field), || {
+            doc_order(reader, by).map(|o| {
+                let n = o.len() * 4;
+                (o, n)
+            })
+        })
     }
 }
 
