@@ -115,3 +115,26 @@ fn updates_replace_skills_and_areas() {
     assert!(!after.by_skill.iter().any(|(s, _)| s == "spark"), "{:?}", after.by_skill);
     assert!(after.by_skill.iter().any(|(s, _)| s == "snowflake"));
 }
+
+#[test]
+fn an_index_written_with_another_schema_is_rebuilt_from_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = dir.path().join("index");
+    {
+        // An index as an older mljobs might have left it: another schema, some documents.
+        std::fs::create_dir_all(&index_dir).unwrap();
+        let mut b = tantivy::schema::Schema::builder();
+        let title = b.add_text_field("title", tantivy::schema::TEXT);
+        let index = tantivy::Index::create_in_dir(&index_dir, b.build()).unwrap();
+        let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        w.add_document(tantivy::doc!(title => "old")).unwrap();
+        w.commit().unwrap();
+    }
+    let mut store = Store::open(dir.path()).unwrap();
+    write(&mut store, &[posting("1", "Data Scientist", "Acme", "https://acme.example/jobs/1", TEXT)]);
+    let index = mljobs_store::SearchIndex::open(&index_dir).expect("an old index does not stop mljobs");
+    assert_eq!((index.len(), index.indexed_revision().unwrap()), (0, 0), "recreated empty, to be refilled from the store");
+    assert_eq!(mljobs_store::sync(&store, &index).unwrap(), 1);
+    let found = index.search(&mljobs_store::SearchRequest { q: "forecasting".into(), limit: 5, ..Default::default() }, None).unwrap();
+    assert_eq!(found.total, 1);
+}
