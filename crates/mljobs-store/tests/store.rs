@@ -138,3 +138,34 @@ fn an_index_written_with_another_schema_is_rebuilt_from_the_store() {
     let found = index.search(&mljobs_store::SearchRequest { q: "forecasting".into(), limit: 5, ..Default::default() }, None).unwrap();
     assert_eq!(found.total, 1);
 }
+
+#[test]
+fn a_version_1_store_is_upgraded_with_cities_and_the_card_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let raw = RawPosting {
+        source: "jsonl:test.jsonl".into(),
+        source_id: Some("1".into()),
+        title: Some("Data Scientist".into()),
+        company: Some("Acme".into()),
+        description: Some(TEXT.into()),
+        locations: vec!["Berlin, Germany".into()],
+        record: RecordRef { file: "test.jsonl".into(), line: Some(1), record: 1 },
+        ..Default::default()
+    };
+    let p = JobPosting::from_raw(raw, now()).unwrap();
+    write(&mut store, std::slice::from_ref(&p));
+    let city = store.get(&p.id).unwrap().unwrap().enrichment.location.city;
+    assert!(city.is_some(), "the fixture has a city");
+    drop(store);
+    // Back to what version 1 had: no city column, no card index.
+    let conn = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
+    conn.execute_batch("DROP INDEX postings_card; ALTER TABLE postings DROP COLUMN city; PRAGMA user_version = 1;").unwrap();
+    drop(conn);
+    let store = Store::open(dir.path()).unwrap();
+    let cards = store.cards(&[p.id.as_str()]).unwrap();
+    assert_eq!((cards.len(), cards[0].city.clone()), (1, city));
+    let conn = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, mljobs_store::SCHEMA_VERSION);
+}
