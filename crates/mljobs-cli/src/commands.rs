@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Taxonomy { kind, json } => taxonomy(&cli, *kind, *json),
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
+        Command::Salary { command: crate::config::SalaryCommand::Stats { by, min_count, json } } => salary_stats(&cli, by, *min_count, *json),
         Command::Serve { bind, threads, cache } => serve(&cli, *bind, *threads, *cache),
     }
 }
@@ -415,6 +416,32 @@ fn reindex(cli: &Cli, json: bool) -> Result<ExitCode> {
         outln!("{}", serde_json::json!({"indexed": n, "seconds": secs, "index": cli.index_dir().display().to_string()}));
     } else {
         outln!("indexed {n} postings in {secs:.1} s ({})", cli.index_dir().display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn salary_stats(cli: &Cli, by: &str, min_count: usize, json: bool) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let group = mljobs_core::survey::GroupBy::parse(by).with_context(|| format!("--by {by:?}: expected role, level, country, company_size or year"))?;
+    let rows = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "data/salaries/aijobs-salaries-2020-2024.csv")?;
+    let stats = mljobs_core::survey::stats_by(&rows, group, min_count, &taxonomy);
+    if json {
+        let groups: Vec<serde_json::Value> = stats
+            .iter()
+            .map(|(k, d)| serde_json::json!({"key": k, "count": d.count, "p10": d.p10, "p25": d.p25, "median": d.median, "p75": d.p75, "p90": d.p90}))
+            .collect();
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"by": by, "source": "aijobs.net salary survey 2020-2024 (CC0)", "salaries": rows.len(), "groups": groups})
+            )?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!("annual salary in USD by {by} — aijobs.net survey 2020-2024, {} salaries (groups of {min_count}+)", rows.len());
+    outln!("{:<28} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}", by, "count", "P10", "P25", "median", "P75", "P90");
+    for (k, d) in &stats {
+        outln!("{:<28} {:>7} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0}", k, d.count, d.p10, d.p25, d.median, d.p75, d.p90);
     }
     Ok(ExitCode::SUCCESS)
 }

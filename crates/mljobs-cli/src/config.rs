@@ -38,6 +38,24 @@ pub struct InputArgs {
     pub company: Option<String>,
 }
 
+/// `mljobs salary ...`
+#[derive(Debug, Subcommand)]
+pub enum SalaryCommand {
+    /// Distribution of annual USD salaries (count, P10, P25, median, P75, P90) in the bundled
+    /// AI/ML salary survey, grouped.
+    Stats {
+        /// Group by role (from the job title), level, country (of the company), company_size or year.
+        #[arg(long, default_value = "level", value_parser = ["role", "level", "country", "company_size", "year"])]
+        by: String,
+        /// Leave out groups with fewer salaries than this.
+        #[arg(long, default_value_t = 30)]
+        min_count: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 // One value per process, parsed once: the size of the `search` variant costs nothing.
@@ -152,6 +170,12 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Salary data.
+    Salary {
+        /// What to do.
+        #[command(subcommand)]
+        command: SalaryCommand,
     },
     /// Serve the JSON API (and its explorer at /api/docs/) until Ctrl-C or SIGTERM.
     Serve {

@@ -34,8 +34,8 @@ type AppStateRef = State<Arc<AppState>>;
         title = "mljobs API",
         description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
     ),
-    paths(jobs, job, facets, taxonomy, stats, healthz),
-    components(schemas(JobsResponse, JobHit, FacetCount, FacetsResponse, JobDetail, Health, CacheStats, ErrorBody))
+    paths(jobs, job, facets, taxonomy, stats, salary_stats, healthz),
+    components(schemas(JobsResponse, JobHit, FacetCount, FacetsResponse, JobDetail, Health, CacheStats, SalaryStats, SalaryGroup, ErrorBody))
 )]
 struct ApiDoc;
 
@@ -50,6 +50,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/facets", get(facets))
         .route("/api/v1/taxonomy/{kind}", get(taxonomy))
         .route("/api/v1/stats", get(stats))
+        .route("/api/v1/salary/stats", get(salary_stats))
         .route("/healthz", get(healthz))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
         .fallback(not_found)
@@ -356,6 +357,76 @@ async fn taxonomy(State(s): AppStateRef, Path(kind): Path<String>) -> Result<Jso
 async fn stats(State(s): AppStateRef) -> Result<Json<Value>, ApiError> {
     let st = s.store().stats(50)?;
     serde_json::to_value(&st).map(Json).map_err(|e| ApiError::internal(&e))
+}
+
+/// Salary distribution of one group.
+#[derive(Serialize, ToSchema)]
+pub struct SalaryGroup {
+    /// Group value (role id, level EN/MI/SE/EX, ISO country, company size S/M/L, year).
+    key: String,
+    /// Salaries.
+    count: usize,
+    /// Annual USD, 10th percentile.
+    p10: f64,
+    /// 25th percentile.
+    p25: f64,
+    /// Median.
+    median: f64,
+    /// 75th percentile.
+    p75: f64,
+    /// 90th percentile.
+    p90: f64,
+}
+
+/// Salary distributions.
+#[derive(Serialize, ToSchema)]
+pub struct SalaryStats {
+    /// What the groups are.
+    by: String,
+    /// Where the salaries come from.
+    source: &'static str,
+    /// Salaries in the source.
+    salaries: usize,
+    /// Groups, largest first.
+    groups: Vec<SalaryGroup>,
+}
+
+/// Annual USD salary distributions (count, P10, P25, median, P75, P90) in the bundled AI/ML salary
+/// survey, grouped by `role` (from the job title), `level`, `country` (of the company),
+/// `company_size` or `year`.
+#[utoipa::path(get, path = "/api/v1/salary/stats", params(
+    ("by" = Option<String>, Query, description = "role, level (default), country, company_size or year"),
+    ("min_count" = Option<usize>, Query, description = "leave out groups with fewer salaries (default 30)"),
+), responses(
+    (status = 200, description = "Distributions", body = SalaryStats),
+    (status = 400, description = "Unknown parameter or value", body = ErrorBody),
+))]
+async fn salary_stats(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    cached(&s, "salary_stats", q.as_deref(), || {
+        let (mut by, mut min_count) = ("level".to_string(), 30usize);
+        for (k, v) in url::form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()) {
+            match k.as_ref() {
+                "by" => by = v.into_owned(),
+                "min_count" => min_count = v.parse().map_err(|_| ApiError::invalid("min_count", &v, "a whole number"))?,
+                other => {
+                    return Err(ApiError {
+                        status: StatusCode::BAD_REQUEST,
+                        code: "unknown_parameter",
+                        message: format!("unknown parameter `{other}`; parameters are by, min_count"),
+                        parameter: Some(other.to_string()),
+                        value: Some(v.into_owned()),
+                    });
+                }
+            }
+        }
+        let group = mljobs_core::survey::GroupBy::parse(&by).ok_or_else(|| ApiError::invalid("by", &by, "role, level, country, company_size or year"))?;
+        let rows = s.survey.get_or_init(|| mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").unwrap_or_default());
+        let groups = mljobs_core::survey::stats_by(rows, group, min_count, &s.taxonomy)
+            .into_iter()
+            .map(|(key, d)| SalaryGroup { key, count: d.count, p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90 })
+            .collect();
+        Ok(SalaryStats { by, source: "aijobs.net salary survey 2020-2024 (CC0)", salaries: rows.len(), groups })
+    })
 }
 
 /// Liveness: the store and the index answer.

@@ -10,6 +10,7 @@
 //! | `GET /api/v1/jobs/{id}` | one posting with its enrichment, near-duplicates and schema.org JSON-LD |
 //! | `GET /api/v1/facets` | facet counts for a search (disjunctive) |
 //! | `GET /api/v1/taxonomy/{kind}` | roles, levels, skills, industries, areas, countries |
+//! | `GET /api/v1/salary/stats` | salary distributions (count, P10-P90) of the bundled survey by role, level, country, company size or year |
 //! | `GET /api/v1/stats` | counts by role, seniority, skill, industry, country, work mode, area |
 //! | `GET /healthz` | liveness and what is loaded |
 //! | `GET /api/openapi.json`, `/api/docs/` | the OpenAPI document and its explorer |
@@ -46,6 +47,7 @@ pub struct AppState {
     taxonomy: Taxonomy,
     synonyms: Synonyms,
     cache: cache::ResponseCache,
+    survey: std::sync::OnceLock<Vec<mljobs_core::survey::SurveyRow>>,
 }
 
 /// Search answers kept in memory by default (see [`AppState::with_cache`]).
@@ -61,7 +63,15 @@ impl AppState {
     ) -> Result<AppState, mljobs_store::StoreError> {
         let stores = (0..connections.max(1)).map(|_| open_store().map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
         let synonyms = Synonyms::new(&taxonomy);
-        Ok(AppState { index, stores, next: AtomicUsize::new(0), taxonomy, synonyms, cache: cache::ResponseCache::new(DEFAULT_CACHE_ENTRIES) })
+        Ok(AppState {
+            index,
+            stores,
+            next: AtomicUsize::new(0),
+            taxonomy,
+            synonyms,
+            cache: cache::ResponseCache::new(DEFAULT_CACHE_ENTRIES),
+            survey: std::sync::OnceLock::new(),
+        })
     }
 
     /// Keeps up to `entries` search answers in memory for the current index generation (0: none).

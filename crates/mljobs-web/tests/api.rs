@@ -214,6 +214,19 @@ async fn taxonomy_and_stats() {
 }
 
 #[tokio::test]
+async fn salary_distributions_by_level_and_role() {
+    let (status, v) = get("/api/v1/salary/stats?by=level").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["salaries"], 72_704);
+    let median = |k: &str| v["groups"].as_array().unwrap().iter().find(|g| g["key"] == k).unwrap()["median"].as_f64().unwrap();
+    assert!(median("EN") < median("MI") && median("MI") < median("SE"));
+    let (_, roles) = get("/api/v1/salary/stats?by=role&min_count=100").await;
+    assert!(roles["groups"].as_array().unwrap().iter().all(|g| g["count"].as_u64().unwrap() >= 100));
+    let (status, e) = get("/api/v1/salary/stats?by=shoe_size").await;
+    assert_eq!((status, e["error"]["parameter"].as_str(), e["error"]["value"].as_str()), (StatusCode::BAD_REQUEST, Some("by"), Some("shoe_size")));
+}
+
+#[tokio::test]
 async fn bad_requests_are_json_errors_naming_parameter_and_value() {
     for (uri, status, code, parameter, value) in [
         ("/api/v1/jobs?contry=US", 400, "unknown_parameter", Some("contry"), Some("US")),
@@ -244,7 +257,7 @@ async fn openapi_document_and_explorer() {
     let (status, doc) = get("/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/facets", "/api/v1/taxonomy/{kind}", "/api/v1/stats", "/healthz"] {
+    for path in ["/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/facets", "/api/v1/taxonomy/{kind}", "/api/v1/stats", "/api/v1/salary/stats", "/healthz"] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     insta::assert_json_snapshot!("openapi", doc);

@@ -322,3 +322,15 @@ fn search_finds_ingested_postings_with_filters_and_json() {
     let exact: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["search", "recomendations", "--exact", "--json"]))).unwrap();
     assert_eq!((exact["total"].as_u64(), exact["typos_applied"].as_bool()), (Some(0), Some(false)));
 }
+
+#[test]
+fn salary_stats_from_the_bundled_survey() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = ok(&mljobs(dir.path(), &["salary", "stats", "--by", "level"]));
+    assert!(text.starts_with("annual salary in USD by level — aijobs.net survey 2020-2024, 72704 salaries"), "{text}");
+    let v: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["salary", "stats", "--by", "company_size", "--json"]))).unwrap();
+    let keys: Vec<&str> = v["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys[0], "M", "{keys:?}");
+    let bad = mljobs(dir.path(), &["salary", "stats", "--by", "shoe_size"]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("shoe_size"));
+}
