@@ -290,6 +290,9 @@ pub(crate) struct TextQueryBuilder<'a> {
     pub analyzer: TextAnalyzer,
     pub synonyms: Option<&'a Synonyms>,
     pub typos: bool,
+    /// Whether a term occurs in the index: close spellings are tried only for words it does not
+    /// know ("pytroch"), never for words it has ("python" stays "python").
+    pub known: Option<&'a dyn Fn(&Term) -> bool>,
 }
 
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
@@ -312,11 +315,14 @@ impl TextQueryBuilder<'_> {
         }
     }
 
-    /// One analysed token: the exact term, plus close spellings when typos are forgiven (1 edit in
-    /// words of ≥ 5 letters, 2 in words of ≥ 9, never the first letter) at half weight.
+    /// One analysed token: the exact term, plus close spellings when typos are forgiven and the
+    /// index does not know the word (1 edit in words of ≥ 5 letters, 2 in words of ≥ 9, never the
+    /// first letter) at half weight.
     fn word(&self, token: &str, letters: usize) -> Box<dyn Query> {
-        let exact: Box<dyn Query> = Box::new(TermQuery::new(self.term(token), IndexRecordOption::WithFreqs));
-        if !self.typos || letters < 5 {
+        let term = self.term(token);
+        let known = self.known.is_some_and(|k| k(&term));
+        let exact: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        if !self.typos || letters < 5 || known {
             return exact;
         }
         let distance = if letters >= 9 { 2 } else { 1 };

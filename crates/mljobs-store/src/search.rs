@@ -503,7 +503,22 @@ impl SearchIndex {
     fn text_query(&self, q: &str, typos: bool, synonyms: Option<&Synonyms>) -> Option<Box<dyn Query>> {
         // The registered analyser, cloned: its stop list is shared, not rebuilt per query.
         let analyzer = self.index.tokenizers().get(ANALYZER).unwrap_or_else(crate::query::analyzer);
-        TextQueryBuilder { text: self.fields.text, skill: self.fields.skill, analyzer, synonyms, typos }.build(q)
+        let searcher = self.reader.searcher();
+        let known = |t: &Term| searcher.doc_freq(t).map_or(true, |n| n > 0);
+        TextQueryBuilder { text: self.fields.text, skill: self.fields.skill, analyzer, synonyms, typos, known: Some(&known) }.build(q)
+    }
+
+    /// Whether the query has a word of five or more letters that the index does not know (the
+    /// only words close spellings are tried for).
+    fn has_unknown_word(&self, q: &str, synonyms: Option<&Synonyms>) -> bool {
+        let mut analyzer = self.index.tokenizers().get(ANALYZER).unwrap_or_else(crate::query::analyzer);
+        let searcher = self.reader.searcher();
+        let unknown = |token: &str, letters: usize| letters >= 5 && searcher.doc_freq(&Term::from_field_text(self.fields.text, token)).is_ok_and(|n| n == 0);
+        crate::query::parse(q, &mut analyzer, synonyms).iter().any(|c| match c {
+            crate::query::Clause::Word { token, letters } => unknown(token, *letters),
+            crate::query::Clause::Concept { tokens, letters, .. } => tokens.len() == 1 && unknown(&tokens[0], *letters),
+            _ => false,
+        })
     }
 
     /// Filters as query clauses, leaving out the facet named `except` (for disjunctive counts).
@@ -563,7 +578,7 @@ impl SearchIndex {
         // word to its Levenshtein neighbours on every search cost more than the search itself,
         // and exact matches are what a user who spelled right wants.
         let exact = self.search_once(req, synonyms, false)?;
-        if !req.typos || exact.total > 0 || req.q.trim().is_empty() {
+        if !req.typos || exact.total > 0 || req.q.trim().is_empty() || !self.has_unknown_word(&req.q, synonyms) {
             return Ok(exact);
         }
         let mut fuzzy = self.search_once(req, synonyms, true)?;

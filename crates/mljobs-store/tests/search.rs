@@ -353,6 +353,12 @@ fn realistic_queries_put_the_expected_postings_first() {
     assert!(!exact.typos_applied && exact.total > 0);
     let typo = f_search("pyhton");
     assert!(typo.typos_applied && typo.total > 0 && typo.total <= exact.total, "{} vs {}", typo.total, exact.total);
+    // Only unknown words get close spellings: the known word stays exact.
+    let mixed = f_search("pytroch engineer");
+    assert!(mixed.typos_applied && mixed.total > 0 && mixed.total <= f_search("pytorch engineer").total);
+    // Words the index knows are never respelled, even when together they match nothing.
+    let none = f_search("kestrel otterstream");
+    assert_eq!((none.total, none.typos_applied), (0, false));
 }
 
 fn f_search(text: &str) -> mljobs_store::SearchResults {
