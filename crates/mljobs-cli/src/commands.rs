@@ -31,6 +31,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
         Command::Salary { command: crate::config::SalaryCommand::Stats { by, min_count, json } } => salary_stats(&cli, by, *min_count, *json),
+        Command::Salary { command: crate::config::SalaryCommand::Eval { train_until, data, predictions, json } } => {
+            salary_eval(&cli, *train_until, data.as_deref(), predictions.as_deref(), *json)
+        }
         Command::Serve { bind, threads, cache } => serve(&cli, *bind, *threads, *cache),
     }
 }
@@ -442,6 +445,46 @@ fn salary_stats(cli: &Cli, by: &str, min_count: usize, json: bool) -> Result<Exi
     outln!("{:<28} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}", by, "count", "P10", "P25", "median", "P75", "P90");
     for (k, d) in &stats {
         outln!("{:<28} {:>7} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0}", k, d.count, d.p10, d.p25, d.median, d.p75, d.p90);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn salary_eval(cli: &Cli, train_until: u16, data: Option<&std::path::Path>, predictions: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let (text, name) = match data {
+        Some(p) => (std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?, p.display().to_string()),
+        None => (mljobs_core::survey::EMBEDDED.to_string(), "data/salaries/aijobs-salaries-2020-2024.csv".to_string()),
+    };
+    let rows = mljobs_core::survey::parse(&text, &name)?;
+    let train: Vec<_> = rows.iter().filter(|r| r.year <= train_until).cloned().collect();
+    let test: Vec<_> = rows.iter().filter(|r| r.year == train_until + 1).cloned().collect();
+    anyhow::ensure!(!test.is_empty(), "{name}: no salaries of {} to test on", train_until + 1);
+    let started = std::time::Instant::now();
+    let model = mljobs_core::salary_model::SalaryModel::train(&train, &taxonomy).map_err(|e| anyhow::anyhow!("training: {e}"))?;
+    let fit_s = started.elapsed().as_secs_f64();
+    let est = model.estimate(&test);
+    let truth: Vec<f64> = test.iter().map(|r| r.salary_usd).collect();
+    let m = mljobs_core::salary_model::evaluate(&truth, &est);
+    if let Some(path) = predictions {
+        let mut out = String::from("p10,p50,p90\n");
+        for e in &est {
+            out.push_str(&format!("{:.2},{:.2},{:.2}\n", e.p10, e.p50, e.p90));
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"train_rows": train.len(), "test_rows": test.len(), "fit_s": fit_s, "metrics": m}))?);
+    } else {
+        outln!("train: work_year ≤ {train_until} ({} salaries, fit {fit_s:.2} s); test: {} ({} salaries)", train.len(), train_until + 1, test.len());
+        outln!(
+            "MAE {:.0} · RMSE {:.0} · R² {} · MdAPE {} % · P10-P90 coverage {} · mean width {:.0} (USD)",
+            m.mae,
+            m.rmse,
+            m.r2,
+            m.mdape,
+            m.coverage_p10_p90,
+            m.mean_width
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

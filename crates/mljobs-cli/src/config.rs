@@ -54,6 +54,22 @@ pub enum SalaryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Train the estimator on the survey up to a year and evaluate it on the next year: MAE, RMSE,
+    /// R², median absolute % error, P10-P90 coverage and width (annual USD).
+    Eval {
+        /// Train on work_year ≤ this; test on the year after.
+        #[arg(long, default_value_t = 2023)]
+        train_until: u16,
+        /// Survey CSV (default: the bundled one).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Write p10,p50,p90 per test row here (for scripts/salary-peers.py --ours).
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Subcommands.

@@ -334,3 +334,19 @@ fn salary_stats_from_the_bundled_survey() {
     let bad = mljobs(dir.path(), &["salary", "stats", "--by", "shoe_size"]);
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("shoe_size"));
 }
+
+#[test]
+fn salary_eval_trains_on_the_past_and_scores_the_next_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let preds = dir.path().join("preds.csv");
+    let v: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["salary", "eval", "--json", "--predictions", preds.to_str().unwrap()]))).unwrap();
+    assert_eq!((v["train_rows"].as_u64(), v["test_rows"].as_u64()), (Some(10_475), Some(62_229)));
+    let m = &v["metrics"];
+    // Sanity bounds around the recorded figures (docs/quality.md): a broken model lands far outside.
+    assert!((30_000.0..60_000.0).contains(&m["mae"].as_f64().unwrap()), "{m}");
+    assert!((0.5..0.95).contains(&m["coverage_p10_p90"].as_f64().unwrap()), "{m}");
+    let lines = std::fs::read_to_string(&preds).unwrap().lines().count();
+    assert_eq!(lines, 62_229 + 1);
+    let bad = mljobs(dir.path(), &["salary", "eval", "--train-until", "2030"]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("no salaries of 2031"));
+}
