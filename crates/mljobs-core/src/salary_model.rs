@@ -13,7 +13,7 @@ use forust_ml::objective::ObjectiveType;
 use forust_ml::{GradientBooster, Matrix};
 
 use crate::Taxonomy;
-use crate::survey::SurveyRow;
+use crate::survey::{SurveyRow, percentile};
 
 /// Title words that carry seniority or specialisation.
 const TITLE_WORDS: [&str; 16] = [
@@ -156,13 +156,6 @@ fn shuffled(n: usize) -> Vec<usize> {
     idx
 }
 
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let k = (sorted.len() - 1) as f64 * p;
-    let lo = k.floor() as usize;
-    let hi = k.ceil() as usize;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (k - lo as f64)
-}
-
 impl SalaryModel {
     /// Trains on survey rows: a seeded quarter of the latest year calibrates the interval, the
     /// rest fit the trees.
@@ -170,11 +163,7 @@ impl SalaryModel {
         if rows.len() < 50 {
             return Err(format!("{} salaries are too few to train on (50 at least)", rows.len()));
         }
-        let no_evidence = vec![0; taxonomy.roles.len()];
-        let mut roles = HashMap::new();
-        for r in rows {
-            roles.entry(r.title.clone()).or_insert_with(|| crate::enrich::role::classify_role(&r.title, &no_evidence, false, taxonomy).id);
-        }
+        let roles = crate::survey::title_roles(rows, taxonomy);
         // Calibration rows: a seeded quarter of the latest year — salaries drift from year to
         // year, and the interval is for the next one, so it is calibrated on the most recent.
         let latest = rows.iter().map(|r| r.year).max().unwrap_or(0);
@@ -212,7 +201,7 @@ impl SalaryModel {
         let pred = model.predict_log(&cal_rows);
         let mut residuals: Vec<f64> = cal_rows.iter().zip(&pred).map(|(r, p)| r.salary_usd.ln() - p).collect();
         residuals.sort_by(f64::total_cmp);
-        model.residual_q = (quantile(&residuals, 0.1), quantile(&residuals, 0.9));
+        model.residual_q = (percentile(&residuals, 0.1), percentile(&residuals, 0.9));
         Ok(model)
     }
 
@@ -268,7 +257,7 @@ pub fn evaluate(truth: &[f64], est: &[Estimate]) -> Metrics {
         mae: r(abs / n, 10.0),
         rmse: r((sq / n).sqrt(), 10.0),
         r2: r(1.0 - sq / tot, 10_000.0),
-        mdape: r(if ape.is_empty() { 0.0 } else { quantile(&ape, 0.5) * 100.0 }, 100.0),
+        mdape: r(if ape.is_empty() { 0.0 } else { percentile(&ape, 0.5) * 100.0 }, 100.0),
         coverage_p10_p90: r(inside / n, 10_000.0),
         mean_width: r(width / n, 10.0),
     }

@@ -127,13 +127,30 @@ impl Distribution {
             return None;
         }
         values.sort_by(f64::total_cmp);
-        let q = |p: f64| {
-            let k = (values.len() - 1) as f64 * p;
-            let (lo, hi) = (k.floor() as usize, k.ceil() as usize);
-            (values[lo] + (values[hi] - values[lo]) * (k - lo as f64)).round()
-        };
+        let q = |p: f64| percentile(&values, p).round();
         Some(Distribution { count: values.len(), p10: q(0.1), p25: q(0.25), median: q(0.5), p75: q(0.75), p90: q(0.9) })
     }
+}
+
+/// The `p` quantile (0-1) of sorted values, interpolating linearly between closest ranks (as
+/// numpy's default). `sorted` must not be empty.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let k = (sorted.len() - 1) as f64 * p;
+    let (lo, hi) = (k.floor() as usize, k.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (k - lo as f64)
+}
+
+/// Our taxonomy's role for each distinct job title of the rows (from the title alone).
+pub fn title_roles(rows: &[SurveyRow], taxonomy: &Taxonomy) -> std::collections::HashMap<String, String> {
+    // Titles only: no description evidence for any role.
+    let no_evidence = vec![0; taxonomy.roles.len()];
+    let mut roles = std::collections::HashMap::new();
+    for r in rows {
+        if !roles.contains_key(&r.title) {
+            roles.insert(r.title.clone(), crate::enrich::role::classify_role(&r.title, &no_evidence, false, taxonomy).id);
+        }
+    }
+    roles
 }
 
 /// What to group by.
@@ -168,15 +185,11 @@ impl GroupBy {
 /// Salary distributions of `rows` per group, largest groups first (ties by key). Groups with fewer
 /// than `min_count` salaries are left out (a percentile of three answers says little).
 pub fn stats_by(rows: &[SurveyRow], by: GroupBy, min_count: usize, taxonomy: &Taxonomy) -> Vec<(String, Distribution)> {
-    let mut roles: BTreeMap<&str, String> = BTreeMap::new();
-    // Titles only: no description evidence for any role.
-    let no_evidence = vec![0; taxonomy.roles.len()];
+    let roles = if by == GroupBy::Role { title_roles(rows, taxonomy) } else { Default::default() };
     let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in rows {
         let key = match by {
-            GroupBy::Role => {
-                roles.entry(r.title.as_str()).or_insert_with(|| crate::enrich::role::classify_role(&r.title, &no_evidence, false, taxonomy).id).clone()
-            }
+            GroupBy::Role => roles[&r.title].clone(),
             GroupBy::Level => r.level.clone(),
             GroupBy::Country => r.company_location.clone(),
             GroupBy::CompanySize => r.company_size.clone(),

@@ -157,9 +157,13 @@ impl FastCache {
         })
     }
 
-    fn scores(&self, generation: u64, ord: u32, reader: &SegmentReader, term: &Term, weight: &Bm25Weight) -> tantivy::Result<Arc<Scores>> {
+    /// A term's score column; its BM25 weight (index-wide statistics, fixed for a generation) is
+    /// computed only when the column is built.
+    fn scores(&self, generation: u64, ord: u32, searcher: &Searcher, term: &Term) -> tantivy::Result<Arc<Scores>> {
+        let reader = searcher.segment_reader(ord);
         self.get_or(generation, Key::Scores(ord, term.clone()), || {
-            let s = term_scores(reader, term, weight)?;
+            let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?;
+            let s = term_scores(reader, term, &weight)?;
             let n = s.scores.len() * 4 + s.prefix.len() * 4 + s.bits.len() * 8;
             Ok((s, n))
         })
@@ -318,7 +322,6 @@ impl Ord for Ranked {
 /// Runs `plan` ordered `by`: the best `k` (score, address) and the exact total.
 pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k: usize) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
     let generation = searcher.generation().generation_id();
-    let weights: Vec<Bm25Weight> = plan.words.iter().map(|t| Bm25Weight::for_terms(searcher, std::slice::from_ref(t))).collect::<tantivy::Result<_>>()?;
     let mut total = 0usize;
     // Worst of the best k at the top (a min-heap through Reverse).
     let mut heap: BinaryHeap<std::cmp::Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
@@ -393,16 +396,14 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
                 }
             }
             By::Score => {
-                let columns: Vec<Arc<Scores>> =
-                    plan.words.iter().zip(&weights).map(|(t, w)| cache.scores(generation, ord, reader, t, w)).collect::<tantivy::Result<_>>()?;
+                let score_cols =
+                    |terms: &[Term]| -> tantivy::Result<Vec<Arc<Scores>>> { terms.iter().map(|t| cache.scores(generation, ord, searcher, t)).collect() };
+                let columns = score_cols(&plan.words)?;
                 // Per concept: its words' columns, its tag's column.
                 type Cols = Vec<Arc<Scores>>;
                 let mut concept_cols: Vec<([Cols; 2], Arc<Scores>, f32)> = Vec::with_capacity(plan.concepts.len());
-                let score_cols = |terms: &[Term]| -> tantivy::Result<Cols> {
-                    terms.iter().map(|t| cache.scores(generation, ord, reader, t, &Bm25Weight::for_terms(searcher, std::slice::from_ref(t))?)).collect()
-                };
                 for c in &plan.concepts {
-                    let tag = cache.scores(generation, ord, reader, &c.tag, &Bm25Weight::for_terms(searcher, std::slice::from_ref(&c.tag))?)?;
+                    let tag = cache.scores(generation, ord, searcher, &c.tag)?;
                     concept_cols.push(([score_cols(&c.words)?, score_cols(&c.name)?], tag, c.tag_boost));
                 }
                 let mut threshold = f32::MIN;

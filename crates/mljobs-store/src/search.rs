@@ -588,10 +588,7 @@ impl SearchIndex {
 
     fn search_once(&self, req: &SearchRequest, synonyms: Option<&Synonyms>, typos: bool) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
-        let text = self.text_query(&req.q, typos, synonyms);
-        let query = self.build_query(&text, self.filter_clauses(req, None)?);
         let limit = req.limit.max(1);
-        let top = TopDocs::with_limit(limit).and_offset(req.offset);
         let fast = match self.fast_plan(req, synonyms, typos) {
             Some(plan) if crate::fast::applies(&searcher, &plan)? => {
                 let by = match req.sort {
@@ -604,10 +601,14 @@ impl SearchIndex {
             }
             _ => None,
         };
+        // The tantivy query is built only when the general path runs or facets are counted.
+        let text = if fast.is_none() || req.facets { self.text_query(&req.q, typos, synonyms) } else { None };
         let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if let Some(found) = fast {
             found
         } else {
-            match req.sort {
+            let query = self.build_query(&text, self.filter_clauses(req, None)?);
+            let top = TopDocs::with_limit(limit).and_offset(req.offset);
+            let (addresses, total) = match req.sort {
                 Sort::Relevance => searcher.search(&*query, &(top.order_by_score(), Count))?,
                 Sort::Date => {
                     let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<u64>("date", Order::Desc), Count))?;
@@ -617,10 +618,10 @@ impl SearchIndex {
                     let (docs, n) = searcher.search(&*query, &(top.order_by_fast_field::<f64>("salary_max", Order::Desc), Count))?;
                     (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
                 }
-            }
+            };
+            // Without words there is nothing to rank by: every hit scores 0 (as on the fast path).
+            (if text.is_none() { addresses.into_iter().map(|(_, a)| (0.0, a)).collect() } else { addresses }, total)
         };
-        // Without words there is nothing to rank by: every hit scores 0.
-        let addresses: Vec<(f32, DocAddress)> = if text.is_none() { addresses.into_iter().map(|(_, a)| (0.0, a)).collect() } else { addresses };
         let mut hits = Vec::with_capacity(addresses.len());
         let mut columns: BTreeMap<u32, tantivy::columnar::StrColumn> = BTreeMap::new();
         let mut id = String::new();
@@ -647,11 +648,9 @@ impl SearchIndex {
         let mut facets = BTreeMap::new();
         if req.facets {
             for facet in FACETS {
-                let q = if req.filters.get(facet).is_some_and(|v| !v.is_empty()) {
-                    self.build_query(&text, self.filter_clauses(req, Some(facet))?)
-                } else {
-                    query.box_clone()
-                };
+                // Disjunctive: a facet's own selection is left out of its counts.
+                let own = req.filters.get(facet).is_some_and(|v| !v.is_empty()).then_some(facet);
+                let q = self.build_query(&text, self.filter_clauses(req, own)?);
                 facets.insert(facet.to_string(), self.count_values(&*q, facet)?);
             }
         }

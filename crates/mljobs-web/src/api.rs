@@ -408,15 +408,7 @@ async fn salary_stats(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Re
             match k.as_ref() {
                 "by" => by = v.into_owned(),
                 "min_count" => min_count = v.parse().map_err(|_| ApiError::invalid("min_count", &v, "a whole number"))?,
-                other => {
-                    return Err(ApiError {
-                        status: StatusCode::BAD_REQUEST,
-                        code: "unknown_parameter",
-                        message: format!("unknown parameter `{other}`; parameters are by, min_count"),
-                        parameter: Some(other.to_string()),
-                        value: Some(v.into_owned()),
-                    });
-                }
+                other => return Err(ApiError::unknown_parameter(other, Some(&v), "by, min_count")),
             }
         }
         let group = mljobs_core::survey::GroupBy::parse(&by).ok_or_else(|| ApiError::invalid("by", &by, "role, level, country, company_size or year"))?;

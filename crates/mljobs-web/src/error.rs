@@ -58,6 +58,17 @@ impl ApiError {
         }
     }
 
+    /// A 400 for a parameter the endpoint does not take; `known` lists those it does.
+    pub fn unknown_parameter(parameter: &str, value: Option<&str>, known: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "unknown_parameter",
+            message: format!("unknown parameter `{parameter}`; parameters are {known}"),
+            parameter: Some(parameter.to_string()),
+            value: value.map(str::to_string),
+        }
+    }
+
     /// A 404.
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into(), parameter: None, value: None }
@@ -97,13 +108,7 @@ impl From<mljobs_store::StoreError> for ApiError {
 impl From<mljobs_store::SearchError> for ApiError {
     fn from(e: mljobs_store::SearchError) -> ApiError {
         match e {
-            mljobs_store::SearchError::UnknownFacet(f) => ApiError {
-                status: StatusCode::BAD_REQUEST,
-                code: "unknown_parameter",
-                message: format!("unknown filter `{f}`"),
-                parameter: Some(f),
-                value: None,
-            },
+            mljobs_store::SearchError::UnknownFacet(f) => ApiError::unknown_parameter(&f, None, &mljobs_store::search::FACETS.join(", ")),
             other => ApiError::internal(&other),
         }
     }

@@ -145,16 +145,11 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
             "facets" => req.facets = boolean(key, value)?,
             "highlight" => highlight = boolean(key, value)?,
             other => {
-                return Err(ApiError {
-                    status: axum::http::StatusCode::BAD_REQUEST,
-                    code: "unknown_parameter",
-                    message: format!(
-                        "unknown parameter `{other}`; parameters are q, {}, remote, salary_min, salary_floor, with_salary, posted_after, sort, page, per_page, collapse, typos, facets, highlight",
-                        FACET_PARAMS.join(", ")
-                    ),
-                    parameter: Some(other.to_string()),
-                    value: Some(value.to_string()),
-                });
+                let known = format!(
+                    "q, {}, remote, salary_min, salary_floor, with_salary, posted_after, sort, page, per_page, collapse, typos, facets, highlight",
+                    FACET_PARAMS.join(", ")
+                );
+                return Err(ApiError::unknown_parameter(other, Some(value), &known));
             }
         }
     }

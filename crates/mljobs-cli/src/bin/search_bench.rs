@@ -363,15 +363,9 @@ fn sorted(v: impl IntoIterator<Item = f64>) -> Vec<f64> {
     v
 }
 
-/// Linear interpolation between closest ranks (numpy's default, as the kit).
+/// The `p`-th percentile (0-100), interpolated like the kit (numpy's default); NaN when empty.
 fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let k = (sorted.len() - 1) as f64 * p / 100.0;
-    let lo = k.floor() as usize;
-    let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (k - lo as f64)
+    if sorted.is_empty() { f64::NAN } else { mljobs_core::survey::percentile(sorted, p / 100.0) }
 }
 
 fn latency(all: &[f64]) -> serde_json::Value {
