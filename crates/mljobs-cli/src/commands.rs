@@ -31,9 +31,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
         Command::Salary { command: crate::config::SalaryCommand::Stats { by, min_count, json } } => salary_stats(&cli, by, *min_count, *json),
-        Command::Salary { command: crate::config::SalaryCommand::Eval { train_until, data, predictions, json } } => {
-            salary_eval(&cli, *train_until, data.as_deref(), predictions.as_deref(), *json)
+        Command::Salary { command: crate::config::SalaryCommand::Eval(args) } => salary_eval(&cli, args),
+        Command::Salary { command: crate::config::SalaryCommand::Train { data, no_postings, json } } => {
+            salary_train(&cli, data.as_deref(), *no_postings, *json)
         }
+        Command::Salary { command: crate::config::SalaryCommand::Estimate(args) } => salary_estimate(&cli, args),
         Command::Serve { bind, threads, cache } => serve(&cli, *bind, *threads, *cache),
     }
 }
@@ -449,33 +451,55 @@ fn salary_stats(cli: &Cli, by: &str, min_count: usize, json: bool) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-fn salary_eval(cli: &Cli, train_until: u16, data: Option<&std::path::Path>, predictions: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+fn salary_eval(cli: &Cli, args: &crate::config::EvalArgs) -> Result<ExitCode> {
+    use mljobs_core::salary_model::{Labelled, SalaryModel, evaluate};
     let (taxonomy, _) = cli.load_taxonomy()?;
-    let (text, name) = match data {
-        Some(p) => (std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?, p.display().to_string()),
-        None => (mljobs_core::survey::EMBEDDED.to_string(), "data/salaries/aijobs-salaries-2020-2024.csv".to_string()),
+    let read = |p: &std::path::Path| -> Result<Vec<mljobs_core::survey::SurveyRow>> {
+        let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        Ok(mljobs_core::survey::parse(&text, &p.display().to_string())?)
     };
-    let rows = mljobs_core::survey::parse(&text, &name)?;
-    let train: Vec<_> = rows.iter().filter(|r| r.year <= train_until).cloned().collect();
-    let test: Vec<_> = rows.iter().filter(|r| r.year == train_until + 1).cloned().collect();
-    anyhow::ensure!(!test.is_empty(), "{name}: no salaries of {} to test on", train_until + 1);
+    let (train, test, split) = match (&args.train, &args.test) {
+        (Some(a), Some(b)) => (read(a)?, read(b)?, format!("train {} · test {}", a.display(), b.display())),
+        (None, None) => {
+            let (rows, name) = match &args.data {
+                Some(p) => (read(p)?, p.display().to_string()),
+                None => (
+                    mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "data/salaries/aijobs-salaries-2020-2024.csv")?,
+                    "the bundled survey".to_string(),
+                ),
+            };
+            let until = args.train_until;
+            let train: Vec<_> = rows.iter().filter(|r| r.year <= until).cloned().collect();
+            let test: Vec<_> = rows.iter().filter(|r| r.year == until + 1).cloned().collect();
+            anyhow::ensure!(!test.is_empty(), "{name}: no salaries of {} to test on", until + 1);
+            (train, test, format!("{name}: train work_year ≤ {until}, test {}", until + 1))
+        }
+        _ => anyhow::bail!("--train and --test go together"),
+    };
     let started = std::time::Instant::now();
-    let model = mljobs_core::salary_model::SalaryModel::train(&train, &taxonomy).map_err(|e| anyhow::anyhow!("training: {e}"))?;
+    let model = SalaryModel::train(train.iter().map(Labelled::from_survey).collect(), &taxonomy, &chrono::Utc::now().to_rfc3339())
+        .map_err(|e| anyhow::anyhow!("training: {e}"))?;
     let fit_s = started.elapsed().as_secs_f64();
-    let est = model.estimate(&test);
+    let profiles: Vec<_> = test.iter().map(|r| (Labelled::from_survey(r).profile, r.year)).collect();
+    let est = model.estimate_many(&profiles, &taxonomy);
     let truth: Vec<f64> = test.iter().map(|r| r.salary_usd).collect();
-    let m = mljobs_core::salary_model::evaluate(&truth, &est);
-    if let Some(path) = predictions {
+    let m = evaluate(&truth, &est);
+    if let Some(path) = &args.predictions {
         let mut out = String::from("p10,p50,p90\n");
         for e in &est {
             out.push_str(&format!("{:.2},{:.2},{:.2}\n", e.p10, e.p50, e.p90));
         }
         std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
-    if json {
-        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"train_rows": train.len(), "test_rows": test.len(), "fit_s": fit_s, "metrics": m}))?);
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"split": split, "train_rows": train.len(), "test_rows": test.len(), "fit_s": fit_s, "metrics": m})
+            )?
+        );
     } else {
-        outln!("train: work_year ≤ {train_until} ({} salaries, fit {fit_s:.2} s); test: {} ({} salaries)", train.len(), train_until + 1, test.len());
+        outln!("{split}: {} salaries to train on (fit {fit_s:.2} s), {} to test", train.len(), test.len());
         outln!(
             "MAE {:.0} · RMSE {:.0} · R² {} · MdAPE {} % · P10-P90 coverage {} · mean width {:.0} (USD)",
             m.mae,
@@ -487,6 +511,113 @@ fn salary_eval(cli: &Cli, train_until: u16, data: Option<&std::path::Path>, pred
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn salary_train(cli: &Cli, data: Option<&std::path::Path>, no_postings: bool, json: bool) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let text = match data {
+        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        None => mljobs_core::survey::EMBEDDED.to_string(),
+    };
+    let name = data.map_or_else(|| "data/salaries/aijobs-salaries-2020-2024.csv".to_string(), |p| p.display().to_string());
+    let what = mljobs_store::salary::TrainingData { survey: &text, survey_name: &name, postings: !no_postings };
+    let dir = cli.data_dir();
+    let model = mljobs_store::salary::train(&dir, &what, &taxonomy, chrono::Utc::now())?;
+    let path = mljobs_store::salary::model_path(&dir);
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"path": path, "model": model.info}))?);
+    } else {
+        let i = &model.info;
+        outln!(
+            "trained on {} survey salaries and {} postings that state one ({}-{}) in {:.2} s; saved {}",
+            i.survey_rows,
+            i.posting_rows,
+            i.years.0,
+            i.years.1,
+            i.fit_seconds,
+            path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn salary_estimate(cli: &Cli, a: &crate::config::EstimateArgs) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let input = mljobs_core::salary_model::EstimateInput {
+        title: a.title.clone(),
+        country: a.country.clone(),
+        level: a.level.clone(),
+        years: a.years,
+        industry: a.industry.clone(),
+        company_size: a.company_size.clone(),
+        remote: a.remote.then_some(true),
+        work_mode: a.work_mode.clone(),
+        residence: a.residence.clone(),
+        skills: a.skills.clone(),
+        employment_type: None,
+    };
+    let profile =
+        input.resolve(&taxonomy).map_err(|e| anyhow::anyhow!("{}", e.to_string().replacen("field `", "--", 1).replacen('`', "", 1).replace('_', "-")))?;
+    let (model, trained) = mljobs_store::salary::load_or_train(&cli.data_dir(), &taxonomy, chrono::Utc::now())?;
+    if let Some(why) = trained {
+        eprintln!("note: {why}; trained one ({} salaries, {:.2} s) and saved it", model.info.survey_rows + model.info.posting_rows, model.info.fit_seconds);
+    }
+    let e = model.explain(&profile, &taxonomy);
+    if a.json {
+        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"estimate": e, "model": model.info}))?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let usd = |x: f64| format!("${}", thousands(x));
+    let p = &e.profile;
+    outln!(
+        "{} · {} · level {} · role {} — annual salary in USD, {}",
+        p.title,
+        p.country.as_deref().unwrap_or("?"),
+        p.level.as_deref().unwrap_or("?"),
+        e.role,
+        e.year
+    );
+    outln!("  median {}   P10-P90 {} – {}", usd(e.estimate.p50), usd(e.estimate.p10), usd(e.estimate.p90));
+    outln!("  from the data's baseline {}:", usd(e.baseline));
+    for c in &e.contributions {
+        outln!("    {:<15} {:>+7.1} %  {:>10}", c.factor, c.effect_pct, format!("{}{}", if c.usd < 0.0 { "-" } else { "+" }, usd(c.usd.abs())));
+    }
+    for x in &e.assumed {
+        outln!("  assumed: {x}");
+    }
+    for x in &e.caveats {
+        outln!("  caveat: {x}");
+    }
+    if let Some(d) = &e.comparables.distribution {
+        outln!("  comparables ({}): {} salaries, median {} (P25 {} – P75 {})", e.comparables.group, d.count, usd(d.median), usd(d.p25), usd(d.p75));
+    }
+    for c in &e.comparables.examples {
+        let r = &c.record;
+        outln!(
+            "    {} · {} · {} · {} · {} · {:?} (shares {})",
+            r.year,
+            r.profile.title,
+            r.profile.level.as_deref().unwrap_or("-"),
+            r.profile.country.as_deref().unwrap_or("-"),
+            usd(r.salary_usd),
+            r.source,
+            c.shares.join(", ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// 123456.7 → "123,457".
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.round());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 fn serve(cli: &Cli, bind: std::net::SocketAddr, threads: Option<usize>, cache: usize) -> Result<ExitCode> {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use mljobs_core::taxonomy::{FILE_NAMES, TaxonomyFiles};
 use mljobs_core::{Taxonomy, ingest};
 
@@ -54,22 +54,64 @@ pub enum SalaryCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Train the estimator on the survey up to a year and evaluate it on the next year: MAE, RMSE,
-    /// R², median absolute % error, P10-P90 coverage and width (annual USD).
-    Eval {
-        /// Train on work_year ≤ this; test on the year after.
-        #[arg(long, default_value_t = 2023)]
-        train_until: u16,
-        /// Survey CSV (default: the bundled one).
+    /// Evaluate the estimator: train on one part of the survey, estimate the other, print MAE,
+    /// RMSE, R², median absolute % error, P10-P90 coverage and mean width (annual USD).
+    Eval(EvalArgs),
+    /// Train the estimator on the bundled survey and the store's postings that state a salary,
+    /// and save it in the data directory (the server and `salary estimate` use it).
+    Train {
+        /// Survey CSV to train on instead of the bundled one.
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Write p10,p50,p90 per test row here (for scripts/salary-peers.py --ours).
+        /// Leave the store's postings out.
         #[arg(long)]
-        predictions: Option<PathBuf>,
+        no_postings: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Estimate what a job pays (annual USD): median, P10-P90, each factor's contribution and the
+    /// comparable salaries. Trains and saves the model first if there is none.
+    Estimate(EstimateArgs),
+}
+
+/// `mljobs salary estimate`.
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// Job title, e.g. "Senior ML Engineer".
+    #[arg(long)]
+    pub title: String,
+    /// Company's country (ISO code or name, e.g. US, "Germany").
+    #[arg(long)]
+    pub country: String,
+    /// Experience level: EN (entry), MI (mid), SE (senior), EX (executive/director), or a name
+    /// such as junior, senior, lead.
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Years of experience (sets the level when --level is not given).
+    #[arg(long)]
+    pub years: Option<f64>,
+    /// Industry id (see `mljobs taxonomy industries`).
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// Company size: S (< 50 employees), M (50-250), L (> 250).
+    #[arg(long)]
+    pub company_size: Option<String>,
+    /// Fully remote.
+    #[arg(long, conflicts_with = "work_mode")]
+    pub remote: bool,
+    /// Work mode: onsite, hybrid or remote.
+    #[arg(long)]
+    pub work_mode: Option<String>,
+    /// Employee's country when it is not the company's.
+    #[arg(long)]
+    pub residence: Option<String>,
+    /// Skills, comma-separated ids or names (pytorch,aws).
+    #[arg(long, value_delimiter = ',')]
+    pub skills: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Subcommands.
@@ -214,6 +256,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `mljobs salary eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Survey CSV to train on (with --test; default: the bundled survey split by year).
+    #[arg(long, requires = "test")]
+    pub train: Option<PathBuf>,
+    /// Survey CSV to test on.
+    #[arg(long, requires = "train")]
+    pub test: Option<PathBuf>,
+    /// Without --train/--test: train on work_year ≤ this, test on the year after.
+    #[arg(long, default_value_t = 2023, conflicts_with = "train")]
+    pub train_until: u16,
+    /// Without --train/--test: the survey CSV to split (default: the bundled one).
+    #[arg(long, conflicts_with = "train")]
+    pub data: Option<PathBuf>,
+    /// Write p10,p50,p90 per test row here (for scripts/salary-peers.py --ours).
+    #[arg(long)]
+    pub predictions: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Parts of the taxonomy.

@@ -1,19 +1,43 @@
-//! A first salary estimator (issue 4, in progress): gradient-boosted trees (forust-ml, squared loss)
-//! on log annual USD salary, with features from the five factors, and a split-conformal P10–P90
-//! interval from held-out residuals of the latest year. Deterministic (seeded).
+//! The salary estimator: gradient-boosted trees (forust-ml, squared loss) on log annual USD salary,
+//! features from the five factors, a split-conformal P10–P90 interval, an explanation (tree SHAP
+//! contributions grouped by factor) and the comparable salaries it rests on. Deterministic (seeded).
 //!
-//! Features: year; experience level (ordinal EN < MI < SE < EX); employment type; remote ratio;
-//! company size (ordinal S < M < L); employee and company country, job title and role (our
-//! taxonomy, from the title) as out-of-fold, smoothed target encodings (mean log salary); whether
-//! the employee lives in the company's country; seniority and specialisation words of the title.
+//! Training data are [`Labelled`] salaries from two sources: the bundled CC0 survey
+//! ([`Labelled::from_survey`]) and postings that state a salary ([`Labelled::from_posting`]; the
+//! midpoint of the stated annual USD range). What an estimate is asked for is a [`Profile`].
+//!
+//! Features: year; experience level (ordinal EN < MI < SE < EX); years of experience; employment
+//! type; remote ratio; company size (ordinal S < M < L); whether the employee lives in the company's
+//! country; title length; employee and company country, normalised title, role (our taxonomy, from
+//! the title), industry, skills (mean over the skills), country × level and title × level as
+//! smoothed target encodings (mean log salary, shrunk towards the wider group: title → role; out of
+//! fold for the rows the trees learn from); seniority and specialisation words of the title. Unknown inputs are missing values, never guesses; the few
+//! defaults an estimate needs are listed in [`Estimation::assumed`].
+//!
+//! Estimates are for the latest year with at least [`CALIBRATION_MIN`] salaries (the survey's
+//! latest, 2024, until postings of a later year are that many). The interval: residuals are taken
+//! where the model did not see the year — a model fitted on the years before that one predicts it
+//! — because an estimate is always for a year the model has not seen, and salaries drift between
+//! years. P10/P90 are those residuals' quantiles around the final model's median (split-conformal,
+//! out of time).
+//!
+//! Estimates rise with the level whatever else is fixed: the trees are constrained to be
+//! monotone in the level and in the two x-at-a-level encodings, and those encodings take the
+//! highest value over the levels up to the profile's own.
 
 use std::collections::HashMap;
 
+use forust_ml::constraints::{Constraint, ConstraintMap};
+use forust_ml::gradientbooster::ContributionsMethod;
 use forust_ml::objective::ObjectiveType;
 use forust_ml::{GradientBooster, Matrix};
+use serde::{Deserialize, Serialize};
 
-use crate::Taxonomy;
-use crate::survey::{SurveyRow, percentile};
+use crate::survey::{SurveyRow, percentile, title_roles};
+use crate::{Enrichment, JobPosting, Taxonomy};
+
+/// Version of the saved model's format; a file of another version is retrained, not read.
+pub const FORMAT: u32 = 1;
 
 /// Title words that carry seniority or specialisation.
 const TITLE_WORDS: [&str; 16] = [
@@ -38,18 +62,341 @@ const TITLE_WORDS: [&str; 16] = [
 const SMOOTHING: f64 = 30.0;
 const FOLDS: usize = 5;
 const SEED: u64 = 42;
+/// Salaries a year needs to calibrate the range on (P10/P90 of 200 residuals are within a few
+/// points of coverage).
+pub const CALIBRATION_MIN: usize = 200;
 
-/// The fitted estimator.
-pub struct SalaryModel {
-    booster: GradientBooster,
-    encodings: [Encoding; 4],
-    roles: HashMap<String, String>,
-    /// log-residual quantiles (P10, P90) from the calibration rows.
-    residual_q: (f64, f64),
+/// Experience levels of the survey, lowest first.
+pub const LEVELS: [&str; 4] = ["EN", "MI", "SE", "EX"];
+/// Company sizes of the survey: fewer than 50 employees, 50–250, more than 250.
+pub const COMPANY_SIZES: [&str; 3] = ["S", "M", "L"];
+
+/// What a salary is known by, or an estimate is asked for. Codes as in the survey: level
+/// EN/MI/SE/EX, ISO 3166 alpha-2 countries, company size S/M/L, employment FT/PT/CT/FL; industry and
+/// skills are taxonomy ids.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Job title.
+    pub title: String,
+    /// Experience level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// Years of experience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<f64>,
+    /// Company's country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Employee's country (when it differs from the company's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residence: Option<String>,
+    /// 0 on site, 50 hybrid, 100 remote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_ratio: Option<u8>,
+    /// S, M or L.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_size: Option<String>,
+    /// Industry id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// Skill ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    /// FT, PT, CT or FL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employment_type: Option<String>,
+}
+
+/// Where a training salary comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The aijobs.net salary survey (CC0): a salary paid.
+    Survey,
+    /// A posting in the store that states a salary: the midpoint of the advertised range.
+    Posting,
+}
+
+/// A salary with what it is known by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labelled {
+    /// What it is known by.
+    pub profile: Profile,
+    /// Year paid or posted.
+    pub year: u16,
+    /// Annual salary in US dollars.
+    pub salary_usd: f64,
+    /// Where it comes from.
+    pub source: Source,
+    /// Posting id, for postings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posting_id: Option<String>,
+}
+
+impl Labelled {
+    /// A survey answer.
+    pub fn from_survey(r: &SurveyRow) -> Labelled {
+        Labelled {
+            profile: Profile {
+                title: r.title.clone(),
+                level: Some(r.level.clone()),
+                years: None,
+                country: Some(r.company_location.clone()),
+                residence: Some(r.residence.clone()),
+                remote_ratio: Some(r.remote_ratio),
+                company_size: Some(r.company_size.clone()),
+                industry: None,
+                skills: Vec::new(),
+                employment_type: Some(r.employment_type.clone()),
+            },
+            year: r.year,
+            salary_usd: r.salary_usd,
+            source: Source::Survey,
+            posting_id: None,
+        }
+    }
+
+    /// A posting that states both ends of an annual USD salary range (the midpoint is the label),
+    /// with the year it was posted (or ingested). `None` for postings without such a range: a
+    /// "from" or "up to" figure is not a salary.
+    pub fn from_posting(p: &JobPosting, e: &Enrichment, taxonomy: &Taxonomy) -> Option<Labelled> {
+        use chrono::Datelike;
+        let s = e.salary.as_ref()?;
+        let (lo, hi) = (s.annual_usd_min?, s.annual_usd_max?);
+        let salary_usd = (lo + hi) / 2.0;
+        if !salary_usd.is_finite() || salary_usd <= 0.0 {
+            return None;
+        }
+        let year = p.date_posted.map_or_else(|| p.provenance.ingested_at.year(), |d| d.year());
+        let level = e.seniority.as_ref().and_then(|g| taxonomy.levels.iter().find(|l| l.id == g.id)).map(|l| l.survey.clone());
+        let employment_type = e.employment_type.as_deref().and_then(|t| match t {
+            "full_time" | "FULL_TIME" => Some("FT"),
+            "part_time" | "PART_TIME" => Some("PT"),
+            "contract" | "CONTRACTOR" | "temporary" | "TEMPORARY" => Some("CT"),
+            _ => None,
+        });
+        Some(Labelled {
+            profile: Profile {
+                title: p.title.clone(),
+                level,
+                years: e.seniority.as_ref().and_then(|g| g.years_min).map(f64::from),
+                country: e.location.country.clone(),
+                residence: None,
+                remote_ratio: e.work_mode.map(remote_ratio),
+                company_size: None,
+                industry: e.industry.as_ref().map(|i| i.id.clone()),
+                skills: e.skills.iter().map(|h| h.id.to_string()).collect(),
+                employment_type: employment_type.map(String::from),
+            },
+            year: u16::try_from(year).ok()?,
+            salary_usd,
+            source: Source::Posting,
+            posting_id: Some(p.id.to_string()),
+        })
+    }
+}
+
+/// The remote ratio of a work mode (the survey's 0 / 50 / 100).
+pub fn remote_ratio(m: crate::enrich::location::WorkMode) -> u8 {
+    use crate::enrich::location::WorkMode;
+    match m {
+        WorkMode::Onsite => 0,
+        WorkMode::Hybrid => 50,
+        WorkMode::Remote => 100,
+    }
+}
+
+/// The survey level for years of experience: the taxonomy level with the highest `years_min` at
+/// or below them.
+pub fn level_for_years(years: f64, taxonomy: &Taxonomy) -> Option<String> {
+    taxonomy.levels.iter().filter(|l| l.years_min.is_some_and(|m| f64::from(m) <= years)).max_by_key(|l| l.years_min).map(|l| l.survey.clone())
+}
+
+/// ISO 3166-1 alpha-2 codes (all 249 assigned).
+const ISO_3166: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ \
+    CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE \
+    GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP \
+    KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF \
+    NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN \
+    SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA \
+    ZM ZW";
+
+/// What a user asks an estimate for, as typed (CLI flags, API body): codes or names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstimateInput {
+    /// Job title.
+    pub title: String,
+    /// Company's country: ISO code or name.
+    pub country: String,
+    /// EN, MI, SE, EX or a level name (junior, senior, lead, director…).
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Years of experience.
+    #[serde(default)]
+    pub years: Option<f64>,
+    /// Industry id or name.
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// S, M, L (or small, medium, large).
+    #[serde(default)]
+    pub company_size: Option<String>,
+    /// Fully remote.
+    #[serde(default)]
+    pub remote: Option<bool>,
+    /// onsite, hybrid or remote.
+    #[serde(default)]
+    pub work_mode: Option<String>,
+    /// Employee's country when not the company's.
+    #[serde(default)]
+    pub residence: Option<String>,
+    /// Skill ids or names.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// FT, PT, CT, FL (or full_time, part_time, contract, freelance).
+    #[serde(default)]
+    pub employment_type: Option<String>,
+}
+
+/// A bad estimate input: the field, its value and what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("field `{field}`: {value:?} {problem}")]
+pub struct InputError {
+    /// Field name.
+    pub field: &'static str,
+    /// Its value.
+    pub value: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+fn bad(field: &'static str, value: &str, problem: impl Into<String>) -> InputError {
+    InputError { field, value: value.to_string(), problem: problem.into() }
+}
+
+/// A country code or name, resolved to its ISO code.
+pub fn resolve_country(s: &str, taxonomy: &Taxonomy) -> Option<String> {
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    if upper.len() == 2 && ISO_3166.split_whitespace().any(|c| c == upper) {
+        return Some(upper);
+    }
+    crate::enrich::location::resolve_country(t, taxonomy)
+}
+
+impl EstimateInput {
+    /// Checks and resolves every field to the codes the model knows; the first bad field is an
+    /// error naming it and its value.
+    pub fn resolve(&self, taxonomy: &Taxonomy) -> Result<Profile, InputError> {
+        let title = self.title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(bad("title", &self.title, "must be 1-200 characters"));
+        }
+        let country =
+            |field: &'static str, v: &str| resolve_country(v, taxonomy).ok_or_else(|| bad(field, v, "is not a known country (ISO 3166 code or English name)"));
+        let level = match &self.level {
+            None => None,
+            Some(v) => {
+                let k = v.trim().to_lowercase();
+                let code = LEVELS.iter().find(|c| c.eq_ignore_ascii_case(&k)).map(|c| c.to_string()).or_else(|| {
+                    taxonomy
+                        .levels
+                        .iter()
+                        .find(|l| l.id == k || l.name.to_lowercase() == k || l.field.contains(&k) || (k == "entry" && l.id == "junior"))
+                        .map(|l| l.survey.clone())
+                });
+                Some(code.ok_or_else(|| bad("level", v, "is not a level (EN, MI, SE, EX, or junior, mid, senior, lead, principal, director, executive)"))?)
+            }
+        };
+        if let Some(y) = self.years.filter(|y| !(0.0..=60.0).contains(y)) {
+            return Err(bad("years", &y.to_string(), "must be 0-60"));
+        }
+        let industry = match &self.industry {
+            None => None,
+            Some(v) => {
+                let k = v.trim().to_lowercase();
+                let found = taxonomy.industries.iter().find(|i| i.id == k || i.name.to_lowercase() == k || i.field.iter().any(|f| f.to_lowercase() == k));
+                Some(found.map(|i| i.id.clone()).ok_or_else(|| {
+                    let ids: Vec<&str> = taxonomy.industries.iter().map(|i| i.id.as_str()).collect();
+                    bad("industry", v, format!("is not an industry ({})", ids.join(", ")))
+                })?)
+            }
+        };
+        let company_size = match &self.company_size {
+            None => None,
+            Some(v) => Some(
+                match v.trim().to_lowercase().as_str() {
+                    "s" | "small" => "S",
+                    "m" | "medium" => "M",
+                    "l" | "large" => "L",
+                    _ => return Err(bad("company_size", v, "is not S (< 50 employees), M (50-250) or L (> 250)")),
+                }
+                .to_string(),
+            ),
+        };
+        let mode = match &self.work_mode {
+            None => None,
+            Some(v) => Some(match v.trim().to_lowercase().replace(['-', ' '], "").as_str() {
+                "onsite" | "office" => 0,
+                "hybrid" => 50,
+                "remote" => 100,
+                _ => return Err(bad("work_mode", v, "is not onsite, hybrid or remote")),
+            }),
+        };
+        let remote_ratio = match (self.remote, mode) {
+            (Some(true), Some(m)) if m != 100 => return Err(bad("remote", "true", "contradicts work_mode")),
+            (Some(true), _) => Some(100),
+            (Some(false), Some(100)) => return Err(bad("remote", "false", "contradicts work_mode")),
+            (_, m) => m,
+        };
+        let mut skills = Vec::new();
+        for v in &self.skills {
+            let k = v.trim().to_lowercase();
+            if k.is_empty() {
+                continue;
+            }
+            let found =
+                taxonomy.skill(&k).or_else(|| taxonomy.skills.iter().find(|s| s.name.to_lowercase() == k || s.aliases.iter().any(|a| a.to_lowercase() == k)));
+            let id = found.map(|s| s.id.to_string()).ok_or_else(|| bad("skills", v, "is not a skill of the taxonomy (see `mljobs taxonomy skills`)"))?;
+            if !skills.contains(&id) {
+                skills.push(id);
+            }
+        }
+        let employment_type = match &self.employment_type {
+            None => None,
+            Some(v) => Some(
+                match v.trim().to_lowercase().replace(['-', ' '], "_").as_str() {
+                    "ft" | "full_time" | "fulltime" => "FT",
+                    "pt" | "part_time" | "parttime" => "PT",
+                    "ct" | "contract" | "contractor" => "CT",
+                    "fl" | "freelance" => "FL",
+                    _ => return Err(bad("employment_type", v, "is not FT, PT, CT or FL")),
+                }
+                .to_string(),
+            ),
+        };
+        let company = country("country", &self.country)?;
+        let residence = match &self.residence {
+            Some(r) => Some(country("residence", r)?).filter(|r| *r != company),
+            None => None,
+        };
+        Ok(Profile {
+            title: title.to_string(),
+            level,
+            years: self.years,
+            country: Some(company),
+            residence,
+            remote_ratio,
+            company_size,
+            industry,
+            skills,
+            employment_type,
+        })
+    }
 }
 
 /// An estimate in annual USD.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// 10th percentile.
     pub p10: f64,
@@ -59,91 +406,261 @@ pub struct Estimate {
     pub p90: f64,
 }
 
-#[derive(Default, Clone)]
+/// The five factors (and the rest) that an estimate is explained by.
+pub const FACTORS: [&str; 6] = ["experience", "location", "industry", "specialisation", "company_size", "other"];
+
+/// One factor's share of an estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    /// One of [`FACTORS`].
+    pub factor: &'static str,
+    /// Multiplicative effect on the baseline, in % (tree SHAP in log space, summed over the
+    /// factor's features).
+    pub effect_pct: f64,
+    /// The factor's part of (median − baseline) in USD: its log contribution times the log-mean
+    /// of median and baseline (LMDI), so the parts add up to the difference.
+    pub usd: f64,
+}
+
+/// A salary the estimate rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparable {
+    /// The record.
+    #[serde(flatten)]
+    pub record: Labelled,
+    /// What it shares with the profile (`title`, `role`, `level`, `country`, …).
+    pub shares: Vec<&'static str>,
+}
+
+/// Salaries of the training data that share role, level and country with the profile (or, when
+/// there are fewer than ten, the widest of role+level, role+country, role that has ten).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparables {
+    /// What the group shares, e.g. `role+level+country`.
+    pub group: String,
+    /// Its salaries.
+    pub distribution: Option<crate::survey::Distribution>,
+    /// The closest individual salaries.
+    pub examples: Vec<Comparable>,
+}
+
+/// How many training salaries share each input with the profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Support {
+    /// Same normalised title.
+    pub title: usize,
+    /// Same role.
+    pub role: usize,
+    /// Same company country.
+    pub country: usize,
+    /// Same industry (postings only: the survey has none).
+    pub industry: Option<usize>,
+}
+
+/// An estimate with its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimation {
+    /// The profile as estimated (defaults filled in).
+    pub profile: Profile,
+    /// Role of the title in our taxonomy.
+    pub role: String,
+    /// The year the estimate is for (the latest year of the training data).
+    pub year: u16,
+    /// P10, median and P90 in annual USD, rounded to 100.
+    #[serde(flatten)]
+    pub estimate: Estimate,
+    /// The model's baseline (its prediction before any feature; the typical salary of the data).
+    pub baseline: f64,
+    /// Each factor's contribution, largest effect first.
+    pub contributions: Vec<Contribution>,
+    /// Inputs that were not given and what was assumed.
+    pub assumed: Vec<String>,
+    /// Where the data are thin: reasons to trust the estimate less.
+    pub caveats: Vec<String>,
+    /// Training salaries sharing the inputs.
+    pub support: Support,
+    /// What it rests on.
+    pub comparables: Comparables,
+}
+
+/// Facts about a trained model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// mljobs version that trained it.
+    pub trained_by: String,
+    /// When (RFC 3339), as given by the caller.
+    pub trained_at: String,
+    /// Salaries per source.
+    pub survey_rows: usize,
+    /// Salaries from postings.
+    pub posting_rows: usize,
+    /// First and latest year of the data.
+    pub years: (u16, u16),
+    /// The year estimates are for: the latest with at least [`CALIBRATION_MIN`] salaries.
+    pub estimate_year: u16,
+    /// Seconds the fit took.
+    pub fit_seconds: f64,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
 struct Encoding {
     mean: f64,
     by: HashMap<String, (f64, f64)>,
 }
 
 impl Encoding {
-    fn fit<'a>(keys: impl Iterator<Item = &'a str>, ys: &[f64]) -> Encoding {
-        let mean = ys.iter().sum::<f64>() / ys.len().max(1) as f64;
-        let mut by: HashMap<String, (f64, f64)> = HashMap::new();
-        for (k, y) in keys.zip(ys) {
-            let e = by.entry(k.to_string()).or_default();
-            e.0 += y;
-            e.1 += 1.0;
-        }
-        Encoding { mean, by }
-    }
-
-    fn get(&self, key: &str) -> f64 {
+    fn get(&self, key: &str, prior: f64) -> f64 {
         let (sum, n) = self.by.get(key).copied().unwrap_or((0.0, 0.0));
-        (sum + SMOOTHING * self.mean) / (n + SMOOTHING)
+        smoothed(sum, n, prior)
+    }
+
+    fn count(&self, key: &str) -> usize {
+        self.by.get(key).map_or(0, |e| e.1 as usize)
     }
 }
 
-fn level(l: &str) -> f64 {
-    match l {
-        "EN" => 0.0,
-        "MI" => 1.0,
-        "SE" => 2.0,
-        "EX" => 3.0,
+/// Mean log salary of a key, shrunk towards a prior.
+fn smoothed(sum: f64, n: f64, prior: f64) -> f64 {
+    (sum + SMOOTHING * prior) / (n + SMOOTHING)
+}
+
+/// Column whose value a column's keys are shrunk towards (a title towards its role, a title at a
+/// level towards the title, a country at a level towards the country), so that a title or country
+/// the data hardly know gets what its wider group earns, not the overall mean; `None` = the mean.
+/// Columns come in an order where the prior is computed first ([`ENCODE_ORDER`]).
+const PRIOR: [Option<usize>; ENCODED] = [None, None, Some(3), None, None, None, Some(1), Some(2)];
+const ENCODE_ORDER: [usize; ENCODED] = [0, 1, 3, 2, 4, 5, 6, 7];
+
+/// Encodes one row: `value(column, prior)` is the smoothed mean of the row's keys in the column.
+fn encode_with(mean: f64, value: impl Fn(usize, f64) -> f64) -> [f64; ENCODED] {
+    let mut out = [f64::NAN; ENCODED];
+    for c in ENCODE_ORDER {
+        let prior = PRIOR[c].map_or(mean, |p| out[p]);
+        out[c] = value(c, if prior.is_nan() { mean } else { prior });
+    }
+    out
+}
+
+fn ordinal(v: Option<&str>, codes: &[&str]) -> f64 {
+    v.and_then(|v| codes.iter().position(|c| *c == v)).map_or(f64::NAN, |i| i as f64)
+}
+
+/// A title as the title encoding keys it: lower case, words only, without the level words the
+/// level feature carries ("Senior ML Engineer" → "machine learning engineer"), "ML" spelled out.
+fn normalise_title(t: &str) -> String {
+    let lower = t.to_lowercase();
+    let mut out: Vec<&str> = Vec::new();
+    for w in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        match w {
+            "senior" | "sr" | "snr" | "junior" | "jr" | "mid" | "intermediate" => {}
+            "ml" => out.extend(["machine", "learning"]),
+            _ => out.push(w),
+        }
+    }
+    out.join(" ")
+}
+
+/// The encoded columns.
+const ENCODED: usize = 8;
+
+/// Keys of a profile in each encoded column (skills: one key per skill).
+fn keys(p: &Profile, role: &str) -> [Vec<String>; ENCODED] {
+    let one = |v: Option<&String>| v.map(|s| vec![s.clone()]).unwrap_or_default();
+    [
+        one(p.residence.as_ref().or(p.country.as_ref())),
+        one(p.country.as_ref()),
+        vec![normalise_title(&p.title)],
+        vec![role.to_string()],
+        one(p.industry.as_ref()),
+        p.skills.clone(),
+        vec![format!("{}|{}", p.country.as_deref().unwrap_or(""), p.level.as_deref().unwrap_or(""))],
+        vec![format!("{}|{}", normalise_title(&p.title), p.level.as_deref().unwrap_or(""))],
+    ]
+}
+
+/// Columns whose lookup takes the highest value over the levels up to the profile's own (an
+/// x-at-a-level encoding never falls as the level rises; with the trees monotone in it, estimates
+/// rise with the level whatever else is fixed). Other columns average their keys (skills).
+const BY_LEVEL: [bool; ENCODED] = [false, false, false, false, false, false, true, true];
+
+/// The keys an encoding is looked up by: the tally keys, and for [`BY_LEVEL`] columns the same
+/// key at every level up to the profile's.
+fn lookup_keys(p: &Profile, role: &str) -> [Vec<String>; ENCODED] {
+    let mut k = keys(p, role);
+    if let Some(l) = p.level.as_deref().and_then(|l| LEVELS.iter().position(|x| *x == l)) {
+        let prefixes = [p.country.as_deref().unwrap_or("").to_string(), normalise_title(&p.title)];
+        for (c, prefix) in [6, 7].into_iter().zip(prefixes) {
+            k[c] = LEVELS[..=l].iter().map(|x| format!("{prefix}|{x}")).collect();
+        }
+    }
+    k
+}
+
+/// Combines a column's looked-up values.
+fn combine(c: usize, values: impl ExactSizeIterator<Item = f64>) -> f64 {
+    if BY_LEVEL[c] { values.fold(f64::NAN, f64::max) } else { mean_of(values) }
+}
+
+const BASE_FEATURES: usize = 8;
+const N_FEATURES: usize = BASE_FEATURES + ENCODED + TITLE_WORDS.len();
+/// Features that rise with the level: the level, and the two x-at-a-level encodings.
+const LEVEL_FEATURES: [usize; 3] = [1, BASE_FEATURES + 6, BASE_FEATURES + 7];
+
+/// The factors a feature's contribution goes to (indexes into [`FACTORS`]), with shares. An
+/// interaction encoding (country × level, title × level) is shared equally between its two factors,
+/// as Shapley interaction values split a pair's effect.
+fn factor_shares(feature: usize) -> [(usize, f64); 2] {
+    let one = |f: usize| [(f, 1.0), (f, 0.0)];
+    match feature {
+        0 | 2 => one(5),            // year, employment type
+        1 | 7 => one(0),            // level, years
+        3 | 5 | 8 | 9 => one(1),    // remote ratio, same country, residence, company country
+        4 => one(4),                // company size
+        12 => one(2),               // industry
+        14 => [(1, 0.5), (0, 0.5)], // country × level
+        15 => [(3, 0.5), (0, 0.5)], // title × level
+        _ => one(3),                // title length, title, role, skills, title words
+    }
+}
+
+fn feature_row(p: &Profile, year: u16, enc: &[f64; ENCODED]) -> [f64; N_FEATURES] {
+    let title = p.title.to_lowercase();
+    let words: Vec<&str> = title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let mut row = [f64::NAN; N_FEATURES];
+    row[0] = f64::from(year);
+    row[1] = ordinal(p.level.as_deref(), &LEVELS);
+    row[2] = ordinal(p.employment_type.as_deref(), &["FT", "PT", "CT", "FL"]);
+    row[3] = p.remote_ratio.map_or(f64::NAN, f64::from);
+    row[4] = ordinal(p.company_size.as_deref(), &COMPANY_SIZES);
+    row[5] = match (&p.residence, &p.country) {
+        (Some(r), Some(c)) => f64::from(u8::from(r == c)),
+        (None, Some(_)) => 1.0,
         _ => f64::NAN,
+    };
+    row[6] = words.len() as f64;
+    row[7] = p.years.unwrap_or(f64::NAN);
+    row[BASE_FEATURES..BASE_FEATURES + ENCODED].copy_from_slice(enc);
+    for (j, w) in TITLE_WORDS.iter().enumerate() {
+        row[BASE_FEATURES + ENCODED + j] = f64::from(u8::from(words.contains(w)));
     }
+    row
 }
-
-fn size(s: &str) -> f64 {
-    match s {
-        "S" => 0.0,
-        "M" => 1.0,
-        "L" => 2.0,
-        _ => f64::NAN,
-    }
-}
-
-fn employment(e: &str) -> f64 {
-    match e {
-        "FT" => 0.0,
-        "PT" => 1.0,
-        "CT" => 2.0,
-        "FL" => 3.0,
-        _ => f64::NAN,
-    }
-}
-
-/// Keys of the four encoded columns: employee country, company country, title, role.
-fn keys<'a>(r: &'a SurveyRow, roles: &'a HashMap<String, String>) -> [&'a str; 4] {
-    [&r.residence, &r.company_location, &r.title, roles.get(&r.title).map_or("other", String::as_str)]
-}
-
-const N_FEATURES: usize = 7 + 4 + TITLE_WORDS.len();
 
 /// Column-major feature matrix.
-fn features(rows: &[SurveyRow], enc: &[Vec<f64>; 4]) -> Vec<f64> {
+fn matrix_data(rows: &[[f64; N_FEATURES]]) -> Vec<f64> {
     let n = rows.len();
     let mut m = vec![0.0; n * N_FEATURES];
     for (i, r) in rows.iter().enumerate() {
-        let title = r.title.to_lowercase();
-        let mut row = vec![
-            f64::from(r.year),
-            level(&r.level),
-            employment(&r.employment_type),
-            f64::from(r.remote_ratio),
-            size(&r.company_size),
-            f64::from(u8::from(r.residence == r.company_location)),
-            title.split_whitespace().count() as f64,
-        ];
-        row.extend(enc.iter().map(|e| e[i]));
-        row.extend(TITLE_WORDS.iter().map(|w| f64::from(u8::from(title.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w)))));
-        for (j, v) in row.into_iter().enumerate() {
-            m[j * n + i] = v;
+        for (j, v) in r.iter().enumerate() {
+            m[j * n + i] = *v;
         }
     }
     m
 }
 
-/// A seeded shuffle index (xorshift), for folds and the calibration split.
+/// A seeded shuffle index (xorshift).
 fn shuffled(n: usize) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..n).collect();
     let mut s = SEED;
@@ -156,69 +673,391 @@ fn shuffled(n: usize) -> Vec<usize> {
     idx
 }
 
-impl SalaryModel {
-    /// Trains on survey rows: a seeded quarter of the latest year calibrates the interval, the
-    /// rest fit the trees.
-    pub fn train(rows: &[SurveyRow], taxonomy: &Taxonomy) -> Result<SalaryModel, String> {
-        if rows.len() < 50 {
-            return Err(format!("{} salaries are too few to train on (50 at least)", rows.len()));
-        }
-        let roles = crate::survey::title_roles(rows, taxonomy);
-        // Calibration rows: a seeded quarter of the latest year — salaries drift from year to
-        // year, and the interval is for the next one, so it is calibrated on the most recent.
-        let latest = rows.iter().map(|r| r.year).max().unwrap_or(0);
-        let order = shuffled(rows.len());
-        let (mut fit_rows, mut cal_rows) = (Vec::new(), Vec::new());
-        for (k, &i) in order.iter().enumerate() {
-            if rows[i].year == latest && k % 4 == 0 { cal_rows.push(rows[i].clone()) } else { fit_rows.push(rows[i].clone()) }
-        }
-        let y: Vec<f64> = fit_rows.iter().map(|r| r.salary_usd.ln()).collect();
-        // Out-of-fold encodings for the rows the trees learn from (no row sees its own salary).
-        let mut oof: [Vec<f64>; 4] = std::array::from_fn(|_| vec![0.0; fit_rows.len()]);
-        for fold in 0..FOLDS {
-            let (inside, outside): (Vec<usize>, Vec<usize>) = (0..fit_rows.len()).partition(|i| i % FOLDS != fold);
-            for (c, col) in oof.iter_mut().enumerate() {
-                let ys: Vec<f64> = inside.iter().map(|&i| y[i]).collect();
-                let e = Encoding::fit(inside.iter().map(|&i| keys(&fit_rows[i], &roles)[c]), &ys);
-                for &i in &outside {
-                    col[i] = e.get(keys(&fit_rows[i], &roles)[c]);
-                }
-            }
-        }
-        let encodings: [Encoding; 4] = std::array::from_fn(|c| Encoding::fit(fit_rows.iter().map(|r| keys(r, &roles)[c]), &y));
-        let data = features(&fit_rows, &oof);
-        let matrix = Matrix::new(&data, fit_rows.len(), N_FEATURES);
-        let mut booster = GradientBooster::default()
-            .set_objective_type(ObjectiveType::SquaredLoss)
-            .set_iterations(300)
-            .set_learning_rate(0.05)
-            .set_max_depth(5)
-            .set_min_leaf_weight(20.0)
-            .set_seed(SEED)
-            .set_parallel(true);
-        booster.fit_unweighted(&matrix, &y, None).map_err(|e| e.to_string())?;
-        let mut model = SalaryModel { booster, encodings, roles, residual_q: (0.0, 0.0) };
-        let pred = model.predict_log(&cal_rows);
-        let mut residuals: Vec<f64> = cal_rows.iter().zip(&pred).map(|(r, p)| r.salary_usd.ln() - p).collect();
-        residuals.sort_by(f64::total_cmp);
-        model.residual_q = (percentile(&residuals, 0.1), percentile(&residuals, 0.9));
-        Ok(model)
-    }
+/// The encodings of a fitted model (by key), and the encoded value of a profile.
+#[derive(Clone, Serialize, Deserialize)]
+struct Encoders([Encoding; ENCODED]);
 
-    fn predict_log(&self, rows: &[SurveyRow]) -> Vec<f64> {
-        let enc: [Vec<f64>; 4] = std::array::from_fn(|c| rows.iter().map(|r| self.encodings[c].get(keys(r, &self.roles)[c])).collect());
-        let data = features(rows, &enc);
-        self.booster.predict(&Matrix::new(&data, rows.len(), N_FEATURES), false)
-    }
-
-    /// Estimates for these rows (their salary fields are ignored).
-    pub fn estimate(&self, rows: &[SurveyRow]) -> Vec<Estimate> {
-        self.predict_log(rows).into_iter().map(|p| Estimate { p10: (p + self.residual_q.0).exp(), p50: p.exp(), p90: (p + self.residual_q.1).exp() }).collect()
+impl Encoders {
+    fn encode(&self, k: &[Vec<String>; ENCODED]) -> [f64; ENCODED] {
+        encode_with(self.0[0].mean, |c, prior| combine(c, k[c].iter().map(|key| self.0[c].get(key, prior))))
     }
 }
 
+/// Mean of the values; NaN (missing) when there are none.
+fn mean_of(values: impl ExactSizeIterator<Item = f64>) -> f64 {
+    let n = values.len();
+    if n == 0 { f64::NAN } else { values.sum::<f64>() / n as f64 }
+}
+
+/// The keys of every row, interned per column (fitting sums into arrays, not maps): what each row
+/// adds to (`ids`) and what it is encoded by (`lookup`; `None` for a key no row has).
+struct Interned {
+    ids: Vec<[Vec<u32>; ENCODED]>,
+    lookup: Vec<[Vec<Option<u32>>; ENCODED]>,
+    vocab: [Vec<String>; ENCODED],
+}
+
+impl Interned {
+    fn new(keys: Vec<[Vec<String>; ENCODED]>, lookup: Vec<[Vec<String>; ENCODED]>) -> Interned {
+        let mut index: [HashMap<String, u32>; ENCODED] = Default::default();
+        let mut vocab: [Vec<String>; ENCODED] = Default::default();
+        let ids = keys
+            .into_iter()
+            .map(|row| {
+                let mut c = 0;
+                row.map(|ks| {
+                    let out = ks
+                        .into_iter()
+                        .map(|k| {
+                            let next = vocab[c].len() as u32;
+                            *index[c].entry(k).or_insert_with_key(|k| {
+                                vocab[c].push(k.clone());
+                                next
+                            })
+                        })
+                        .collect();
+                    c += 1;
+                    out
+                })
+            })
+            .collect();
+        let lookup = lookup.into_iter().map(|row| std::array::from_fn(|c| row[c].iter().map(|k| index[c].get(k).copied()).collect())).collect();
+        Interned { ids, lookup, vocab }
+    }
+}
+
+/// Sum and count of log salary per key over some rows.
+struct Tally {
+    mean: f64,
+    by: [Vec<(f64, f64)>; ENCODED],
+}
+
+impl Tally {
+    fn of(keys: &Interned, y: &[f64], rows: &[usize]) -> Tally {
+        let mut by: [Vec<(f64, f64)>; ENCODED] = std::array::from_fn(|c| vec![(0.0, 0.0); keys.vocab[c].len()]);
+        for &i in rows {
+            for (c, ids) in keys.ids[i].iter().enumerate() {
+                for &id in ids {
+                    let e = &mut by[c][id as usize];
+                    e.0 += y[i];
+                    e.1 += 1.0;
+                }
+            }
+        }
+        Tally { mean: rows.iter().map(|&i| y[i]).sum::<f64>() / rows.len().max(1) as f64, by }
+    }
+
+    fn encode(&self, ids: &[Vec<Option<u32>>; ENCODED]) -> [f64; ENCODED] {
+        encode_with(self.mean, |c, prior| {
+            combine(
+                c,
+                ids[c].iter().map(|id| {
+                    let (sum, n) = id.map_or((0.0, 0.0), |id| self.by[c][id as usize]);
+                    smoothed(sum, n, prior)
+                }),
+            )
+        })
+    }
+
+    fn encoders(&self, vocab: &[Vec<String>; ENCODED]) -> Encoders {
+        Encoders(std::array::from_fn(|c| Encoding {
+            mean: self.mean,
+            by: vocab[c].iter().zip(&self.by[c]).filter(|(_, t)| t.1 > 0.0).map(|(k, t)| (k.clone(), *t)).collect(),
+        }))
+    }
+}
+
+/// Trees and encodings fitted on some rows.
+#[derive(Serialize, Deserialize)]
+struct Fitted {
+    booster: GradientBooster,
+    encoders: Encoders,
+}
+
+fn fit(data: &[Labelled], keys: &Interned, rows: &[usize]) -> Result<Fitted, String> {
+    let y: Vec<f64> = data.iter().map(|r| r.salary_usd.ln()).collect();
+    // Out-of-fold encodings for the rows the trees learn from: no row sees its own salary.
+    let mut enc = vec![[0.0; ENCODED]; rows.len()];
+    let order = shuffled(rows.len());
+    for fold in 0..FOLDS {
+        let inside: Vec<usize> = order.iter().enumerate().filter(|(k, _)| k % FOLDS != fold).map(|(_, &j)| rows[j]).collect();
+        let tally = Tally::of(keys, &y, &inside);
+        for (k, &j) in order.iter().enumerate() {
+            if k % FOLDS == fold {
+                enc[j] = tally.encode(&keys.lookup[rows[j]]);
+            }
+        }
+    }
+    let features: Vec<[f64; N_FEATURES]> = rows.iter().zip(&enc).map(|(&i, e)| feature_row(&data[i].profile, data[i].year, e)).collect();
+    let m = matrix_data(&features);
+    let matrix = Matrix::new(&m, rows.len(), N_FEATURES);
+    let ys: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
+    let mut booster = GradientBooster::default()
+        .set_objective_type(ObjectiveType::SquaredLoss)
+        .set_iterations(150)
+        .set_learning_rate(0.1)
+        .set_max_depth(5)
+        .set_min_leaf_weight(20.0)
+        .set_monotone_constraints(Some(ConstraintMap::from(LEVEL_FEATURES.map(|f| (f, Constraint::Positive)))))
+        .set_seed(SEED)
+        .set_parallel(true);
+    booster.fit_unweighted(&matrix, &ys, None).map_err(|e| e.to_string())?;
+    Ok(Fitted { booster, encoders: Tally::of(keys, &y, rows).encoders(&keys.vocab) })
+}
+
+impl Fitted {
+    fn matrix(&self, profiles: &[(&Profile, u16, &str)]) -> Vec<f64> {
+        let rows: Vec<[f64; N_FEATURES]> = profiles.iter().map(|(p, year, role)| feature_row(p, *year, &self.encoders.encode(&lookup_keys(p, role)))).collect();
+        matrix_data(&rows)
+    }
+
+    fn predict_log(&self, profiles: &[(&Profile, u16, &str)]) -> Vec<f64> {
+        let m = self.matrix(profiles);
+        self.booster.predict(&Matrix::new(&m, profiles.len(), N_FEATURES), false)
+    }
+}
+
+/// The fitted estimator, with the data it was trained on (for comparables and support).
+#[derive(Serialize, Deserialize)]
+pub struct SalaryModel {
+    /// Facts about the training.
+    pub info: ModelInfo,
+    fitted: Fitted,
+    /// log-residual quantiles (P10, P90), out of time.
+    residual_q: (f64, f64),
+    roles: HashMap<String, String>,
+    data: Vec<Labelled>,
+}
+
+impl SalaryModel {
+    /// Trains on labelled salaries. `trained_at` is recorded as given.
+    pub fn train(data: Vec<Labelled>, taxonomy: &Taxonomy, trained_at: &str) -> Result<SalaryModel, String> {
+        if data.len() < 50 {
+            return Err(format!("{} salaries are too few to train on (50 at least)", data.len()));
+        }
+        let started = std::time::Instant::now();
+        let roles = title_roles(data.iter().map(|r| r.profile.title.as_str()), taxonomy);
+        let role_of = |r: &Labelled| roles[&r.profile.title].as_str();
+        let keys =
+            Interned::new(data.iter().map(|r| keys(&r.profile, role_of(r))).collect(), data.iter().map(|r| lookup_keys(&r.profile, role_of(r))).collect());
+        let (first, last_year) = data.iter().fold((u16::MAX, 0), |(a, b), r| (a.min(r.year), b.max(r.year)));
+        let mut per_year: std::collections::BTreeMap<u16, usize> = Default::default();
+        for r in &data {
+            *per_year.entry(r.year).or_default() += 1;
+        }
+        // The year estimates are for: the latest with enough salaries to calibrate a range (a
+        // handful of this year's postings does not make a year).
+        let latest = per_year.iter().rev().find(|(_, n)| **n >= CALIBRATION_MIN).map_or(last_year, |(y, _)| *y);
+        let all: Vec<usize> = (0..data.len()).collect();
+        let fitted = fit(&data, &keys, &all)?;
+        // Out-of-time residuals: fit on the years before that year, predict that year.
+        let before: Vec<usize> = all.iter().copied().filter(|&i| data[i].year < latest).collect();
+        let last: Vec<usize> = all.iter().copied().filter(|&i| data[i].year == latest).collect();
+        let residual_q = if before.len() >= 50 && last.len() >= 50 {
+            let past = fit(&data, &keys, &before)?;
+            let profiles: Vec<(&Profile, u16, &str)> = last.iter().map(|&i| (&data[i].profile, data[i].year, roles[&data[i].profile.title].as_str())).collect();
+            let pred = past.predict_log(&profiles);
+            let mut residuals: Vec<f64> = last.iter().zip(&pred).map(|(&i, p)| data[i].salary_usd.ln() - p).collect();
+            residuals.sort_by(f64::total_cmp);
+            (percentile(&residuals, 0.1), percentile(&residuals, 0.9))
+        } else {
+            return Err(format!("the data need {CALIBRATION_MIN} salaries of one year and 50 before it to calibrate the range"));
+        };
+        let info = ModelInfo {
+            format: FORMAT,
+            trained_by: env!("CARGO_PKG_VERSION").to_string(),
+            trained_at: trained_at.to_string(),
+            survey_rows: data.iter().filter(|r| r.source == Source::Survey).count(),
+            posting_rows: data.iter().filter(|r| r.source == Source::Posting).count(),
+            years: (first, last_year),
+            estimate_year: latest,
+            fit_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        };
+        Ok(SalaryModel { info, fitted, residual_q, roles, data })
+    }
+
+    /// The saved form (JSON).
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| e.to_string())
+    }
+
+    /// Reads a saved model; a file of another [`FORMAT`] is an error.
+    pub fn from_json(text: &str) -> Result<SalaryModel, String> {
+        #[derive(Deserialize)]
+        struct Head {
+            info: ModelInfo,
+        }
+        let head: Head = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if head.info.format != FORMAT {
+            return Err(format!("model format {} (this mljobs reads {FORMAT})", head.info.format));
+        }
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    fn role_of(&self, title: &str, taxonomy: &Taxonomy) -> String {
+        self.roles.get(title).cloned().unwrap_or_else(|| title_roles(std::iter::once(title), taxonomy).remove(title).unwrap_or_default())
+    }
+
+    /// Median and P10–P90 for each (profile, year).
+    pub fn estimate_many(&self, profiles: &[(Profile, u16)], taxonomy: &Taxonomy) -> Vec<Estimate> {
+        let roles: Vec<String> = profiles.iter().map(|(p, _)| self.role_of(&p.title, taxonomy)).collect();
+        let input: Vec<(&Profile, u16, &str)> = profiles.iter().zip(&roles).map(|((p, y), r)| (p, *y, r.as_str())).collect();
+        self.fitted
+            .predict_log(&input)
+            .into_iter()
+            .map(|p| Estimate { p10: (p + self.residual_q.0).exp(), p50: p.exp(), p90: (p + self.residual_q.1).exp() })
+            .collect()
+    }
+
+    /// One estimate with its explanation, for the latest year of the data. Missing inputs that
+    /// the survey always has get a stated default (level from years, else MI; company size M;
+    /// on site; full time; residence = company country).
+    pub fn explain(&self, profile: &Profile, taxonomy: &Taxonomy) -> Estimation {
+        let mut p = profile.clone();
+        let mut assumed = Vec::new();
+        if p.level.is_none() {
+            match p.years.and_then(|y| level_for_years(y, taxonomy)) {
+                Some(l) => {
+                    assumed.push(format!("level {l} from {} years of experience", p.years.unwrap_or_default()));
+                    p.level = Some(l);
+                }
+                None => {
+                    assumed.push("level not given: mid-level (MI)".into());
+                    p.level = Some("MI".into());
+                }
+            }
+        }
+        if p.company_size.is_none() {
+            assumed.push("company size not given: medium (M, 50-250 employees)".into());
+            p.company_size = Some("M".into());
+        }
+        if p.remote_ratio.is_none() {
+            assumed.push("work mode not given: on site".into());
+            p.remote_ratio = Some(0);
+        }
+        if p.employment_type.is_none() {
+            p.employment_type = Some("FT".into());
+        }
+        let year = self.info.estimate_year;
+        let role = self.role_of(&p.title, taxonomy);
+        let input = [(&p, year, role.as_str())];
+        let m = self.fitted.matrix(&input);
+        let matrix = Matrix::new(&m, 1, N_FEATURES);
+        let contribs = self.fitted.booster.predict_contributions(&matrix, ContributionsMethod::Shapley, false);
+        let log_pred: f64 = contribs.iter().sum();
+        let base = contribs[N_FEATURES];
+        let mut by_factor = [0.0f64; FACTORS.len()];
+        for (f, c) in contribs[..N_FEATURES].iter().enumerate() {
+            for (factor, share) in factor_shares(f) {
+                by_factor[factor] += c * share;
+            }
+        }
+        let p50 = log_pred.exp();
+        let baseline = base.exp();
+        // USD parts by log-mean weights (LMDI): (p50 − baseline) / ln(p50 / baseline) per unit of
+        // log contribution, so the parts add up exactly and stay finite when effects cancel.
+        let log_mean = if (log_pred - base).abs() > 1e-9 { (p50 - baseline) / (log_pred - base) } else { baseline };
+        let mut contributions: Vec<Contribution> = FACTORS
+            .iter()
+            .zip(by_factor)
+            .map(|(factor, c)| Contribution { factor, effect_pct: round_to((c.exp() - 1.0) * 100.0, 0.1), usd: round_to(log_mean * c, 100.0) })
+            .collect();
+        contributions.sort_by(|a, b| b.effect_pct.abs().total_cmp(&a.effect_pct.abs()));
+        let enc = &self.fitted.encoders.0;
+        let k = keys(&p, &role);
+        let count = |c: usize| k[c].first().map_or(0, |key| enc[c].count(key));
+        let support = Support { title: count(2), role: count(3), country: count(1), industry: p.industry.as_ref().map(|_| count(4)) };
+        let mut caveats = Vec::new();
+        if let Some(c) = &p.country
+            && support.country < 30
+        {
+            caveats.push(format!("only {} salaries from {c} in the data: location leans on the average", support.country));
+        }
+        if support.title < 30 && support.role < 30 {
+            caveats.push(format!("few salaries for this title ({}) and role {role} ({})", support.title, support.role));
+        }
+        if let (Some(i), Some(n)) = (&p.industry, support.industry)
+            && n < 30
+        {
+            caveats.push(format!("only {n} salaries in industry {i} (postings that state pay): its effect is small or none"));
+        }
+        if !p.skills.is_empty() {
+            let known = p.skills.iter().filter(|s| enc[5].count(s) >= 30).count();
+            if known < p.skills.len() {
+                caveats.push(format!("{} of {} skills have fewer than 30 salaries in the data", p.skills.len() - known, p.skills.len()));
+            }
+        }
+        let comparables = self.comparables(&p, &role);
+        Estimation {
+            estimate: Estimate {
+                p10: round_to((log_pred + self.residual_q.0).exp(), 100.0),
+                p50: round_to(p50, 100.0),
+                p90: round_to((log_pred + self.residual_q.1).exp(), 100.0),
+            },
+            baseline: round_to(baseline, 100.0),
+            profile: p,
+            role,
+            year,
+            contributions,
+            assumed,
+            caveats,
+            support,
+            comparables,
+        }
+    }
+
+    fn comparables(&self, p: &Profile, role: &str) -> Comparables {
+        let title = normalise_title(&p.title);
+        let latest = self.info.estimate_year;
+        let mut scored: Vec<(f64, usize, Vec<&'static str>)> = Vec::new();
+        for (i, r) in self.data.iter().enumerate() {
+            let q = &r.profile;
+            let mut shares = Vec::new();
+            let mut score = 0.0;
+            let mut share = |yes: bool, what: &'static str, w: f64| {
+                if yes {
+                    shares.push(what);
+                    score += w;
+                }
+            };
+            share(normalise_title(&q.title) == title, "title", 4.0);
+            share(self.roles.get(&q.title).is_some_and(|r| r == role), "role", 2.0);
+            share(q.level.is_some() && q.level == p.level, "level", 3.0);
+            share(q.country.is_some() && q.country == p.country, "country", 3.0);
+            share(q.company_size.is_some() && q.company_size == p.company_size, "company_size", 1.0);
+            share(q.industry.is_some() && q.industry == p.industry, "industry", 2.0);
+            share(q.remote_ratio == p.remote_ratio, "work_mode", 0.5);
+            share(p.skills.iter().any(|s| q.skills.contains(s)), "skills", 1.0);
+            score -= f64::from(latest.saturating_sub(r.year)) * 0.5;
+            if score > 0.0 {
+                scored.push((score, i, shares));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let examples = scored.into_iter().take(5).map(|(_, i, shares)| Comparable { record: self.data[i].clone(), shares }).collect();
+        // (name, same level, same country), narrowest first.
+        let groups = [("role+level+country", true, true), ("role+country", false, true), ("role+level", true, false), ("role", false, false)];
+        for (name, level, country) in groups {
+            let keep = |r: &Labelled| {
+                self.roles.get(&r.profile.title).is_some_and(|x| x == role)
+                    && (!level || r.profile.level == p.level)
+                    && (!country || r.profile.country == p.country)
+            };
+            let values: Vec<f64> = self.data.iter().filter(|r| r.year == latest && keep(r)).map(|r| r.salary_usd).collect();
+            if values.len() >= 10 {
+                return Comparables { group: format!("{name} in {latest}"), distribution: crate::survey::Distribution::of(values), examples };
+            }
+        }
+        Comparables { group: "none with 10 salaries".into(), distribution: None, examples }
+    }
+}
+
+fn round_to(x: f64, unit: f64) -> f64 {
+    (x / unit).round() * unit
+}
+
 /// Evaluation metrics in annual USD.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metrics {
     /// Rows evaluated.
     pub rows: usize,
@@ -268,29 +1107,101 @@ mod tests {
     use super::*;
     use crate::survey::{EMBEDDED, parse};
 
+    fn survey_until(year: u16) -> Vec<Labelled> {
+        parse(EMBEDDED, "survey").unwrap().iter().filter(|r| r.year <= year).map(Labelled::from_survey).collect()
+    }
+
     #[test]
     fn estimates_are_deterministic_ordered_and_rise_with_experience() {
         let t = Taxonomy::embedded();
-        let rows = parse(EMBEDDED, "survey").unwrap();
-        let train: Vec<SurveyRow> = rows.iter().filter(|r| r.year <= 2023).cloned().collect();
-        let a = SalaryModel::train(&train, &t).unwrap();
-        let b = SalaryModel::train(&train, &t).unwrap();
-        let probe = |level: &str| SurveyRow {
-            year: 2023,
-            level: level.into(),
-            employment_type: "FT".into(),
-            title: "Machine Learning Engineer".into(),
-            salary_usd: 0.0,
-            residence: "US".into(),
-            remote_ratio: 0,
-            company_location: "US".into(),
-            company_size: "M".into(),
+        let a = SalaryModel::train(survey_until(2023), &t, "now").unwrap();
+        let b = SalaryModel::train(survey_until(2023), &t, "now").unwrap();
+        assert_eq!(a.info.estimate_year, 2023);
+        for (title, country) in [("Machine Learning Engineer", "US"), ("Data Analyst", "DE"), ("Senior Research Scientist", "GB"), ("Quant Whisperer", "BR")] {
+            let probes: Vec<(Profile, u16)> = LEVELS
+                .iter()
+                .map(|l| {
+                    let p = Profile {
+                        title: title.into(),
+                        level: Some(l.to_string()),
+                        country: Some(country.into()),
+                        company_size: Some("M".into()),
+                        remote_ratio: Some(0),
+                        ..Profile::default()
+                    };
+                    (p, 2023)
+                })
+                .collect();
+            let (ea, eb) = (a.estimate_many(&probes, &t), b.estimate_many(&probes, &t));
+            assert_eq!(ea, eb, "seeded: the same estimates twice");
+            assert!(ea.windows(2).all(|w| w[0].p50 <= w[1].p50), "{title} {country}: entry ≤ mid ≤ senior ≤ executive: {ea:?}");
+            assert!(ea.iter().all(|e| e.p10 < e.p50 && e.p50 < e.p90), "{ea:?}");
+        }
+        let us_mle = a.estimate_many(
+            &[(Profile { title: "Machine Learning Engineer".into(), level: Some("SE".into()), country: Some("US".into()), ..Profile::default() }, 2023)],
+            &t,
+        );
+        assert!((120_000.0..300_000.0).contains(&us_mle[0].p50), "{us_mle:?}");
+    }
+
+    #[test]
+    fn an_explanation_adds_up_and_a_saved_model_reads_back() {
+        let t = Taxonomy::embedded();
+        let m = SalaryModel::train(survey_until(2024), &t, "2026-11-27T00:00:00Z").unwrap();
+        let input =
+            EstimateInput { title: "Senior ML Engineer".into(), country: "usa".into(), years: Some(6.0), skills: vec!["PyTorch".into()], ..Default::default() };
+        let p = input.resolve(&t).unwrap();
+        assert_eq!((p.country.as_deref(), p.level.as_deref(), p.skills.as_slice()), (Some("US"), None, &["pytorch".to_string()][..]));
+        let e = m.explain(&p, &t);
+        assert_eq!(e.profile.level.as_deref(), Some("SE"), "6 years: senior");
+        assert_eq!(e.year, 2024);
+        let sum: f64 = e.contributions.iter().map(|c| c.usd).sum();
+        assert!((e.baseline + sum - e.estimate.p50).abs() <= 400.0, "{e:?}");
+        assert!(e.assumed.iter().any(|a| a.contains("company size")), "{:?}", e.assumed);
+        assert!(e.caveats.iter().any(|c| c.contains("skills")), "no salary in the survey names a skill: {:?}", e.caveats);
+        assert!(e.comparables.examples.iter().all(|c| c.shares.contains(&"country")), "{:?}", e.comparables.examples);
+        let back = SalaryModel::from_json(&m.to_json().unwrap()).unwrap();
+        assert_eq!(back.explain(&p, &t), e, "the saved model answers the same");
+        let old = m.to_json().unwrap().replacen("\"format\":1", "\"format\":0", 1);
+        assert!(SalaryModel::from_json(&old).err().is_some_and(|e| e.contains("format 0")));
+    }
+
+    #[test]
+    fn inputs_are_resolved_or_named_with_their_value() {
+        let t = Taxonomy::embedded();
+        assert_eq!(ISO_3166.split_whitespace().count(), 249);
+        for r in parse(EMBEDDED, "survey").unwrap() {
+            assert!(resolve_country(&r.company_location, &t).is_some() && resolve_country(&r.residence, &t).is_some(), "{r:?}");
+        }
+        let ok = |f: fn(&mut EstimateInput)| {
+            let mut i = EstimateInput { title: "Data Scientist".into(), country: "Germany".into(), ..Default::default() };
+            f(&mut i);
+            i.resolve(&t)
         };
-        let probes = [probe("EN"), probe("MI"), probe("SE")];
-        let (ea, eb) = (a.estimate(&probes), b.estimate(&probes));
-        assert_eq!(ea, eb, "seeded: the same estimates twice");
-        assert!(ea[0].p50 <= ea[1].p50 && ea[1].p50 <= ea[2].p50, "{ea:?}");
-        assert!(ea.iter().all(|e| e.p10 < e.p50 && e.p50 < e.p90), "{ea:?}");
-        assert!((80_000.0..400_000.0).contains(&ea[2].p50), "{ea:?}");
+        let p = ok(|i| {
+            i.level = Some("lead".into());
+            i.industry = Some("Finance".into());
+            i.company_size = Some("large".into());
+            i.work_mode = Some("hybrid".into());
+            i.residence = Some("FR".into());
+        })
+        .unwrap();
+        assert_eq!(
+            (p.country.as_deref(), p.level.as_deref(), p.industry.as_deref(), p.company_size.as_deref(), p.remote_ratio, p.residence.as_deref()),
+            (Some("DE"), Some("SE"), Some("finance"), Some("L"), Some(50), Some("FR"))
+        );
+        for (f, field, value) in [
+            ((|i: &mut EstimateInput| i.country = "Atlantis".into()) as fn(&mut EstimateInput), "country", "Atlantis"),
+            (|i| i.level = Some("wizard".into()), "level", "wizard"),
+            (|i| i.industry = Some("alchemy".into()), "industry", "alchemy"),
+            (|i| i.company_size = Some("huge".into()), "company_size", "huge"),
+            (|i| i.years = Some(-1.0), "years", "-1"),
+            (|i| i.skills = vec!["telepathy".into()], "skills", "telepathy"),
+            (|i| i.residence = Some("ZZ".into()), "residence", "ZZ"),
+            (|i| (i.remote, i.work_mode) = (Some(true), Some("onsite".into())), "remote", "true"),
+        ] {
+            let e = ok(f).unwrap_err();
+            assert_eq!((e.field, e.value.as_str()), (field, value), "{e}");
+        }
     }
 }

@@ -140,14 +140,14 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * (k - lo as f64)
 }
 
-/// Our taxonomy's role for each distinct job title of the rows (from the title alone).
-pub fn title_roles(rows: &[SurveyRow], taxonomy: &Taxonomy) -> std::collections::HashMap<String, String> {
-    // Titles only: no description evidence for any role.
+/// Our taxonomy's role for each distinct job title (from the title alone: no description
+/// evidence for any role).
+pub fn title_roles<'a>(titles: impl IntoIterator<Item = &'a str>, taxonomy: &Taxonomy) -> std::collections::HashMap<String, String> {
     let no_evidence = vec![0; taxonomy.roles.len()];
     let mut roles = std::collections::HashMap::new();
-    for r in rows {
-        if !roles.contains_key(&r.title) {
-            roles.insert(r.title.clone(), crate::enrich::role::classify_role(&r.title, &no_evidence, false, taxonomy).id);
+    for t in titles {
+        if !roles.contains_key(t) {
+            roles.insert(t.to_string(), crate::enrich::role::classify_role(t, &no_evidence, false, taxonomy).id);
         }
     }
     roles
@@ -185,7 +185,7 @@ impl GroupBy {
 /// Salary distributions of `rows` per group, largest groups first (ties by key). Groups with fewer
 /// than `min_count` salaries are left out (a percentile of three answers says little).
 pub fn stats_by(rows: &[SurveyRow], by: GroupBy, min_count: usize, taxonomy: &Taxonomy) -> Vec<(String, Distribution)> {
-    let roles = if by == GroupBy::Role { title_roles(rows, taxonomy) } else { Default::default() };
+    let roles = if by == GroupBy::Role { title_roles(rows.iter().map(|r| r.title.as_str()), taxonomy) } else { Default::default() };
     let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in rows {
         let key = match by {

@@ -20,6 +20,7 @@ mod fuzzy;
 mod migrations;
 pub use migrations::SCHEMA_VERSION;
 pub mod query;
+pub mod salary;
 pub mod search;
 mod store;
 

@@ -392,6 +392,24 @@ impl Store {
         }
     }
 
+    /// Postings (one per near-duplicate group) that state both ends of an annual USD salary, as
+    /// labelled salaries for the estimator.
+    pub fn salaries(&self, taxonomy: &mljobs_core::Taxonomy) -> Result<Vec<mljobs_core::salary_model::Labelled>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, posting_json, enrichment_json FROM postings WHERE canonical_id = id AND salary_usd_min IS NOT NULL AND salary_usd_max IS NOT NULL ORDER BY seq")
+            .map_err(self.sq())?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))).map_err(self.sq())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, pj, ej) = row.map_err(self.sq())?;
+            let posting: JobPosting = serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.clone(), what: "posting", message: e.to_string() })?;
+            let enrichment: Enrichment = serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id, what: "enrichment", message: e.to_string() })?;
+            out.extend(mljobs_core::salary_model::Labelled::from_posting(&posting, &enrichment, taxonomy));
+        }
+        Ok(out)
+    }
+
     /// Counts by every facet.
     pub fn stats(&self, top_skills: usize) -> Result<Stats, StoreError> {
         let mut s = Stats { postings: self.count()?, ..Default::default() };

@@ -34,8 +34,20 @@ type AppStateRef = State<Arc<AppState>>;
         title = "mljobs API",
         description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
     ),
-    paths(jobs, job, facets, taxonomy, stats, salary_stats, healthz),
-    components(schemas(JobsResponse, JobHit, FacetCount, FacetsResponse, JobDetail, Health, CacheStats, SalaryStats, SalaryGroup, ErrorBody))
+    paths(jobs, job, facets, taxonomy, stats, salary_stats, salary_estimate, healthz),
+    components(schemas(
+        JobsResponse,
+        JobHit,
+        FacetCount,
+        FacetsResponse,
+        JobDetail,
+        Health,
+        CacheStats,
+        SalaryStats,
+        SalaryGroup,
+        EstimateRequest,
+        ErrorBody
+    ))
 )]
 struct ApiDoc;
 
@@ -51,6 +63,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/taxonomy/{kind}", get(taxonomy))
         .route("/api/v1/stats", get(stats))
         .route("/api/v1/salary/stats", get(salary_stats))
+        .route("/api/v1/salary/estimate", axum::routing::post(salary_estimate))
         .route("/healthz", get(healthz))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
         .fallback(not_found)
@@ -419,6 +432,82 @@ async fn salary_stats(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Re
             .collect();
         Ok(SalaryStats { by, source: "aijobs.net salary survey 2020-2024 (CC0)", salaries: rows.len(), groups })
     })
+}
+
+/// What a salary estimate is asked for. Only `title` and `country` are required; codes or names.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Senior ML Engineer", "country": "US", "years": 6, "industry": "finance", "company_size": "M", "remote": true, "skills": ["pytorch", "aws"]}))]
+struct EstimateRequest {
+    /// Job title.
+    title: String,
+    /// Company's country: ISO 3166 code or English name.
+    country: String,
+    /// EN, MI, SE, EX, or a level name (junior, mid, senior, lead, principal, director, executive).
+    level: Option<String>,
+    /// Years of experience (sets the level when `level` is not given).
+    years: Option<f64>,
+    /// Industry id or name (GET /api/v1/taxonomy/industries).
+    industry: Option<String>,
+    /// S (< 50 employees), M (50-250) or L (> 250).
+    company_size: Option<String>,
+    /// Fully remote.
+    remote: Option<bool>,
+    /// onsite, hybrid or remote.
+    work_mode: Option<String>,
+    /// Employee's country when it is not the company's.
+    residence: Option<String>,
+    /// Skill ids or names (GET /api/v1/taxonomy/skills).
+    #[serde(default)]
+    skills: Vec<String>,
+    /// FT, PT, CT or FL.
+    employment_type: Option<String>,
+}
+
+/// Estimates what a job pays in annual USD: median and P10-P90, each factor's contribution
+/// (experience, location, industry, specialisation, company size; tree SHAP), the defaults assumed
+/// for what was not given, caveats where the data are thin, and the comparable salaries the
+/// estimate rests on. A body field the endpoint does not know, or an unknown country, level,
+/// industry, company size or skill, is a 400 naming the field and its value.
+#[utoipa::path(post, path = "/api/v1/salary/estimate", request_body = EstimateRequest, responses(
+    (status = 200, description = "The estimate with `p10`, `p50`, `p90`, `baseline`, `contributions`, `assumed`, `caveats`, `support`, `comparables` and the `model` it came from", body = Object),
+    (status = 400, description = "Bad body or an unknown value", body = ErrorBody),
+))]
+async fn salary_estimate(State(s): AppStateRef, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+    let r: EstimateRequest = serde_json::from_slice(&body).map_err(|e| {
+        let msg = e.to_string();
+        match msg.strip_prefix("unknown field `").and_then(|m| m.split_once('`')) {
+            Some((field, _)) => ApiError::unknown_parameter(
+                field,
+                None,
+                "title, country, level, years, industry, company_size, remote, work_mode, residence, skills, employment_type",
+            ),
+            None => ApiError::other(StatusCode::BAD_REQUEST, "invalid_body", format!("the body is not a valid estimate request: {msg}")),
+        }
+    })?;
+    let input = mljobs_core::salary_model::EstimateInput {
+        title: r.title,
+        country: r.country,
+        level: r.level,
+        years: r.years,
+        industry: r.industry,
+        company_size: r.company_size,
+        remote: r.remote,
+        work_mode: r.work_mode,
+        residence: r.residence,
+        skills: r.skills,
+        employment_type: r.employment_type,
+    };
+    let profile = input.resolve(&s.taxonomy).map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        code: "invalid_parameter",
+        message: e.to_string(),
+        parameter: Some(e.field.to_string()),
+        value: Some(e.value.clone()),
+    })?;
+    let model = s.salary_model()?;
+    let estimate = model.explain(&profile, &s.taxonomy);
+    Ok(Json(serde_json::json!({"estimate": estimate, "model": model.info})))
 }
 
 /// Liveness: the store and the index answer.

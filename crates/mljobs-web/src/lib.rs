@@ -48,6 +48,7 @@ pub struct AppState {
     synonyms: Synonyms,
     cache: cache::ResponseCache,
     survey: std::sync::OnceLock<Vec<mljobs_core::survey::SurveyRow>>,
+    salary: std::sync::OnceLock<mljobs_core::salary_model::SalaryModel>,
 }
 
 /// Search answers kept in memory by default (see [`AppState::with_cache`]).
@@ -71,6 +72,7 @@ impl AppState {
             synonyms,
             cache: cache::ResponseCache::new(DEFAULT_CACHE_ENTRIES),
             survey: std::sync::OnceLock::new(),
+            salary: std::sync::OnceLock::new(),
         })
     }
 
@@ -84,7 +86,28 @@ impl AppState {
     pub fn open(data_dir: &Path, taxonomy: Taxonomy) -> Result<AppState, Box<dyn std::error::Error + Send + Sync>> {
         let index = SearchIndex::open_following(&data_dir.join("index"))?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Ok(AppState::new(index, taxonomy, cores + 1, || Store::open_reader(data_dir))?)
+        let (model, trained) = mljobs_store::salary::load_or_train(data_dir, &taxonomy, chrono::Utc::now())?;
+        if let Some(why) = trained {
+            tracing::info!("{why}: trained a salary model on {} salaries in {:.2} s", model.info.survey_rows + model.info.posting_rows, model.info.fit_seconds);
+        }
+        Ok(AppState::new(index, taxonomy, cores + 1, || Store::open_reader(data_dir))?.with_salary_model(model))
+    }
+
+    /// Uses this salary model (without one, the first estimate trains on the bundled survey).
+    pub fn with_salary_model(self, model: mljobs_core::salary_model::SalaryModel) -> AppState {
+        let _ = self.salary.set(model);
+        self
+    }
+
+    fn salary_model(&self) -> Result<&mljobs_core::salary_model::SalaryModel, ApiError> {
+        if let Some(m) = self.salary.get() {
+            return Ok(m);
+        }
+        let rows = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").map_err(|e| ApiError::internal(&e))?;
+        let data = rows.iter().map(mljobs_core::salary_model::Labelled::from_survey).collect();
+        let model =
+            mljobs_core::salary_model::SalaryModel::train(data, &self.taxonomy, &chrono::Utc::now().to_rfc3339()).map_err(|e| ApiError::internal(&e))?;
+        Ok(self.salary.get_or_init(|| model))
     }
 
     /// A store connection: the next free one, else wait for the next in turn. SQLite connections

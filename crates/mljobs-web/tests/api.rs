@@ -302,3 +302,81 @@ fn over_a_real_socket_and_shut_down_gracefully() {
         server.await.unwrap().unwrap();
     });
 }
+
+async fn post(uri: &str, body: &str) -> (StatusCode, Value) {
+    let request = Request::builder().method("POST").uri(uri).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap();
+    let response = APP.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn salary_estimate_gives_a_range_its_factors_and_comparables() {
+    let (status, v) = post(
+        "/api/v1/salary/estimate",
+        r#"{"title": "Senior ML Engineer", "country": "United States", "years": 6, "industry": "finance", "company_size": "L", "remote": true, "skills": ["PyTorch", "aws"]}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let e = &v["estimate"];
+    let (p10, p50, p90) = (e["p10"].as_f64().unwrap(), e["p50"].as_f64().unwrap(), e["p90"].as_f64().unwrap());
+    assert!(p10 < p50 && p50 < p90, "{e}");
+    assert!((120_000.0..320_000.0).contains(&p50), "a senior ML engineer in the US: {p50}");
+    assert_eq!(e["profile"]["country"], "US");
+    assert_eq!(e["profile"]["level"], "SE", "6 years make a senior");
+    assert_eq!(e["profile"]["skills"], serde_json::json!(["pytorch", "aws"]));
+    assert_eq!(e["role"], "machine-learning-engineer");
+    let parts = e["contributions"].as_array().unwrap();
+    let factors: Vec<&str> = parts.iter().map(|c| c["factor"].as_str().unwrap()).collect();
+    for f in ["experience", "location", "industry", "specialisation", "company_size"] {
+        assert!(factors.contains(&f), "{factors:?}");
+    }
+    let sum: f64 = parts.iter().map(|c| c["usd"].as_f64().unwrap()).sum();
+    let baseline = e["baseline"].as_f64().unwrap();
+    assert!((baseline + sum - p50).abs() <= 400.0, "the parts add up to the median: {baseline} + {sum} vs {p50}");
+    assert!(e["assumed"].as_array().unwrap().iter().any(|a| a.as_str().unwrap().contains("6 years")), "{}", e["assumed"]);
+    let examples = e["comparables"]["examples"].as_array().unwrap();
+    assert_eq!(examples.len(), 5);
+    assert!(examples.iter().all(|x| x["profile"]["country"] == "US" && x["salary_usd"].as_f64().unwrap() > 0.0), "{examples:?}");
+    assert!(e["comparables"]["distribution"]["count"].as_u64().unwrap() >= 10);
+    assert_eq!(v["model"]["format"], 1);
+}
+
+#[tokio::test]
+async fn salary_estimates_rise_with_the_level() {
+    let mut medians = Vec::new();
+    for level in ["EN", "MI", "SE", "EX"] {
+        let (status, v) = post("/api/v1/salary/estimate", &format!(r#"{{"title": "Data Scientist", "country": "GB", "level": "{level}"}}"#)).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        medians.push(v["estimate"]["p50"].as_f64().unwrap());
+    }
+    assert!(medians.windows(2).all(|w| w[0] <= w[1]), "{medians:?}");
+    assert!(medians[0] < medians[2], "{medians:?}");
+}
+
+#[tokio::test]
+async fn salary_estimate_names_the_bad_field_and_value() {
+    for (body, parameter, value) in [
+        (r#"{"title": "Data Scientist", "country": "XX"}"#, "country", "XX"),
+        (r#"{"title": "Data Scientist", "country": "US", "level": "guru"}"#, "level", "guru"),
+        (r#"{"title": "Data Scientist", "country": "US", "industry": "alchemy"}"#, "industry", "alchemy"),
+        (r#"{"title": "Data Scientist", "country": "US", "company_size": "XL"}"#, "company_size", "XL"),
+        (r#"{"title": "Data Scientist", "country": "US", "skills": ["pytorch", "telepathy"]}"#, "skills", "telepathy"),
+        (r#"{"title": "", "country": "US"}"#, "title", ""),
+    ] {
+        let (status, v) = post("/api/v1/salary/estimate", body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {v}");
+        assert_eq!(v["error"]["code"], "invalid_parameter", "{v}");
+        assert_eq!(v["error"]["parameter"], parameter, "{v}");
+        assert_eq!(v["error"]["value"], value, "{v}");
+    }
+    let (status, v) = post("/api/v1/salary/estimate", r#"{"title": "Data Scientist", "country": "US", "colour": "blue"}"#).await;
+    assert_eq!((status, v["error"]["code"].as_str(), v["error"]["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some("unknown_parameter"), Some("colour")));
+    let (status, v) = post("/api/v1/salary/estimate", r#"{"title": "Data Scientist""#).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_body")), "{v}");
+    let (status, v) = post("/api/v1/salary/estimate", r#"{"country": "US"}"#).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_body")), "a missing title: {v}");
+    let (status, _) = get("/api/v1/salary/estimate").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}

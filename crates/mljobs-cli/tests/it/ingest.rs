@@ -350,3 +350,90 @@ fn salary_eval_trains_on_the_past_and_scores_the_next_year() {
     let bad = mljobs(dir.path(), &["salary", "eval", "--train-until", "2030"]);
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("no salaries of 2031"));
 }
+
+#[test]
+fn salary_train_estimate_and_eval_on_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        "testdata/formats/postings.csv",
+        "testdata/formats/postings.jsonl",
+        "testdata/formats/greenhouse.json",
+        "testdata/formats/lever.json",
+        "testdata/formats/ashby.json",
+        "testdata/formats/jobposting.json",
+    ];
+    ingest_json(dir.path(), &files);
+    // Before any `salary train`: the first estimate trains and saves the model.
+    let first =
+        mljobs(dir.path(), &["salary", "estimate", "--title", "Senior ML Engineer", "--country", "US", "--years", "6", "--remote", "--skills", "pytorch,AWS"]);
+    let text = ok(&first);
+    assert!(String::from_utf8_lossy(&first.stderr).contains("no salary model"), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(dir.path().join("models/salary.json").exists());
+    assert!(text.lines().nth(1).unwrap().trim_start().starts_with("median $"), "{text}");
+    for factor in ["experience", "location", "industry", "specialisation", "company_size"] {
+        assert!(text.contains(factor), "{factor} missing:\n{text}");
+    }
+    assert!(text.contains("assumed: level SE from 6 years"), "{text}");
+    assert!(text.contains("comparables"), "{text}");
+
+    let trained: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["salary", "train", "--json"]))).unwrap();
+    assert_eq!(trained["model"]["survey_rows"], 72_704);
+    assert!(trained["model"]["posting_rows"].as_u64().unwrap() >= 3, "the fixtures state salary ranges: {trained}");
+    assert_eq!(trained["model"]["estimate_year"], 2024, "a handful of postings does not make a year");
+
+    let levels: Vec<f64> = ["junior", "mid", "senior"]
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(&ok(&mljobs(
+                dir.path(),
+                &["salary", "estimate", "--title", "Data Engineer", "--country", "Canada", "--level", l, "--json"],
+            )))
+            .unwrap();
+            let e = &v["estimate"];
+            assert!(e["p10"].as_f64() < e["p50"].as_f64() && e["p50"].as_f64() < e["p90"].as_f64(), "{e}");
+            e["p50"].as_f64().unwrap()
+        })
+        .collect();
+    assert!(levels[0] <= levels[1] && levels[1] <= levels[2] && levels[0] < levels[2], "{levels:?}");
+
+    for (args, needle) in [
+        (&["--country", "XX"][..], "--country: \"XX\" is not a known country"),
+        (&["--country", "US", "--industry", "alchemy"][..], "--industry: \"alchemy\" is not an industry"),
+        (&["--country", "US", "--level", "wizard"][..], "--level: \"wizard\""),
+        (&["--country", "US", "--company-size", "XL"][..], "--company-size: \"XL\""),
+    ] {
+        let mut all = vec!["salary", "estimate", "--title", "Data Engineer"];
+        all.extend_from_slice(args);
+        let bad = mljobs(dir.path(), &all);
+        assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains(needle), "{args:?}: {}", String::from_utf8_lossy(&bad.stderr));
+    }
+
+    // eval on two files: the survey's ≤ 2023 rows and a slice of 2024.
+    let survey = std::fs::read_to_string(repo().join("data/salaries/aijobs-salaries-2020-2024.csv")).unwrap();
+    let mut lines = survey.lines();
+    let header = lines.next().unwrap();
+    let (mut train, mut test) = (format!("{header}\n"), format!("{header}\n"));
+    for (i, l) in lines.enumerate() {
+        if l.starts_with("2024") {
+            if i % 10 == 0 {
+                test.push_str(l);
+                test.push('\n');
+            }
+        } else {
+            train.push_str(l);
+            train.push('\n');
+        }
+    }
+    let (a, b) = (dir.path().join("train.csv"), dir.path().join("test.csv"));
+    std::fs::write(&a, train).unwrap();
+    std::fs::write(&b, &test).unwrap();
+    let v: Value =
+        serde_json::from_str(&ok(&mljobs(dir.path(), &["salary", "eval", "--train", a.to_str().unwrap(), "--test", b.to_str().unwrap(), "--json"]))).unwrap();
+    assert_eq!(v["train_rows"], 10_475);
+    assert_eq!(v["test_rows"].as_u64().unwrap() as usize, test.lines().count() - 1);
+    assert!((30_000.0..60_000.0).contains(&v["metrics"]["mae"].as_f64().unwrap()), "{v}");
+    std::fs::write(&b, format!("{header}\n2024,SE,FT,Data Scientist,abc,USD,abc,US,0,US,M\n")).unwrap();
+    let bad = mljobs(dir.path(), &["salary", "eval", "--train", a.to_str().unwrap(), "--test", b.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success() && err.contains("test.csv:2: field `salary_in_usd`: \"abc\""), "{err}");
+}
