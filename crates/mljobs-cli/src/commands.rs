@@ -427,23 +427,27 @@ fn reindex(cli: &Cli, json: bool) -> Result<ExitCode> {
 
 fn salary_stats(cli: &Cli, by: &str, min_count: usize, json: bool) -> Result<ExitCode> {
     let (taxonomy, _) = cli.load_taxonomy()?;
-    let group = mljobs_core::survey::GroupBy::parse(by).with_context(|| format!("--by {by:?}: expected role, level, country, company_size or year"))?;
-    let rows = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "data/salaries/aijobs-salaries-2020-2024.csv")?;
-    let stats = mljobs_core::survey::stats_by(&rows, group, min_count, &taxonomy);
+    let (stats, source, salaries) = if by == "industry" {
+        // The survey has no industry: postings in the store that state a salary range do.
+        let labelled = mljobs_store::Store::open_reader(&cli.data_dir())?.salaries(&taxonomy)?;
+        let keyed: Vec<(String, f64)> = labelled.into_iter().filter_map(|l| Some((l.profile.industry?, l.salary_usd))).collect();
+        let n = keyed.len();
+        (mljobs_core::survey::group_distributions(keyed, min_count), "postings in the store that state a salary range (midpoint)", n)
+    } else {
+        let group =
+            mljobs_core::survey::GroupBy::parse(by).with_context(|| format!("--by {by:?}: expected role, level, country, company_size, industry or year"))?;
+        let rows = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "data/salaries/aijobs-salaries-2020-2024.csv")?;
+        (mljobs_core::survey::stats_by(&rows, group, min_count, &taxonomy), "aijobs.net salary survey 2020-2024 (CC0)", rows.len())
+    };
     if json {
         let groups: Vec<serde_json::Value> = stats
             .iter()
             .map(|(k, d)| serde_json::json!({"key": k, "count": d.count, "p10": d.p10, "p25": d.p25, "median": d.median, "p75": d.p75, "p90": d.p90}))
             .collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"by": by, "source": "aijobs.net salary survey 2020-2024 (CC0)", "salaries": rows.len(), "groups": groups})
-            )?
-        );
+        outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"by": by, "source": source, "salaries": salaries, "groups": groups}))?);
         return Ok(ExitCode::SUCCESS);
     }
-    outln!("annual salary in USD by {by} — aijobs.net survey 2020-2024, {} salaries (groups of {min_count}+)", rows.len());
+    outln!("annual salary in USD by {by} — {source}, {salaries} salaries (groups of {min_count}+)");
     outln!("{:<28} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}", by, "count", "P10", "P25", "median", "P75", "P90");
     for (k, d) in &stats {
         outln!("{:<28} {:>7} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0}", k, d.count, d.p10, d.p25, d.median, d.p75, d.p90);

@@ -44,8 +44,9 @@ pub enum SalaryCommand {
     /// Distribution of annual USD salaries (count, P10, P25, median, P75, P90) in the bundled
     /// AI/ML salary survey, grouped.
     Stats {
-        /// Group by role (from the job title), level, country (of the company), company_size or year.
-        #[arg(long, default_value = "level", value_parser = ["role", "level", "country", "company_size", "year"])]
+        /// Group by role (from the job title), level, country (of the company), company_size or year
+        /// (the bundled survey), or industry (the store's postings that state a salary range).
+        #[arg(long, default_value = "level", value_parser = ["role", "level", "country", "company_size", "industry", "year"])]
         by: String,
         /// Leave out groups with fewer salaries than this.
         #[arg(long, default_value_t = 30)]

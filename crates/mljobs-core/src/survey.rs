@@ -186,8 +186,7 @@ impl GroupBy {
 /// than `min_count` salaries are left out (a percentile of three answers says little).
 pub fn stats_by(rows: &[SurveyRow], by: GroupBy, min_count: usize, taxonomy: &Taxonomy) -> Vec<(String, Distribution)> {
     let roles = if by == GroupBy::Role { title_roles(rows.iter().map(|r| r.title.as_str()), taxonomy) } else { Default::default() };
-    let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for r in rows {
+    let keyed = rows.iter().map(|r| {
         let key = match by {
             GroupBy::Role => roles[&r.title].clone(),
             GroupBy::Level => r.level.clone(),
@@ -195,7 +194,17 @@ pub fn stats_by(rows: &[SurveyRow], by: GroupBy, min_count: usize, taxonomy: &Ta
             GroupBy::CompanySize => r.company_size.clone(),
             GroupBy::Year => r.year.to_string(),
         };
-        groups.entry(key).or_default().push(r.salary_usd);
+        (key, r.salary_usd)
+    });
+    group_distributions(keyed, min_count)
+}
+
+/// Distributions of salaries per key, largest groups first (ties by key), leaving out groups with
+/// fewer than `min_count` salaries.
+pub fn group_distributions(items: impl IntoIterator<Item = (String, f64)>, min_count: usize) -> Vec<(String, Distribution)> {
+    let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (key, salary) in items {
+        groups.entry(key).or_default().push(salary);
     }
     let mut out: Vec<(String, Distribution)> =
         groups.into_iter().filter(|(_, v)| v.len() >= min_count.max(1)).filter_map(|(k, v)| Distribution::of(v).map(|d| (k, d))).collect();

@@ -408,7 +408,7 @@ pub struct SalaryStats {
 /// survey, grouped by `role` (from the job title), `level`, `country` (of the company),
 /// `company_size` or `year`.
 #[utoipa::path(get, path = "/api/v1/salary/stats", params(
-    ("by" = Option<String>, Query, description = "role, level (default), country, company_size or year"),
+    ("by" = Option<String>, Query, description = "role, level (default), country, company_size or year (the bundled survey), or industry (postings in the store that state a salary range)"),
     ("min_count" = Option<usize>, Query, description = "leave out groups with fewer salaries (default 30)"),
 ), responses(
     (status = 200, description = "Distributions", body = SalaryStats),
@@ -424,13 +424,21 @@ async fn salary_stats(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Re
                 other => return Err(ApiError::unknown_parameter(other, Some(&v), "by, min_count")),
             }
         }
-        let group = mljobs_core::survey::GroupBy::parse(&by).ok_or_else(|| ApiError::invalid("by", &by, "role, level, country, company_size or year"))?;
-        let rows = s.survey.get_or_init(|| mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").unwrap_or_default());
-        let groups = mljobs_core::survey::stats_by(rows, group, min_count, &s.taxonomy)
-            .into_iter()
-            .map(|(key, d)| SalaryGroup { key, count: d.count, p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90 })
-            .collect();
-        Ok(SalaryStats { by, source: "aijobs.net salary survey 2020-2024 (CC0)", salaries: rows.len(), groups })
+        let (stats, source, salaries) = if by == "industry" {
+            // The survey has no industry: postings in the store that state a salary range do.
+            let labelled = s.store().salaries(&s.taxonomy)?;
+            let keyed: Vec<(String, f64)> = labelled.into_iter().filter_map(|l| Some((l.profile.industry?, l.salary_usd))).collect();
+            let n = keyed.len();
+            (mljobs_core::survey::group_distributions(keyed, min_count), "postings in the store that state a salary range (midpoint)", n)
+        } else {
+            let group =
+                mljobs_core::survey::GroupBy::parse(&by).ok_or_else(|| ApiError::invalid("by", &by, "role, level, country, company_size, industry or year"))?;
+            let rows = s.survey.get_or_init(|| mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").unwrap_or_default());
+            (mljobs_core::survey::stats_by(rows, group, min_count, &s.taxonomy), "aijobs.net salary survey 2020-2024 (CC0)", rows.len())
+        };
+        let groups =
+            stats.into_iter().map(|(key, d)| SalaryGroup { key, count: d.count, p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90 }).collect();
+        Ok(SalaryStats { by, source, salaries, groups })
     })
 }
 

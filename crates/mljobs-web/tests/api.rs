@@ -341,6 +341,13 @@ async fn salary_estimate_gives_a_range_its_factors_and_comparables() {
     assert!(examples.iter().all(|x| x["profile"]["country"] == "US" && x["salary_usd"].as_f64().unwrap() > 0.0), "{examples:?}");
     assert!(e["comparables"]["distribution"]["count"].as_u64().unwrap() >= 10);
     assert_eq!(v["model"]["format"], 1);
+    let (status, by_industry) = get("/api/v1/salary/stats?by=industry&min_count=1").await;
+    assert_eq!(status, StatusCode::OK, "{by_industry}");
+    assert!(
+        by_industry["groups"].as_array().unwrap().iter().all(|g| g["count"].as_u64() >= Some(1) && g["p10"].as_f64() <= g["p90"].as_f64()),
+        "{by_industry}"
+    );
+    assert!(by_industry["salaries"].as_u64().unwrap() >= 1, "the fixtures state salaries with industries: {by_industry}");
 }
 
 #[tokio::test]

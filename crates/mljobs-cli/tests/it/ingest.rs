@@ -327,7 +327,7 @@ fn search_finds_ingested_postings_with_filters_and_json() {
 fn salary_stats_from_the_bundled_survey() {
     let dir = tempfile::tempdir().unwrap();
     let text = ok(&mljobs(dir.path(), &["salary", "stats", "--by", "level"]));
-    assert!(text.starts_with("annual salary in USD by level — aijobs.net survey 2020-2024, 72704 salaries"), "{text}");
+    assert!(text.starts_with("annual salary in USD by level — aijobs.net salary survey 2020-2024 (CC0), 72704 salaries"), "{text}");
     let v: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["salary", "stats", "--by", "company_size", "--json"]))).unwrap();
     let keys: Vec<&str> = v["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
     assert_eq!(keys[0], "M", "{keys:?}");
@@ -380,6 +380,11 @@ fn salary_train_estimate_and_eval_on_files() {
     assert_eq!(trained["model"]["survey_rows"], 72_704);
     assert!(trained["model"]["posting_rows"].as_u64().unwrap() >= 3, "the fixtures state salary ranges: {trained}");
     assert_eq!(trained["model"]["estimate_year"], 2024, "a handful of postings does not make a year");
+    let by_industry: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["salary", "stats", "--by", "industry", "--min-count", "1", "--json"]))).unwrap();
+    let groups = by_industry["groups"].as_array().unwrap();
+    assert!(by_industry["source"].as_str().unwrap().starts_with("postings in the store"), "{by_industry}");
+    assert!(groups.iter().any(|g| g["key"] == "finance" && g["count"].as_u64() >= Some(1)), "{by_industry}");
+    assert_eq!(groups.iter().map(|g| g["count"].as_u64().unwrap()).sum::<u64>(), by_industry["salaries"].as_u64().unwrap());
 
     let levels: Vec<f64> = ["junior", "mid", "senior"]
         .iter()
