@@ -430,14 +430,13 @@ fn salary_stats(cli: &Cli, by: &str, min_count: usize, json: bool) -> Result<Exi
     let (stats, source, salaries) = if by == "industry" {
         // The survey has no industry: postings in the store that state a salary range do.
         let labelled = mljobs_store::Store::open_reader(&cli.data_dir())?.salaries(&taxonomy)?;
-        let keyed: Vec<(String, f64)> = labelled.into_iter().filter_map(|l| Some((l.profile.industry?, l.salary_usd))).collect();
-        let n = keyed.len();
-        (mljobs_core::survey::group_distributions(keyed, min_count), "postings in the store that state a salary range (midpoint)", n)
+        let (stats, n) = mljobs_core::salary_model::by_industry(&labelled, min_count);
+        (stats, mljobs_core::salary_model::POSTINGS_SOURCE, n)
     } else {
         let group =
             mljobs_core::survey::GroupBy::parse(by).with_context(|| format!("--by {by:?}: expected role, level, country, company_size, industry or year"))?;
         let rows = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "data/salaries/aijobs-salaries-2020-2024.csv")?;
-        (mljobs_core::survey::stats_by(&rows, group, min_count, &taxonomy), "aijobs.net salary survey 2020-2024 (CC0)", rows.len())
+        (mljobs_core::survey::stats_by(&rows, group, min_count, &taxonomy), mljobs_core::salary_model::SURVEY_SOURCE, rows.len())
     };
     if json {
         let groups: Vec<serde_json::Value> = stats

@@ -168,11 +168,12 @@ impl Labelled {
             return None;
         }
         let year = p.date_posted.map_or_else(|| p.provenance.ingested_at.year(), |d| d.year());
-        let level = e.seniority.as_ref().and_then(|g| taxonomy.levels.iter().find(|l| l.id == g.id)).map(|l| l.survey.clone());
+        let level = e.seniority.as_ref().and_then(|g| survey_level(&g.id, taxonomy));
+        // Enrichment's schema.org values; interns and others have no survey code.
         let employment_type = e.employment_type.as_deref().and_then(|t| match t {
-            "full_time" | "FULL_TIME" => Some("FT"),
-            "part_time" | "PART_TIME" => Some("PT"),
-            "contract" | "CONTRACTOR" | "temporary" | "TEMPORARY" => Some("CT"),
+            "FULL_TIME" => Some("FT"),
+            "PART_TIME" => Some("PT"),
+            "CONTRACTOR" | "TEMPORARY" => Some("CT"),
             _ => None,
         });
         Some(Labelled {
@@ -206,10 +207,16 @@ pub fn remote_ratio(m: crate::enrich::location::WorkMode) -> u8 {
     }
 }
 
-/// The survey level for years of experience: the taxonomy level with the highest `years_min` at
-/// or below them.
+/// The survey level (EN/MI/SE/EX) of a taxonomy level id.
+fn survey_level(id: &str, taxonomy: &Taxonomy) -> Option<String> {
+    taxonomy.levels.iter().find(|l| l.id == id).map(|l| l.survey.clone())
+}
+
+/// The survey level for years of experience: the level enrichment gives a posting that asks for
+/// them (`classify_seniority` on years alone).
 pub fn level_for_years(years: f64, taxonomy: &Taxonomy) -> Option<String> {
-    taxonomy.levels.iter().filter(|l| l.years_min.is_some_and(|m| f64::from(m) <= years)).max_by_key(|l| l.years_min).map(|l| l.survey.clone())
+    let g = crate::enrich::role::classify_seniority("", Some(years.floor() as u32), None, taxonomy)?;
+    survey_level(&g.id, taxonomy)
 }
 
 /// ISO 3166-1 alpha-2 codes (all 249 assigned).
@@ -404,6 +411,19 @@ pub struct Estimate {
     pub p50: f64,
     /// 90th percentile.
     pub p90: f64,
+}
+
+/// Where [`crate::survey`] distributions come from.
+pub const SURVEY_SOURCE: &str = "aijobs.net salary survey 2020-2024 (CC0)";
+/// Where [`by_industry`] distributions come from.
+pub const POSTINGS_SOURCE: &str = "postings in the store that state a salary range (midpoint)";
+
+/// Salary distributions by industry of labelled postings (the survey has no industry), and how
+/// many salaries have one.
+pub fn by_industry(labelled: &[Labelled], min_count: usize) -> (Vec<(String, crate::survey::Distribution)>, usize) {
+    let keyed: Vec<(String, f64)> = labelled.iter().filter_map(|l| Some((l.profile.industry.clone()?, l.salary_usd))).collect();
+    let n = keyed.len();
+    (crate::survey::group_distributions(keyed, min_count), n)
 }
 
 /// The five factors (and the rest) that an estimate is explained by.

@@ -427,14 +427,13 @@ async fn salary_stats(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Re
         let (stats, source, salaries) = if by == "industry" {
             // The survey has no industry: postings in the store that state a salary range do.
             let labelled = s.store().salaries(&s.taxonomy)?;
-            let keyed: Vec<(String, f64)> = labelled.into_iter().filter_map(|l| Some((l.profile.industry?, l.salary_usd))).collect();
-            let n = keyed.len();
-            (mljobs_core::survey::group_distributions(keyed, min_count), "postings in the store that state a salary range (midpoint)", n)
+            let (stats, n) = mljobs_core::salary_model::by_industry(&labelled, min_count);
+            (stats, mljobs_core::salary_model::POSTINGS_SOURCE, n)
         } else {
             let group =
                 mljobs_core::survey::GroupBy::parse(&by).ok_or_else(|| ApiError::invalid("by", &by, "role, level, country, company_size, industry or year"))?;
             let rows = s.survey.get_or_init(|| mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").unwrap_or_default());
-            (mljobs_core::survey::stats_by(rows, group, min_count, &s.taxonomy), "aijobs.net salary survey 2020-2024 (CC0)", rows.len())
+            (mljobs_core::survey::stats_by(rows, group, min_count, &s.taxonomy), mljobs_core::salary_model::SURVEY_SOURCE, rows.len())
         };
         let groups =
             stats.into_iter().map(|(key, d)| SalaryGroup { key, count: d.count, p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90 }).collect();
@@ -513,9 +512,8 @@ async fn salary_estimate(State(s): AppStateRef, body: axum::body::Bytes) -> Resu
         parameter: Some(e.field.to_string()),
         value: Some(e.value.clone()),
     })?;
-    let model = s.salary_model()?;
-    let estimate = model.explain(&profile, &s.taxonomy);
-    Ok(Json(serde_json::json!({"estimate": estimate, "model": model.info})))
+    let estimate = s.salary.explain(&profile, &s.taxonomy);
+    Ok(Json(serde_json::json!({"estimate": estimate, "model": s.salary.info})))
 }
 
 /// Liveness: the store and the index answer.

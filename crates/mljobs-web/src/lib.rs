@@ -1,7 +1,8 @@
 //! mljobs-web: the JSON API over the store and the search index (axum), its OpenAPI 3.1 document
 //! (utoipa) and an API explorer (Swagger UI, vendored: nothing is downloaded).
 //!
-//! The server reads; it never writes postings (ingest does). It opens the search index with a
+//! The server reads; it never writes postings (ingest does). At start it loads the salary model from
+//! the data directory, training and saving it first when there is none. It opens the search index with a
 //! reader that follows the index's commits, so postings ingested while it runs become searchable.
 //!
 //! | route | what |
@@ -10,7 +11,8 @@
 //! | `GET /api/v1/jobs/{id}` | one posting with its enrichment, near-duplicates and schema.org JSON-LD |
 //! | `GET /api/v1/facets` | facet counts for a search (disjunctive) |
 //! | `GET /api/v1/taxonomy/{kind}` | roles, levels, skills, industries, areas, countries |
-//! | `GET /api/v1/salary/stats` | salary distributions (count, P10-P90) of the bundled survey by role, level, country, company size or year |
+//! | `GET /api/v1/salary/stats` | salary distributions (count, P10-P90) of the bundled survey by role, level, country, company size or year; by industry from the store's postings that state a salary |
+//! | `POST /api/v1/salary/estimate` | median and P10-P90 for a title, country, level/years, industry, company size, work mode, skills; factor contributions, assumptions, caveats, comparables |
 //! | `GET /api/v1/stats` | counts by role, seniority, skill, industry, country, work mode, area |
 //! | `GET /healthz` | liveness and what is loaded |
 //! | `GET /api/openapi.json`, `/api/docs/` | the OpenAPI document and its explorer |
@@ -48,17 +50,19 @@ pub struct AppState {
     synonyms: Synonyms,
     cache: cache::ResponseCache,
     survey: std::sync::OnceLock<Vec<mljobs_core::survey::SurveyRow>>,
-    salary: std::sync::OnceLock<mljobs_core::salary_model::SalaryModel>,
+    salary: mljobs_core::salary_model::SalaryModel,
 }
 
 /// Search answers kept in memory by default (see [`AppState::with_cache`]).
 pub const DEFAULT_CACHE_ENTRIES: usize = 10_000;
 
 impl AppState {
-    /// State over an opened index and `connections` store connections made by `open_store`.
+    /// State over an opened index, a salary model and `connections` store connections made by
+    /// `open_store`.
     pub fn new(
         index: SearchIndex,
         taxonomy: Taxonomy,
+        salary: mljobs_core::salary_model::SalaryModel,
         connections: usize,
         mut open_store: impl FnMut() -> Result<Store, mljobs_store::StoreError>,
     ) -> Result<AppState, mljobs_store::StoreError> {
@@ -72,7 +76,7 @@ impl AppState {
             synonyms,
             cache: cache::ResponseCache::new(DEFAULT_CACHE_ENTRIES),
             survey: std::sync::OnceLock::new(),
-            salary: std::sync::OnceLock::new(),
+            salary,
         })
     }
 
@@ -90,24 +94,7 @@ impl AppState {
         if let Some(why) = trained {
             tracing::info!("{why}: trained a salary model on {} salaries in {:.2} s", model.info.survey_rows + model.info.posting_rows, model.info.fit_seconds);
         }
-        Ok(AppState::new(index, taxonomy, cores + 1, || Store::open_reader(data_dir))?.with_salary_model(model))
-    }
-
-    /// Uses this salary model (without one, the first estimate trains on the bundled survey).
-    pub fn with_salary_model(self, model: mljobs_core::salary_model::SalaryModel) -> AppState {
-        let _ = self.salary.set(model);
-        self
-    }
-
-    fn salary_model(&self) -> Result<&mljobs_core::salary_model::SalaryModel, ApiError> {
-        if let Some(m) = self.salary.get() {
-            return Ok(m);
-        }
-        let rows = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").map_err(|e| ApiError::internal(&e))?;
-        let data = rows.iter().map(mljobs_core::salary_model::Labelled::from_survey).collect();
-        let model =
-            mljobs_core::salary_model::SalaryModel::train(data, &self.taxonomy, &chrono::Utc::now().to_rfc3339()).map_err(|e| ApiError::internal(&e))?;
-        Ok(self.salary.get_or_init(|| model))
+        Ok(AppState::new(index, taxonomy, model, cores + 1, || Store::open_reader(data_dir))?)
     }
 
     /// A store connection: the next free one, else wait for the next in turn. SQLite connections
