@@ -518,12 +518,13 @@ fn salary_eval(cli: &Cli, args: &crate::config::EvalArgs) -> Result<ExitCode> {
 
 fn salary_train(cli: &Cli, data: Option<&std::path::Path>, no_postings: bool, json: bool) -> Result<ExitCode> {
     let (taxonomy, _) = cli.load_taxonomy()?;
-    let text = match data {
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-        None => mljobs_core::survey::EMBEDDED.to_string(),
+    let what = match data {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            mljobs_store::salary::TrainingData { survey: mljobs_core::survey::parse(&text, &p.display().to_string())?, postings: !no_postings }
+        }
+        None => mljobs_store::salary::TrainingData::bundled(!no_postings),
     };
-    let name = data.map_or_else(|| "data/salaries/aijobs-salaries-2020-2024.csv".to_string(), |p| p.display().to_string());
-    let what = mljobs_store::salary::TrainingData { survey: &text, survey_name: &name, postings: !no_postings };
     let dir = cli.data_dir();
     let model = mljobs_store::salary::train(&dir, &what, &taxonomy, chrono::Utc::now())?;
     let path = mljobs_store::salary::model_path(&dir);

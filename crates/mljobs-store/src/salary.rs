@@ -17,18 +17,19 @@ pub fn model_path(data_dir: &Path) -> PathBuf {
 }
 
 /// What to train on.
-pub struct TrainingData<'a> {
-    /// Survey CSV text (the bundled one: [`mljobs_core::survey::EMBEDDED`]).
-    pub survey: &'a str,
-    /// Its name for error messages.
-    pub survey_name: &'a str,
+pub struct TrainingData {
+    /// Survey answers (the bundled survey: [`TrainingData::bundled`]).
+    pub survey: Vec<mljobs_core::survey::SurveyRow>,
     /// Also the store's postings that state a salary.
     pub postings: bool,
 }
 
-impl Default for TrainingData<'_> {
-    fn default() -> Self {
-        TrainingData { survey: mljobs_core::survey::EMBEDDED, survey_name: "data/salaries/aijobs-salaries-2020-2024.csv", postings: true }
+impl TrainingData {
+    /// The bundled survey, and the store's postings when `postings`.
+    pub fn bundled(postings: bool) -> TrainingData {
+        let survey = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "data/salaries/aijobs-salaries-2020-2024.csv")
+            .expect("the bundled survey reads whole (tested in mljobs-core)");
+        TrainingData { survey, postings }
     }
 }
 
@@ -38,8 +39,7 @@ fn model_err(data_dir: &Path, message: String) -> StoreError {
 
 /// Trains a model and saves it in the data directory (written to a temporary file, then renamed).
 pub fn train(data_dir: &Path, what: &TrainingData, taxonomy: &Taxonomy, now: DateTime<Utc>) -> Result<SalaryModel, StoreError> {
-    let survey = mljobs_core::survey::parse(what.survey, what.survey_name).map_err(|e| model_err(data_dir, e.to_string()))?;
-    let mut data: Vec<Labelled> = survey.iter().map(Labelled::from_survey).collect();
+    let mut data: Vec<Labelled> = what.survey.iter().map(Labelled::from_survey).collect();
     if what.postings {
         data.extend(Store::open_reader(data_dir)?.salaries(taxonomy)?);
     }
@@ -73,6 +73,6 @@ pub fn load(data_dir: &Path) -> Result<Result<SalaryModel, String>, StoreError> 
 pub fn load_or_train(data_dir: &Path, taxonomy: &Taxonomy, now: DateTime<Utc>) -> Result<(SalaryModel, Option<String>), StoreError> {
     match load(data_dir)? {
         Ok(m) => Ok((m, None)),
-        Err(why) => Ok((train(data_dir, &TrainingData::default(), taxonomy, now)?, Some(why))),
+        Err(why) => Ok((train(data_dir, &TrainingData::bundled(true), taxonomy, now)?, Some(why))),
     }
 }

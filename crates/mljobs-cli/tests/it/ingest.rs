@@ -441,4 +441,8 @@ fn salary_train_estimate_and_eval_on_files() {
     let bad = mljobs(dir.path(), &["salary", "eval", "--train", a.to_str().unwrap(), "--test", b.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(!bad.status.success() && err.contains("test.csv:2: field `salary_in_usd`: \"abc\""), "{err}");
+    let bad = mljobs(dir.path(), &["salary", "train", "--data", b.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success() && err.starts_with(&format!("error: {}:2: field `salary_in_usd`", b.display())), "{err}");
+    assert!(dir.path().join("models/salary.json").exists(), "the saved model stays");
 }
