@@ -1072,8 +1072,9 @@ impl SalaryModel {
     }
 }
 
+/// `x` rounded to a multiple of `unit` (never −0: "-0.0 %" reads as an effect).
 fn round_to(x: f64, unit: f64) -> f64 {
-    (x / unit).round() * unit
+    (x / unit).round() * unit + 0.0
 }
 
 /// Evaluation metrics in annual USD.
