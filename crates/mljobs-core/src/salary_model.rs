@@ -16,10 +16,12 @@
 //!
 //! Estimates are for the latest year with at least [`CALIBRATION_MIN`] salaries (the survey's
 //! latest, 2024, until postings of a later year are that many). The interval: residuals are taken
-//! where the model did not see the year — a model fitted on the years before that one predicts it
-//! — because an estimate is always for a year the model has not seen, and salaries drift between
-//! years. P10/P90 are those residuals' quantiles around the final model's median (split-conformal,
-//! out of time).
+//! where the model did not see the year — for each year with [`CALIBRATION_MIN`] salaries and as
+//! many before it (rolling origin), a model fitted on the years before predicts that year —
+//! because an estimate is always for a year the model has not seen, and salaries drift between
+//! years by different amounts. P10/P90 are the pooled residuals' quantiles around the final
+//! model's median, per experience level where the level has enough residuals (Mondrian
+//! split-conformal, out of time; see [`Interval`]).
 //!
 //! Estimates rise with the level whatever else is fixed: the trees are constrained to be
 //! monotone in the level and in the two x-at-a-level encodings, and those encodings take the
@@ -37,7 +39,7 @@ use crate::survey::{SurveyRow, percentile, title_roles};
 use crate::{Enrichment, JobPosting, Taxonomy};
 
 /// Version of the saved model's format; a file of another version is retrained, not read.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Title words that carry seniority or specialisation.
 const TITLE_WORDS: [&str; 16] = [
@@ -837,14 +839,46 @@ impl Fitted {
     }
 }
 
+/// The P10/P90 offsets (log residual quantiles) of the range: per experience level where the
+/// calibration year has [`CALIBRATION_MIN`] / 2 salaries of that level (Mondrian split-conformal:
+/// entry-level pay scatters differently from senior pay), else over all levels.
+#[derive(Serialize, Deserialize)]
+struct Interval {
+    overall: (f64, f64),
+    by_level: HashMap<String, (f64, f64)>,
+}
+
+impl Interval {
+    fn calibrate<'a>(residuals: impl Iterator<Item = (Option<&'a str>, f64)>) -> Interval {
+        fn q(mut r: Vec<f64>) -> (f64, f64) {
+            r.sort_by(f64::total_cmp);
+            (percentile(&r, 0.1), percentile(&r, 0.9))
+        }
+        let mut all = Vec::new();
+        let mut by: HashMap<String, Vec<f64>> = HashMap::new();
+        for (level, r) in residuals {
+            all.push(r);
+            if let Some(l) = level {
+                by.entry(l.to_string()).or_default().push(r);
+            }
+        }
+        let by_level = by.into_iter().filter(|(_, r)| r.len() >= CALIBRATION_MIN / 2).map(|(l, r)| (l, q(r))).collect();
+        Interval { overall: q(all), by_level }
+    }
+
+    fn of(&self, level: Option<&str>) -> (f64, f64) {
+        level.and_then(|l| self.by_level.get(l)).copied().unwrap_or(self.overall)
+    }
+}
+
 /// The fitted estimator, with the data it was trained on (for comparables and support).
 #[derive(Serialize, Deserialize)]
 pub struct SalaryModel {
     /// Facts about the training.
     pub info: ModelInfo,
     fitted: Fitted,
-    /// log-residual quantiles (P10, P90), out of time.
-    residual_q: (f64, f64),
+    /// log-residual quantiles (P10, P90), out of time, per level and overall.
+    residual_q: Interval,
     roles: HashMap<String, String>,
     data: Vec<Labelled>,
 }
@@ -870,19 +904,24 @@ impl SalaryModel {
         let latest = per_year.iter().rev().find(|(_, n)| **n >= CALIBRATION_MIN).map_or(last_year, |(y, _)| *y);
         let all: Vec<usize> = (0..data.len()).collect();
         let fitted = fit(&data, &keys, &all)?;
-        // Out-of-time residuals: fit on the years before that year, predict that year.
-        let before: Vec<usize> = all.iter().copied().filter(|&i| data[i].year < latest).collect();
-        let last: Vec<usize> = all.iter().copied().filter(|&i| data[i].year == latest).collect();
-        let residual_q = if before.len() >= 50 && last.len() >= 50 {
+        // Out-of-time residuals, rolling origin: for each year with enough salaries and enough
+        // before it (the latest always), fit on the years before and predict that year.
+        let mut residuals: Vec<(Option<&str>, f64)> = Vec::new();
+        for (&year, &n) in per_year.range(..=latest).rev() {
+            let before: Vec<usize> = all.iter().copied().filter(|&i| data[i].year < year).collect();
+            if n < CALIBRATION_MIN || before.len() < CALIBRATION_MIN {
+                if year == latest {
+                    return Err(format!("the data need {CALIBRATION_MIN} salaries of one year and {CALIBRATION_MIN} before it to calibrate the range"));
+                }
+                continue;
+            }
+            let that: Vec<usize> = all.iter().copied().filter(|&i| data[i].year == year).collect();
             let past = fit(&data, &keys, &before)?;
-            let profiles: Vec<(&Profile, u16, &str)> = last.iter().map(|&i| (&data[i].profile, data[i].year, roles[&data[i].profile.title].as_str())).collect();
+            let profiles: Vec<(&Profile, u16, &str)> = that.iter().map(|&i| (&data[i].profile, data[i].year, roles[&data[i].profile.title].as_str())).collect();
             let pred = past.predict_log(&profiles);
-            let mut residuals: Vec<f64> = last.iter().zip(&pred).map(|(&i, p)| data[i].salary_usd.ln() - p).collect();
-            residuals.sort_by(f64::total_cmp);
-            (percentile(&residuals, 0.1), percentile(&residuals, 0.9))
-        } else {
-            return Err(format!("the data need {CALIBRATION_MIN} salaries of one year and 50 before it to calibrate the range"));
-        };
+            residuals.extend(that.iter().zip(&pred).map(|(&i, p)| (data[i].profile.level.as_deref(), data[i].salary_usd.ln() - p)));
+        }
+        let residual_q = Interval::calibrate(residuals.into_iter());
         let info = ModelInfo {
             format: FORMAT,
             trained_by: env!("CARGO_PKG_VERSION").to_string(),
@@ -925,7 +964,11 @@ impl SalaryModel {
         self.fitted
             .predict_log(&input)
             .into_iter()
-            .map(|p| Estimate { p10: (p + self.residual_q.0).exp(), p50: p.exp(), p90: (p + self.residual_q.1).exp() })
+            .zip(profiles)
+            .map(|(p, (profile, _))| {
+                let (lo, hi) = self.residual_q.of(profile.level.as_deref());
+                Estimate { p10: (p + lo).exp(), p50: p.exp(), p90: (p + hi).exp() }
+            })
             .collect()
     }
 
@@ -1008,12 +1051,9 @@ impl SalaryModel {
             }
         }
         let comparables = self.comparables(&p, &role);
+        let (lo, hi) = self.residual_q.of(p.level.as_deref());
         Estimation {
-            estimate: Estimate {
-                p10: round_to((log_pred + self.residual_q.0).exp(), 100.0),
-                p50: round_to(p50, 100.0),
-                p90: round_to((log_pred + self.residual_q.1).exp(), 100.0),
-            },
+            estimate: Estimate { p10: round_to((log_pred + lo).exp(), 100.0), p50: round_to(p50, 100.0), p90: round_to((log_pred + hi).exp(), 100.0) },
             baseline: round_to(baseline, 100.0),
             profile: p,
             role,
@@ -1133,6 +1173,24 @@ mod tests {
     }
 
     #[test]
+    fn the_range_is_calibrated_per_level_where_the_level_has_enough_residuals() {
+        // Entry-level residuals spread ±0.5, senior ones ±0.1; executives have too few of their own.
+        let spread = |n: usize, half: f64| (0..n).map(move |i| -half + 2.0 * half * i as f64 / (n - 1) as f64);
+        let residuals = spread(300, 0.5)
+            .map(|r| (Some("EN"), r))
+            .chain(spread(300, 0.1).map(|r| (Some("SE"), r)))
+            .chain(spread(20, 2.0).map(|r| (Some("EX"), r)))
+            .chain(spread(50, 0.3).map(|r| (None, r)));
+        let interval = Interval::calibrate(residuals);
+        let (en, se) = (interval.of(Some("EN")), interval.of(Some("SE")));
+        assert!((en.0 + 0.4).abs() < 0.01 && (en.1 - 0.4).abs() < 0.01, "entry: its own P10/P90 {en:?}");
+        assert!((se.0 + 0.08).abs() < 0.01 && (se.1 - 0.08).abs() < 0.01, "senior: its own P10/P90 {se:?}");
+        assert_eq!(interval.of(Some("EX")), interval.overall, "20 executive residuals are too few: the overall range");
+        assert_eq!(interval.of(None), interval.overall);
+        assert!(interval.overall.0 < se.0 && interval.overall.1 > se.1);
+    }
+
+    #[test]
     fn estimates_are_deterministic_ordered_and_rise_with_experience() {
         let t = Taxonomy::embedded();
         let a = SalaryModel::train(survey_until(2023), &t, "now").unwrap();
@@ -1183,7 +1241,7 @@ mod tests {
         assert!(e.comparables.examples.iter().all(|c| c.shares.contains(&"country")), "{:?}", e.comparables.examples);
         let back = SalaryModel::from_json(&m.to_json().unwrap()).unwrap();
         assert_eq!(back.explain(&p, &t), e, "the saved model answers the same");
-        let old = m.to_json().unwrap().replacen("\"format\":1", "\"format\":0", 1);
+        let old = m.to_json().unwrap().replacen(&format!("\"format\":{FORMAT}"), "\"format\":0", 1);
         assert!(SalaryModel::from_json(&old).err().is_some_and(|e| e.contains("format 0")));
     }
 

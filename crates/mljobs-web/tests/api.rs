@@ -340,7 +340,7 @@ async fn salary_estimate_gives_a_range_its_factors_and_comparables() {
     assert_eq!(examples.len(), 5);
     assert!(examples.iter().all(|x| x["profile"]["country"] == "US" && x["salary_usd"].as_f64().unwrap() > 0.0), "{examples:?}");
     assert!(e["comparables"]["distribution"]["count"].as_u64().unwrap() >= 10);
-    assert_eq!(v["model"]["format"], 1);
+    assert_eq!(v["model"]["format"], mljobs_core::salary_model::FORMAT);
     let (status, by_industry) = get("/api/v1/salary/stats?by=industry&min_count=1").await;
     assert_eq!(status, StatusCode::OK, "{by_industry}");
     assert!(
