@@ -36,7 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             salary_train(&cli, data.as_deref(), *no_postings, *json)
         }
         Command::Salary { command: crate::config::SalaryCommand::Estimate(args) } => salary_estimate(&cli, args),
-        Command::Serve { bind, threads, cache } => serve(&cli, *bind, *threads, *cache),
+        Command::Serve { demo, bind, threads, cache } => serve(&cli, *demo, *bind, *threads, *cache),
     }
 }
 
@@ -44,15 +44,28 @@ fn options(input: &InputArgs) -> DecodeOptions {
     DecodeOptions { map: input.map.clone().unwrap_or_default(), company: input.company.clone() }
 }
 
-fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size: usize, json: bool) -> Result<ExitCode> {
-    let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
-    let data_dir = cli.data_dir();
-    let mut store = Store::open(&data_dir)?;
+/// What an ingest did: counts, and the rejected records and warnings as lines.
+pub(crate) struct Ingested {
+    pub summary: IngestSummary,
+    pub rejected: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads, enriches and stores `files` into the store and index of `data_dir`, in batches.
+pub(crate) fn ingest_files(
+    taxonomy: &mljobs_core::Taxonomy,
+    taxonomy_hash: &str,
+    data_dir: &std::path::Path,
+    files: &[std::path::PathBuf],
+    input: &InputArgs,
+    batch_size: usize,
+) -> Result<Ingested> {
+    let mut store = Store::open(data_dir)?;
     let now = chrono::Utc::now();
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let run = store.begin_run(&names, now)?;
     let options = options(input);
-    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    let index = mljobs_store::SearchIndex::open(&data_dir.join("index"))?;
     // Catch the index up first (a previous run may have died between a store and an index commit).
     mljobs_store::sync(&store, &index)?;
     let mut index_sync = mljobs_store::IndexSync::new(&index)?;
@@ -66,7 +79,7 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             summary.read += 1;
             match record {
                 Record::Posting(p) => {
-                    let e = enrich(&p, &taxonomy);
+                    let e = enrich(&p, taxonomy);
                     if !e.warnings.is_empty() {
                         summary.warnings += 1;
                         for w in &e.warnings {
@@ -82,7 +95,7 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
                 }
             }
             if batch.len() >= batch_size {
-                let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
+                let o = store.write_batch(run, &batch, &rejections, taxonomy_hash, now)?;
                 summary.add(o);
                 // Index what the batch changed; commit every IndexSync::COMMIT_EVERY postings.
                 index_sync.catch_up(&store)?;
@@ -92,12 +105,19 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             }
             Ok(())
         })?;
-        let o = store.write_batch(run, &batch, &rejections, &taxonomy_hash, now)?;
+        let o = store.write_batch(run, &batch, &rejections, taxonomy_hash, now)?;
         summary.add(o);
         index_sync.catch_up(&store)?;
     }
     index_sync.commit()?;
     store.finish_run(run, &summary, chrono::Utc::now())?;
+    Ok(Ingested { summary, rejected: rejected_lines, warnings: warning_lines })
+}
+
+fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size: usize, json: bool) -> Result<ExitCode> {
+    let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
+    let data_dir = cli.data_dir();
+    let Ingested { summary, rejected: rejected_lines, warnings: warning_lines } = ingest_files(&taxonomy, &taxonomy_hash, &data_dir, files, input, batch_size)?;
     if json {
         #[derive(Serialize)]
         struct Out<'a> {
@@ -571,7 +591,7 @@ fn salary_estimate(cli: &Cli, a: &crate::config::EstimateArgs) -> Result<ExitCod
         outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"estimate": e, "model": model.info}))?);
         return Ok(ExitCode::SUCCESS);
     }
-    let usd = |x: f64| format!("${}", thousands(x));
+    let usd = |x: f64| format!("${}", mljobs_core::text::thousands(x));
     let p = &e.profile;
     outln!(
         "{} · {} · level {} · role {} — annual salary in USD, {}",
@@ -611,26 +631,16 @@ fn salary_estimate(cli: &Cli, a: &crate::config::EstimateArgs) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// 123456.7 → "123,457".
-fn thousands(x: f64) -> String {
-    let digits = format!("{:.0}", x.round());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
+fn serve(cli: &Cli, demo: bool, bind: std::net::SocketAddr, threads: Option<usize>, cache: usize) -> Result<ExitCode> {
+    let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
+    let data = if demo { crate::demo::data_dir(cli) } else { cli.data_dir() };
+    if demo {
+        crate::demo::load_if_empty(&taxonomy, &taxonomy_hash, &data)?;
     }
-    out
-}
-
-fn serve(cli: &Cli, bind: std::net::SocketAddr, threads: Option<usize>, cache: usize) -> Result<ExitCode> {
-    let (taxonomy, _) = cli.load_taxonomy()?;
-    let data = cli.data_dir();
     {
         // Catch the index up with the store first: the server only reads.
         let store = mljobs_store::Store::open(&data)?;
-        let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+        let index = mljobs_store::SearchIndex::open(&data.join("index"))?;
         let n = mljobs_store::sync(&store, &index)?;
         if n > 0 {
             eprintln!("mljobs: indexed {n} postings");
@@ -643,7 +653,10 @@ fn serve(cli: &Cli, bind: std::net::SocketAddr, threads: Option<usize>, cache: u
     }
     let rt = rt.enable_all().build()?;
     rt.block_on(mljobs_web::serve(bind, mljobs_web::router(state), |addr| {
-        eprintln!("mljobs: serving {} on http://{addr} — API at /api/v1/jobs, explorer at http://{addr}/api/docs/ (Ctrl-C stops)", data.display());
+        eprintln!(
+            "mljobs: serving {} — open http://{addr}/ (API at http://{addr}/api/v1/jobs, explorer at http://{addr}/api/docs/; Ctrl-C stops)",
+            data.display()
+        );
     }))
     .with_context(|| format!("serving on {bind}"))?;
     Ok(ExitCode::SUCCESS)

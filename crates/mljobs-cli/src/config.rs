@@ -236,8 +236,13 @@ pub enum Command {
         #[command(subcommand)]
         command: SalaryCommand,
     },
-    /// Serve the JSON API (and its explorer at /api/docs/) until Ctrl-C or SIGTERM.
+    /// Serve the web site and the JSON API (explorer at /api/docs/) until Ctrl-C or SIGTERM.
     Serve {
+        /// Serve the bundled demo data (sample postings, SkillSpan postings, the salary survey)
+        /// from a data directory of its own (`--data-dir`, else `mljobs-demo` beside the default),
+        /// loading it first when that store is empty.
+        #[arg(long)]
+        demo: bool,
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, env = "MLJOBS_BIND", default_value = "127.0.0.1:8080")]
         bind: std::net::SocketAddr,

@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod demo;
 mod pipeline;
 
 use std::process::ExitCode;

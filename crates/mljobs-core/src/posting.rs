@@ -156,6 +156,17 @@ pub struct Provenance {
     pub record: RecordRef,
 }
 
+/// The file name the demo's invented postings are read from ([`Provenance::is_sample`]).
+pub const SAMPLE_FILE: &str = "mljobs-demo-sample-postings.jsonl";
+
+impl Provenance {
+    /// Whether this posting is invented sample data (read from the demo's [`SAMPLE_FILE`]), which
+    /// pages must say.
+    pub fn is_sample(&self) -> bool {
+        self.record.file.rsplit(['/', '\\']).next() == Some(SAMPLE_FILE)
+    }
+}
+
 /// A posting's salary exactly as the structured fields stated it (text salaries stay in
 /// `salary_text`); read by enrichment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

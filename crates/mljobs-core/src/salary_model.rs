@@ -170,6 +170,20 @@ impl Labelled {
             return None;
         }
         let year = p.date_posted.map_or_else(|| p.provenance.ingested_at.year(), |d| d.year());
+        Some(Labelled {
+            profile: Profile::of_posting(p, e, taxonomy),
+            year: u16::try_from(year).ok()?,
+            salary_usd,
+            source: Source::Posting,
+            posting_id: Some(p.id.to_string()),
+        })
+    }
+}
+
+impl Profile {
+    /// What a posting says of the five factors: its title, level (from the seniority), minimum
+    /// years, country, work mode, industry, skills and employment type; unknowns stay `None`.
+    pub fn of_posting(p: &JobPosting, e: &Enrichment, taxonomy: &Taxonomy) -> Profile {
         let level = e.seniority.as_ref().and_then(|g| survey_level(&g.id, taxonomy));
         // Enrichment's schema.org values; interns and others have no survey code.
         let employment_type = e.employment_type.as_deref().and_then(|t| match t {
@@ -178,24 +192,18 @@ impl Labelled {
             "CONTRACTOR" | "TEMPORARY" => Some("CT"),
             _ => None,
         });
-        Some(Labelled {
-            profile: Profile {
-                title: p.title.clone(),
-                level,
-                years: e.seniority.as_ref().and_then(|g| g.years_min).map(f64::from),
-                country: e.location.country.clone(),
-                residence: None,
-                remote_ratio: e.work_mode.map(remote_ratio),
-                company_size: None,
-                industry: e.industry.as_ref().map(|i| i.id.clone()),
-                skills: e.skills.iter().map(|h| h.id.to_string()).collect(),
-                employment_type: employment_type.map(String::from),
-            },
-            year: u16::try_from(year).ok()?,
-            salary_usd,
-            source: Source::Posting,
-            posting_id: Some(p.id.to_string()),
-        })
+        Profile {
+            title: p.title.clone(),
+            level,
+            years: e.seniority.as_ref().and_then(|g| g.years_min).map(f64::from),
+            country: e.location.country.clone(),
+            residence: None,
+            remote_ratio: e.work_mode.map(remote_ratio),
+            company_size: None,
+            industry: e.industry.as_ref().map(|i| i.id.clone()),
+            skills: e.skills.iter().map(|h| h.id.to_string()).collect(),
+            employment_type: employment_type.map(String::from),
+        }
     }
 }
 

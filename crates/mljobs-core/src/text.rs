@@ -665,3 +665,27 @@ mod tests {
         assert!(!is_whole_word("aür".as_bytes(), 0, 1), "a letter glued to ü is not a word");
     }
 }
+
+/// A number rounded to a whole with thousands separators: 123456.7 → "123,457".
+pub fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.round().abs());
+    let mut out = String::from(if x.round() < 0.0 { "-" } else { "" });
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod thousands_tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(123_456.7), "123,457");
+        assert_eq!(super::thousands(999.0), "999");
+        assert_eq!(super::thousands(-1234.0), "-1,234");
+        assert_eq!(super::thousands(0.0), "0");
+    }
+}

@@ -26,4 +26,4 @@ mod store;
 
 pub use query::Synonyms;
 pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, rebuild, sync};
-pub use store::{BatchOutcome, Card, IngestSummary, Stats, Store, StoreError, StoredPosting};
+pub use store::{BatchOutcome, Card, IngestSummary, SkillYears, Stats, Store, StoreError, StoredPosting};

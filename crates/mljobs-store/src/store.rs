@@ -160,6 +160,15 @@ pub struct Stats {
     pub by_area: BTreeMap<String, u64>,
 }
 
+/// Postings per year, and per skill and year ([`Store::skill_years`]).
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct SkillYears {
+    /// Year (YYYY) → canonical postings posted that year.
+    pub postings: BTreeMap<String, u64>,
+    /// Skill id → year → canonical postings naming the skill.
+    pub by_skill: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
 /// The store: one SQLite database in the data directory.
 pub struct Store {
     conn: Connection,
@@ -440,6 +449,30 @@ impl Store {
         let mut stmt = self.conn.prepare("SELECT area_id, count(*) FROM posting_areas GROUP BY area_id").map_err(self.sq())?;
         s.by_area = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.sq())?.collect::<Result<_, _>>().map_err(self.sq())?;
         Ok(s)
+    }
+
+    /// Demand over time: canonical postings (a near-duplicate group once) per year posted, and per
+    /// skill and year. Postings without a date are left out.
+    pub fn skill_years(&self) -> Result<SkillYears, StoreError> {
+        let mut out = SkillYears::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT substr(date_posted, 1, 4), count(*) FROM postings WHERE canonical_id = id AND date_posted IS NOT NULL GROUP BY 1")
+            .map_err(self.sq())?;
+        out.postings = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))).map_err(self.sq())?.collect::<Result<_, _>>().map_err(self.sq())?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT ps.skill_id, substr(p.date_posted, 1, 4), count(*) FROM posting_skills ps JOIN postings p ON p.seq = ps.seq \
+                 WHERE p.canonical_id = p.id AND p.date_posted IS NOT NULL GROUP BY 1, 2",
+            )
+            .map_err(self.sq())?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64))).map_err(self.sq())?;
+        for row in rows {
+            let (skill, year, n) = row.map_err(self.sq())?;
+            out.by_skill.entry(skill).or_default().insert(year, n);
+        }
+        Ok(out)
     }
 
     /// Runs `PRAGMA integrity_check` and the store's own invariants; returns problems found.

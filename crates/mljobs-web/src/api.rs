@@ -56,7 +56,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    crate::ui::routes()
         .route("/api/v1/jobs", get(jobs))
         .route("/api/v1/jobs/{id}", get(job))
         .route("/api/v1/facets", get(facets))
@@ -91,8 +91,14 @@ async fn limits(req: Request, next: Next) -> Response {
     }
 }
 
-async fn not_found(req: Request) -> ApiError {
-    ApiError::not_found(format!("no route {}; see /api/openapi.json", req.uri().path()))
+/// An unknown path: a JSON error under `/api/`, a page elsewhere.
+async fn not_found(req: Request) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/api/") {
+        ApiError::not_found(format!("no route {path}; see /api/openapi.json")).into_response()
+    } else {
+        crate::ui::error_page(StatusCode::NOT_FOUND, &format!("There is no page {path}."))
+    }
 }
 
 async fn method_not_allowed(req: Request) -> ApiError {
@@ -107,67 +113,67 @@ async fn method_not_allowed(req: Request) -> ApiError {
 #[derive(Serialize, ToSchema)]
 pub struct JobHit {
     /// Posting id (16 hex digits).
-    id: String,
+    pub(crate) id: String,
     /// Title.
-    title: String,
+    pub(crate) title: String,
     /// Company.
-    company: Option<String>,
+    pub(crate) company: Option<String>,
     /// Role id.
-    role: String,
+    pub(crate) role: String,
     /// Seniority level id.
-    seniority: Option<String>,
+    pub(crate) seniority: Option<String>,
     /// City.
-    city: Option<String>,
+    pub(crate) city: Option<String>,
     /// ISO country code.
-    country: Option<String>,
+    pub(crate) country: Option<String>,
     /// `onsite`, `hybrid` or `remote`.
-    work_mode: Option<String>,
+    pub(crate) work_mode: Option<String>,
     /// schema.org employment type.
-    employment_type: Option<String>,
+    pub(crate) employment_type: Option<String>,
     /// Annual salary minimum in US dollars.
-    salary_usd_min: Option<f64>,
+    pub(crate) salary_usd_min: Option<f64>,
     /// Annual salary maximum in US dollars.
-    salary_usd_max: Option<f64>,
+    pub(crate) salary_usd_max: Option<f64>,
     /// Date posted, YYYY-MM-DD.
-    date_posted: Option<String>,
+    pub(crate) date_posted: Option<String>,
     /// Relevance score (0 when sorted by date or salary).
-    score: f32,
+    pub(crate) score: f32,
     /// Other postings of its near-duplicate group (when collapsed).
-    similar: u64,
+    pub(crate) similar: u64,
     /// HTML extract of the description with `<b>` around matched words (with `highlight=true`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    snippet: Option<String>,
+    pub(crate) snippet: Option<String>,
     /// This posting in full.
-    href: String,
+    pub(crate) href: String,
 }
 
 /// A facet value and how many postings of the current search have it.
 #[derive(Serialize, ToSchema)]
 pub struct FacetCount {
     /// Value (an id or code).
-    value: String,
+    pub(crate) value: String,
     /// Matching postings.
-    count: u64,
+    pub(crate) count: u64,
 }
 
 /// Search results.
 #[derive(Serialize, ToSchema)]
 pub struct JobsResponse {
     /// Exact number of matching postings (near-duplicate groups once when collapsed).
-    total: u64,
+    pub(crate) total: u64,
     /// Page number (from 1).
-    page: usize,
+    pub(crate) page: usize,
     /// Results per page.
-    per_page: usize,
+    pub(crate) per_page: usize,
     /// Search time in milliseconds (when the answer was computed; `x-cache: hit` answers come from memory).
-    took_ms: f64,
+    pub(crate) took_ms: f64,
     /// True when the exact words found nothing and these are results for close spellings.
-    typos_applied: bool,
+    pub(crate) typos_applied: bool,
     /// This page.
-    hits: Vec<JobHit>,
+    pub(crate) hits: Vec<JobHit>,
     /// Facet → counts (with `facets=true`); each facet ignores its own selection.
     #[serde(skip_serializing_if = "Option::is_none")]
-    facets: Option<BTreeMap<String, Vec<FacetCount>>>,
+    pub(crate) facets: Option<BTreeMap<String, Vec<FacetCount>>>,
 }
 
 /// Facet counts of a search.
@@ -254,7 +260,7 @@ fn cached<T: Serialize>(s: &AppState, route: &str, q: Option<&str>, compute: imp
     Ok(([(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("x-cache"), hit)], bytes).into_response())
 }
 
-fn search_jobs(s: &AppState, q: Option<&str>) -> Result<JobsResponse, ApiError> {
+pub(crate) fn search_jobs(s: &AppState, q: Option<&str>) -> Result<JobsResponse, ApiError> {
     let search = parse_search(q, &s.taxonomy, false)?;
     let started = Instant::now();
     let results = s.index.search(&search.request, Some(&s.synonyms))?;
@@ -432,7 +438,7 @@ async fn salary_stats(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Re
         } else {
             let group =
                 mljobs_core::survey::GroupBy::parse(&by).ok_or_else(|| ApiError::invalid("by", &by, "role, level, country, company_size, industry or year"))?;
-            let rows = s.survey.get_or_init(|| mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").unwrap_or_default());
+            let rows = s.survey();
             (mljobs_core::survey::stats_by(rows, group, min_count, &s.taxonomy), mljobs_core::salary_model::SURVEY_SOURCE, rows.len())
         };
         let groups =

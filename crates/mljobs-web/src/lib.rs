@@ -21,6 +21,7 @@ mod api;
 mod cache;
 mod error;
 mod params;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -95,6 +96,11 @@ impl AppState {
             tracing::info!("{why}: trained a salary model on {} salaries in {:.2} s", model.info.survey_rows + model.info.posting_rows, model.info.fit_seconds);
         }
         Ok(AppState::new(index, taxonomy, model, cores + 1, || Store::open_reader(data_dir))?)
+    }
+
+    /// The bundled salary survey, read on first use.
+    fn survey(&self) -> &[mljobs_core::survey::SurveyRow] {
+        self.survey.get_or_init(|| mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").unwrap_or_default())
     }
 
     /// A store connection: the next free one, else wait for the next in turn. SQLite connections
