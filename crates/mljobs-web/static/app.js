@@ -7,3 +7,9 @@ document.addEventListener("change", function (event) {
     el.form.submit();
   }
 });
+// On a phone the filters start folded, so the results come first.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia("(max-width: 860px)").matches) {
+    document.querySelectorAll("details.filters").forEach(function (d) { d.open = false; });
+  }
+});

@@ -39,9 +39,15 @@ impl BoxRow {
     }
 }
 
-/// "$152k" (thousands of US dollars, rounded).
+/// "$152k" (thousands of US dollars, rounded); below $1,000 in tens of dollars ("$340").
 pub fn usd_k(x: f64) -> String {
-    if x >= 1_000_000.0 { format!("${:.1}M", x / 1_000_000.0) } else { format!("${:.0}k", x / 1000.0) }
+    if x >= 1_000_000.0 {
+        format!("${:.1}M", x / 1_000_000.0)
+    } else if x >= 999.5 {
+        format!("${:.0}k", x / 1000.0)
+    } else {
+        format!("${:.0}", (x / 10.0).round() * 10.0)
+    }
 }
 
 fn open(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: &str) {
@@ -248,8 +254,15 @@ pub fn contributions(id: &str, title: &str, items: &[(String, f64, String)]) -> 
     let width = 720.0;
     let height = top * 2.0 + row_h * items.len().max(1) as f64;
     let max = items.iter().map(|i| i.1.abs()).fold(0.0, f64::max).max(1.0);
-    let half = (width - label_w - 140.0) / 2.0;
-    let zero = label_w + 70.0 + half;
+    // Room for the figures beside each bar; bars go left of zero only when some effect is negative.
+    let text_w = 130.0;
+    let negatives = items.iter().any(|i| i.1 < 0.0);
+    let (zero, half) = if negatives {
+        let half = (width - label_w - 2.0 * text_w) / 2.0;
+        (label_w + text_w + half, half)
+    } else {
+        (label_w + 10.0, width - label_w - 10.0 - text_w)
+    };
     let parts: Vec<String> = items.iter().map(|(l, v, usd)| format!("{l} {v:+.1}% ({usd})")).collect();
     let desc = format!("Effect of each factor on the estimate, against the model's baseline: {}.", parts.join(", "));
     let mut out = String::new();
@@ -292,6 +305,9 @@ mod tests {
         let lines = share_lines("c3", "Trend", &["2023".into(), "2024".into()], &[("PyTorch".into(), vec![0.1, 0.2])]);
         assert!(lines.contains("PyTorch: 2023 10%, 2024 20%"), "{lines}");
         assert_eq!(usd_k(152_340.0), "$152k");
+        assert_eq!(usd_k(337.0), "$340");
+        let c = contributions("c4", "Factors", &[("Experience".into(), 17.0, "+$26k".into()), ("Location".into(), -5.0, "−$8k".into())]);
+        assert!(c.contains("Experience +17.0% (+$26k), Location -5.0% (−$8k)"), "{c}");
         assert_eq!(nice_step(170_000.0, 5.0), 50_000.0);
     }
 }

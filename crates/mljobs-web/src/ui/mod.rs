@@ -532,9 +532,10 @@ fn text_html(text: &str) -> String {
 }
 
 /// A posting's HTML, made safe: no scripts, event handlers, styles, frames or `javascript:` URLs;
-/// links open with `rel="noopener noreferrer nofollow"`.
+/// links open with `rel="noopener noreferrer nofollow"`. Images are dropped too: a posting's
+/// remote images would tell its owner who reads it (and the page's CSP loads none from elsewhere).
 pub fn sanitise(html: &str) -> String {
-    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(html).to_string()
+    ammonia::Builder::default().rm_tags(["img"]).link_rel(Some("noopener noreferrer nofollow")).clean(html).to_string()
 }
 
 async fn job(State(s): St, Path(id): Path<String>) -> Response {
@@ -595,7 +596,9 @@ async fn job(State(s): St, Path(id): Path<String>) -> Response {
         if sal.period_inferred {
             notes.push("no period stated: read as yearly from its size".to_string());
         }
-        if let (Some(rate), Some(date)) = (sal.fx_rate, &sal.fx_date) {
+        if let (Some(rate), Some(date)) = (sal.fx_rate, &sal.fx_date)
+            && sal.currency.as_deref() != Some("USD")
+        {
             notes.push(format!("converted at {rate:.4} USD per unit ({date})"));
         }
         Stated { raw: sal.raw.clone(), as_stated, annual_usd: salary_range(sal.annual_usd_min, sal.annual_usd_max), notes }
@@ -940,7 +943,7 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
                 let items: Vec<(String, f64, String)> = x
                     .contributions
                     .iter()
-                    .map(|c| (capitalised(c.factor), c.effect_pct, format!("{}{}", if c.usd < 0.0 { "−" } else { "+" }, usd_k(c.usd.abs()))))
+                    .map(|c| (capitalised(&c.factor.replace('_', " ")), c.effect_pct, format!("{}{}", if c.usd < 0.0 { "−" } else { "+" }, usd_k(c.usd.abs()))))
                     .collect();
                 result = Some(EstimateResult {
                     p10: usd_k(x.estimate.p10),
@@ -1008,6 +1011,21 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
     )
 }
 
+/// A skill category's display name.
+fn category_name(id: &str) -> String {
+    match id {
+        "data" => "Data engineering & storage".into(),
+        "cloud_mlops" => "Cloud & MLOps".into(),
+        "software_engineering" => "Software engineering".into(),
+        "ml_frameworks" => "ML frameworks & libraries".into(),
+        "techniques" => "ML techniques".into(),
+        "programming" => "Programming languages".into(),
+        "analytics_bi" => "Analytics & BI".into(),
+        "mathematics" => "Mathematics & statistics".into(),
+        other => capitalised(&other.replace(['-', '_'], " ")),
+    }
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
@@ -1048,7 +1066,7 @@ async fn skills(State(s): St) -> Response {
         let categories = cats
             .into_iter()
             .map(|(cat, skills)| {
-                let name = capitalised(&cat.replace(['-', '_'], " "));
+                let name = category_name(&cat);
                 let top: Vec<(String, u64)> = skills.into_iter().take(10).collect();
                 let bars: Vec<(String, f64)> = top.iter().map(|(id, n)| (l.skill(id), *n as f64 / total as f64)).collect();
                 Category {
