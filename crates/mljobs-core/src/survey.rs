@@ -199,6 +199,15 @@ pub fn stats_by(rows: &[SurveyRow], by: GroupBy, min_count: usize, taxonomy: &Ta
     group_distributions(keyed, min_count)
 }
 
+/// Salary distributions of one role (classified from the survey titles) in one year, by experience
+/// level from entry to executive; levels with fewer than `min_count` salaries are left out.
+pub fn role_by_level(rows: &[SurveyRow], role: &str, year: u16, min_count: usize, taxonomy: &Taxonomy) -> Vec<(String, Distribution)> {
+    let roles = title_roles(rows.iter().filter(|r| r.year == year).map(|r| r.title.as_str()), taxonomy);
+    let mut out = group_distributions(rows.iter().filter(|r| r.year == year && roles[&r.title] == role).map(|r| (r.level.clone(), r.salary_usd)), min_count);
+    out.sort_by_key(|(level, _)| crate::salary_model::LEVELS.iter().position(|l| l == level));
+    out
+}
+
 /// Distributions of salaries per key, largest groups first (ties by key), leaving out groups with
 /// fewer than `min_count` salaries.
 pub fn group_distributions(items: impl IntoIterator<Item = (String, f64)>, min_count: usize) -> Vec<(String, Distribution)> {
@@ -215,6 +224,17 @@ pub fn group_distributions(items: impl IntoIterator<Item = (String, f64)>, min_c
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_pays_more_with_each_level() {
+        let rows = parse(EMBEDDED, "survey").unwrap();
+        let t = Taxonomy::embedded();
+        let by = role_by_level(&rows, "machine-learning-engineer", 2024, 30, &t);
+        let levels: Vec<&str> = by.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(levels, ["EN", "MI", "SE", "EX"]);
+        assert!(by.windows(2).all(|w| w[0].1.median < w[1].1.median), "{by:?}");
+        assert!(role_by_level(&rows, "no-such-role", 2024, 30, &t).is_empty());
+    }
 
     #[test]
     fn the_bundled_survey_reads_whole() {

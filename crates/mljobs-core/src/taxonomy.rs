@@ -440,6 +440,20 @@ impl Taxonomy {
         })
     }
 
+    /// Skill counts grouped by the skills' categories (unknown ids under `other`), keeping the
+    /// given order within a category; categories with the most mentions first.
+    pub fn by_category(&self, counts: &[(String, u64)]) -> Vec<(String, Vec<(String, u64)>)> {
+        let mut groups: std::collections::BTreeMap<String, Vec<(String, u64)>> = Default::default();
+        for (id, n) in counts {
+            let category = self.skill(id).map_or_else(|| "other".to_string(), |k| k.category.to_string());
+            groups.entry(category).or_default().push((id.clone(), *n));
+        }
+        let total = |v: &[(String, u64)]| v.iter().map(|x| x.1).sum::<u64>();
+        let mut out: Vec<(String, Vec<(String, u64)>)> = groups.into_iter().collect();
+        out.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then(a.0.cmp(&b.0)));
+        out
+    }
+
     /// Looks a skill up by id.
     pub fn skill(&self, id: &str) -> Option<&Skill> {
         self.skill_index.get(id).map(|&i| &self.skills[i])
@@ -646,6 +660,19 @@ pub(crate) fn test_taxonomy() -> &'static Taxonomy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skill_counts_group_by_category_largest_first() {
+        let t = test_taxonomy();
+        let counts: Vec<(String, u64)> =
+            [("python", 10), ("pytorch", 6), ("sql", 4), ("tensorflow", 3), ("no-such-skill", 1)].map(|(s, n)| (s.to_string(), n)).to_vec();
+        let groups = t.by_category(&counts);
+        let names: Vec<&str> = groups.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(names[0], "programming", "{groups:?}");
+        let frameworks = groups.iter().find(|(c, _)| c == "ml_frameworks").unwrap();
+        assert_eq!(frameworks.1, [("pytorch".to_string(), 6), ("tensorflow".to_string(), 3)]);
+        assert_eq!(groups.last().unwrap().0, "other");
+    }
 
     #[test]
     fn embedded_taxonomy_loads_and_is_big_enough() {

@@ -169,6 +169,22 @@ pub struct SkillYears {
     pub by_skill: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
+impl SkillYears {
+    /// The years with at least `min_postings` postings, and for each of `skills` the share of
+    /// each such year's postings that name it (0–1).
+    pub fn shares(&self, skills: &[String], min_postings: u64) -> (Vec<String>, Vec<Vec<f64>>) {
+        let years: Vec<String> = self.postings.iter().filter(|(_, n)| **n >= min_postings.max(1)).map(|(y, _)| y.clone()).collect();
+        let shares = skills
+            .iter()
+            .map(|skill| {
+                let per = self.by_skill.get(skill);
+                years.iter().map(|y| per.and_then(|m| m.get(y)).copied().unwrap_or(0) as f64 / self.postings[y] as f64).collect()
+            })
+            .collect();
+        (years, shares)
+    }
+}
+
 /// The store: one SQLite database in the data directory.
 pub struct Store {
     conn: Connection,

@@ -169,3 +169,30 @@ fn a_version_1_store_is_upgraded_with_cities_and_the_card_index() {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, mljobs_store::SCHEMA_VERSION);
 }
+
+#[test]
+fn skill_demand_by_year_counts_dated_canonical_postings() {
+    let mut store = Store::open_in_memory().unwrap();
+    let dated = |id: &str, date: &str, text: &str| {
+        let mut p = posting(id, &format!("Data Scientist {id}"), &format!("Company {id}"), &format!("https://c{id}.example/jobs/{id}"), text);
+        p.date_posted = Some(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap());
+        p
+    };
+    let other = "We build recommendation models for a streaming service in Rust and Kafka. You will own ranking experiments and offline evaluation, and work with product teams. Health insurance and flexible hours, clear writing and careful code review.";
+    write(
+        &mut store,
+        &[
+            dated("1", "2024-03-01", TEXT),
+            dated("2", "2024-07-01", other),
+            dated("3", "2025-01-10", TEXT),
+            posting("4", "Undated Scientist", "Nodate", "https://n.example/4", TEXT),
+        ],
+    );
+    let years = store.skill_years().unwrap();
+    assert_eq!(years.postings.iter().map(|(y, n)| (y.as_str(), *n)).collect::<Vec<_>>(), [("2024", 2), ("2025", 1)], "the undated posting is left out");
+    let (ys, shares) = years.shares(&["spark".to_string(), "kafka".to_string(), "cobol".to_string()], 1);
+    assert_eq!(ys, ["2024", "2025"]);
+    assert_eq!(shares, [vec![0.5, 1.0], vec![0.5, 0.0], vec![0.0, 0.0]]);
+    let (ys, _) = years.shares(&[], 2);
+    assert_eq!(ys, ["2024"], "years with fewer postings than asked are left out");
+}

@@ -4,59 +4,16 @@
 
 use std::sync::LazyLock;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
-use mljobs_core::ingest::{self, DecodeOptions};
-use mljobs_core::{JobPosting, Taxonomy, enrich};
-use mljobs_store::{SearchIndex, Store};
 use serde_json::Value;
 use tower::ServiceExt;
 
-struct TestApp {
-    router: Router,
-    _dir: tempfile::TempDir,
-}
+mod common;
+use common::TestApp;
 
-/// A data directory with every fixture ingested and indexed, and the router over it.
-fn build() -> TestApp {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
-    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
-    let taxonomy = Taxonomy::embedded();
-    let options = DecodeOptions::default();
-    let mut postings = Vec::new();
-    let files = [
-        "formats/postings.csv",
-        "formats/postings.jsonl",
-        "formats/jobposting.html",
-        "formats/greenhouse.json",
-        "formats/lever.json",
-        "formats/ashby.json",
-        "formats/reposts.jsonl",
-        "skillspan/dev-postings.jsonl",
-    ];
-    for name in files {
-        let path = root.join(name);
-        let text = std::fs::read_to_string(&path).unwrap();
-        for raw in ingest::decode_text(&text, &path.display().to_string(), &options).into_iter().flatten() {
-            if let Ok(p) = JobPosting::from_raw(raw, now) {
-                let e = enrich(&p, &taxonomy);
-                postings.push((p, e));
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    let run = store.begin_run(&[], now).unwrap();
-    store.write_batch(run, &postings, &[], "t", now).unwrap();
-    mljobs_store::sync(&store, &SearchIndex::open(&dir.path().join("index")).unwrap()).unwrap();
-    let state = mljobs_web::AppState::open(dir.path(), taxonomy).unwrap();
-    TestApp { router: mljobs_web::router(state), _dir: dir }
-}
-
-static APP: LazyLock<TestApp> = LazyLock::new(build);
+static APP: LazyLock<TestApp> = LazyLock::new(|| common::build(&common::FIXTURES));
 
 /// GET (or another method) in process: status and JSON body (Null when not JSON).
 async fn call(method: &str, uri: &str) -> (StatusCode, Value) {

@@ -745,16 +745,8 @@ async fn role(State(s): St, Path(id): Path<String>) -> Response {
         .and_then(|f| f.get("skill"))
         .map(|c| c.iter().take(15).map(|fc| (l.skill(&fc.value), fc.count as f64 / total.max(1) as f64)).collect())
         .unwrap_or_default();
-    let rows = s.survey();
-    let roles = mljobs_core::survey::title_roles(rows.iter().map(|r| r.title.as_str()), &s.taxonomy);
     let year = s.salary.info.estimate_year;
-    let by_level =
-        mljobs_core::survey::group_distributions(rows.iter().filter(|x| roles[&x.title] == id && x.year == year).map(|x| (x.level.clone(), x.salary_usd)), 10);
-    let salary_rows: Vec<BoxRow> = LEVELS
-        .iter()
-        .filter_map(|lv| by_level.iter().find(|(k, _)| k == lv))
-        .map(|(k, d)| BoxRow { label: l.survey_level(k), p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90, count: d.count })
-        .collect();
+    let salary_rows = box_rows(mljobs_core::survey::role_by_level(s.survey(), &id, year, 10, &s.taxonomy), |k| l.survey_level(k), 4);
     let steps = r.learning.iter().zip(STAGES).map(|(t, stage)| Step { stage, text: t.clone() }).collect();
     let name = r.name.clone();
     page(
@@ -1056,13 +1048,7 @@ async fn skills(State(s): St) -> Response {
         let l = Labels(&s.taxonomy);
         let stats = s.store().stats(10_000)?;
         let total = stats.canonical_postings.max(1);
-        let mut by_cat: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
-        for (id, n) in &stats.by_skill {
-            let cat = s.taxonomy.skill(id).map_or_else(|| "other".to_string(), |k| k.category.to_string());
-            by_cat.entry(cat).or_default().push((id.clone(), *n));
-        }
-        let mut cats: Vec<(String, Vec<(String, u64)>)> = by_cat.into_iter().collect();
-        cats.sort_by(|a, b| b.1.iter().map(|x| x.1).sum::<u64>().cmp(&a.1.iter().map(|x| x.1).sum::<u64>()).then(a.0.cmp(&b.0)));
+        let cats = s.taxonomy.by_category(&stats.by_skill);
         let categories = cats
             .into_iter()
             .map(|(cat, skills)| {
@@ -1086,15 +1072,13 @@ async fn skills(State(s): St) -> Response {
             })
             .collect();
         // Trend: the most named skills, share of each year's postings; years with 20 postings or more.
-        let years_data = s.store().skill_years()?;
-        let years: Vec<String> = years_data.postings.iter().filter(|(_, n)| **n >= 20).map(|(y, _)| y.clone()).collect();
+        let tools: Vec<String> =
+            stats.by_skill.iter().filter(|(id, _)| s.taxonomy.skill(id).is_some_and(|k| &*k.kind == "tool")).take(6).map(|(id, _)| id.clone()).collect();
+        let (years, shares) = s.store().skill_years()?.shares(&tools, 20);
         let mut series = Vec::new();
         let mut trend_rows = Vec::new();
         if years.len() >= 2 {
-            for (id, _) in stats.by_skill.iter().filter(|(id, _)| s.taxonomy.skill(id).is_some_and(|k| &*k.kind == "tool")).take(6) {
-                let per = years_data.by_skill.get(id);
-                let values: Vec<f64> =
-                    years.iter().map(|y| per.and_then(|m| m.get(y)).copied().unwrap_or(0) as f64 / years_data.postings[y].max(1) as f64).collect();
+            for (id, values) in tools.iter().zip(shares) {
                 trend_rows.push((l.skill(id), values.iter().map(|v| format!("{:.0}%", v * 100.0)).collect()));
                 series.push((l.skill(id), values));
             }

@@ -1,0 +1,51 @@
+//! The app in process (a router over a temporary data directory built from fixture files), shared
+//! by the API and page tests.
+
+use axum::Router;
+use chrono::{DateTime, Utc};
+use mljobs_core::ingest::{self, DecodeOptions};
+use mljobs_core::{JobPosting, Taxonomy, enrich};
+use mljobs_store::{SearchIndex, Store};
+
+/// The fixture files every test app holds (under `testdata/`).
+pub const FIXTURES: [&str; 8] = [
+    "formats/postings.csv",
+    "formats/postings.jsonl",
+    "formats/jobposting.html",
+    "formats/greenhouse.json",
+    "formats/lever.json",
+    "formats/ashby.json",
+    "formats/reposts.jsonl",
+    "skillspan/dev-postings.jsonl",
+];
+
+pub struct TestApp {
+    pub router: Router,
+    _dir: tempfile::TempDir,
+}
+
+/// A data directory with these fixtures (paths under `testdata/`) ingested and indexed, and the router over it.
+pub fn build(files: &[&str]) -> TestApp {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let taxonomy = Taxonomy::embedded();
+    let options = DecodeOptions::default();
+    let mut postings = Vec::new();
+    for name in files {
+        let path = root.join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for raw in ingest::decode_text(&text, &path.display().to_string(), &options).into_iter().flatten() {
+            if let Ok(p) = JobPosting::from_raw(raw, now) {
+                let e = enrich(&p, &taxonomy);
+                postings.push((p, e));
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let run = store.begin_run(&[], now).unwrap();
+    store.write_batch(run, &postings, &[], "t", now).unwrap();
+    mljobs_store::sync(&store, &SearchIndex::open(&dir.path().join("index")).unwrap()).unwrap();
+    let state = mljobs_web::AppState::open(dir.path(), taxonomy).unwrap();
+    TestApp { router: mljobs_web::router(state), _dir: dir }
+}

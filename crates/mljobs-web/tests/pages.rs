@@ -1,0 +1,172 @@
+//! The web site's pages in process (no browser): status, headers, what each page says, escaping of
+//! hostile postings, errors as pages. The browser tests (`mljobs-cli/tests/browser.rs`) drive the
+//! same pages in Chromium.
+
+use std::sync::LazyLock;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+mod common;
+use common::TestApp;
+
+static APP: LazyLock<TestApp> = LazyLock::new(|| {
+    let mut files = common::FIXTURES.to_vec();
+    files.push("web/xss-postings.jsonl");
+    common::build(&files)
+});
+
+struct Page {
+    status: StatusCode,
+    content_type: String,
+    csp: Option<String>,
+    html: String,
+}
+
+async fn page(uri: &str) -> Page {
+    let r = APP.router.clone().oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = r.status();
+    let content_type = r.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let csp = r.headers().get(header::CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_string());
+    let html = String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    Page { status, content_type, csp, html }
+}
+
+fn h1(html: &str) -> String {
+    let start = html.find("<h1").expect("an h1");
+    let open_end = html[start..].find('>').unwrap() + start + 1;
+    let end = html[open_end..].find("</h1>").unwrap() + open_end;
+    html[open_end..end].to_string()
+}
+
+/// The id of the first result on a /jobs page.
+fn first_hit(html: &str) -> String {
+    let i = html.find("<li class=\"hit\">").expect("a result");
+    let href = html[i..].find("href=\"/jobs/").unwrap() + i + "href=\"/jobs/".len();
+    html[href..href + 16].to_string()
+}
+
+#[tokio::test]
+async fn every_page_renders_with_its_heading_and_security_headers() {
+    for (uri, heading) in [
+        ("/", "Machine-learning jobs, what they pay, and what they ask for"),
+        ("/jobs", "jobs"),
+        ("/roles", "Roles in machine learning"),
+        ("/roles/data-scientist", "Data Scientist"),
+        ("/salaries", "ML salaries"),
+        ("/skills", "Skills in demand"),
+        ("/about", "About mljobs and its data"),
+    ] {
+        let p = page(uri).await;
+        assert_eq!(p.status, StatusCode::OK, "{uri}");
+        assert_eq!(p.content_type, "text/html; charset=utf-8", "{uri}");
+        assert!(p.csp.as_deref().is_some_and(|c| c.contains("script-src 'self'") && !c.contains("unsafe-inline")), "{uri}: {:?}", p.csp);
+        assert!(h1(&p.html).contains(heading), "{uri}: {}", h1(&p.html));
+        assert!(p.html.contains("<html lang=\"en\">") && p.html.contains("href=\"#main\""), "{uri}: language and skip link");
+        assert!(!p.html.contains("style=\""), "{uri}: no inline styles (the CSP would block them)");
+    }
+    let css = page("/static/app.css").await;
+    assert!(css.content_type.starts_with("text/css") && css.html.contains(".hit"));
+}
+
+#[tokio::test]
+async fn the_results_page_keeps_its_state_in_the_url_and_counts_like_the_api() {
+    let p = page("/jobs?q=python&role=data-scientist&sort=date").await;
+    assert_eq!(p.status, StatusCode::OK);
+    let api = APP.router.clone().oneshot(Request::builder().uri("/api/v1/jobs?q=python&role=data-scientist").body(Body::empty()).unwrap()).await.unwrap();
+    let api: Value = serde_json::from_slice(&api.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let total = api["total"].as_u64().unwrap();
+    assert!(total > 0);
+    assert!(p.html.contains(&format!("<span id=\"total\">{total}</span>")), "the page says the API's total {total}");
+    assert!(p.html.contains("name=\"role\" value=\"data-scientist\" checked"), "the chosen facet value is ticked");
+    assert!(p.html.contains("<option value=\"date\" selected>"), "the sort is kept");
+    assert!(p.html.contains("value=\"python\""), "the words are kept in the box");
+    // The chip removing the role keeps the rest of the state.
+    assert!(p.html.contains("href=\"/jobs?q=python&#38;sort=date\""), "a removable chip for the role");
+    // Every result of the filtered search is a data scientist.
+    assert_eq!(p.html.matches("<li class=\"hit\">").count() as u64, total.min(20));
+    // A bad filter is an error on the page naming what was wrong.
+    let bad = page("/jobs?role=wizard").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.html.contains("role") && bad.html.contains("wizard"), "{}", bad.html);
+}
+
+#[tokio::test]
+async fn script_payloads_in_a_posting_are_shown_as_text() {
+    let results = page("/jobs?q=xsscanary").await;
+    assert!(!results.html.contains("<script>window"), "the title is escaped in the results");
+    assert!(results.html.contains("&#60;script&#62;window.__xss"));
+    let id = first_hit(&results.html);
+    let p = page(&format!("/jobs/{id}")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&p.html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let live: Vec<String> = doc
+        .select(&sel("body script, iframe, form, img, svg, [onerror], [onclick], [onload], [onfocus], [onmouseover], main [style]"))
+        .map(|e| e.html())
+        .collect();
+    assert!(live.is_empty(), "payloads survive as markup: {live:?}");
+    assert!(doc.select(&sel("a[href]")).all(|a| !a.value().attr("href").unwrap().trim().to_lowercase().starts_with("javascript:")));
+    assert!(h1(&p.html).contains("&#60;script&#62;window.__xss="), "the title shows its text");
+    assert!(p.html.contains("Requirements: 3+ years of deep learning"), "the text stays");
+    assert!(p.html.contains("href=\"https://careers.evil.example/apply\" rel=\"noopener noreferrer nofollow\""), "safe links stay, with rel");
+    // The JSON-LD cannot close its script element, and still parses to the posting.
+    let start = p.html.find("<script type=\"application/ld+json\">").unwrap() + "<script type=\"application/ld+json\">".len();
+    let end = p.html[start..].find("</script>").unwrap() + start;
+    let ld: Value = serde_json::from_str(&p.html[start..end]).unwrap();
+    assert!(ld["title"].as_str().unwrap().contains("<script>window.__xss='title'</script>"));
+    assert!(!p.html[start..end].contains('<'));
+}
+
+#[tokio::test]
+async fn a_job_page_shows_chips_stated_pay_our_estimate_and_similar_jobs() {
+    let results = page("/jobs?q=xsscanary").await;
+    let p = page(&format!("/jobs/{}", first_hit(&results.html))).await;
+    for chip in ["chip role\" href=\"/roles/machine-learning-engineer\"", "chip level", "chip mode", "chip skill\" href=\"/jobs?skill=pytorch\""] {
+        assert!(p.html.contains(chip), "{chip}");
+    }
+    assert!(p.html.contains("$150k–$190k"), "the stated range in annual USD");
+    assert!(p.html.contains("mljobs estimate") && p.html.contains("80% range"), "our estimate, labelled");
+    assert!(p.html.contains("Similar jobs"));
+    assert!(!p.html.contains("Sample data."), "a fixture posting is not demo sample data");
+}
+
+#[tokio::test]
+async fn role_guides_salaries_and_skills_show_their_charts_with_the_numbers() {
+    let role = page("/roles/machine-learning-engineer").await;
+    assert_eq!(role.html.matches("<svg class=\"chart\"").count(), 2, "skills and salary by level");
+    assert_eq!(role.html.matches("<li><strong>").count(), 5, "five learning-path steps");
+    for level in ["Entry", "Mid", "Senior", "Executive"] {
+        assert!(role.html.contains(&format!("<td>{level}</td>")), "{level} row in the salary table");
+    }
+    assert_eq!(page("/roles/wizard").await.status, StatusCode::NOT_FOUND);
+
+    let salaries = page("/salaries").await;
+    assert!(salaries.html.matches("<svg class=\"chart\"").count() >= 5, "a chart per factor");
+    let estimate = page("/salaries?title=Senior+ML+Engineer&country=US&level=SE&skills=pytorch").await;
+    assert_eq!(estimate.status, StatusCode::OK);
+    assert!(estimate.html.contains("id=\"estimate-range\"") && estimate.html.contains("Comparable salaries"));
+    let bad = page("/salaries?title=Data+Scientist&country=Atlantis").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.html.contains("Atlantis") && bad.html.contains("field invalid"), "the bad field is named and marked");
+    let missing = page("/salaries?title=Data+Scientist").await;
+    assert!(missing.html.contains("country: required"));
+
+    let skills = page("/skills").await;
+    assert!(skills.html.contains("Programming languages") && skills.html.contains("ML frameworks &#38; libraries"));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_pages_and_unknown_api_routes_stay_json() {
+    let p = page("/no-such-page").await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(p.content_type.starts_with("text/html") && h1(&p.html) == "Not found");
+    let api = page("/api/v1/no-such-route").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.content_type.starts_with("application/json"), "{}", api.content_type);
+    assert_eq!(page("/jobs/zzzz").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(page("/jobs/0000000000000000").await.status, StatusCode::NOT_FOUND);
+}
