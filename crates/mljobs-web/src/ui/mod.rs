@@ -968,7 +968,7 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
                                 mljobs_core::salary_model::Source::Survey => "survey".into(),
                                 mljobs_core::salary_model::Source::Posting => "posting".into(),
                             },
-                            shares: c.shares.join(", "),
+                            shares: c.shares.join(", ").replace('_', " "),
                         })
                         .collect(),
                 });
