@@ -88,6 +88,11 @@ async fn the_results_page_keeps_its_state_in_the_url_and_counts_like_the_api() {
     assert!(p.html.contains("href=\"/jobs?q=python&#38;sort=date\""), "a removable chip for the role");
     // Every result of the filtered search is a data scientist.
     assert_eq!(p.html.matches("<li class=\"hit\">").count() as u64, total.min(20));
+    // Only postings that state a salary: fewer, and the box stays ticked.
+    let count = |html: &str| -> u64 { html.split("<span id=\"total\">").nth(1).unwrap().split('<').next().unwrap().replace(',', "").parse().unwrap() };
+    let (all, paid) = (page("/jobs").await, page("/jobs?with_salary=true").await);
+    assert!(paid.html.contains("name=\"with_salary\" value=\"true\" checked"));
+    assert!(0 < count(&paid.html) && count(&paid.html) < count(&all.html), "{} of {} state a salary", count(&paid.html), count(&all.html));
     // A bad filter is an error on the page naming what was wrong.
     let bad = page("/jobs?role=wizard").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);

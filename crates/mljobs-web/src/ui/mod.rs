@@ -368,6 +368,7 @@ struct JobsPage {
     facets: Vec<FacetView>,
     active: Vec<ActiveFilter>,
     salary_min: String,
+    with_salary: bool,
     posted_after: String,
     sort: String,
     pages: Vec<PageLink>,
@@ -428,7 +429,7 @@ async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             facets.push(FacetView { key: key.to_string(), label, values });
         }
     }
-    for (key, label) in [("salary_min", "Pays up to at least $"), ("posted_after", "Posted after "), ("q", "Words: ")] {
+    for (key, label) in [("salary_min", "Pays up to at least $"), ("with_salary", "States a salary: "), ("posted_after", "Posted after "), ("q", "Words: ")] {
         if let Some(v) = state.get(key) {
             active.push(ActiveFilter { label: format!("{label}{v}"), href: state.without(key).without("page").href("/jobs") });
         }
@@ -462,6 +463,7 @@ async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             facets,
             active,
             salary_min: state.get("salary_min").unwrap_or("").to_string(),
+            with_salary: state.get("with_salary").is_some_and(|v| matches!(v, "true" | "1" | "on" | "yes")),
             posted_after: state.get("posted_after").unwrap_or("").to_string(),
             sort: state.get("sort").unwrap_or("relevance").to_string(),
             pages,
