@@ -93,7 +93,35 @@ struct Browser {
     base: String,
     shots: PathBuf,
     console_errors: Vec<String>,
+    a11y: Vec<String>,
 }
+
+/// Checks every page gets: one h1, headings that do not skip a level (the posting's own HTML
+/// aside), a label for every form control, title and description for every chart, no empty link,
+/// a document language, and a skip link to the main content.
+const AUDIT: &str = r#"
+const problems = [];
+document.querySelectorAll('input:not([type=hidden]), select, textarea').forEach(e => {
+  if ((!e.labels || e.labels.length === 0) && !e.getAttribute('aria-label')) problems.push('unlabelled ' + e.outerHTML.slice(0, 80));
+});
+document.querySelectorAll('svg').forEach(s => {
+  const ids = (s.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+  if (s.getAttribute('role') !== 'img' || ids.length < 2 || ids.some(i => !document.getElementById(i) || !document.getElementById(i).textContent.trim())) problems.push('chart without title and description');
+});
+if (document.querySelectorAll('h1').length !== 1) problems.push(document.querySelectorAll('h1').length + ' h1 elements');
+let last = 1;
+document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6').forEach(h => {
+  if (h.closest('.prose')) return;
+  const level = +h.tagName[1];
+  if (level > last + 1) problems.push('heading jumps to ' + h.tagName + ': ' + h.textContent.trim().slice(0, 40));
+  last = level;
+});
+document.querySelectorAll('a').forEach(a => { if (!a.textContent.trim() && !a.getAttribute('aria-label')) problems.push('empty link ' + a.outerHTML.slice(0, 80)); });
+if (!document.documentElement.lang) problems.push('no lang');
+const skip = document.querySelector('a.skip');
+if (!skip || !document.getElementById((skip.getAttribute('href') || '').slice(1))) problems.push('no skip link to the main content');
+return problems;
+"#;
 
 impl Browser {
     async fn goto(&mut self, path: &str) {
@@ -101,8 +129,13 @@ impl Browser {
         self.check_console(path).await;
     }
 
-    /// Console messages of level SEVERE (errors, CSP violations, failed loads) are collected.
+    /// Console messages of level SEVERE (errors, CSP violations, failed loads) are collected, and
+    /// the page's accessibility problems ([`AUDIT`]).
     async fn check_console(&mut self, page: &str) {
+        let problems = self.c.execute(AUDIT, vec![]).await.expect("run the accessibility audit");
+        for p in problems.as_array().into_iter().flatten() {
+            self.a11y.push(format!("{page}: {}", p.as_str().unwrap_or_default()));
+        }
         let log = self.c.issue_cmd(BrowserLog).await.expect("read the browser log");
         for entry in log.as_array().into_iter().flatten() {
             if entry["level"] == "SEVERE" {
@@ -201,7 +234,7 @@ async fn the_site_works_in_a_real_browser() {
     };
     let shots = target_dir().join("screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    let mut b = Browser { c, base, shots, console_errors: Vec::new() };
+    let mut b = Browser { c, base, shots, console_errors: Vec::new(), a11y: Vec::new() };
 
     // Home → search.
     b.goto("/").await;
@@ -229,6 +262,7 @@ async fn the_site_works_in_a_real_browser() {
     b.c.find(Locator::Css(&format!("fieldset[data-facet=role] input[value='{value}']"))).await.unwrap().click().await.unwrap();
     let u = b.wait_url("the role filter in the URL", |u| u.query().is_some_and(|q| q.contains(&format!("role={value}")))).await;
     b.check_console(u.as_str()).await;
+    assert!(!u.query().unwrap_or("").contains("salary_min="), "blank fields stay out of the URL: {u}");
     let after = number(&b.text("#total").await);
     assert_eq!(after, count, "the facet said {count} {label} jobs; the results say {after}");
     assert!(after < before);
@@ -344,7 +378,9 @@ async fn the_site_works_in_a_real_browser() {
     assert_eq!(overflow, json!([]), "no horizontal scrolling on a phone: these stick out");
 
     let errors = std::mem::take(&mut b.console_errors);
+    let a11y = std::mem::take(&mut b.a11y);
     b.c.close().await.unwrap();
     assert!(errors.is_empty(), "console errors:\n{}", errors.join("\n"));
+    assert!(a11y.is_empty(), "accessibility problems:\n{}", a11y.join("\n"));
     eprintln!("screenshots in {}", target_dir().join("screenshots").display());
 }
