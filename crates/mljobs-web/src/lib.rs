@@ -52,6 +52,7 @@ pub struct AppState {
     cache: cache::ResponseCache,
     survey: std::sync::OnceLock<Vec<mljobs_core::survey::SurveyRow>>,
     salary: mljobs_core::salary_model::SalaryModel,
+    figures: std::sync::OnceLock<ui::SurveyFigures>,
 }
 
 /// Search answers kept in memory by default (see [`AppState::with_cache`]).
@@ -78,6 +79,7 @@ impl AppState {
             cache: cache::ResponseCache::new(DEFAULT_CACHE_ENTRIES),
             survey: std::sync::OnceLock::new(),
             salary,
+            figures: std::sync::OnceLock::new(),
         })
     }
 
@@ -101,6 +103,11 @@ impl AppState {
     /// The bundled salary survey, read on first use.
     fn survey(&self) -> &[mljobs_core::survey::SurveyRow] {
         self.survey.get_or_init(|| mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey").unwrap_or_default())
+    }
+
+    /// The survey figures the pages show, computed on first use.
+    fn figures(&self) -> &ui::SurveyFigures {
+        self.figures.get_or_init(|| ui::SurveyFigures::new(self.survey(), self.salary.info.estimate_year, &self.taxonomy))
     }
 
     /// A store connection: the next free one, else wait for the next in turn. SQLite connections

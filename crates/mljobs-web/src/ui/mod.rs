@@ -19,6 +19,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use mljobs_core::salary_model::{EstimateInput, LEVELS};
+use mljobs_core::survey::Distribution;
 use mljobs_core::{PostingId, Taxonomy};
 
 use crate::AppState;
@@ -231,6 +232,46 @@ fn search(s: &AppState, q: &str) -> Result<JobsResponse, crate::ApiError> {
     search_jobs(s, Some(q))
 }
 
+/// What the pages show of the bundled survey, computed once per process (the survey and the
+/// model's estimate year do not change while it runs): distributions of the estimate year by
+/// level, country, role and company size, of every year, and of each role by level.
+pub struct SurveyFigures {
+    year: u16,
+    median: Option<f64>,
+    role_medians: BTreeMap<String, f64>,
+    by_level: Vec<(String, Distribution)>,
+    by_country: Vec<(String, Distribution)>,
+    by_role: Vec<(String, Distribution)>,
+    by_size: Vec<(String, Distribution)>,
+    by_year: Vec<(String, Distribution)>,
+    role_levels: BTreeMap<String, Vec<(String, Distribution)>>,
+}
+
+impl SurveyFigures {
+    /// Computes the figures of `rows` for the estimate `year`.
+    pub fn new(rows: &[mljobs_core::survey::SurveyRow], year: u16, taxonomy: &Taxonomy) -> SurveyFigures {
+        use mljobs_core::survey::{GroupBy, role_by_level, stats_by};
+        let latest: Vec<mljobs_core::survey::SurveyRow> = rows.iter().filter(|r| r.year == year).cloned().collect();
+        let ordered = |mut v: Vec<(String, Distribution)>, order: &[&str]| {
+            v.sort_by_key(|(k, _)| order.iter().position(|x| x == k));
+            v
+        };
+        let mut by_year = stats_by(rows, GroupBy::Year, 30, taxonomy);
+        by_year.sort_by(|a, b| a.0.cmp(&b.0));
+        SurveyFigures {
+            year,
+            median: Distribution::of(latest.iter().map(|r| r.salary_usd).collect()).map(|d| d.median),
+            role_medians: stats_by(rows, GroupBy::Role, 30, taxonomy).into_iter().map(|(k, d)| (k, d.median)).collect(),
+            by_level: ordered(stats_by(&latest, GroupBy::Level, 30, taxonomy), &LEVELS),
+            by_country: stats_by(&latest, GroupBy::Country, 30, taxonomy),
+            by_role: stats_by(&latest, GroupBy::Role, 30, taxonomy),
+            by_size: ordered(stats_by(&latest, GroupBy::CompanySize, 30, taxonomy), &["S", "M", "L"]),
+            by_year,
+            role_levels: taxonomy.roles.iter().map(|r| (r.id.clone(), role_by_level(rows, &r.id, year, 10, taxonomy))).collect(),
+        }
+    }
+}
+
 // ---------------------------------------------------------------- home
 
 #[derive(Template)]
@@ -257,9 +298,7 @@ struct RoleCard {
 
 fn role_cards(s: &AppState) -> Result<Vec<RoleCard>, crate::ApiError> {
     let stats = s.store().stats(0)?;
-    let rows = s.survey();
-    let medians: BTreeMap<String, f64> =
-        mljobs_core::survey::stats_by(rows, mljobs_core::survey::GroupBy::Role, 30, &s.taxonomy).into_iter().map(|(k, d)| (k, d.median)).collect();
+    let medians = &s.figures().role_medians;
     let mut cards: Vec<RoleCard> = s
         .taxonomy
         .roles
@@ -280,10 +319,8 @@ async fn home(State(s): St) -> Response {
     let r = (|| -> Result<HomePage, crate::ApiError> {
         let l = Labels(&s.taxonomy);
         let stats = s.store().stats(12)?;
-        let rows = s.survey();
-        let year = s.salary.info.estimate_year;
-        let latest: Vec<f64> = rows.iter().filter(|r| r.year == year).map(|r| r.salary_usd).collect();
-        let median = mljobs_core::survey::Distribution::of(latest).map_or_else(|| "–".into(), |d| usd_k(d.median));
+        let figures = s.figures();
+        let (year, median) = (figures.year, figures.median.map_or_else(|| "–".into(), usd_k));
         let remote = stats.by_work_mode.get("remote").copied().unwrap_or(0);
         Ok(HomePage {
             page: chrome(
@@ -748,7 +785,7 @@ async fn role(State(s): St, Path(id): Path<String>) -> Response {
         .map(|c| c.iter().take(15).map(|fc| (l.skill(&fc.value), fc.count as f64 / total.max(1) as f64)).collect())
         .unwrap_or_default();
     let year = s.salary.info.estimate_year;
-    let salary_rows = box_rows(mljobs_core::survey::role_by_level(s.survey(), &id, year, 10, &s.taxonomy), |k| l.survey_level(k), 4);
+    let salary_rows = box_rows(s.figures().role_levels.get(&id).cloned().unwrap_or_default(), |k| l.survey_level(k), 4);
     let steps = r.learning.iter().zip(STAGES).map(|(t, stage)| Step { stage, text: t.clone() }).collect();
     let name = r.name.clone();
     page(
@@ -846,7 +883,7 @@ struct SalariesPage {
     year: u16,
 }
 
-fn box_rows(stats: Vec<(String, mljobs_core::survey::Distribution)>, label: impl Fn(&str) -> String, take: usize) -> Vec<BoxRow> {
+fn box_rows(stats: Vec<(String, Distribution)>, label: impl Fn(&str) -> String, take: usize) -> Vec<BoxRow> {
     stats
         .into_iter()
         .take(take)
@@ -855,18 +892,10 @@ fn box_rows(stats: Vec<(String, mljobs_core::survey::Distribution)>, label: impl
 }
 
 async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
-    use mljobs_core::survey::GroupBy;
     let l = Labels(&s.taxonomy);
     let st = UrlState::parse(q.as_deref());
-    let rows = s.survey();
-    let year = s.salary.info.estimate_year;
-    let latest: Vec<mljobs_core::survey::SurveyRow> = rows.iter().filter(|r| r.year == year).cloned().collect();
-    let mut by_level = mljobs_core::survey::stats_by(&latest, GroupBy::Level, 30, &s.taxonomy);
-    by_level.sort_by_key(|(k, _)| LEVELS.iter().position(|x| x == k));
-    let mut by_size = mljobs_core::survey::stats_by(&latest, GroupBy::CompanySize, 30, &s.taxonomy);
-    by_size.sort_by_key(|(k, _)| ["S", "M", "L"].iter().position(|x| x == k));
-    let mut by_year = mljobs_core::survey::stats_by(rows, GroupBy::Year, 30, &s.taxonomy);
-    by_year.sort_by(|a, b| a.0.cmp(&b.0));
+    let f = s.figures();
+    let year = f.year;
     let industry = match s.store().salaries(&s.taxonomy) {
         Ok(labelled) => mljobs_core::salary_model::by_industry(&labelled, 5).0,
         Err(_) => Vec::new(),
@@ -877,12 +906,12 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
         sections.push(ChartSection { id, heading: heading.to_string(), note, svg, rows });
     };
     let survey_note = format!("aijobs.net salary survey, {year}, groups of 30 salaries or more.");
-    add("by-level", "By experience level", survey_note.clone(), box_rows(by_level, |k| l.survey_level(k), 10));
+    add("by-level", "By experience level", survey_note.clone(), box_rows(f.by_level.clone(), |k| l.survey_level(k), 10));
     add(
         "by-country",
         "By company country (largest 12)",
         survey_note.clone(),
-        box_rows(mljobs_core::survey::stats_by(&latest, GroupBy::Country, 30, &s.taxonomy), |k| l.country(k), 12),
+        box_rows(f.by_country.clone(), |k| l.country(k), 12),
     );
     add(
         "by-industry",
@@ -894,10 +923,10 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
         "by-role",
         "By role (specialisation)",
         survey_note.clone(),
-        box_rows(mljobs_core::survey::stats_by(&latest, GroupBy::Role, 30, &s.taxonomy), |k| l.role(k), 12),
+        box_rows(f.by_role.clone(), |k| l.role(k), 12),
     );
-    add("by-size", "By company size", survey_note, box_rows(by_size, |k| l.size(k), 3));
-    add("by-year", "By year", "aijobs.net salary survey, every year.".into(), box_rows(by_year, str::to_string, 10));
+    add("by-size", "By company size", survey_note, box_rows(f.by_size.clone(), |k| l.size(k), 3));
+    add("by-year", "By year", "aijobs.net salary survey, every year.".into(), box_rows(f.by_year.clone(), str::to_string, 10));
     let form = Form {
         title: st.get("title").unwrap_or("").into(),
         country: st.get("country").unwrap_or("").into(),
@@ -999,7 +1028,7 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
             result,
             error,
             error_field,
-            salaries: thousands(rows.len() as u64),
+            salaries: thousands(s.survey().len() as u64),
             year,
         },
     )
