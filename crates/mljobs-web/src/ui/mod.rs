@@ -55,18 +55,42 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
 /// A rendered page with its status and security headers.
 fn page(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
-        Ok(html) => {
-            let mut r = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-            let h = r.headers_mut();
-            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-            h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-            h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-            r
-        }
+        Ok(html) => html_response(status, html),
         Err(e) => {
             tracing::error!("template: {e}");
             (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
         }
+    }
+}
+
+fn html_response(status: StatusCode, html: impl Into<axum::body::Body>) -> Response {
+    let mut r = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html.into()).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    r
+}
+
+/// A page that depends only on the data (not on a query): rendered once per index generation and
+/// kept in the answer cache (pages like `/` and `/skills` aggregate every posting).
+fn cached_page<T: Template>(s: &AppState, key: &str, build: impl FnOnce() -> Result<T, crate::ApiError>) -> Response {
+    let key = format!("page:{key}");
+    let generation = s.index.generation();
+    if let Some(html) = s.cache.get(&key, generation) {
+        return html_response(StatusCode::OK, html);
+    }
+    match build().map(|t| t.render()) {
+        Ok(Ok(html)) => {
+            let bytes = axum::body::Bytes::from(html);
+            s.cache.put(&key, generation, bytes.clone());
+            html_response(StatusCode::OK, bytes)
+        }
+        Ok(Err(e)) => {
+            tracing::error!("template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+        }
+        Err(e) => error_page(e.status, &e.message),
     }
 }
 
@@ -316,7 +340,7 @@ fn role_cards(s: &AppState) -> Result<Vec<RoleCard>, crate::ApiError> {
 }
 
 async fn home(State(s): St) -> Response {
-    let r = (|| -> Result<HomePage, crate::ApiError> {
+    cached_page(&s, "/", || -> Result<HomePage, crate::ApiError> {
         let l = Labels(&s.taxonomy);
         let stats = s.store().stats(12)?;
         let figures = s.figures();
@@ -336,8 +360,7 @@ async fn home(State(s): St) -> Response {
             roles: role_cards(&s)?,
             skills: stats.by_skill.iter().map(|(id, n)| (id.clone(), l.skill(id), thousands(*n))).collect(),
         })
-    })();
-    respond(r)
+    })
 }
 
 fn respond(r: Result<impl Template, crate::ApiError>) -> Response {
@@ -1075,7 +1098,7 @@ struct SkillsPage {
 }
 
 async fn skills(State(s): St) -> Response {
-    let r = (|| -> Result<SkillsPage, crate::ApiError> {
+    cached_page(&s, "/skills", || -> Result<SkillsPage, crate::ApiError> {
         let l = Labels(&s.taxonomy);
         let stats = s.store().stats(10_000)?;
         let total = stats.canonical_postings.max(1);
@@ -1127,8 +1150,7 @@ async fn skills(State(s): St) -> Response {
             years,
             trend_rows,
         })
-    })();
-    respond(r)
+    })
 }
 
 // ---------------------------------------------------------------- /about
