@@ -68,6 +68,8 @@ async fn every_page_renders_with_its_heading_and_security_headers() {
         assert!(p.html.contains("<html lang=\"en\">") && p.html.contains("href=\"#main\""), "{uri}: language and skip link");
         assert!(!p.html.contains("style=\""), "{uri}: no inline styles (the CSP would block them)");
     }
+    assert!(page("/").await.html.contains("<h3><a href=\"/roles/machine-learning-engineer\">"), "role cards under the home page's h2");
+    assert!(page("/roles").await.html.contains("<h2><a href=\"/roles/machine-learning-engineer\">"), "role cards under the roles page's h1");
     let css = page("/static/app.css").await;
     assert!(css.content_type.starts_with("text/css") && css.html.contains(".hit"));
 }
