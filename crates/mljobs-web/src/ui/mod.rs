@@ -930,24 +930,14 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
     };
     let survey_note = format!("aijobs.net salary survey, {year}, groups of 30 salaries or more.");
     add("by-level", "By experience level", survey_note.clone(), box_rows(f.by_level.clone(), |k| l.survey_level(k), 10));
-    add(
-        "by-country",
-        "By company country (largest 12)",
-        survey_note.clone(),
-        box_rows(f.by_country.clone(), |k| l.country(k), 12),
-    );
+    add("by-country", "By company country (largest 12)", survey_note.clone(), box_rows(f.by_country.clone(), |k| l.country(k), 12));
     add(
         "by-industry",
         "By industry",
         "Postings on this site that state an annual salary range (midpoints), groups of 5 or more: the survey has no industry.".into(),
         box_rows(industry, |k| l.industry(k), 12),
     );
-    add(
-        "by-role",
-        "By role (specialisation)",
-        survey_note.clone(),
-        box_rows(f.by_role.clone(), |k| l.role(k), 12),
-    );
+    add("by-role", "By role (specialisation)", survey_note.clone(), box_rows(f.by_role.clone(), |k| l.role(k), 12));
     add("by-size", "By company size", survey_note, box_rows(f.by_size.clone(), |k| l.size(k), 3));
     add("by-year", "By year", "aijobs.net salary survey, every year.".into(), box_rows(f.by_year.clone(), str::to_string, 10));
     let form = Form {
