@@ -1151,7 +1151,7 @@ struct AboutPage {
     page: Chrome,
     postings: String,
     survey_rows: String,
-    model: mljobs_core::salary_model::ModelInfo,
+    trained_on: String,
 }
 
 async fn about(State(s): St) -> Response {
@@ -1164,7 +1164,17 @@ async fn about(State(s): St) -> Response {
             ),
             postings: thousands(s.store().count()?),
             survey_rows: thousands(s.survey().len() as u64),
-            model: s.salary.info.clone(),
+            trained_on: {
+                let m = &s.salary.info;
+                format!(
+                    "{} survey salaries and {} postings that state a range (years {}–{}), in {:.1} s",
+                    thousands(m.survey_rows as u64),
+                    thousands(m.posting_rows as u64),
+                    m.years.0,
+                    m.years.1,
+                    m.fit_seconds
+                )
+            },
         })
     })();
     respond(r)
