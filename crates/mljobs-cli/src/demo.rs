@@ -3,7 +3,7 @@
 //! it never mixes with a user's postings. When that store is empty the bundled postings are
 //! ingested through the normal pipeline:
 //!
-//! - `data/demo/mljobs-demo-sample-postings.jsonl`: 500 invented postings (see
+//! - `data/demo/mljobs-demo-sample-postings.jsonl`: 509 invented postings, 9 of them reposts of others (see
 //!   `data/demo/README.md`), read from a file of that name so every page can mark them as sample
 //!   data ([`mljobs_core::posting::SAMPLE_FILE`]);
 //! - `testdata/skillspan/dev-postings.jsonl`: the SkillSpan dev postings (CC BY 4.0).

@@ -295,6 +295,18 @@ async fn the_site_works_in_a_real_browser() {
     assert!(b.text(".pay-box.estimate").await.contains("median"), "our estimate is shown");
     b.screenshot("04-job").await;
 
+    // A reposted sample posting: shown once with "1 similar", and its page links the repost.
+    let demo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/mljobs-demo-sample-postings.jsonl")).unwrap();
+    let repost: Value = demo.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|d| d["id"] == "sample-repost-1").unwrap();
+    let company = repost["company"].as_str().unwrap();
+    b.goto(&format!("/jobs?q={}", company.replace(' ', "+"))).await;
+    let similar = b.js("return [...document.querySelectorAll('.hit .similar')].map(s => s.textContent)").await;
+    assert!(similar.as_array().unwrap().iter().any(|s| s.as_str().unwrap().starts_with("1 similar posting")), "{similar}");
+    b.c.find(Locator::Css(".hit .similar a")).await.unwrap().click().await.unwrap();
+    b.wait_url("the grouped job", |u| u.path().starts_with("/jobs/")).await;
+    b.check_console("grouped job").await;
+    assert_eq!(b.js("return document.querySelectorAll('#group a').length").await, 1, "the page links the other posting of its group");
+
     // Role guide.
     b.goto("/roles/machine-learning-engineer").await;
     assert_eq!(b.text("h1").await, "Machine Learning Engineer");
