@@ -156,6 +156,8 @@ async fn role_guides_salaries_and_skills_show_their_charts_with_the_numbers() {
     let estimate = page("/salaries?title=Senior+ML+Engineer&country=US&level=SE&skills=pytorch").await;
     assert_eq!(estimate.status, StatusCode::OK);
     assert!(estimate.html.contains("id=\"estimate-range\"") && estimate.html.contains("Comparable salaries"));
+    let ai = page("/salaries?title=AI+Engineer&country=US").await;
+    assert!(ai.html.contains("a year for an AI Engineer role in"), "the article agrees with the role");
     let bad = page("/salaries?title=Data+Scientist&country=Atlantis").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.html.contains("Atlantis") && bad.html.contains("field invalid"), "the bad field is named and marked");

@@ -673,7 +673,7 @@ async fn job(State(s): St, Path(id): Path<String>) -> Response {
             p10: usd_k(x.estimate.p10),
             p50: usd_k(x.estimate.p50),
             p90: usd_k(x.estimate.p90),
-            basis: format!("{level}-level {} in {}, {}", l.role(&x.role), l.country(x.profile.country.as_deref().unwrap_or("")), x.year),
+            basis: with_article(&format!("{level}-level {} in {}, {}", l.role(&x.role), l.country(x.profile.country.as_deref().unwrap_or("")), x.year)),
             assumed: x.assumed,
         }
     });
@@ -987,7 +987,7 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
                     p90: usd_k(x.estimate.p90),
                     baseline: usd_k(x.baseline),
                     year: x.year,
-                    role: l.role(&x.role),
+                    role: with_article(&l.role(&x.role)),
                     chart: charts::contributions("estimate-factors", "What moves this estimate", &items),
                     contributions: items.into_iter().map(|(factor, v, usd)| Contribution { factor, effect: format!("{v:+.1}%"), usd }).collect(),
                     assumed: x.assumed,
@@ -1060,6 +1060,13 @@ fn category_name(id: &str) -> String {
         "mathematics" => "Mathematics & statistics".into(),
         other => capitalised(&other.replace(['-', '_'], " ")),
     }
+}
+
+/// "a Senior-level …", "an Entry-level …", "an AI Engineer" (by the first letter; good enough
+/// for the role and level names we have).
+fn with_article(phrase: &str) -> String {
+    let vowel = phrase.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {phrase}", if vowel { "an" } else { "a" })
 }
 
 fn capitalised(s: &str) -> String {
