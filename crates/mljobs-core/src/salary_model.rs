@@ -1007,6 +1007,7 @@ impl SalaryModel {
             p.remote_ratio = Some(0);
         }
         if p.employment_type.is_none() {
+            assumed.push("employment type not given (or not one the survey has): full time".into());
             p.employment_type = Some("FT".into());
         }
         let year = self.info.estimate_year;
@@ -1245,6 +1246,7 @@ mod tests {
         let sum: f64 = e.contributions.iter().map(|c| c.usd).sum();
         assert!((e.baseline + sum - e.estimate.p50).abs() <= 400.0, "{e:?}");
         assert!(e.assumed.iter().any(|a| a.contains("company size")), "{:?}", e.assumed);
+        assert!(e.assumed.iter().any(|a| a.contains("full time")), "the employment type default is stated: {:?}", e.assumed);
         assert!(e.caveats.iter().any(|c| c.contains("skills")), "no salary in the survey names a skill: {:?}", e.caveats);
         assert!(e.comparables.examples.iter().all(|c| c.shares.contains(&"country")), "{:?}", e.comparables.examples);
         let back = SalaryModel::from_json(&m.to_json().unwrap()).unwrap();
