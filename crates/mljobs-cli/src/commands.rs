@@ -314,7 +314,7 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
             "salary      {} {} per {} (stated: {:?}){}",
             range(s.min, s.max),
             s.currency.as_deref().unwrap_or("currency unknown"),
-            s.period.map_or("unknown period".to_string(), |p| format!("{p:?}").to_lowercase()),
+            s.period.map_or("unknown period", |p| p.as_str()),
             s.raw,
             if s.annual_usd_min.is_some() || s.annual_usd_max.is_some() {
                 format!(" ≈ {} USD/year", range(s.annual_usd_min, s.annual_usd_max))

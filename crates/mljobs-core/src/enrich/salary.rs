@@ -27,6 +27,19 @@ pub enum Period {
 }
 
 impl Period {
+    /// The period as a word: hour, day, week, month, year.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Hour => "hour",
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+}
+
+impl Period {
     /// Multiplier to a year (Google's convention).
     pub fn per_year(self) -> f64 {
         match self {

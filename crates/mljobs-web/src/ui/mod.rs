@@ -54,13 +54,19 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
 
 /// A rendered page with its status and security headers.
 fn page(status: StatusCode, t: &impl Template) -> Response {
-    match t.render() {
-        Ok(html) => html_response(status, html),
-        Err(e) => {
-            tracing::error!("template: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
-        }
+    match render(t) {
+        Some(html) => html_response(status, html),
+        None => render_failed(),
     }
+}
+
+/// The template's HTML (`None`, logged, when it does not render).
+fn render(t: &impl Template) -> Option<String> {
+    t.render().map_err(|e| tracing::error!("template: {e}")).ok()
+}
+
+fn render_failed() -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
 }
 
 fn html_response(status: StatusCode, html: impl Into<axum::body::Body>) -> Response {
@@ -80,16 +86,13 @@ fn cached_page<T: Template>(s: &AppState, key: &str, build: impl FnOnce() -> Res
     if let Some(html) = s.cache.get(&key, generation) {
         return html_response(StatusCode::OK, html);
     }
-    match build().map(|t| t.render()) {
-        Ok(Ok(html)) => {
+    match build().map(|t| render(&t)) {
+        Ok(Some(html)) => {
             let bytes = axum::body::Bytes::from(html);
             s.cache.put(&key, generation, bytes.clone());
             html_response(StatusCode::OK, bytes)
         }
-        Ok(Err(e)) => {
-            tracing::error!("template: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
-        }
+        Ok(None) => render_failed(),
         Err(e) => error_page(e.status, &e.message),
     }
 }
@@ -251,11 +254,6 @@ fn hit_views(r: &JobsResponse, l: &Labels) -> Vec<HitView> {
         .collect()
 }
 
-/// Runs a search given as a query string (the API's parameters) and returns its answer.
-fn search(s: &AppState, q: &str) -> Result<JobsResponse, crate::ApiError> {
-    search_jobs(s, Some(q))
-}
-
 /// What the pages show of the bundled survey, computed once per process (the survey and the
 /// model's estimate year do not change while it runs): distributions of the estimate year by
 /// level, country, role and company size, of every year, and of each role by level.
@@ -320,8 +318,7 @@ struct RoleCard {
     median: Option<String>,
 }
 
-fn role_cards(s: &AppState) -> Result<Vec<RoleCard>, crate::ApiError> {
-    let stats = s.store().stats(0)?;
+fn role_cards(s: &AppState, stats: &mljobs_store::Stats) -> Vec<RoleCard> {
     let medians = &s.figures().role_medians;
     let mut cards: Vec<RoleCard> = s
         .taxonomy
@@ -336,7 +333,7 @@ fn role_cards(s: &AppState) -> Result<Vec<RoleCard>, crate::ApiError> {
         })
         .collect();
     cards.sort_by(|a, b| b.jobs.cmp(&a.jobs).then(a.name.cmp(&b.name)));
-    Ok(cards)
+    cards
 }
 
 async fn home(State(s): St) -> Response {
@@ -357,7 +354,7 @@ async fn home(State(s): St) -> Response {
             remote: pct(remote, stats.postings),
             survey_median: median,
             survey_year: year,
-            roles: role_cards(&s)?,
+            roles: role_cards(&s, &stats),
             skills: stats.by_skill.iter().map(|(id, n)| (id.clone(), l.skill(id), thousands(*n))).collect(),
         })
     })
@@ -452,7 +449,7 @@ async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
     let state = UrlState::parse(q.as_deref());
     let l = Labels(&s.taxonomy);
     let query = state.without("facets").without("highlight").with("facets", "true").with("highlight", "true");
-    let (answer, error) = match search(&s, &query.query()) {
+    let (answer, error) = match search_jobs(&s, Some(&query.query())) {
         Ok(a) => (Some(a), None),
         Err(e) => (None, Some(e.message)),
     };
@@ -615,9 +612,8 @@ async fn job(State(s): St, Path(id): Path<String>) -> Response {
     if let Some(g) = &e.seniority {
         chips.push(Chip { kind: "level", label: l.level(&g.id), href: Some(format!("/jobs?seniority={}", g.id)) });
     }
-    if let Some(w) = e.work_mode {
-        let w = serde_json::to_value(w).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        chips.push(Chip { kind: "mode", label: work_mode(&w), href: Some(format!("/jobs?work_mode={w}")) });
+    if let Some(w) = e.work_mode.map(|w| w.as_str()) {
+        chips.push(Chip { kind: "mode", label: work_mode(w), href: Some(format!("/jobs?work_mode={w}")) });
     }
     let place: Vec<String> =
         [e.location.city.clone(), e.location.region.clone(), e.location.country.as_deref().map(|c| l.country(c))].into_iter().flatten().collect();
@@ -637,7 +633,6 @@ async fn job(State(s): St, Path(id): Path<String>) -> Response {
         chips.push(Chip { kind: "skill", label: sk.name.to_string(), href: Some(format!("/jobs?skill={}", sk.id)) });
     }
     let stated = e.salary.as_ref().map(|sal| {
-        let period = sal.period.map(|p| serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_lowercase)).unwrap_or_default());
         let amount = |x: Option<f64>| x.map(|v| format!("{v:.0}"));
         let as_stated = format!(
             "{} {} {}",
@@ -649,7 +644,7 @@ async fn job(State(s): St, Path(id): Path<String>) -> Response {
                 (None, Some(b)) => format!("up to {b}"),
                 (None, None) => "–".into(),
             },
-            period.map_or_else(|| "(period not stated)".to_string(), |p| format!("per {p}"))
+            sal.period.map_or_else(|| "(period not stated)".to_string(), |p| format!("per {}", p.as_str()))
         );
         let mut notes = Vec::new();
         if sal.currency_assumed {
@@ -677,17 +672,21 @@ async fn job(State(s): St, Path(id): Path<String>) -> Response {
             assumed: x.assumed,
         }
     });
-    // Similar: the same role and level, newest first; then the same role.
-    let mut similar = Vec::new();
+    // Similar: the same role and level, newest first; then the same role, if that left room.
+    let id = pid.to_string();
+    let mut similar: Vec<HitView> = Vec::new();
     let mut queries = Vec::new();
     if let Some(g) = &e.seniority {
         queries.push(format!("role={}&seniority={}&sort=date&per_page=6", e.role.id, g.id));
     }
     queries.push(format!("role={}&sort=date&per_page=6", e.role.id));
     for q in queries {
-        if let Ok(a) = search(&s, &q) {
+        if similar.len() >= 5 {
+            break;
+        }
+        if let Ok(a) = search_jobs(&s, Some(&q)) {
             for h in hit_views(&a, &l) {
-                if h.id != pid.to_string() && !stored.similar.contains(&h.id) && !similar.iter().any(|x: &HitView| x.id == h.id) && similar.len() < 5 {
+                if h.id != id && !stored.similar.contains(&h.id) && !similar.iter().any(|x| x.id == h.id) && similar.len() < 5 {
                     similar.push(h);
                 }
             }
@@ -699,14 +698,14 @@ async fn job(State(s): St, Path(id): Path<String>) -> Response {
     };
     let json_ld = script_json(&mljobs_core::export::job_posting_json_ld(p, e, &s.taxonomy));
     let mut group: Vec<String> = stored.similar.clone();
-    if stored.canonical_id != pid.to_string() {
+    if stored.canonical_id != id {
         group.insert(0, stored.canonical_id.clone());
     }
     page(
         StatusCode::OK,
         &JobPage {
             page: chrome(format!("{} — {}", p.title, p.company.as_deref().unwrap_or("mljobs")), "jobs", p.description.chars().take(150).collect::<String>()),
-            id: pid.to_string(),
+            id,
             title: p.title.clone(),
             company: p.company.clone().unwrap_or_default(),
             place: place.join(", "),
@@ -735,17 +734,37 @@ struct RolesPage {
 }
 
 async fn roles(State(s): St) -> Response {
-    respond(
-        role_cards(&s)
-            .map(|roles| RolesPage { page: chrome("Roles in machine learning", "roles", "What each machine-learning role does, pays and asks for."), roles }),
-    )
+    cached_page(&s, "/roles", || {
+        let stats = s.store().stats(0)?;
+        Ok(RolesPage {
+            page: chrome("Roles in machine learning", "roles", "What each machine-learning role does, pays and asks for."),
+            roles: role_cards(&s, &stats),
+        })
+    })
 }
 
+/// A skill with how many postings name it, of how many.
 struct Share {
     id: String,
     name: String,
+    fraction: f64,
     share: String,
     count: String,
+}
+
+fn shares(l: &Labels, items: &[(String, u64)], total: u64) -> Vec<Share> {
+    items
+        .iter()
+        .map(|(id, n)| {
+            let fraction = *n as f64 / total.max(1) as f64;
+            Share { id: id.clone(), name: l.skill(id), fraction, share: format!("{:.0}%", 100.0 * fraction), count: thousands(*n) }
+        })
+        .collect()
+}
+
+/// The (label, share) pairs a bar chart draws.
+fn bars(rows: &[Share]) -> Vec<(String, f64)> {
+    rows.iter().map(|r| (r.name.clone(), r.fraction)).collect()
 }
 
 struct Step {
@@ -780,33 +799,14 @@ async fn role(State(s): St, Path(id): Path<String>) -> Response {
         return error_page(StatusCode::NOT_FOUND, &format!("There is no role {id:?}; see the list of roles."));
     };
     let l = Labels(&s.taxonomy);
-    let answer = match search(&s, &format!("role={id}&sort=date&per_page=8&facets=true")) {
+    let answer = match search_jobs(&s, Some(&format!("role={id}&sort=date&per_page=8&facets=true"))) {
         Ok(a) => a,
         Err(e) => return error_page(e.status, &e.message),
     };
     let total = answer.total;
-    let skills: Vec<Share> = answer
-        .facets
-        .as_ref()
-        .and_then(|f| f.get("skill"))
-        .map(|c| {
-            c.iter()
-                .take(15)
-                .map(|fc| Share {
-                    id: fc.value.clone(),
-                    name: l.skill(&fc.value),
-                    share: format!("{:.0}%", 100.0 * fc.count as f64 / total.max(1) as f64),
-                    count: thousands(fc.count),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let bars: Vec<(String, f64)> = answer
-        .facets
-        .as_ref()
-        .and_then(|f| f.get("skill"))
-        .map(|c| c.iter().take(15).map(|fc| (l.skill(&fc.value), fc.count as f64 / total.max(1) as f64)).collect())
-        .unwrap_or_default();
+    let counts: Vec<(String, u64)> =
+        answer.facets.as_ref().and_then(|f| f.get("skill")).map(|c| c.iter().take(15).map(|fc| (fc.value.clone(), fc.count)).collect()).unwrap_or_default();
+    let skills = shares(&l, &counts, total);
     let year = s.salary.info.estimate_year;
     let salary_rows = box_rows(s.figures().role_levels.get(&id).cloned().unwrap_or_default(), |k| l.survey_level(k), 4);
     let steps = r.learning.iter().zip(STAGES).map(|(t, stage)| Step { stage, text: t.clone() }).collect();
@@ -816,7 +816,7 @@ async fn role(State(s): St, Path(id): Path<String>) -> Response {
         &RolePage {
             page: chrome(format!("{name}: skills, salary and learning path"), "roles", r.summary.clone()),
             id: id.clone(),
-            skills_chart: charts::share_bars("role-skills", &format!("Skills most asked for in {name} postings"), &format!("{name} postings"), &bars),
+            skills_chart: charts::share_bars("role-skills", &format!("Skills most asked for in {name} postings"), &format!("{name} postings"), &bars(&skills)),
             salary_chart: charts::salary_boxes("role-salary", &format!("{name} salary by experience level, {year}"), &salary_rows),
             salary_source: format!(
                 "{} salaries of {year} in the aijobs.net survey whose title is a {name} title",
@@ -895,10 +895,10 @@ struct SalariesPage {
     page: Chrome,
     sections: Vec<ChartSection>,
     form: Form,
-    levels: Vec<(&'static str, &'static str)>,
+    levels: Vec<(&'static str, String)>,
     industries: Vec<(String, String)>,
-    sizes: Vec<(&'static str, &'static str)>,
-    modes: Vec<(&'static str, &'static str)>,
+    sizes: Vec<(&'static str, String)>,
+    modes: Vec<(&'static str, String)>,
     result: Option<EstimateResult>,
     error: Option<String>,
     error_field: String,
@@ -1034,10 +1034,10 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
             ),
             sections,
             form,
-            levels: vec![("EN", "Entry"), ("MI", "Mid"), ("SE", "Senior"), ("EX", "Executive")],
+            levels: LEVELS.iter().map(|c| (*c, l.survey_level(c))).collect(),
             industries: s.taxonomy.industries.iter().map(|i| (i.id.clone(), i.name.clone())).collect(),
-            sizes: vec![("S", "Small (< 50)"), ("M", "Medium (50–250)"), ("L", "Large (> 250)")],
-            modes: vec![("onsite", "On site"), ("hybrid", "Hybrid"), ("remote", "Remote")],
+            sizes: ["S", "M", "L"].iter().map(|c| (*c, l.size(c))).collect(),
+            modes: ["onsite", "hybrid", "remote"].iter().map(|c| (*c, work_mode(c))).collect(),
             result,
             error,
             error_field,
@@ -1098,25 +1098,16 @@ async fn skills(State(s): St) -> Response {
     cached_page(&s, "/skills", || -> Result<SkillsPage, crate::ApiError> {
         let l = Labels(&s.taxonomy);
         let stats = s.store().stats(10_000)?;
-        let total = stats.canonical_postings.max(1);
-        let cats = s.taxonomy.by_category(&stats.by_skill);
-        let categories = cats
+        let categories = s
+            .taxonomy
+            .by_category(&stats.by_skill)
             .into_iter()
             .map(|(cat, skills)| {
                 let name = category_name(&cat);
-                let top: Vec<(String, u64)> = skills.into_iter().take(10).collect();
-                let bars: Vec<(String, f64)> = top.iter().map(|(id, n)| (l.skill(id), *n as f64 / total as f64)).collect();
+                let rows = shares(&l, &skills[..skills.len().min(10)], stats.canonical_postings);
                 Category {
-                    svg: charts::share_bars(&format!("cat-{cat}"), &format!("{name}: share of postings naming each skill"), "postings", &bars),
-                    rows: top
-                        .iter()
-                        .map(|(id, n)| Share {
-                            id: id.clone(),
-                            name: l.skill(id),
-                            share: format!("{:.0}%", 100.0 * *n as f64 / total as f64),
-                            count: thousands(*n),
-                        })
-                        .collect(),
+                    svg: charts::share_bars(&format!("cat-{cat}"), &format!("{name}: share of postings naming each skill"), "postings", &bars(&rows)),
+                    rows,
                     slug: cat,
                     name,
                 }
