@@ -165,6 +165,12 @@ async fn role_guides_salaries_and_skills_show_their_charts_with_the_numbers() {
     assert!(missing.html.contains("country: required"));
 
     let skills = page("/skills").await;
+    let all: u64 = {
+        let r = APP.router.clone().oneshot(Request::builder().uri("/api/v1/stats").body(Body::empty()).unwrap()).await.unwrap();
+        let v: Value = serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        v["postings"].as_u64().unwrap()
+    };
+    assert!(skills.html.contains(&format!("Which skills the {all} postings here name")), "shares are of every posting, as the skill counts are");
     assert!(skills.html.contains("Programming languages") && skills.html.contains("ML frameworks &#38; libraries"));
 }
 

@@ -1104,7 +1104,8 @@ async fn skills(State(s): St) -> Response {
             .into_iter()
             .map(|(cat, skills)| {
                 let name = category_name(&cat);
-                let rows = shares(&l, &skills[..skills.len().min(10)], stats.canonical_postings);
+                // Skill counts count every stored posting (reposts too): shares are of all postings.
+                let rows = shares(&l, &skills[..skills.len().min(10)], stats.postings);
                 Category {
                     svg: charts::share_bars(&format!("cat-{cat}"), &format!("{name}: share of postings naming each skill"), "postings", &bars(&rows)),
                     rows,
@@ -1132,7 +1133,7 @@ async fn skills(State(s): St) -> Response {
                 "skills",
                 "Which skills machine-learning postings ask for, by category, and how that changes over time.",
             ),
-            postings: thousands(stats.canonical_postings),
+            postings: thousands(stats.postings),
             categories,
             trend_svg,
             years,
