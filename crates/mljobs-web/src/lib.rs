@@ -53,6 +53,8 @@ pub struct AppState {
     survey: std::sync::OnceLock<Vec<mljobs_core::survey::SurveyRow>>,
     salary: mljobs_core::salary_model::SalaryModel,
     figures: std::sync::OnceLock<ui::SurveyFigures>,
+    /// Salary distributions by industry of the stored postings, with the index generation they were computed for.
+    by_industry: Mutex<Option<(u64, ui::Distributions)>>,
 }
 
 /// Search answers kept in memory by default (see [`AppState::with_cache`]).
@@ -80,6 +82,7 @@ impl AppState {
             survey: std::sync::OnceLock::new(),
             salary,
             figures: std::sync::OnceLock::new(),
+            by_industry: Mutex::new(None),
         })
     }
 

@@ -254,6 +254,24 @@ fn hit_views(r: &JobsResponse, l: &Labels) -> Vec<HitView> {
         .collect()
 }
 
+/// Salary distributions by group, shared.
+pub type Distributions = Arc<Vec<(String, Distribution)>>;
+
+/// Salary distributions by industry of the stored postings that state a range (groups of 5+),
+/// computed once per index generation: reading every such posting is too slow for each request.
+fn salaries_by_industry(s: &AppState) -> Result<Distributions, crate::ApiError> {
+    let generation = s.index.generation();
+    let mut cached = s.by_industry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((g, d)) = &*cached
+        && *g == generation
+    {
+        return Ok(d.clone());
+    }
+    let d: Distributions = Arc::new(mljobs_core::salary_model::by_industry(&s.store().salaries(&s.taxonomy)?, 5).0);
+    *cached = Some((generation, d.clone()));
+    Ok(d)
+}
+
 /// What the pages show of the bundled survey, computed once per process (the survey and the
 /// model's estimate year do not change while it runs): distributions of the estimate year by
 /// level, country, role and company size, of every year, and of each role by level.
@@ -919,9 +937,9 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
     let st = UrlState::parse(q.as_deref());
     let f = s.figures();
     let year = f.year;
-    let industry = match s.store().salaries(&s.taxonomy) {
-        Ok(labelled) => mljobs_core::salary_model::by_industry(&labelled, 5).0,
-        Err(_) => Vec::new(),
+    let industry = match salaries_by_industry(&s) {
+        Ok(d) => d,
+        Err(e) => return error_page(e.status, &e.message),
     };
     let mut sections = Vec::new();
     let mut add = |id: &'static str, heading: &str, note: String, rows: Vec<BoxRow>| {
@@ -935,7 +953,7 @@ async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
         "by-industry",
         "By industry",
         "Postings on this site that state an annual salary range (midpoints), groups of 5 or more: the survey has no industry.".into(),
-        box_rows(industry, |k| l.industry(k), 12),
+        box_rows(industry.to_vec(), |k| l.industry(k), 12),
     );
     add("by-role", "By role (specialisation)", survey_note.clone(), box_rows(f.by_role.clone(), |k| l.role(k), 12));
     add("by-size", "By company size", survey_note, box_rows(f.by_size.clone(), |k| l.size(k), 3));
