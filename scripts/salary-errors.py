@@ -7,7 +7,8 @@ Runs `mljobs salary eval` on the default split (train work_year <= 2023, test 20
 in-sample (train = test = the <= 2023 rows), then prints, from the predictions:
   1. P10-P90 coverage by experience level and by company country;
   2. the MAE an oracle would reach that removed each country's / level's / title's median 2024
-     error (an upper bound on what any per-group correction could gain);
+     error (an upper bound on what any per-group correction could gain), and the title oracle
+     for the titles seen before 2024 and the titles new in 2024 apart;
   3. the titles first seen in 2024 that cost the most: what they were paid and what we estimated;
   4. a blend of the estimate with the median salary of the narrowest group of training rows;
   5. a median correction: estimates shifted by each group's median in-sample residual.
@@ -79,9 +80,21 @@ def main():
                 for i in idx:
                     q[i] = p50[i] * shift
         print(f"   by {name}: MAE {mae(y, q):,.0f}")
+    seen = {r["job_title"] for r in train}
+    for name, keep in [("titles seen before 2024", lambda t: t in seen), ("titles new in 2024", lambda t: t not in seen)]:
+        groups = collections.defaultdict(list)
+        for i, r in enumerate(test):
+            if keep(r["job_title"]):
+                groups[r["job_title"]].append(i)
+        q = list(p50)
+        for idx in groups.values():
+            if len(idx) >= 30:
+                shift = math.exp(statistics.median(math.log(y[i] / p50[i]) for i in idx))
+                for i in idx:
+                    q[i] = p50[i] * shift
+        print(f"   by title, {name} only: MAE {mae(y, q):,.0f}")
 
     print("\n3. titles first seen in 2024 that cost the most (MAE an oracle shift of the title would save)")
-    seen = {r["job_title"] for r in train}
     new = collections.defaultdict(list)
     for i, r in enumerate(test):
         if r["job_title"] not in seen:

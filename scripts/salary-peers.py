@@ -3,7 +3,7 @@
 run, with the split and metrics of issue 4 (train = work_year <= 2023, test = 2024).
 
     scripts/salary-peers.py [--data data/salaries/aijobs-salaries-2020-2024.csv] [--json]
-                            [--ours PREDICTIONS.csv]
+                            [--ours PREDICTIONS.csv] [--train-until YEAR | --train FILE --test FILE]
 
 Creates a venv in /tmp/salary-peers and pip-installs the three libraries on first use (PyPI only).
 Every model sees the same features — the survey's columns for the five factors: experience level,
@@ -15,6 +15,10 @@ Metrics on the 2024 rows (USD): MAE, RMSE, R² (of USD), median absolute % error
 (share of true salaries inside the interval) and mean interval width.
 `--ours FILE` adds a row from a CSV of `p10,p50,p90` predictions for the test rows in file order
 (what `mljobs salary eval` will write), so our estimator is compared in the same run.
+`--train-until YEAR` moves the split (train work_year <= YEAR, test YEAR + 1; `mljobs salary eval
+--train-until YEAR` is the same split): 2022 is the validation year that changes are chosen on
+before they are measured on 2024. `--train FILE --test FILE` (survey-format CSVs) is any other
+split, the same as `mljobs salary eval --train FILE --test FILE`.
 """
 import argparse
 import json
@@ -69,12 +73,26 @@ def main():
     ap.add_argument("--data", default=os.path.join(here, "data/salaries/aijobs-salaries-2020-2024.csv"))
     ap.add_argument("--json", action="store_true", help="one JSON object per engine instead of the table")
     ap.add_argument("--ours", help="CSV of p10,p50,p90 for the test rows, in file order")
+    ap.add_argument("--train-until", type=int, default=2023, help="train on work_year <= this, test on the year after")
+    ap.add_argument("--train", help="training CSV (survey columns); with --test, instead of the year split")
+    ap.add_argument("--test", help="test CSV (survey columns)")
     a = ap.parse_args()
 
-    df = pd.read_csv(a.data)
-    for c in CATEGORICAL:
+    if (a.train is None) != (a.test is None):
+        sys.exit("--train and --test go together")
+    if a.train:
+        parts = [pd.read_csv(a.train), pd.read_csv(a.test)]
+        df = pd.concat(parts, ignore_index=True)
+        split = f"train: {a.train} ({len(parts[0]):,} rows); test: {a.test} ({len(parts[1]):,} rows); USD"
+    else:
+        df = pd.read_csv(a.data)
+    for c in CATEGORICAL:  # one category set for both parts
         df[c] = df[c].astype("category")
-    train, test = df[df.work_year <= 2023], df[df.work_year == 2024]
+    if a.train:
+        train, test = df.iloc[: len(parts[0])], df.iloc[len(parts[0]) :]
+    else:
+        train, test = df[df.work_year <= a.train_until], df[df.work_year == a.train_until + 1]
+        split = f"train: work_year <= {a.train_until} ({len(train):,} rows); test: {a.train_until + 1} ({len(test):,} rows); USD"
     features = CATEGORICAL + NUMERIC
     xtr, xte = train[features], test[features]
     ytr, yte = np.log(train.salary_in_usd.values), test.salary_in_usd.values
@@ -125,7 +143,7 @@ def main():
             print(json.dumps(r))
         return
     best = min(r["mae"] for r in results if r["engine"] != "mljobs")
-    print(f"train: work_year <= 2023 ({len(train):,} rows); test: 2024 ({len(test):,} rows); USD")
+    print(split)
     print("| engine | version | fit s | MAE | RMSE | R² | MdAPE % | P10-P90 coverage | mean width | MAE / best peer |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
