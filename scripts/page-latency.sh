@@ -3,13 +3,16 @@
 # temporary data directory, warms each page once, then requests it N times (default 30) with curl
 # and prints the median and the 90th percentile of curl's total time per page.
 #   scripts/page-latency.sh [N]
+# MLJOBS_BIN=path/to/mljobs measures that binary instead of building the release one (to compare
+# two builds in one sitting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-30}"
-cargo build --release --quiet
+bin="${MLJOBS_BIN:-./target/release/mljobs}"
+[ -n "${MLJOBS_BIN:-}" ] || cargo build --release --quiet
 dir="$(mktemp -d)"
 port=18123
-./target/release/mljobs --data-dir "$dir" serve --demo --bind "127.0.0.1:$port" 2>"$dir/serve.log" &
+"$bin" --data-dir "$dir" serve --demo --bind "127.0.0.1:$port" 2>"$dir/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 until grep -q "open http" "$dir/serve.log" 2>/dev/null; do sleep 0.2; done

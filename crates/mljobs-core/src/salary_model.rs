@@ -1076,43 +1076,60 @@ impl SalaryModel {
     }
 
     fn comparables(&self, p: &Profile, role: &str) -> Comparables {
-        let title = normalise_title(&p.title);
+        // What a record can share with the profile and its weight in the closeness score.
+        const WHAT: [(&str, f64); 8] =
+            [("title", 4.0), ("role", 2.0), ("level", 3.0), ("country", 3.0), ("company_size", 1.0), ("industry", 2.0), ("work_mode", 0.5), ("skills", 1.0)];
+        const ROLE: u8 = 1 << 1;
+        const LEVEL: u8 = 1 << 2;
+        const COUNTRY: u8 = 1 << 3;
+        // The distributions' groups (name, bits a record needs), narrowest first.
+        const GROUPS: [(&str, u8); 4] =
+            [("role+level+country", ROLE | LEVEL | COUNTRY), ("role+country", ROLE | COUNTRY), ("role+level", ROLE | LEVEL), ("role", ROLE)];
         let latest = self.info.estimate_year;
-        let mut scored: Vec<(f64, usize, Vec<&'static str>)> = Vec::new();
+        // Title and role per distinct title (a few hundred), so each salary costs one lookup.
+        let title = normalise_title(&p.title);
+        let by_title: HashMap<&str, u8> =
+            self.roles.iter().map(|(t, r)| (t.as_str(), u8::from(normalise_title(t) == title) | (u8::from(r == role) << 1))).collect();
+        let mut scored: Vec<(f64, usize, u8)> = Vec::new();
+        let mut groups: [Vec<f64>; GROUPS.len()] = Default::default();
         for (i, r) in self.data.iter().enumerate() {
             let q = &r.profile;
-            let mut shares = Vec::new();
-            let mut score = 0.0;
-            let mut share = |yes: bool, what: &'static str, w: f64| {
-                if yes {
-                    shares.push(what);
-                    score += w;
-                }
-            };
-            share(normalise_title(&q.title) == title, "title", 4.0);
-            share(self.roles.get(&q.title).is_some_and(|r| r == role), "role", 2.0);
-            share(q.level.is_some() && q.level == p.level, "level", 3.0);
-            share(q.country.is_some() && q.country == p.country, "country", 3.0);
-            share(q.company_size.is_some() && q.company_size == p.company_size, "company_size", 1.0);
-            share(q.industry.is_some() && q.industry == p.industry, "industry", 2.0);
-            share(q.remote_ratio == p.remote_ratio, "work_mode", 0.5);
-            share(p.skills.iter().any(|s| q.skills.contains(s)), "skills", 1.0);
-            score -= f64::from(latest.saturating_sub(r.year)) * 0.5;
+            let same = [
+                q.level.is_some() && q.level == p.level,
+                q.country.is_some() && q.country == p.country,
+                q.company_size.is_some() && q.company_size == p.company_size,
+                q.industry.is_some() && q.industry == p.industry,
+                q.remote_ratio == p.remote_ratio,
+                p.skills.iter().any(|s| q.skills.contains(s)),
+            ];
+            let bits = same.iter().enumerate().fold(by_title.get(q.title.as_str()).copied().unwrap_or(0), |b, (k, yes)| b | (u8::from(*yes) << (k + 2)));
+            let score =
+                WHAT.iter().enumerate().filter(|(k, _)| bits & (1 << k) != 0).map(|(_, w)| w.1).sum::<f64>() - f64::from(latest.saturating_sub(r.year)) * 0.5;
             if score > 0.0 {
-                scored.push((score, i, shares));
+                scored.push((score, i, bits));
+            }
+            if r.year == latest {
+                for (values, (_, need)) in groups.iter_mut().zip(GROUPS) {
+                    if bits & need == need {
+                        values.push(r.salary_usd);
+                    }
+                }
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let examples = scored.into_iter().take(5).map(|(_, i, shares)| Comparable { record: self.data[i].clone(), shares }).collect();
-        // (name, same level, same country), narrowest first.
-        let groups = [("role+level+country", true, true), ("role+country", false, true), ("role+level", true, false), ("role", false, false)];
-        for (name, level, country) in groups {
-            let keep = |r: &Labelled| {
-                self.roles.get(&r.profile.title).is_some_and(|x| x == role)
-                    && (!level || r.profile.level == p.level)
-                    && (!country || r.profile.country == p.country)
-            };
-            let values: Vec<f64> = self.data.iter().filter(|r| r.year == latest && keep(r)).map(|r| r.salary_usd).collect();
+        let best_first = |a: &(f64, usize, u8), b: &(f64, usize, u8)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if scored.len() > 5 {
+            scored.select_nth_unstable_by(5, best_first);
+            scored.truncate(5);
+        }
+        scored.sort_by(best_first);
+        let examples = scored
+            .into_iter()
+            .map(|(_, i, bits)| Comparable {
+                record: self.data[i].clone(),
+                shares: WHAT.iter().enumerate().filter(|(k, _)| bits & (1 << k) != 0).map(|(_, w)| w.0).collect(),
+            })
+            .collect();
+        for ((name, _), values) in GROUPS.into_iter().zip(groups) {
             if values.len() >= 10 {
                 return Comparables { group: format!("{name} in {latest}"), distribution: crate::survey::Distribution::of(values), examples };
             }
@@ -1249,6 +1266,24 @@ mod tests {
         assert!(e.assumed.iter().any(|a| a.contains("full time")), "the employment type default is stated: {:?}", e.assumed);
         assert!(e.caveats.iter().any(|c| c.contains("skills")), "no salary in the survey names a skill: {:?}", e.caveats);
         assert!(e.comparables.examples.iter().all(|c| c.shares.contains(&"country")), "{:?}", e.comparables.examples);
+        // The closest salaries are Machine Learning Engineers, senior, in the US; the distribution
+        // is every 2024 salary of the role at the level in the country.
+        assert_eq!(e.comparables.examples.len(), 5);
+        for c in &e.comparables.examples {
+            assert!(["title", "role", "level", "country"].iter().all(|s| c.shares.contains(s)), "{c:?}");
+            assert_eq!(normalise_title(&c.record.profile.title), "machine learning engineer", "{c:?}");
+        }
+        let data = survey_until(2024);
+        let roles = title_roles(data.iter().map(|r| r.profile.title.as_str()), &t);
+        let group = data
+            .iter()
+            .filter(|r| {
+                r.year == 2024 && roles[&r.profile.title] == e.role && r.profile.level.as_deref() == Some("SE") && r.profile.country.as_deref() == Some("US")
+            })
+            .count();
+        assert_eq!(e.comparables.group, "role+level+country in 2024");
+        assert_eq!(e.comparables.distribution.as_ref().map(|d| d.count), Some(group));
+        assert!(group > 1000, "{group}");
         let back = SalaryModel::from_json(&m.to_json().unwrap()).unwrap();
         assert_eq!(back.explain(&p, &t), e, "the saved model answers the same");
         let old = m.to_json().unwrap().replacen(&format!("\"format\":{FORMAT}"), "\"format\":0", 1);
