@@ -69,30 +69,26 @@ def main():
         print(f"   by {name}: " + ", ".join(f"{k} {c / n:.3f} ({n:,})" for k, (n, c) in sorted(g.items())))
 
     print("\n2. oracle: each group's median 2024 error removed")
-    for name, key in [("country", lambda r: r["company_location"]), ("level", lambda r: r["experience_level"]), ("title", lambda r: r["job_title"])]:
+
+    def oracle(key):
+        """MAE after shifting each group of >= 30 test rows by its median log error (key None: row left out)."""
         groups = collections.defaultdict(list)
         for i, r in enumerate(test):
-            groups[key(r)].append(i)
+            if key(r) is not None:
+                groups[key(r)].append(i)
         q = list(p50)
         for idx in groups.values():
             if len(idx) >= 30:
                 shift = math.exp(statistics.median(math.log(y[i] / p50[i]) for i in idx))
                 for i in idx:
                     q[i] = p50[i] * shift
-        print(f"   by {name}: MAE {mae(y, q):,.0f}")
+        return mae(y, q)
+
+    for name, key in [("country", lambda r: r["company_location"]), ("level", lambda r: r["experience_level"]), ("title", lambda r: r["job_title"])]:
+        print(f"   by {name}: MAE {oracle(key):,.0f}")
     seen = {r["job_title"] for r in train}
     for name, keep in [("titles seen before 2024", lambda t: t in seen), ("titles new in 2024", lambda t: t not in seen)]:
-        groups = collections.defaultdict(list)
-        for i, r in enumerate(test):
-            if keep(r["job_title"]):
-                groups[r["job_title"]].append(i)
-        q = list(p50)
-        for idx in groups.values():
-            if len(idx) >= 30:
-                shift = math.exp(statistics.median(math.log(y[i] / p50[i]) for i in idx))
-                for i in idx:
-                    q[i] = p50[i] * shift
-        print(f"   by title, {name} only: MAE {mae(y, q):,.0f}")
+        print(f"   by title, {name} only: MAE {oracle(lambda r: r['job_title'] if keep(r['job_title']) else None):,.0f}")
 
     print("\n3. titles first seen in 2024 that cost the most (MAE an oracle shift of the title would save)")
     new = collections.defaultdict(list)
