@@ -595,18 +595,19 @@ fn normalise_title(t: &str) -> String {
 /// The encoded columns.
 const ENCODED: usize = 8;
 
-/// Keys of a profile in each encoded column (skills: one key per skill).
-fn keys(p: &Profile, role: &str) -> [Vec<String>; ENCODED] {
+/// Keys of a profile in each encoded column (skills: one key per skill); `title` is the profile's
+/// title through [`normalise_title`].
+fn keys(p: &Profile, role: &str, title: &str) -> [Vec<String>; ENCODED] {
     let one = |v: Option<&String>| v.map(|s| vec![s.clone()]).unwrap_or_default();
     [
         one(p.residence.as_ref().or(p.country.as_ref())),
         one(p.country.as_ref()),
-        vec![normalise_title(&p.title)],
+        vec![title.to_string()],
         vec![role.to_string()],
         one(p.industry.as_ref()),
         p.skills.clone(),
         vec![format!("{}|{}", p.country.as_deref().unwrap_or(""), p.level.as_deref().unwrap_or(""))],
-        vec![format!("{}|{}", normalise_title(&p.title), p.level.as_deref().unwrap_or(""))],
+        vec![format!("{title}|{}", p.level.as_deref().unwrap_or(""))],
     ]
 }
 
@@ -617,10 +618,10 @@ const BY_LEVEL: [bool; ENCODED] = [false, false, false, false, false, false, tru
 
 /// The keys an encoding is looked up by: the tally keys, and for [`BY_LEVEL`] columns the same
 /// key at every level up to the profile's.
-fn lookup_keys(p: &Profile, role: &str) -> [Vec<String>; ENCODED] {
-    let mut k = keys(p, role);
+fn lookup_keys(p: &Profile, role: &str, title: &str) -> [Vec<String>; ENCODED] {
+    let mut k = keys(p, role, title);
     if let Some(l) = p.level.as_deref().and_then(|l| LEVELS.iter().position(|x| *x == l)) {
-        let prefixes = [p.country.as_deref().unwrap_or("").to_string(), normalise_title(&p.title)];
+        let prefixes = [p.country.as_deref().unwrap_or(""), title];
         for (c, prefix) in [6, 7].into_iter().zip(prefixes) {
             k[c] = LEVELS[..=l].iter().map(|x| format!("{prefix}|{x}")).collect();
         }
@@ -804,14 +805,20 @@ struct Fitted {
     encoders: Encoders,
 }
 
-fn fit(data: &[Labelled], keys: &Interned, rows: &[usize]) -> Result<Fitted, String> {
-    let y: Vec<f64> = data.iter().map(|r| r.salary_usd.ln()).collect();
+/// Trees fitted on some rows of the training data, with those rows' tally (what encodes others).
+struct Trees {
+    booster: GradientBooster,
+    tally: Tally,
+}
+
+/// Fits trees on `rows` of `data` (`y`: every row's log salary).
+fn fit(data: &[Labelled], keys: &Interned, y: &[f64], rows: &[usize]) -> Result<Trees, String> {
     // Out-of-fold encodings for the rows the trees learn from: no row sees its own salary.
     let mut enc = vec![[0.0; ENCODED]; rows.len()];
     let order = shuffled(rows.len());
     for fold in 0..FOLDS {
         let inside: Vec<usize> = order.iter().enumerate().filter(|(k, _)| k % FOLDS != fold).map(|(_, &j)| rows[j]).collect();
-        let tally = Tally::of(keys, &y, &inside);
+        let tally = Tally::of(keys, y, &inside);
         for (k, &j) in order.iter().enumerate() {
             if k % FOLDS == fold {
                 enc[j] = tally.encode(&keys.lookup[rows[j]]);
@@ -832,18 +839,28 @@ fn fit(data: &[Labelled], keys: &Interned, rows: &[usize]) -> Result<Fitted, Str
         .set_seed(SEED)
         .set_parallel(true);
     booster.fit_unweighted(&matrix, &ys, None).map_err(|e| e.to_string())?;
-    Ok(Fitted { booster, encoders: Tally::of(keys, &y, rows).encoders(&keys.vocab) })
+    Ok(Trees { booster, tally: Tally::of(keys, y, rows) })
+}
+
+impl Trees {
+    /// Log salaries predicted for rows of the training data, encoded through their interned keys
+    /// (the same values as encoding their profiles, without building a key string).
+    fn predict_rows(&self, data: &[Labelled], keys: &Interned, rows: &[usize]) -> Vec<f64> {
+        let features: Vec<[f64; N_FEATURES]> = rows.iter().map(|&i| feature_row(&data[i].profile, data[i].year, &self.tally.encode(&keys.lookup[i]))).collect();
+        self.booster.predict(&Matrix::new(&matrix_data(&features), rows.len(), N_FEATURES), true)
+    }
 }
 
 impl Fitted {
     fn matrix(&self, profiles: &[(&Profile, u16, &str)]) -> Vec<f64> {
-        let rows: Vec<[f64; N_FEATURES]> = profiles.iter().map(|(p, year, role)| feature_row(p, *year, &self.encoders.encode(&lookup_keys(p, role)))).collect();
+        let rows: Vec<[f64; N_FEATURES]> =
+            profiles.iter().map(|(p, year, role)| feature_row(p, *year, &self.encoders.encode(&lookup_keys(p, role, &normalise_title(&p.title))))).collect();
         matrix_data(&rows)
     }
 
     fn predict_log(&self, profiles: &[(&Profile, u16, &str)]) -> Vec<f64> {
         let m = self.matrix(profiles);
-        self.booster.predict(&Matrix::new(&m, profiles.len(), N_FEATURES), false)
+        self.booster.predict(&Matrix::new(&m, profiles.len(), N_FEATURES), true)
     }
 }
 
@@ -900,8 +917,14 @@ impl SalaryModel {
         let started = std::time::Instant::now();
         let roles = title_roles(data.iter().map(|r| r.profile.title.as_str()), taxonomy);
         let role_of = |r: &Labelled| roles[&r.profile.title].as_str();
-        let keys =
-            Interned::new(data.iter().map(|r| keys(&r.profile, role_of(r))).collect(), data.iter().map(|r| lookup_keys(&r.profile, role_of(r))).collect());
+        // Titles normalised once each (a few hundred), not once per salary.
+        let titles: HashMap<&str, String> = roles.keys().map(|t| (t.as_str(), normalise_title(t))).collect();
+        let title_of = |r: &Labelled| titles[r.profile.title.as_str()].as_str();
+        let keys = Interned::new(
+            data.iter().map(|r| keys(&r.profile, role_of(r), title_of(r))).collect(),
+            data.iter().map(|r| lookup_keys(&r.profile, role_of(r), title_of(r))).collect(),
+        );
+        let y: Vec<f64> = data.iter().map(|r| r.salary_usd.ln()).collect();
         let (first, last_year) = data.iter().fold((u16::MAX, 0), |(a, b), r| (a.min(r.year), b.max(r.year)));
         let mut per_year: std::collections::BTreeMap<u16, usize> = Default::default();
         for r in &data {
@@ -911,7 +934,8 @@ impl SalaryModel {
         // handful of this year's postings does not make a year).
         let latest = per_year.iter().rev().find(|(_, n)| **n >= CALIBRATION_MIN).map_or(last_year, |(y, _)| *y);
         let all: Vec<usize> = (0..data.len()).collect();
-        let fitted = fit(&data, &keys, &all)?;
+        let trees = fit(&data, &keys, &y, &all)?;
+        let fitted = Fitted { booster: trees.booster, encoders: trees.tally.encoders(&keys.vocab) };
         // Out-of-time residuals, rolling origin: for each year with enough salaries and enough
         // before it (the latest always), fit on the years before and predict that year.
         let mut residuals: Vec<(Option<&str>, f64)> = Vec::new();
@@ -924,10 +948,8 @@ impl SalaryModel {
                 continue;
             }
             let that: Vec<usize> = all.iter().copied().filter(|&i| data[i].year == year).collect();
-            let past = fit(&data, &keys, &before)?;
-            let profiles: Vec<(&Profile, u16, &str)> = that.iter().map(|&i| (&data[i].profile, data[i].year, roles[&data[i].profile.title].as_str())).collect();
-            let pred = past.predict_log(&profiles);
-            residuals.extend(that.iter().zip(&pred).map(|(&i, p)| (data[i].profile.level.as_deref(), data[i].salary_usd.ln() - p)));
+            let pred = fit(&data, &keys, &y, &before)?.predict_rows(&data, &keys, &that);
+            residuals.extend(that.iter().zip(&pred).map(|(&i, p)| (data[i].profile.level.as_deref(), y[i] - p)));
         }
         let residual_q = Interval::calibrate(residuals.into_iter());
         let info = ModelInfo {
@@ -1036,7 +1058,7 @@ impl SalaryModel {
             .collect();
         contributions.sort_by(|a, b| b.effect_pct.abs().total_cmp(&a.effect_pct.abs()));
         let enc = &self.fitted.encoders.0;
-        let k = keys(&p, &role);
+        let k = keys(&p, &role, &normalise_title(&p.title));
         let count = |c: usize| k[c].first().map_or(0, |key| enc[c].count(key));
         let support = Support { title: count(2), role: count(3), country: count(1), industry: p.industry.as_ref().map(|_| count(4)) };
         let mut caveats = Vec::new();
