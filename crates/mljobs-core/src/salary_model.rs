@@ -1112,6 +1112,8 @@ impl SalaryModel {
         let title = normalise_title(&p.title);
         let by_title: HashMap<&str, u8> =
             self.roles.iter().map(|(t, r)| (t.as_str(), u8::from(normalise_title(t) == title) | (u8::from(r == role) << 1))).collect();
+        // The entries of WHAT a record's bits say it shares.
+        let shared = |bits: u8| WHAT.iter().enumerate().filter(move |(k, _)| bits & (1 << k) != 0).map(|(_, w)| *w);
         let mut scored: Vec<(f64, usize, u8)> = Vec::new();
         let mut groups: [Vec<f64>; GROUPS.len()] = Default::default();
         for (i, r) in self.data.iter().enumerate() {
@@ -1125,8 +1127,7 @@ impl SalaryModel {
                 p.skills.iter().any(|s| q.skills.contains(s)),
             ];
             let bits = same.iter().enumerate().fold(by_title.get(q.title.as_str()).copied().unwrap_or(0), |b, (k, yes)| b | (u8::from(*yes) << (k + 2)));
-            let score =
-                WHAT.iter().enumerate().filter(|(k, _)| bits & (1 << k) != 0).map(|(_, w)| w.1).sum::<f64>() - f64::from(latest.saturating_sub(r.year)) * 0.5;
+            let score = shared(bits).map(|w| w.1).sum::<f64>() - f64::from(latest.saturating_sub(r.year)) * 0.5;
             if score > 0.0 {
                 scored.push((score, i, bits));
             }
@@ -1144,13 +1145,8 @@ impl SalaryModel {
             scored.truncate(5);
         }
         scored.sort_by(best_first);
-        let examples = scored
-            .into_iter()
-            .map(|(_, i, bits)| Comparable {
-                record: self.data[i].clone(),
-                shares: WHAT.iter().enumerate().filter(|(k, _)| bits & (1 << k) != 0).map(|(_, w)| w.0).collect(),
-            })
-            .collect();
+        let examples =
+            scored.into_iter().map(|(_, i, bits)| Comparable { record: self.data[i].clone(), shares: shared(bits).map(|w| w.0).collect() }).collect();
         for ((name, _), values) in GROUPS.into_iter().zip(groups) {
             if values.len() >= 10 {
                 return Comparables { group: format!("{name} in {latest}"), distribution: crate::survey::Distribution::of(values), examples };
