@@ -21,6 +21,7 @@ mod api;
 mod cache;
 mod error;
 mod params;
+mod search;
 pub mod ui;
 
 use std::net::SocketAddr;

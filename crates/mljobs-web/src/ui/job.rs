@@ -1,0 +1,196 @@
+//! `/jobs/{id}`: one posting, sanitised, with its chips, stated pay next to our estimate, JSON-LD
+//! and similar postings.
+
+use super::*;
+
+struct Chip {
+    kind: &'static str,
+    label: String,
+    href: Option<String>,
+}
+
+struct Stated {
+    raw: String,
+    as_stated: String,
+    annual_usd: Option<String>,
+    notes: Vec<String>,
+}
+
+struct EstimateView {
+    p10: String,
+    p50: String,
+    p90: String,
+    basis: String,
+    assumed: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    page: Chrome,
+    id: String,
+    title: String,
+    company: String,
+    place: String,
+    date: String,
+    url: Option<String>,
+    description: String,
+    chips: Vec<Chip>,
+    stated: Option<Stated>,
+    estimate: Option<EstimateView>,
+    json_ld: String,
+    similar: Vec<HitView>,
+    group: Vec<String>,
+    sample: bool,
+    warnings: Vec<String>,
+}
+
+/// JSON for a `<script type="application/ld+json">` element: `<`, `>` and `&` as `\u00XX`, so no
+/// string inside it can close the element.
+fn script_json(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+/// Plain text as paragraphs (escaped).
+fn text_html(text: &str) -> String {
+    text.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("<p>{}</p>", html_escape::encode_text(p).replace('\n', "<br>")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A posting's HTML, made safe: no scripts, event handlers, styles, frames or `javascript:` URLs;
+/// links open with `rel="noopener noreferrer nofollow"`. Images are dropped too: a posting's
+/// remote images would tell its owner who reads it (and the page's CSP loads none from elsewhere).
+pub fn sanitise(html: &str) -> String {
+    ammonia::Builder::default().rm_tags(["img"]).link_rel(Some("noopener noreferrer nofollow")).clean(html).to_string()
+}
+
+pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
+    let Some(pid) = PostingId::parse(&id) else {
+        return error_page(StatusCode::NOT_FOUND, &format!("{id:?} is not a posting id (16 hex digits)."));
+    };
+    let stored = match s.store().get(&pid) {
+        Ok(Some(p)) => p,
+        Ok(None) => return error_page(StatusCode::NOT_FOUND, &format!("There is no posting {id} (it may have been removed).")),
+        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    let l = Labels(&s.taxonomy);
+    let (p, e) = (&stored.posting, &stored.enrichment);
+    let mut chips = vec![Chip { kind: "role", label: l.role(&e.role.id), href: Some(format!("/roles/{}", e.role.id)) }];
+    if let Some(g) = &e.seniority {
+        chips.push(Chip { kind: "level", label: l.level(&g.id), href: Some(format!("/jobs?seniority={}", g.id)) });
+    }
+    if let Some(w) = e.work_mode.map(|w| w.as_str()) {
+        chips.push(Chip { kind: "mode", label: work_mode(w), href: Some(format!("/jobs?work_mode={w}")) });
+    }
+    let place: Vec<String> =
+        [e.location.city.clone(), e.location.region.clone(), e.location.country.as_deref().map(|c| l.country(c))].into_iter().flatten().collect();
+    if let Some(c) = &e.location.country {
+        chips.push(Chip { kind: "place", label: place.join(", "), href: Some(format!("/jobs?country={c}")) });
+    }
+    if let Some(t) = &e.employment_type {
+        chips.push(Chip { kind: "type", label: employment_type(t), href: Some(format!("/jobs?employment_type={t}")) });
+    }
+    if let Some(i) = &e.industry {
+        chips.push(Chip { kind: "industry", label: l.industry(&i.id), href: Some(format!("/jobs?industry={}", i.id)) });
+    }
+    for a in &e.areas {
+        chips.push(Chip { kind: "area", label: l.area(a), href: Some(format!("/jobs?area={a}")) });
+    }
+    for sk in &e.skills {
+        chips.push(Chip { kind: "skill", label: sk.name.to_string(), href: Some(format!("/jobs?skill={}", sk.id)) });
+    }
+    let stated = e.salary.as_ref().map(|sal| {
+        let amount = |x: Option<f64>| x.map(|v| format!("{v:.0}"));
+        let as_stated = format!(
+            "{} {} {}",
+            sal.currency.as_deref().unwrap_or("(currency not stated)"),
+            match (amount(sal.min), amount(sal.max)) {
+                (Some(a), Some(b)) if a == b => a,
+                (Some(a), Some(b)) => format!("{a}–{b}"),
+                (Some(a), None) => format!("from {a}"),
+                (None, Some(b)) => format!("up to {b}"),
+                (None, None) => "–".into(),
+            },
+            sal.period.map_or_else(|| "(period not stated)".to_string(), |p| format!("per {}", p.as_str()))
+        );
+        let mut notes = Vec::new();
+        if sal.currency_assumed {
+            notes.push("currency read from the posting's country".to_string());
+        }
+        if sal.period_inferred {
+            notes.push("no period stated: read as yearly from its size".to_string());
+        }
+        if let (Some(rate), Some(date)) = (sal.fx_rate, &sal.fx_date)
+            && sal.currency.as_deref() != Some("USD")
+        {
+            notes.push(format!("converted at {rate:.4} USD per unit ({date})"));
+        }
+        Stated { raw: sal.raw.clone(), as_stated, annual_usd: salary_range(sal.annual_usd_min, sal.annual_usd_max), notes }
+    });
+    let profile = mljobs_core::salary_model::Profile::of_posting(p, e, &s.taxonomy);
+    let estimate = profile.country.is_some().then(|| {
+        let x = s.salary.explain(&profile, &s.taxonomy);
+        let level = x.profile.level.as_deref().map(|c| l.survey_level(c)).unwrap_or_default();
+        EstimateView {
+            p10: usd_k(x.estimate.p10),
+            p50: usd_k(x.estimate.p50),
+            p90: usd_k(x.estimate.p90),
+            basis: with_article(&format!("{level}-level {} in {}, {}", l.role(&x.role), l.country(x.profile.country.as_deref().unwrap_or("")), x.year)),
+            assumed: x.assumed,
+        }
+    });
+    // Similar: the same role and level, newest first; then the same role, if that left room.
+    let id = pid.to_string();
+    let mut similar: Vec<HitView> = Vec::new();
+    let mut queries = Vec::new();
+    if let Some(g) = &e.seniority {
+        queries.push(format!("role={}&seniority={}&sort=date&per_page=6", e.role.id, g.id));
+    }
+    queries.push(format!("role={}&sort=date&per_page=6", e.role.id));
+    for q in queries {
+        if similar.len() >= 5 {
+            break;
+        }
+        if let Ok(a) = search_jobs(&s, Some(&q)) {
+            for h in hit_views(&a, &l) {
+                if h.id != id && !stored.similar.contains(&h.id) && !similar.iter().any(|x| x.id == h.id) && similar.len() < 5 {
+                    similar.push(h);
+                }
+            }
+        }
+    }
+    let description = match &p.description_html {
+        Some(h) => sanitise(h),
+        None => text_html(&p.description),
+    };
+    let json_ld = script_json(&mljobs_core::export::job_posting_json_ld(p, e, &s.taxonomy));
+    let mut group: Vec<String> = stored.similar.clone();
+    if stored.canonical_id != id {
+        group.insert(0, stored.canonical_id.clone());
+    }
+    page(
+        StatusCode::OK,
+        &JobPage {
+            page: chrome(format!("{} — {}", p.title, p.company.as_deref().unwrap_or("mljobs")), "jobs", p.description.chars().take(150).collect::<String>()),
+            id,
+            title: p.title.clone(),
+            company: p.company.clone().unwrap_or_default(),
+            place: place.join(", "),
+            date: p.date_posted.map(|d| d.to_string()).unwrap_or_default(),
+            url: p.provenance.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            description,
+            chips,
+            stated,
+            estimate,
+            json_ld,
+            similar,
+            group,
+            sample: p.provenance.is_sample(),
+            warnings: e.warnings.clone(),
+        },
+    )
+}
