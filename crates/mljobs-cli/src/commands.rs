@@ -594,14 +594,17 @@ fn salary_estimate(cli: &Cli, a: &crate::config::EstimateArgs) -> Result<ExitCod
     let usd = |x: f64| format!("${}", mljobs_core::text::thousands(x));
     let p = &e.profile;
     outln!(
-        "{} · {} · level {} · role {} — annual salary in USD, {}",
+        "{} · {} · level {} · {} — annual salary in USD, {}",
         p.title,
         p.country.as_deref().unwrap_or("?"),
         p.level.as_deref().unwrap_or("?"),
-        e.role,
+        if e.title_recognised { format!("role {}", mljobs_core::salary_model::role_phrase(&e.role, &taxonomy)) } else { "title not recognised".into() },
         e.year
     );
     outln!("  median {}   P10-P90 {} – {}", usd(e.estimate.p50), usd(e.estimate.p10), usd(e.estimate.p90));
+    if let Some(n) = &e.notice {
+        outln!("  ! {n}");
+    }
     outln!("  from the data's baseline {}:", usd(e.baseline));
     for c in &e.contributions {
         outln!("    {:<15} {:>+7.1} %  {:>10}", c.factor, c.effect_pct, format!("{}{}", if c.usd < 0.0 { "-" } else { "+" }, usd(c.usd.abs())));

@@ -229,6 +229,83 @@ pub fn level_for_years(years: f64, taxonomy: &Taxonomy) -> Option<String> {
     survey_level(&g.id, taxonomy)
 }
 
+/// The survey level a title names, by enrichment's rules ("Senior …" → SE, "… Intern" → EN,
+/// "Head of …" → EX).
+pub fn level_of_title(title: &str, taxonomy: &Taxonomy) -> Option<String> {
+    let g = crate::enrich::role::classify_seniority(title, None, None, taxonomy)?;
+    survey_level(&g.id, taxonomy)
+}
+
+/// A survey level in words: "entry-level", "mid-level", "senior", "executive".
+pub fn survey_level_name(code: &str) -> &'static str {
+    match code {
+        "EN" => "entry-level",
+        "MI" => "mid-level",
+        "SE" => "senior",
+        "EX" => "executive",
+        _ => "",
+    }
+}
+
+/// Fills the profile's level when not given, as enrichment reads a posting's: from the title,
+/// else from the years of experience, else mid-level; says where it came from (`assumed`) and
+/// which input won when inputs disagree (`caveats`).
+fn resolve_level(p: &mut Profile, taxonomy: &Taxonomy, assumed: &mut Vec<String>, caveats: &mut Vec<String>) {
+    let named = |l: &str| format!("{l} ({})", survey_level_name(l));
+    let from_title = level_of_title(&p.title, taxonomy);
+    let from_years = p.years.and_then(|y| level_for_years(y, taxonomy));
+    let years = p.years.unwrap_or_default();
+    if crate::enrich::role::classify_seniority(&p.title, None, None, taxonomy).is_some_and(|g| g.id == "intern") {
+        caveats.push("the data hold no internships: this is what entry-level jobs pay a year; internships usually pay less".into());
+    }
+    match (p.level.clone(), from_title, from_years) {
+        (Some(given), t, y) => {
+            if let Some(t) = t.filter(|t| *t != given) {
+                caveats.push(format!("the title reads as {} but level {} was given: the given level is used", named(&t), named(&given)));
+            }
+            if let Some(y) = y.filter(|y| *y != given) {
+                caveats.push(format!("{years} years of experience usually means {} but level {} was given: the given level is used", named(&y), named(&given)));
+            }
+        }
+        (None, Some(t), y) => {
+            assumed.push(format!("level {} read from the title", named(&t)));
+            if let Some(y) = y.filter(|y| *y != t) {
+                caveats.push(format!("{years} years of experience usually means {} but the title says {}: the title's level is used", named(&y), named(&t)));
+            }
+            p.level = Some(t);
+        }
+        (None, None, Some(y)) => {
+            assumed.push(format!("level {} from {years} years of experience", named(&y)));
+            p.level = Some(y);
+        }
+        (None, None, None) => {
+            assumed.push("level not given (nor in the title): mid-level (MI)".into());
+            p.level = Some("MI".into());
+        }
+    }
+}
+
+fn country_name(code: &str, taxonomy: &Taxonomy) -> String {
+    taxonomy.countries.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone())
+}
+
+fn industry_name(id: &str, taxonomy: &Taxonomy) -> String {
+    taxonomy.industries.iter().find(|i| i.id == id).map_or_else(|| id.to_string(), |i| i.name.clone())
+}
+
+/// A role as a sentence names it: its name, or "roles outside the main ML roles" for `other`.
+pub fn role_phrase(role: &str, taxonomy: &Taxonomy) -> String {
+    taxonomy.role(role).map_or_else(|| "jobs outside the main ML roles".to_string(), |r| r.name.clone())
+}
+
+/// "data scientists", "machine learning engineers"; "data and ML jobs" for `other`.
+fn plural_role(role: &str, taxonomy: &Taxonomy) -> String {
+    match taxonomy.role(role) {
+        Some(r) => format!("{}s", r.name),
+        None => "data and ML jobs outside the main roles".into(),
+    }
+}
+
 /// ISO 3166-1 alpha-2 codes (all 249 assigned).
 const ISO_3166: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ \
     CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE \
@@ -485,15 +562,28 @@ pub struct Support {
     pub country: usize,
     /// Same industry (postings only: the survey has none).
     pub industry: Option<usize>,
+    /// Same role, level and company country, every year: the group the estimate is about.
+    pub role_level_country: usize,
 }
+
+/// Below this many salaries of the profile's role, level and country, the estimate says how few
+/// next to its figure.
+pub const THIN_GROUP: usize = 30;
 
 /// An estimate with its explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Estimation {
     /// The profile as estimated (defaults filled in).
     pub profile: Profile,
-    /// Role of the title in our taxonomy.
+    /// Role of the title in our taxonomy (`other` when none).
     pub role: String,
+    /// Whether anything in the data knows the title: a role of the taxonomy, the same title, or
+    /// one of its words in a title of the data. When not, the range is widened to the spread of
+    /// every salary at the level in the country and `notice` says so.
+    pub title_recognised: bool,
+    /// What must be read with the figure, shown next to it: an unrecognised title, or how few
+    /// salaries the data hold for the role at the level in the country.
+    pub notice: Option<String>,
     /// The year the estimate is for (the latest year of the training data).
     pub year: u16,
     /// P10, median and P90 in annual USD, rounded to 100.
@@ -852,14 +942,27 @@ impl Trees {
 }
 
 impl Fitted {
-    fn matrix(&self, profiles: &[(&Profile, u16, &str)]) -> Vec<f64> {
-        let rows: Vec<[f64; N_FEATURES]> =
-            profiles.iter().map(|(p, year, role)| feature_row(p, *year, &self.encoders.encode(&lookup_keys(p, role, &normalise_title(&p.title))))).collect();
+    /// Features of profiles to estimate. A title the data never had is looked up as its role's
+    /// most frequent title (`typical`), so that its title-at-a-level encodings say what the role
+    /// pays at the profile's level instead of the role's mean over every level.
+    fn matrix(&self, profiles: &[(&Profile, u16, &str)], typical: &HashMap<String, String>) -> Vec<f64> {
+        let rows: Vec<[f64; N_FEATURES]> = profiles
+            .iter()
+            .map(|(p, year, role)| {
+                let mut title = normalise_title(&p.title);
+                if self.encoders.0[2].count(&title) == 0
+                    && let Some(t) = typical.get(*role)
+                {
+                    title = t.clone();
+                }
+                feature_row(p, *year, &self.encoders.encode(&lookup_keys(p, role, &title)))
+            })
+            .collect();
         matrix_data(&rows)
     }
 
-    fn predict_log(&self, profiles: &[(&Profile, u16, &str)]) -> Vec<f64> {
-        let m = self.matrix(profiles);
+    fn predict_log(&self, profiles: &[(&Profile, u16, &str)], typical: &HashMap<String, String>) -> Vec<f64> {
+        let m = self.matrix(profiles, typical);
         self.booster.predict(&Matrix::new(&m, profiles.len(), N_FEATURES), true)
     }
 }
@@ -983,6 +1086,23 @@ impl SalaryModel {
         serde_json::from_str(text).map_err(|e| e.to_string())
     }
 
+    /// Each role's most frequent (normalised) title in the data; none for `other`.
+    fn typical_titles(&self) -> HashMap<String, String> {
+        let mut best: HashMap<&str, (usize, String)> = HashMap::new();
+        for (t, role) in &self.roles {
+            if role == "other" {
+                continue;
+            }
+            let key = normalise_title(t);
+            let n = self.fitted.encoders.0[2].count(&key);
+            let e = best.entry(role.as_str()).or_insert((0, String::new()));
+            if n > e.0 || (n == e.0 && key < e.1) {
+                *e = (n, key);
+            }
+        }
+        best.into_iter().map(|(r, (_, t))| (r.to_string(), t)).collect()
+    }
+
     fn role_of(&self, title: &str, taxonomy: &Taxonomy) -> String {
         self.roles.get(title).cloned().unwrap_or_else(|| title_roles(std::iter::once(title), taxonomy).remove(title).unwrap_or_default())
     }
@@ -992,7 +1112,7 @@ impl SalaryModel {
         let roles: Vec<String> = profiles.iter().map(|(p, _)| self.role_of(&p.title, taxonomy)).collect();
         let input: Vec<(&Profile, u16, &str)> = profiles.iter().zip(&roles).map(|((p, y), r)| (p, *y, r.as_str())).collect();
         self.fitted
-            .predict_log(&input)
+            .predict_log(&input, &self.typical_titles())
             .into_iter()
             .zip(profiles)
             .map(|(p, (profile, _))| {
@@ -1008,17 +1128,25 @@ impl SalaryModel {
     pub fn explain(&self, profile: &Profile, taxonomy: &Taxonomy) -> Estimation {
         let mut p = profile.clone();
         let mut assumed = Vec::new();
-        if p.level.is_none() {
-            match p.years.and_then(|y| level_for_years(y, taxonomy)) {
-                Some(l) => {
-                    assumed.push(format!("level {l} from {} years of experience", p.years.unwrap_or_default()));
-                    p.level = Some(l);
-                }
-                None => {
-                    assumed.push("level not given: mid-level (MI)".into());
-                    p.level = Some("MI".into());
-                }
-            }
+        let mut caveats = Vec::new();
+        resolve_level(&mut p, taxonomy, &mut assumed, &mut caveats);
+        let enc = &self.fitted.encoders.0;
+        // A factor value the data have no salary for cannot move the estimate: it is left out
+        // (and said so) rather than encoded as the average, which the trees read as "known".
+        let industry_support = p.industry.as_ref().map(|i| enc[4].count(i));
+        if let (Some(i), Some(0)) = (&p.industry, industry_support) {
+            caveats.push(format!("no salary in the data is from the {} industry: the estimate does not use it", industry_name(i, taxonomy)));
+            p.industry = None;
+        }
+        let unknown_skills: Vec<String> = p.skills.iter().filter(|s| enc[5].count(s) == 0).cloned().collect();
+        if !unknown_skills.is_empty() {
+            let names: Vec<String> = unknown_skills.iter().map(|s| taxonomy.skill(s).map_or_else(|| s.clone(), |k| k.name.to_string())).collect();
+            caveats.push(format!(
+                "no salary in the data names {}: the estimate does not use {}",
+                names.join(", "),
+                if names.len() == 1 { "it" } else { "them" }
+            ));
+            p.skills.retain(|s| !unknown_skills.contains(s));
         }
         if p.company_size.is_none() {
             assumed.push("company size not given: medium (M, 50-250 employees)".into());
@@ -1035,7 +1163,7 @@ impl SalaryModel {
         let year = self.info.estimate_year;
         let role = self.role_of(&p.title, taxonomy);
         let input = [(&p, year, role.as_str())];
-        let m = self.fitted.matrix(&input);
+        let m = self.fitted.matrix(&input, &self.typical_titles());
         let matrix = Matrix::new(&m, 1, N_FEATURES);
         let contribs = self.fitted.booster.predict_contributions(&matrix, ContributionsMethod::Shapley, false);
         let log_pred: f64 = contribs.iter().sum();
@@ -1045,6 +1173,11 @@ impl SalaryModel {
             for (factor, share) in factor_shares(f) {
                 by_factor[factor] += c * share;
             }
+        }
+        if p.industry.is_none() {
+            // An industry not given (or unknown to the data) is no effect of the industry: the
+            // trees' "industry missing" branch is the mix of the data, which belongs to the rest.
+            by_factor[5] += std::mem::take(&mut by_factor[2]);
         }
         let p50 = log_pred.exp();
         let baseline = base.exp();
@@ -1060,20 +1193,23 @@ impl SalaryModel {
         let enc = &self.fitted.encoders.0;
         let k = keys(&p, &role, &normalise_title(&p.title));
         let count = |c: usize| k[c].first().map_or(0, |key| enc[c].count(key));
-        let support = Support { title: count(2), role: count(3), country: count(1), industry: p.industry.as_ref().map(|_| count(4)) };
-        let mut caveats = Vec::new();
-        if let Some(c) = &p.country
+        let pass = self.comparables(&p, &role);
+        let support = Support { title: count(2), role: count(3), country: count(1), industry: industry_support, role_level_country: pass.role_level_country };
+        let country = p.country.as_deref().map(|c| country_name(c, taxonomy));
+        if let Some(c) = &country
             && support.country < 30
         {
             caveats.push(format!("only {} salaries from {c} in the data: location leans on the average", support.country));
         }
+        let role_name = role_phrase(&role, taxonomy);
         if support.title < 30 && support.role < 30 {
-            caveats.push(format!("few salaries for this title ({}) and role {role} ({})", support.title, support.role));
+            caveats.push(format!("few salaries for this title ({}) and for {role_name} ({})", support.title, support.role));
         }
         if let (Some(i), Some(n)) = (&p.industry, support.industry)
             && n < 30
         {
-            caveats.push(format!("only {n} salaries in industry {i} (postings that state pay): its effect is small or none"));
+            caveats
+                .push(format!("only {n} salaries in the {} industry (postings that state pay): its effect is shrunk towards none", industry_name(i, taxonomy)));
         }
         if !p.skills.is_empty() {
             let known = p.skills.iter().filter(|s| enc[5].count(s) >= 30).count();
@@ -1081,23 +1217,88 @@ impl SalaryModel {
                 caveats.push(format!("{} of {} skills have fewer than 30 salaries in the data", p.skills.len() - known, p.skills.len()));
             }
         }
-        let comparables = self.comparables(&p, &role);
         let (lo, hi) = self.residual_q.of(p.level.as_deref());
+        let mut estimate = Estimate { p10: round_to((log_pred + lo).exp(), 100.0), p50: round_to(p50, 100.0), p90: round_to((log_pred + hi).exp(), 100.0) };
+        let level_name = p.level.as_deref().map_or("", survey_level_name);
+        let title_recognised = role != "other" || support.title > 0 || self.knows_a_word_of(&p.title);
+        let notice = if !title_recognised {
+            // Nothing in the data says what this title pays: the range is at least the spread of
+            // every salary at the level in the country (the trees' median stays, as the level and
+            // place still say something).
+            if let Some(d) = &pass.level_country {
+                estimate.p10 = estimate.p10.min(round_to(d.p10, 100.0));
+                estimate.p90 = estimate.p90.max(round_to(d.p90, 100.0));
+            }
+            Some(format!(
+                "The title \u{201c}{}\u{201d} is not one we recognise: no role and no salary in the data share its words. This is what {level_name} data and ML jobs{} pay in general, with a wider range.",
+                p.title,
+                country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default()
+            ))
+        } else if support.role_level_country < THIN_GROUP {
+            Some(format!(
+                "Only {} salar{} in the data for {level_name} {}{}: the estimate leans on wider groups.",
+                support.role_level_country,
+                if support.role_level_country == 1 { "y" } else { "ies" },
+                plural_role(&role, taxonomy),
+                country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default()
+            ))
+        } else {
+            None
+        };
         Estimation {
-            estimate: Estimate { p10: round_to((log_pred + lo).exp(), 100.0), p50: round_to(p50, 100.0), p90: round_to((log_pred + hi).exp(), 100.0) },
+            estimate,
             baseline: round_to(baseline, 100.0),
             profile: p,
             role,
+            title_recognised,
+            notice,
             year,
             contributions,
             assumed,
             caveats,
             support,
-            comparables,
+            comparables: pass.comparables,
         }
     }
 
-    fn comparables(&self, p: &Profile, role: &str) -> Comparables {
+    /// Whether a word of the title (three letters or more, not a level word) appears in a title of
+    /// the training data.
+    fn knows_a_word_of(&self, title: &str) -> bool {
+        // Words every kind of job has in its title say nothing of what it is.
+        const GENERIC: [&str; 24] = [
+            "and",
+            "for",
+            "the",
+            "with",
+            "head",
+            "lead",
+            "staff",
+            "principal",
+            "manager",
+            "director",
+            "chief",
+            "officer",
+            "intern",
+            "associate",
+            "specialist",
+            "senior",
+            "junior",
+            "remote",
+            "global",
+            "team",
+            "vice",
+            "president",
+            "executive",
+            "consultant",
+        ];
+        let words: Vec<String> = normalise_title(title).split(' ').filter(|w| w.len() >= 3 && !GENERIC.contains(w)).map(String::from).collect();
+        !words.is_empty() && self.roles.keys().any(|t| normalise_title(t).split(' ').any(|w| words.iter().any(|x| x == w)))
+    }
+
+    /// One pass over the training salaries: the comparables, how many salaries share role, level
+    /// and country, and the spread of every salary at the level in the country in the estimate
+    /// year.
+    fn comparables(&self, p: &Profile, role: &str) -> Pass {
         // What a record can share with the profile and its weight in the closeness score.
         const WHAT: [(&str, f64); 8] =
             [("title", 4.0), ("role", 2.0), ("level", 3.0), ("country", 3.0), ("company_size", 1.0), ("industry", 2.0), ("work_mode", 0.5), ("skills", 1.0)];
@@ -1116,6 +1317,8 @@ impl SalaryModel {
         let shared = |bits: u8| WHAT.iter().enumerate().filter(move |(k, _)| bits & (1 << k) != 0).map(|(_, w)| *w);
         let mut scored: Vec<(f64, usize, u8)> = Vec::new();
         let mut groups: [Vec<f64>; GROUPS.len()] = Default::default();
+        let mut level_country = Vec::new();
+        let mut role_level_country = 0;
         for (i, r) in self.data.iter().enumerate() {
             let q = &r.profile;
             let same = [
@@ -1131,29 +1334,78 @@ impl SalaryModel {
             if score > 0.0 {
                 scored.push((score, i, bits));
             }
+            role_level_country += usize::from(bits & GROUPS[0].1 == GROUPS[0].1);
             if r.year == latest {
                 for (values, (_, need)) in groups.iter_mut().zip(GROUPS) {
                     if bits & need == need {
                         values.push(r.salary_usd);
                     }
                 }
+                if bits & (LEVEL | COUNTRY) == LEVEL | COUNTRY {
+                    level_country.push(r.salary_usd);
+                }
             }
         }
-        let best_first = |a: &(f64, usize, u8), b: &(f64, usize, u8)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if scored.len() > 5 {
-            scored.select_nth_unstable_by(5, best_first);
-            scored.truncate(5);
-        }
-        scored.sort_by(best_first);
-        let examples =
-            scored.into_iter().map(|(_, i, bits)| Comparable { record: self.data[i].clone(), shares: shared(bits).map(|w| w.0).collect() }).collect();
-        for ((name, _), values) in GROUPS.into_iter().zip(groups) {
-            if values.len() >= 10 {
-                return Comparables { group: format!("{name} in {latest}"), distribution: crate::survey::Distribution::of(values), examples };
-            }
-        }
-        Comparables { group: "none with 10 salaries".into(), distribution: None, examples }
+        let examples = representative(&self.data, scored, 5)
+            .into_iter()
+            .map(|(i, bits)| Comparable { record: self.data[i].clone(), shares: shared(bits).map(|w| w.0).collect() })
+            .collect();
+        let level_country = crate::survey::Distribution::of(level_country);
+        let comparables = GROUPS
+            .into_iter()
+            .zip(groups)
+            .find(|(_, values)| values.len() >= 10)
+            .map(|((name, _), values)| Comparables {
+                group: format!("{name} in {latest}"),
+                distribution: crate::survey::Distribution::of(values),
+                examples: Vec::new(),
+            })
+            .unwrap_or_else(|| Comparables { group: "none with 10 salaries".into(), distribution: None, examples: Vec::new() });
+        Pass { comparables: Comparables { examples, ..comparables }, role_level_country, level_country }
     }
+}
+
+/// What [`SalaryModel::comparables`] finds in its pass.
+struct Pass {
+    comparables: Comparables,
+    role_level_country: usize,
+    level_country: Option<crate::survey::Distribution>,
+}
+
+/// `n` records that represent the closest ones: closeness tiers are taken best first, distinct
+/// records only (the survey repeats identical answers); the tier that does not fit whole gives
+/// records spread over its salaries (at evenly spaced quantiles), not its first ones in file
+/// order, so an outlier does not lead. Ordered by closeness, then salary.
+fn representative(data: &[Labelled], mut scored: Vec<(f64, usize, u8)>, n: usize) -> Vec<(usize, u8)> {
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let key = |i: usize| {
+        let r = &data[i];
+        let q = &r.profile;
+        (r.year, q.title.to_lowercase(), q.level.clone(), q.country.clone(), q.company_size.clone(), q.remote_ratio, r.salary_usd.round() as i64)
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<(usize, u8)> = Vec::new();
+    let mut tier: Vec<(f64, usize, u8)> = Vec::new();
+    let mut k = 0;
+    while out.len() < n && k < scored.len() {
+        // The next tier of equal closeness, distinct records only.
+        let score = scored[k].0;
+        tier.clear();
+        while k < scored.len() && scored[k].0 == score {
+            if seen.insert(key(scored[k].1)) {
+                tier.push(scored[k]);
+            }
+            k += 1;
+        }
+        let want = n - out.len();
+        tier.sort_by(|a, b| data[a.1].salary_usd.total_cmp(&data[b.1].salary_usd).then(a.1.cmp(&b.1)));
+        if tier.len() <= want {
+            out.extend(tier.iter().map(|t| (t.1, t.2)));
+        } else {
+            out.extend((0..want).map(|j| tier[(2 * j + 1) * tier.len() / (2 * want)]).map(|t| (t.1, t.2)));
+        }
+    }
+    out
 }
 
 /// `x` rounded to a multiple of `unit` (never −0: "-0.0 %" reads as an effect).
@@ -1276,13 +1528,14 @@ mod tests {
         let p = input.resolve(&t).unwrap();
         assert_eq!((p.country.as_deref(), p.level.as_deref(), p.skills.as_slice()), (Some("US"), None, &["pytorch".to_string()][..]));
         let e = m.explain(&p, &t);
-        assert_eq!(e.profile.level.as_deref(), Some("SE"), "6 years: senior");
+        assert_eq!(e.profile.level.as_deref(), Some("SE"), "senior, from the title");
         assert_eq!(e.year, 2024);
         let sum: f64 = e.contributions.iter().map(|c| c.usd).sum();
         assert!((e.baseline + sum - e.estimate.p50).abs() <= 400.0, "{e:?}");
         assert!(e.assumed.iter().any(|a| a.contains("company size")), "{:?}", e.assumed);
         assert!(e.assumed.iter().any(|a| a.contains("full time")), "the employment type default is stated: {:?}", e.assumed);
-        assert!(e.caveats.iter().any(|c| c.contains("skills")), "no salary in the survey names a skill: {:?}", e.caveats);
+        assert!(e.caveats.iter().any(|c| c.contains("PyTorch") && c.contains("does not use")), "no salary in the survey names a skill: {:?}", e.caveats);
+        assert!(e.profile.skills.is_empty(), "{:?}", e.profile);
         assert!(e.comparables.examples.iter().all(|c| c.shares.contains(&"country")), "{:?}", e.comparables.examples);
         // The closest salaries are Machine Learning Engineers, senior, in the US; the distribution
         // is every 2024 salary of the role at the level in the country.
@@ -1306,6 +1559,95 @@ mod tests {
         assert_eq!(back.explain(&p, &t), e, "the saved model answers the same");
         let old = m.to_json().unwrap().replacen(&format!("\"format\":{FORMAT}"), "\"format\":0", 1);
         assert!(SalaryModel::from_json(&old).err().is_some_and(|e| e.contains("format 0")));
+    }
+
+    #[test]
+    fn what_a_user_types_is_read_as_enrichment_reads_a_posting_and_doubts_are_said_next_to_the_figure() {
+        let t = Taxonomy::embedded();
+        let m = SalaryModel::train(survey_until(2024), &t, "now").unwrap();
+        let est = |title: &str, country: &str, f: fn(&mut EstimateInput)| {
+            let mut i = EstimateInput { title: title.into(), country: country.into(), ..Default::default() };
+            f(&mut i);
+            m.explain(&i.resolve(&t).unwrap(), &t)
+        };
+        // 1. The level comes from the title when not given, and the explanation says so.
+        for (title, level) in [
+            ("Senior Machine Learning Engineer", "SE"),
+            ("Machine Learning Intern", "EN"),
+            ("Head of AI", "EX"),
+            ("Chief AI Officer", "EX"),
+            ("Junior Data Analyst", "EN"),
+        ] {
+            let e = est(title, "US", |_| {});
+            assert_eq!(e.profile.level.as_deref(), Some(level), "{title}");
+            assert!(e.assumed.iter().any(|a| a.contains("read from the title")), "{title}: {:?}", e.assumed);
+        }
+        let (intern, mid) = (est("Machine Learning Intern", "US", |_| {}), est("Machine Learning Engineer", "US", |_| {}));
+        assert_eq!(mid.profile.level.as_deref(), Some("MI"), "no level word: the stated default");
+        let entry = est("Machine Learning Engineer", "US", |i| i.level = Some("EN".into()));
+        assert!(intern.estimate.p50 < 0.9 * mid.estimate.p50, "an intern earns less than a mid-level engineer: {:?} vs {:?}", intern.estimate, mid.estimate);
+        assert!(
+            (intern.estimate.p50 / entry.estimate.p50 - 1.0).abs() < 0.1,
+            "an unseen title is priced as its role at its level: {:?} vs {:?}",
+            intern.estimate,
+            entry.estimate
+        );
+        assert!(intern.caveats.iter().any(|c| c.contains("no internships")), "{:?}", intern.caveats);
+        // 2. A title nothing in the data knows says so up front and gets a wider range.
+        let nonsense = est("asdfgh", "US", |i| i.level = Some("MI".into()));
+        let known = est("Data Scientist", "US", |i| i.level = Some("MI".into()));
+        assert!(!nonsense.title_recognised && known.title_recognised);
+        assert!(nonsense.notice.as_deref().is_some_and(|n| n.contains("not one we recognise")), "{:?}", nonsense.notice);
+        let width = |e: &Estimation| e.estimate.p90 / e.estimate.p10;
+        assert!(width(&nonsense) > width(&known), "{:?} vs {:?}", nonsense.estimate, known.estimate);
+        let text = serde_json::to_string(&nonsense).unwrap();
+        assert!(!text.contains("Other roles") && !text.contains(" other "), "{text}");
+        for title in ["Software Engineer", "Sales Engineer, Data Platform", "Quantitative Researcher"] {
+            assert!(est(title, "US", |_| {}).title_recognised, "{title}");
+        }
+        // 3. An industry no salary is from moves nothing (the survey has no industries).
+        let e = est("Data Scientist", "US", |i| i.industry = Some("consulting".into()));
+        let industry = e.contributions.iter().find(|c| c.factor == "industry").unwrap();
+        assert_eq!((industry.effect_pct, industry.usd), (0.0, 0.0), "{:?}", e.contributions);
+        assert!(e.caveats.iter().any(|c| c.contains("Consulting") && c.contains("does not use")), "{:?}", e.caveats);
+        assert_eq!(e.support.industry, Some(0));
+        // 4. Inputs that disagree: the given level wins, and the caveat says which and why.
+        let e = est("Data Scientist", "US", |i| (i.level, i.years) = (Some("EN".into()), Some(20.0)));
+        assert_eq!(e.profile.level.as_deref(), Some("EN"));
+        assert!(e.caveats.iter().any(|c| c.contains("20 years") && c.contains("given level is used")), "{:?}", e.caveats);
+        let e = est("Senior Data Scientist", "US", |i| i.years = Some(1.0));
+        assert_eq!(e.profile.level.as_deref(), Some("SE"), "the title's level, as enrichment reads a posting");
+        assert!(e.caveats.iter().any(|c| c.contains("1 years") && c.contains("title's level is used")), "{:?}", e.caveats);
+        //    Comparables: distinct records, spread over the closest ones rather than the first in file order.
+        let e = est("Senior ML Engineer", "US", |_| {});
+        let ex = &e.comparables.examples;
+        assert_eq!(ex.len(), 5);
+        for (i, a) in ex.iter().enumerate() {
+            for b in &ex[i + 1..] {
+                assert!(
+                    (a.record.year, &a.record.profile.title, a.record.salary_usd, &a.record.profile.company_size)
+                        != (b.record.year, &b.record.profile.title, b.record.salary_usd, &b.record.profile.company_size),
+                    "repeated: {a:?}"
+                );
+            }
+        }
+        let d = e.comparables.distribution.as_ref().unwrap();
+        let salaries: Vec<f64> = ex.iter().map(|c| c.record.salary_usd).collect();
+        assert!(salaries.iter().all(|s| (d.p10 * 0.8..=d.p90 * 1.2).contains(s)), "{salaries:?} vs {d:?}");
+        assert!(salaries[0] <= d.median && d.median <= salaries[4], "{salaries:?} around {d:?}");
+        // 5. A thin group says how few, in the notice next to the figure.
+        let e = est("Data Scientist", "India", |i| i.level = Some("EN".into()));
+        let data = survey_until(2024);
+        let roles = title_roles(data.iter().map(|r| r.profile.title.as_str()), &t);
+        let n = data
+            .iter()
+            .filter(|r| roles[&r.profile.title] == "data-scientist" && r.profile.level.as_deref() == Some("EN") && r.profile.country.as_deref() == Some("IN"))
+            .count();
+        assert!(n < THIN_GROUP, "{n}");
+        assert_eq!(e.support.role_level_country, n);
+        let notice = e.notice.unwrap_or_default();
+        assert!(notice.starts_with(&format!("Only {n} salar")) && notice.contains("entry-level Data Scientists in India"), "{notice}");
+        assert!(est("Data Scientist", "US", |i| i.level = Some("SE".into())).notice.is_none(), "thousands of senior data scientists in the US");
     }
 
     #[test]

@@ -281,8 +281,13 @@ async fn salary_estimate_gives_a_range_its_factors_and_comparables() {
     assert!(p10 < p50 && p50 < p90, "{e}");
     assert!((120_000.0..320_000.0).contains(&p50), "a senior ML engineer in the US: {p50}");
     assert_eq!(e["profile"]["country"], "US");
-    assert_eq!(e["profile"]["level"], "SE", "6 years make a senior");
-    assert_eq!(e["profile"]["skills"], serde_json::json!(["pytorch", "aws"]));
+    assert_eq!(e["profile"]["level"], "SE", "the title (and 6 years) make a senior");
+    // Skills no training salary names are left out of the estimate, and said so.
+    let kept: Vec<&str> = e["profile"]["skills"].as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+    assert!(kept.iter().all(|k| ["pytorch", "aws"].contains(k)), "{kept:?}");
+    if kept.len() < 2 {
+        assert!(e["caveats"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().contains("does not use")), "{}", e["caveats"]);
+    }
     assert_eq!(e["role"], "machine-learning-engineer");
     let parts = e["contributions"].as_array().unwrap();
     let factors: Vec<&str> = parts.iter().map(|c| c["factor"].as_str().unwrap()).collect();
@@ -292,7 +297,7 @@ async fn salary_estimate_gives_a_range_its_factors_and_comparables() {
     let sum: f64 = parts.iter().map(|c| c["usd"].as_f64().unwrap()).sum();
     let baseline = e["baseline"].as_f64().unwrap();
     assert!((baseline + sum - p50).abs() <= 400.0, "the parts add up to the median: {baseline} + {sum} vs {p50}");
-    assert!(e["assumed"].as_array().unwrap().iter().any(|a| a.as_str().unwrap().contains("6 years")), "{}", e["assumed"]);
+    assert!(e["assumed"].as_array().unwrap().iter().any(|a| a.as_str().unwrap().contains("read from the title")), "{}", e["assumed"]);
     let examples = e["comparables"]["examples"].as_array().unwrap();
     assert_eq!(examples.len(), 5);
     assert!(examples.iter().all(|x| x["profile"]["country"] == "US" && x["salary_usd"].as_f64().unwrap() > 0.0), "{examples:?}");

@@ -185,3 +185,21 @@ async fn unknown_pages_are_pages_and_unknown_api_routes_stay_json() {
     assert_eq!(page("/jobs/zzzz").await.status, StatusCode::NOT_FOUND);
     assert_eq!(page("/jobs/0000000000000000").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_estimate_says_its_doubts_next_to_the_figure() {
+    // A title nothing knows: said up front, never "Other roles" in a sentence.
+    let p = page("/salaries?title=asdfgh&country=US").await;
+    assert_eq!(p.status, StatusCode::OK);
+    let notice = p.html.find("id=\"estimate-notice\"").expect("a notice next to the figure");
+    assert!(p.html[notice..].starts_with("id=\"estimate-notice\">The title"), "{}", &p.html[notice..notice + 200]);
+    assert!(notice < p.html.find("id=\"estimate-median\"").unwrap(), "before the median");
+    assert!(p.html.contains("not one we recognise") && !p.html.contains("Other roles role"));
+    // The level read from the title is stated.
+    let p = page("/salaries?title=Senior+Machine+Learning+Engineer&country=US").await;
+    assert!(p.html.contains("level SE (senior) read from the title"), "assumptions listed");
+    // A thin group: how few, next to the figure.
+    let p = page("/salaries?title=Data+Scientist&country=India&level=EN").await;
+    let i = p.html.find("id=\"estimate-notice\"").expect("a notice");
+    assert!(p.html[i..].contains("entry-level Data Scientists in India"), "{}", &p.html[i..i + 200]);
+}

@@ -373,7 +373,7 @@ fn salary_train_estimate_and_eval_on_files() {
     for factor in ["experience", "location", "industry", "specialisation", "company_size"] {
         assert!(text.contains(factor), "{factor} missing:\n{text}");
     }
-    assert!(text.contains("assumed: level SE from 6 years"), "{text}");
+    assert!(text.contains("assumed: level SE (senior) read from the title"), "{text}");
     assert!(text.contains("comparables"), "{text}");
 
     let trained: Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["salary", "train", "--json"]))).unwrap();

@@ -22,6 +22,7 @@ struct EstimateView {
     p90: String,
     basis: String,
     assumed: Vec<String>,
+    notice: Option<String>,
 }
 
 #[derive(Template)]
@@ -139,8 +140,14 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
             p10: usd_k(x.estimate.p10),
             p50: usd_k(x.estimate.p50),
             p90: usd_k(x.estimate.p90),
-            basis: with_article(&format!("{level}-level {} in {}, {}", l.role(&x.role), l.country(x.profile.country.as_deref().unwrap_or("")), x.year)),
+            basis: with_article(&format!(
+                "{level}-level {} in {}, {}",
+                if x.role == "other" { "job with this title".to_string() } else { l.role(&x.role) },
+                l.country(x.profile.country.as_deref().unwrap_or("")),
+                x.year
+            )),
             assumed: x.assumed,
+            notice: x.notice,
         }
     });
     // Similar: the same role and level, newest first; then the same role, if that left room.

@@ -43,7 +43,10 @@ struct EstimateResult {
     p90: String,
     baseline: String,
     year: u16,
+    /// "for a Data Scientist role", or "for this title" when the title has no role.
     role: String,
+    /// Read with the figure: an unrecognised title or a thin group.
+    notice: Option<String>,
     chart: String,
     contributions: Vec<Contribution>,
     assumed: Vec<String>,
@@ -143,7 +146,8 @@ pub(super) async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
                     p90: usd_k(x.estimate.p90),
                     baseline: usd_k(x.baseline),
                     year: x.year,
-                    role: with_article(&l.role(&x.role)),
+                    role: if x.role == "other" { "for this title".into() } else { format!("for {} role", with_article(&l.role(&x.role))) },
+                    notice: x.notice.clone(),
                     chart: charts::contributions("estimate-factors", "What moves this estimate", &items),
                     contributions: items.into_iter().map(|(factor, v, usd)| Contribution { factor, effect: format!("{v:+.1}%"), usd }).collect(),
                     assumed: x.assumed,
