@@ -13,12 +13,12 @@ use rustc_hash::FxHashMap;
 use tantivy::Term;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 
-/// The name the analyser is registered under.
-pub(crate) const ANALYZER: &str = "en_snowball";
+/// The name the analyser is registered under. It is part of the schema, so a new name is how an
+/// index analysed by older rules gets rebuilt (`SearchIndex::open` recreates an index of another
+/// schema): `_v2` keeps the symbols of skill names ([`next_word`]).
+pub(crate) const ANALYZER: &str = "en_snowball_v2";
 
 /// The Snowball English stop list (snowballstem.org, BSD licence; the same 127 words as
 /// PostgreSQL's `english.stop`). tantivy's own English list is Lucene's 33 words.
@@ -31,13 +31,102 @@ more most other some such no nor not only own same so than too very s t can will
 
 /// The analyser of the `text` field (and of queries against it).
 pub(crate) fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::remove(STOP_WORDS.split_whitespace().map(str::to_string)))
         .filter(CachedStemmer)
         .build()
+}
+
+/// The next word of `text` at or after byte `from`: `(start, end, word)`. Words are runs of
+/// letters and digits, as in tantivy's `SimpleTokenizer`, except that the symbols of skill names
+/// are part of the word: "C++" is `cpp`, "C#" / "F#" `csharp` / `fsharp`, ".NET" `dotnet` (also in
+/// "ASP.NET", "VB.NET"), so that they neither vanish nor search as a lone "C". The span covers the
+/// symbols, so highlights show "C++". `word` is borrowed unless a symbol was spelled out.
+pub(crate) fn next_word(text: &str, from: usize) -> Option<(usize, usize, std::borrow::Cow<'_, str>)> {
+    use std::borrow::Cow;
+    let bytes = text.as_bytes();
+    let alnum_at = |i: usize| text.get(i..).and_then(|t| t.chars().next()).is_some_and(char::is_alphanumeric);
+    let mut i = from;
+    while i < text.len() {
+        // ".NET" where it starts a word (or follows ASP/ADO/VB).
+        if bytes[i] == b'.' && text.get(i + 1..i + 4).is_some_and(|w| w.eq_ignore_ascii_case("net")) && !(i + 4 < text.len() && alnum_at(i + 4)) {
+            let before = text[..i].trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let prefix = &text[before.len()..i];
+            if prefix.is_empty() || ["asp", "ado", "vb"].iter().any(|p| prefix.eq_ignore_ascii_case(p)) {
+                return Some((i, i + 4, Cow::Borrowed("dotnet")));
+            }
+        }
+        if alnum_at(i) {
+            let start = i;
+            let mut end = i;
+            for (k, c) in text[i..].char_indices() {
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                end = i + k + c.len_utf8();
+            }
+            let after_symbol = |len: usize| !(end + len < text.len() && alnum_at(end + len));
+            let word = &text[start..end];
+            // "C++17": a version may follow the symbols.
+            if text[end..].starts_with("++") && (after_symbol(2) || text[end + 2..].starts_with(|c: char| c.is_ascii_digit())) {
+                return Some((start, end + 2, Cow::Owned(format!("{word}pp"))));
+            }
+            if text[end..].starts_with('#') && word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()) && after_symbol(1) {
+                return Some((start, end + 1, Cow::Owned(format!("{word}sharp"))));
+            }
+            return Some((start, end, Cow::Borrowed(word)));
+        }
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// Splits text into words by [`next_word`].
+#[derive(Clone, Default)]
+pub(crate) struct WordTokenizer {
+    token: Token,
+}
+
+pub(crate) struct WordTokenStream<'a> {
+    text: &'a str,
+    at: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.token.reset();
+        WordTokenStream { text, at: 0, token: &mut self.token }
+    }
+}
+
+impl TokenStream for WordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some((start, end, word)) = next_word(self.text, self.at) else {
+            self.at = self.text.len();
+            return false;
+        };
+        self.at = end;
+        self.token.text.clear();
+        self.token.text.push_str(&word);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 /// Snowball English stemming with a per-analyser memo: postings repeat a small vocabulary, and
@@ -156,9 +245,15 @@ impl Synonyms {
     }
 }
 
-/// Lower-cased words by the analyser's splitting rule (letters and digits).
+/// Lower-cased words by the analyser's splitting rule ([`next_word`]).
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some((_, end, w)) = next_word(s, at) {
+        out.push(w.to_lowercase());
+        at = end;
+    }
+    out
 }
 
 #[derive(Debug, PartialEq)]
@@ -399,11 +494,11 @@ mod tests {
 
     #[test]
     fn the_stem_memo_gives_the_stemmers_answers() {
-        let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
+        let mut plain = TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
             .filter(LowerCaser)
             .filter(tantivy::tokenizer::Stemmer::new(tantivy::tokenizer::Language::English))
             .build();
-        let mut cached = TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).filter(CachedStemmer).build();
+        let mut cached = TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default()).filter(LowerCaser).filter(CachedStemmer).build();
         let text = "Deploying models; deployed model deploys running runs ran generously generous LLMs";
         for _ in 0..2 {
             assert_eq!(tokens(&mut cached, text), tokens(&mut plain, text));
@@ -418,6 +513,37 @@ mod tests {
         // Positions keep the gap a stop word leaves, so phrases stay exact.
         let p: Vec<usize> = tokens(&mut a, "head of data").into_iter().map(|(p, _)| p).collect();
         assert_eq!(p, [0, 2]);
+    }
+
+    #[test]
+    fn the_symbols_of_skill_names_survive_analysis() {
+        let mut a = analyzer();
+        let t = |s: &str| tokens(&mut analyzer(), s).into_iter().map(|(_, t)| t).collect::<Vec<_>>();
+        assert_eq!(t("C++, C# and C; F# or .NET (ASP.NET Core, VB.NET)"), ["cpp", "csharp", "c", "fsharp", "dotnet", "asp", "dotnet", "core", "vb", "dotnet"]);
+        assert_eq!(t("C/C++ and g++ on Linux; C++17"), ["c", "cpp", "gpp", "linux", "cpp", "17"], "C++17 is C++ then its version");
+        assert_eq!(t("example.net, the net, #hashtag, a+b, a++b, issue #3, Cisco#"), ["exampl", "net", "net", "hashtag", "b", "b", "issu", "3", "cisco"]);
+        // The span covers the symbols, so a highlight shows "C++", not a lone "C".
+        let mut stream = a.token_stream("Modern C++ and .NET");
+        let mut spans = Vec::new();
+        while stream.advance() {
+            let tok = stream.token();
+            spans.push((tok.offset_from, tok.offset_to, tok.position));
+        }
+        assert_eq!(spans, [(0, 6, 0), (7, 10, 1), (15, 19, 3)]);
+        assert_eq!(words("C#.NET"), ["csharp", "dotnet"]);
+        assert_eq!(words("Ünïcödé++ x"), ["ünïcödépp", "x"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_splits_into_words_on_char_boundaries(text in "([a-zA-Zé0-9]{0,4}[ +#.–\\-]{0,3}(net|NET)?){0,12}") {
+            let mut at = 0;
+            while let Some((start, end, word)) = next_word(&text, at) {
+                proptest::prop_assert!(start >= at && end > start && text.is_char_boundary(start) && text.is_char_boundary(end));
+                proptest::prop_assert!(!word.is_empty());
+                at = end;
+            }
+        }
     }
 
     #[test]

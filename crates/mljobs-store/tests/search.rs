@@ -365,3 +365,53 @@ fn f_search(text: &str) -> mljobs_store::SearchResults {
     let f = &*FIXTURE;
     f.index.search(&q(text), Some(&f.synonyms)).unwrap()
 }
+
+/// Postings naming C, C++, C# and .NET: each searches as itself (issue 12: all three searched as C).
+#[test]
+fn cpp_csharp_and_dotnet_search_as_themselves_and_c_alone_is_not_cpp() {
+    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let taxonomy = Taxonomy::embedded();
+    let lines = [
+        (1, "Embedded Software Engineer", "We write firmware in C for microcontrollers. Experience with C programming and RTOS."),
+        (2, "Robotics Software Engineer", "Modern C++ (C++17), CUDA and ROS 2 for perception on robots."),
+        (3, "Backend Developer", "C# and .NET services on Azure; ASP.NET Core APIs."),
+        (4, "Machine Learning Engineer", "Python, PyTorch and MLOps on Kubernetes."),
+        (5, "Game AI Programmer", "Gameplay AI in C++ and C#, Unity and Unreal."),
+    ];
+    let jsonl: String = lines
+        .iter()
+        .map(|(id, title, d)| {
+            serde_json::json!({"id": id, "title": title, "company": "Acme", "description": d, "url": format!("https://acme.example/{id}")}).to_string() + "\n"
+        })
+        .collect();
+    let mut postings = Vec::new();
+    for raw in ingest::decode_jsonl(jsonl.as_bytes(), "langs.jsonl", &DecodeOptions::default()).flatten() {
+        let p = JobPosting::from_raw(raw, now).unwrap();
+        let e = enrich(&p, &taxonomy);
+        postings.push((p, e));
+    }
+    let mut store = Store::open_in_memory().unwrap();
+    let run = store.begin_run(&[], now).unwrap();
+    store.write_batch(run, &postings, &[], "t", now).unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    mljobs_store::sync(&store, &index).unwrap();
+    let synonyms = Synonyms::new(&taxonomy);
+    let title_of = |id: &str| postings.iter().find(|(p, _)| p.id.to_string() == id).map(|(p, _)| p.title.clone()).unwrap();
+    let found = |q: &str| -> Vec<String> {
+        let r = index.search(&SearchRequest { q: q.into(), limit: 10, ..SearchRequest::default() }, Some(&synonyms)).unwrap();
+        let mut t: Vec<String> = r.hits.iter().map(|h| title_of(&h.id)).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(found("c++"), ["Game AI Programmer", "Robotics Software Engineer"]);
+    assert_eq!(found("C#"), ["Backend Developer", "Game AI Programmer"]);
+    assert_eq!(found(".net"), ["Backend Developer"]);
+    assert_eq!(found("asp.net"), ["Backend Developer"]);
+    assert_eq!(found("c"), ["Embedded Software Engineer"], "a lone C is not C++ or C#");
+    // The highlight is the whole name, not a lone "C".
+    let r = index.search(&SearchRequest { q: "c++".into(), limit: 10, ..SearchRequest::default() }, Some(&synonyms)).unwrap();
+    let text = postings.iter().find(|(p, _)| p.title == "Robotics Software Engineer").map(|(p, _)| p.description.clone()).unwrap();
+    let sn = index.snippets(&SearchRequest { q: "c++".into(), ..SearchRequest::default() }, Some(&synonyms), &[&text]).unwrap();
+    assert!(sn[0].text.contains("«C++»"), "{}", sn[0].text);
+    assert_eq!(r.total, 2);
+}
