@@ -580,8 +580,10 @@ fn salary_estimate(cli: &Cli, a: &crate::config::EstimateArgs) -> Result<ExitCod
         skills: a.skills.clone(),
         employment_type: None,
     };
-    let profile =
-        input.resolve(&taxonomy).map_err(|e| anyhow::anyhow!("{}", e.to_string().replacen("field `", "--", 1).replacen('`', "", 1).replace('_', "-")))?;
+    let profile = input.resolve(&taxonomy).map_err(|e| {
+        let hint = if e.field == "skills" { " (see `mljobs taxonomy skills`)" } else { "" };
+        anyhow::anyhow!("{}{hint}", e.to_string().replacen("field `", "--", 1).replacen('`', "", 1).replace('_', "-"))
+    })?;
     let (model, trained) = mljobs_store::salary::load_or_train(&cli.data_dir(), &taxonomy, chrono::Utc::now())?;
     if let Some(why) = trained {
         eprintln!("note: {why}; trained one ({} salaries, {:.2} s) and saved it", model.info.survey_rows + model.info.posting_rows, model.info.fit_seconds);

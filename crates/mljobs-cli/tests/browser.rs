@@ -279,6 +279,13 @@ async fn the_site_works_in_a_real_browser() {
     let first_again: Vec<String> =
         b.js("return [...document.querySelectorAll('.hit h2 a')].map(a => a.textContent)").await.as_array().unwrap().iter().map(|v| v.to_string()).collect();
     assert_eq!(first_again, first_before);
+    // With JavaScript the Apply button is hidden: the salary field applies itself on change.
+    assert_eq!(b.js("return getComputedStyle(document.querySelector('button.apply')).display").await, "none");
+    b.c.find(Locator::Css("#salary_min")).await.unwrap().send_keys("150000\t").await.unwrap();
+    b.wait_url("the salary filter applied", |u| u.query().unwrap_or("").contains("salary_min=150000")).await;
+    assert!(b.text("ul.active").await.contains("Can pay $150k or more (or no salary stated)"), "{}", b.text("ul.active").await);
+    b.c.back().await.unwrap();
+    b.wait_url("back to the unfiltered search", |u| !u.query().unwrap_or("").contains("salary_min")).await;
 
     // Open a job: chips, pay, JSON-LD.
     b.c.find(Locator::Css(".hit h2 a")).await.unwrap().click().await.unwrap();

@@ -403,7 +403,9 @@ impl EstimateInput {
             }
         };
         if let Some(y) = self.years.filter(|y| !(0.0..=60.0).contains(y)) {
-            return Err(bad("years", &y.to_string(), "must be 0-60"));
+            // 1e308 would print as 309 digits.
+            let shown = if y.is_finite() && y.abs() < 1e6 { y.to_string() } else { format!("{y:e}") };
+            return Err(bad("years", &shown, "must be 0-60"));
         }
         let industry = match &self.industry {
             None => None,
@@ -451,7 +453,7 @@ impl EstimateInput {
             }
             let found =
                 taxonomy.skill(&k).or_else(|| taxonomy.skills.iter().find(|s| s.name.to_lowercase() == k || s.aliases.iter().any(|a| a.to_lowercase() == k)));
-            let id = found.map(|s| s.id.to_string()).ok_or_else(|| bad("skills", v, "is not a skill of the taxonomy (see `mljobs taxonomy skills`)"))?;
+            let id = found.map(|s| s.id.to_string()).ok_or_else(|| bad("skills", v, "is not a skill we know"))?;
             if !skills.contains(&id) {
                 skills.push(id);
             }

@@ -72,28 +72,42 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Query-string and body size limits and the request timeout, answered in the API's error shape.
+/// Query-string and body size limits and the request timeout, answered in the API's error shape
+/// on API paths and as a page elsewhere (a person's browser sent it).
 async fn limits(req: Request, next: Next) -> Response {
+    let api = is_api_path(req.uri().path());
+    let answer = |e: ApiError| if api { e.into_response() } else { crate::ui::error_page(e.status, &e.message) };
     let query = req.uri().query().map_or(0, str::len);
     if query > MAX_QUERY_BYTES {
-        return ApiError::other(StatusCode::URI_TOO_LONG, "query_too_long", format!("the query string is {query} bytes; the limit is {MAX_QUERY_BYTES}"))
-            .into_response();
+        return answer(ApiError::other(
+            StatusCode::URI_TOO_LONG,
+            "query_too_long",
+            format!("The address is too long: its query is {query} bytes; the limit is {MAX_QUERY_BYTES}."),
+        ));
     }
     let body = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
     if body > MAX_BODY_BYTES {
-        return ApiError::other(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("the request body is {body} bytes; the limit is {MAX_BODY_BYTES}"))
-            .into_response();
+        return answer(ApiError::other(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("The request body is {body} bytes; the limit is {MAX_BODY_BYTES}."),
+        ));
     }
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
         Ok(response) => response,
-        Err(_) => ApiError::other(StatusCode::REQUEST_TIMEOUT, "timeout", format!("the request took over {} s", REQUEST_TIMEOUT.as_secs())).into_response(),
+        Err(_) => answer(ApiError::other(StatusCode::REQUEST_TIMEOUT, "timeout", format!("The request took over {} s.", REQUEST_TIMEOUT.as_secs()))),
     }
+}
+
+/// Paths answered in JSON (errors included); every other path is a page of the site.
+fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/healthz"
 }
 
 /// An unknown path: a JSON error under `/api/`, a page elsewhere.
 async fn not_found(req: Request) -> Response {
     let path = req.uri().path();
-    if path.starts_with("/api/") {
+    if is_api_path(path) {
         ApiError::not_found(format!("no route {path}; see /api/openapi.json")).into_response()
     } else {
         crate::ui::error_page(StatusCode::NOT_FOUND, &format!("There is no page {path}."))

@@ -92,6 +92,15 @@ pub struct Search {
 }
 
 const FACET_PARAMS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
+/// The other parameters of a search.
+const OTHER_PARAMS: [&str; 13] =
+    ["q", "remote", "salary_min", "salary_floor", "with_salary", "posted_after", "sort", "page", "per_page", "collapse", "typos", "facets", "highlight"];
+
+/// Whether a search knows the parameter (the web pages drop the others: tracking parameters such
+/// as `utm_source`, `fbclid` or `ref` on a shared link must not break it).
+pub fn is_search_param(key: &str) -> bool {
+    FACET_PARAMS.contains(&key) || OTHER_PARAMS.contains(&key)
+}
 
 /// Parses a query string. `facets_default` is whether facet counts are on unless asked otherwise.
 pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bool) -> Result<Search, ApiError> {
@@ -145,10 +154,7 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
             "facets" => req.facets = boolean(key, value)?,
             "highlight" => highlight = boolean(key, value)?,
             other => {
-                let known = format!(
-                    "q, {}, remote, salary_min, salary_floor, with_salary, posted_after, sort, page, per_page, collapse, typos, facets, highlight",
-                    FACET_PARAMS.join(", ")
-                );
+                let known = format!("q, {}, {}", FACET_PARAMS.join(", "), OTHER_PARAMS[1..].join(", "));
                 return Err(ApiError::unknown_parameter(other, Some(value), &known));
             }
         }

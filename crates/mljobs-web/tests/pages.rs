@@ -162,7 +162,7 @@ async fn role_guides_salaries_and_skills_show_their_charts_with_the_numbers() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.html.contains("Atlantis") && bad.html.contains("field invalid"), "the bad field is named and marked");
     let missing = page("/salaries?title=Data+Scientist").await;
-    assert!(missing.html.contains("country: required"));
+    assert!(missing.html.contains("Country is required."));
 
     let skills = page("/skills").await;
     let all: u64 = {
@@ -202,4 +202,61 @@ async fn an_estimate_says_its_doubts_next_to_the_figure() {
     let p = page("/salaries?title=Data+Scientist&country=India&level=EN").await;
     let i = p.html.find("id=\"estimate-notice\"").expect("a notice");
     assert!(p.html[i..].contains("entry-level Data Scientists in India"), "{}", &p.html[i..i + 200]);
+}
+
+#[tokio::test]
+async fn shared_links_with_tracking_parameters_work_and_the_links_drop_them() {
+    let clean = page("/jobs?q=pytorch").await;
+    for extra in ["utm_source=newsletter&utm_medium=email", "fbclid=IwAR0abc", "gclid=Cj0KCQ", "ref=hn"] {
+        let p = page(&format!("/jobs?q=pytorch&{extra}")).await;
+        assert_eq!(p.status, StatusCode::OK, "{extra}");
+        let total = |html: &str| html.split("id=\"total\">").nth(1).and_then(|r| r.split('<').next()).map(str::to_string);
+        assert_eq!(total(&p.html), total(&clean.html), "{extra}");
+        let key = extra.split('=').next().unwrap();
+        assert!(["?", "&amp;", "&"].iter().all(|sep| !p.html.contains(&format!("{sep}{key}="))), "{extra}: links drop it");
+    }
+    // The JSON API stays strict.
+    let r = APP.router.clone().oneshot(Request::builder().uri("/api/v1/jobs?q=pytorch&utm_source=x").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_page_past_the_last_says_so_and_links_the_last_and_long_addresses_get_a_page() {
+    let p = page("/jobs?page=40&per_page=20").await;
+    assert_eq!(p.status, StatusCode::OK);
+    let i = p.html.find("id=\"past-end\"").expect("a past-the-end notice");
+    let notice = &p.html[i..i + 300];
+    assert!(notice.contains("Page 40 is past the last page"), "{notice}");
+    assert!(!p.html.contains("No job matches"));
+    let last: usize = notice.split("last page of results (").nth(1).unwrap().split(')').next().unwrap().parse().unwrap();
+    assert!(notice.contains(&format!("page={last}")), "{notice}");
+    let on_last = page(&format!("/jobs?page={last}&per_page=20")).await;
+    assert!(on_last.html.contains("<li class=\"hit\">"), "the linked page has results");
+    // A query over the limit, from a browser: an HTML page, not JSON.
+    let long = format!("/jobs?q={}", "a".repeat(5000));
+    let p = page(&long).await;
+    assert_eq!(p.status, StatusCode::URI_TOO_LONG);
+    assert!(p.content_type.starts_with("text/html") && p.html.contains("too long"), "{}", p.content_type);
+    let r = APP.router.clone().oneshot(Request::builder().uri(format!("/api/v1/jobs?q={}", "a".repeat(5000))).body(Body::empty()).unwrap()).await.unwrap();
+    assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn filter_labels_and_form_errors_speak_plainly() {
+    let p = page("/jobs?salary_min=150000&with_salary=true&posted_after=2024-01-01").await;
+    for chip in ["Can pay $150k or more (or no salary stated)", "Only jobs that state a salary", "Posted on or after 2024-01-01"] {
+        assert!(p.html.contains(chip), "{chip}");
+    }
+    assert!(!p.html.contains("Salary up to at least") && !p.html.contains("States a salary: true"));
+    for (q, says, not) in [
+        ("title=Data+Scientist&country=US&years=1e308", "Years of experience: must be 0 to 60.", "1e308"),
+        ("title=Data+Scientist&country=US&skills=telepathy", "Skills: “telepathy” is not a skill we know.", "mljobs taxonomy"),
+        ("title=&country=US", "Job title is required.", "title:"),
+    ] {
+        let p = page(&format!("/salaries?{q}")).await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{q}");
+        let alert = p.html.split("role=\"alert\">").nth(1).unwrap().split('<').next().unwrap().replace("&#8220;", "“").replace("&#8221;", "”");
+        assert_eq!(alert, says, "{q}");
+        assert!(!alert.contains(not) && !alert.contains('`'), "{alert}");
+    }
 }

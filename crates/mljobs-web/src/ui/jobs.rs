@@ -43,6 +43,8 @@ struct JobsPage {
     posted_after: String,
     sort: String,
     pages: Vec<PageLink>,
+    /// Set when the page asked for is past the last one: says so and links the last page.
+    past_end: Option<PageLink>,
     error: Option<String>,
     clear_href: String,
 }
@@ -60,7 +62,8 @@ const SIDEBAR: [(&str, &str, usize); 8] = [
 ];
 
 pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
-    let state = UrlState::parse(q.as_deref());
+    // Tracking parameters of shared links (utm_*, fbclid, gclid, ref…) are not the page's state.
+    let state = UrlState::parse(q.as_deref()).only(crate::params::is_search_param);
     let l = Labels(&s.taxonomy);
     let query = state.without("facets").without("highlight").with("facets", "true").with("highlight", "true");
     let (answer, error) = match search_jobs(&s, Some(&query.query())) {
@@ -100,14 +103,31 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             facets.push(FacetView { key: key.to_string(), label, values });
         }
     }
-    for (key, label) in [("salary_min", "Pays up to at least $"), ("with_salary", "States a salary: "), ("posted_after", "Posted after "), ("q", "Words: ")] {
+    for key in ["salary_min", "with_salary", "posted_after", "q"] {
         if let Some(v) = state.get(key) {
-            active.push(ActiveFilter { label: format!("{label}{v}"), href: state.without(key).without("page").href("/jobs") });
+            let label = match key {
+                "salary_min" => match v.parse::<f64>() {
+                    Ok(x) => format!("Can pay {} or more (or no salary stated)", charts::usd_k(x)),
+                    Err(_) => format!("Salary: {v}"),
+                },
+                "with_salary" => "Only jobs that state a salary".to_string(),
+                "posted_after" => format!("Posted on or after {v}"),
+                _ => format!("Words: {v}"),
+            };
+            active.push(ActiveFilter { label, href: state.without(key).without("page").href("/jobs") });
         }
     }
+    let mut past_end = None;
     let (total, took_ms, typos, hits, pages) = match &answer {
         Some(a) => {
             let last = (a.total as usize).div_ceil(a.per_page).clamp(1, crate::params::MAX_RESULT_WINDOW / a.per_page);
+            if a.hits.is_empty() && a.total > 0 && a.page > last {
+                past_end = Some(PageLink {
+                    label: format!("Page {} is past the last page of results ({last}).", a.page),
+                    href: Some(state.with("page", &last.to_string()).href("/jobs")),
+                    current: false,
+                });
+            }
             let mut pages = Vec::new();
             let link = |p: usize| state.with("page", &p.to_string()).href("/jobs");
             pages.push(PageLink { label: "‹ Previous".into(), href: (a.page > 1).then(|| link(a.page - 1)), current: false });
@@ -138,6 +158,7 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             posted_after: state.get("posted_after").unwrap_or("").to_string(),
             sort: state.get("sort").unwrap_or("relevance").to_string(),
             pages,
+            past_end,
             error,
             clear_href: "/jobs".into(),
         },

@@ -113,12 +113,12 @@ pub(super) async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
     if !form.title.is_empty() || !form.country.is_empty() {
         let years = match form.years.trim() {
             "" => Ok(None),
-            y => y.parse::<f64>().map(Some).map_err(|_| ("years", format!("years: {y:?} is not a number"))),
+            y => y.parse::<f64>().ok().filter(|y| y.is_finite()).map(Some).ok_or(("years", "Years of experience must be a number from 0 to 60.".to_string())),
         };
         let input = years.and_then(|years| {
             let missing = [("title", &form.title), ("country", &form.country)].into_iter().find(|(_, v)| v.trim().is_empty());
             if let Some((field, _)) = missing {
-                return Err((field, format!("{field}: required")));
+                return Err((field, format!("{} is required.", field_label(field))));
             }
             Ok(EstimateInput {
                 title: form.title.clone(),
@@ -132,7 +132,7 @@ pub(super) async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
                 ..EstimateInput::default()
             })
         });
-        match input.and_then(|i| i.resolve(&s.taxonomy).map_err(|e| (e.field, e.to_string()))) {
+        match input.and_then(|i| i.resolve(&s.taxonomy).map_err(|e| (e.field, form_message(&e)))) {
             Ok(profile) => {
                 let x = s.salary.explain(&profile, &s.taxonomy);
                 let items: Vec<(String, f64, String)> = x
@@ -205,4 +205,33 @@ pub(super) async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
             year,
         },
     )
+}
+
+/// The estimate form's label of an input field.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "title" => "Job title",
+        "country" => "Country",
+        "level" => "Experience level",
+        "years" => "Years of experience",
+        "industry" => "Industry",
+        "company_size" => "Company size",
+        "work_mode" | "remote" => "Work mode",
+        "skills" => "Skills",
+        "residence" => "Country of residence",
+        _ => "A field",
+    }
+}
+
+/// A bad input in words for the page: the field's label, what was typed (short text only, never a
+/// number that may be hundreds of digits) and what is wrong, without field names or CLI hints.
+fn form_message(e: &mljobs_core::salary_model::InputError) -> String {
+    let label = field_label(e.field);
+    let value = e.value.trim();
+    let problem = e.problem.replace("-60", " to 60");
+    if e.field == "years" || value.is_empty() || value.chars().count() > 40 {
+        format!("{label}: {problem}.")
+    } else {
+        format!("{label}: \u{201c}{value}\u{201d} {problem}.")
+    }
 }

@@ -19,6 +19,12 @@ impl UrlState {
         UrlState { pairs }
     }
 
+    /// The same pairs without those whose key `keep` refuses (parameters a page does not know).
+    pub fn only(mut self, keep: impl Fn(&str) -> bool) -> UrlState {
+        self.pairs.retain(|(k, _)| keep(k));
+        self
+    }
+
     /// The first value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
