@@ -264,8 +264,16 @@ fn write_enriched(out: &mut impl Write, p: &JobPosting, e: &Enrichment) -> Resul
     Ok(())
 }
 
+/// The store of the data directory, which must already hold one: reading commands never create
+/// an empty store where a mistyped `--data-dir` points.
 fn open_existing(cli: &Cli) -> Result<Store> {
     let dir = cli.data_dir();
+    if !Store::exists(&dir) {
+        bail!(
+            "there is no mljobs store in {}: ingest postings first (mljobs ingest FILE…), or point --data-dir (or MLJOBS_DATA_DIR) at the directory that holds one",
+            dir.display()
+        );
+    }
     Store::open(&dir).with_context(|| format!("opening the store in {}", dir.display()))
 }
 
@@ -273,6 +281,9 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
     let store = open_existing(cli)?;
     let full = match PostingId::parse(id) {
         Some(p) => p,
+        None if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            bail!("{id:?} is not a posting id: an id is 16 hex digits, and a prefix of one needs at least 4 (see mljobs search)")
+        }
         None => {
             let hits = store.resolve_prefix(id)?;
             match hits.len() {
@@ -294,6 +305,9 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
     outln!("{}  {}", p.id, p.title);
     if let Some(c) = &p.company {
         outln!("company     {c}");
+    }
+    if let Some(u) = &p.provenance.url {
+        outln!("url         {u}");
     }
     outln!("role        {} (confidence {:.2}, from {})", e.role.id, e.role.confidence, e.role.basis);
     if let Some(s) = &e.seniority {
@@ -708,15 +722,30 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         ("seniority", seniority),
         ("skill", skill),
         ("industry", industry),
-        ("country", &country.iter().map(|c| c.to_ascii_uppercase()).collect()),
-        ("region", &region.iter().map(|c| c.to_ascii_uppercase()).collect()),
+        ("country", country),
+        ("region", region),
         ("city", city),
         ("work_mode", &modes),
-        ("employment_type", &employment_type.iter().map(|c| c.to_ascii_uppercase()).collect()),
+        ("employment_type", employment_type),
         ("area", area),
     ] {
-        if !values.is_empty() {
-            filters.insert(name.to_string(), values.clone());
+        // The same check as the API's: an unknown value is an error with the value meant.
+        let mut checked = Vec::new();
+        for v in values {
+            let value = taxonomy.facet_value(name, v).map_err(|e| {
+                let list = match name {
+                    "role" | "skill" | "area" | "industry" => {
+                        format!("; the ids: mljobs taxonomy {}", if name == "industry" { "industries".into() } else { format!("{name}s") })
+                    }
+                    "seniority" => "; the ids: mljobs taxonomy levels".into(),
+                    _ => String::new(),
+                };
+                anyhow::anyhow!("--{}: {v:?} is not valid; {e}{list}", name.replace('_', "-"))
+            })?;
+            checked.push(value);
+        }
+        if !checked.is_empty() {
+            filters.insert(name.to_string(), checked);
         }
     }
     let req = mljobs_store::SearchRequest {

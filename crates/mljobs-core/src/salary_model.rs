@@ -1412,7 +1412,9 @@ fn representative(data: &[Labelled], mut scored: Vec<(f64, usize, u8)>, n: usize
 
 /// `x` rounded to a multiple of `unit` (never −0: "-0.0 %" reads as an effect).
 fn round_to(x: f64, unit: f64) -> f64 {
-    (x / unit).round() * unit + 0.0
+    // Dividing by the inverse of a fractional unit keeps 9.6 from printing as 9.600000000000001.
+    let r = (x / unit).round();
+    if unit < 1.0 { r / (1.0 / unit).round() + 0.0 } else { r * unit + 0.0 }
 }
 
 /// Evaluation metrics in annual USD.

@@ -463,6 +463,132 @@ impl Taxonomy {
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id == id)
     }
+
+    /// Checks a search filter's value (`facet` is one of [`FACETS`]) and returns it as stored:
+    /// ids as they are, country codes and employment types upper case, work modes lower case.
+    /// An unknown value is an error saying what was expected and, when one is close, the value
+    /// meant ("mle" → machine-learning-engineer, "Germany" → DE, "pytroch" → pytorch, "snr" →
+    /// senior). Every place that takes a filter (API, pages, CLI) answers the same.
+    pub fn facet_value(&self, facet: &str, v: &str) -> Result<String, UnknownValue> {
+        let unknown = |expected: &str, suggestion: Option<String>| Err(UnknownValue { expected: expected.to_string(), suggestion });
+        let ids = |list: Vec<(&str, Vec<&str>)>, expected: &str| {
+            if list.iter().any(|(id, _)| *id == v) {
+                return Ok(v.to_string());
+            }
+            unknown(expected, closest(v, &list))
+        };
+        match facet {
+            "role" => {
+                let mut list: Vec<(&str, Vec<&str>)> = self.roles.iter().map(|r| (r.id.as_str(), vec![r.name.as_str()])).collect();
+                list.push(("other", vec!["other roles"]));
+                ids(list, "a role id")
+            }
+            "seniority" => {
+                if self.levels.iter().any(|l| l.id == v) {
+                    return Ok(v.to_string());
+                }
+                // A level word as titles write it ("snr", "sr.", "staff") is read as enrichment reads titles.
+                let read = crate::enrich::role::classify_seniority(v, None, Some(v), self).map(|g| g.id);
+                let list = self.levels.iter().map(|l| (l.id.as_str(), vec![l.name.as_str()])).collect::<Vec<_>>();
+                unknown("a seniority level id", read.or_else(|| closest(v, &list)))
+            }
+            "skill" => ids(
+                self.skills.iter().map(|s| (&*s.id, std::iter::once(&*s.name).chain(s.aliases.iter().map(String::as_str)).collect())).collect(),
+                "a skill id",
+            ),
+            "industry" => ids(self.industries.iter().map(|i| (i.id.as_str(), vec![i.name.as_str()])).collect(), "an industry id"),
+            "area" => ids(self.areas.iter().map(|a| (a.id.as_str(), vec![a.name.as_str()])).collect(), "an area id"),
+            "country" => {
+                let up = v.to_ascii_uppercase();
+                if self.countries.iter().any(|c| c.code == up) {
+                    return Ok(up);
+                }
+                let list = self
+                    .countries
+                    .iter()
+                    .map(|c| (c.code.as_str(), std::iter::once(c.name.as_str()).chain(c.aliases.iter().map(String::as_str)).collect()))
+                    .collect::<Vec<_>>();
+                unknown("an ISO 3166-1 alpha-2 country code such as US, DE, IN", closest(v, &list))
+            }
+            "region" => {
+                let up = v.to_ascii_uppercase();
+                let ok = up.split_once('-').is_some_and(|(c, r)| {
+                    self.countries.iter().any(|x| x.code == c) && !r.is_empty() && r.len() <= 3 && r.bytes().all(|b| b.is_ascii_alphanumeric())
+                });
+                if ok { Ok(up) } else { unknown("a region as CC-RR, e.g. US-CA, DE-BY", None) }
+            }
+            "city" => {
+                if v.chars().count() <= 100 {
+                    Ok(v.to_string())
+                } else {
+                    unknown("a city name", None)
+                }
+            }
+            "work_mode" => {
+                let low = v.to_ascii_lowercase().replace(['-', ' ', '_'], "");
+                let low = if low == "office" { "onsite".to_string() } else { low };
+                if WORK_MODES.contains(&low.as_str()) {
+                    return Ok(low);
+                }
+                unknown("onsite, hybrid or remote", closest(v, &WORK_MODES.map(|m| (m, vec![]))))
+            }
+            "employment_type" => {
+                let up = v.to_ascii_uppercase().replace(['-', ' '], "_");
+                if EMPLOYMENT_TYPES.contains(&up.as_str()) {
+                    return Ok(up);
+                }
+                unknown(&EMPLOYMENT_TYPES.join(", "), closest(&up, &EMPLOYMENT_TYPES.map(|m| (m, vec![]))))
+            }
+            _ => unknown(&format!("a filter of {}", FACETS.join(", ")), None),
+        }
+    }
+}
+
+/// The search filters (facets) of postings.
+pub const FACETS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
+/// Work modes.
+pub const WORK_MODES: [&str; 3] = ["onsite", "hybrid", "remote"];
+/// schema.org employment types.
+pub const EMPLOYMENT_TYPES: [&str; 8] = ["FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN", "VOLUNTEER", "PER_DIEM", "OTHER"];
+
+/// A filter value the taxonomy does not know.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("expected {expected}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
+pub struct UnknownValue {
+    /// What a value must be.
+    pub expected: String,
+    /// The known value closest to the one given.
+    pub suggestion: Option<String>,
+}
+
+/// The id among `(id, names)` that `v` most likely means: an id or name equal but for case,
+/// punctuation and spacing; an id whose words' initials `v` spells ("mle"); else the id or name
+/// closest in edits (Damerau–Levenshtein, at most a third of the length).
+fn closest(v: &str, list: &[(&str, Vec<&str>)]) -> Option<String> {
+    let norm = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let want = norm(v);
+    if want.is_empty() {
+        return None;
+    }
+    for (id, names) in list {
+        if norm(id) == want || names.iter().any(|n| norm(n) == want) {
+            return Some(id.to_string());
+        }
+    }
+    let initials = |s: &str| s.split(|c: char| !c.is_alphanumeric()).filter_map(|w| w.chars().next()).flat_map(char::to_lowercase).collect::<String>();
+    if want.len() >= 2
+        && let Some((id, _)) =
+            list.iter().find(|(id, names)| id.contains(['-', '_', ' ']) && initials(id) == want || names.iter().any(|n| n.contains(' ') && initials(n) == want))
+    {
+        return Some(id.to_string());
+    }
+    let limit = (want.chars().count() / 3).max(1);
+    let want = want.as_str();
+    list.iter()
+        .flat_map(|(id, names)| std::iter::once(*id).chain(names.iter().copied()).map(move |n| (strsim::damerau_levenshtein(want, &norm(n)), *id)))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, id)| (*d, id.len()))
+        .map(|(_, id)| id.to_string())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -194,6 +194,11 @@ pub struct Store {
 const DB_FILE: &str = "mljobs.sqlite3";
 
 impl Store {
+    /// Whether `data_dir` holds a store.
+    pub fn exists(data_dir: &Path) -> bool {
+        data_dir.join(DB_FILE).is_file()
+    }
+
     /// Opens (creating if needed) the store in `data_dir`, in WAL mode, migrated to the current schema.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|e| StoreError::DataDir { path: data_dir.display().to_string(), message: e.to_string() })?;

@@ -114,12 +114,16 @@ async fn not_found(req: Request) -> Response {
     }
 }
 
-async fn method_not_allowed(req: Request) -> ApiError {
-    ApiError::other(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        format!("{} is not allowed on {}; the API is read-only (GET)", req.method(), req.uri().path()),
-    )
+async fn method_not_allowed(req: Request) -> Response {
+    let path = req.uri().path();
+    // Every route takes GET but the estimate, which takes a body.
+    let allowed = if path == "/api/v1/salary/estimate" { "POST with a JSON body" } else { "GET" };
+    let message = format!("{} is not allowed on {path}; it takes {allowed}.", req.method());
+    if is_api_path(path) {
+        ApiError::other(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message).into_response()
+    } else {
+        crate::ui::error_page(StatusCode::METHOD_NOT_ALLOWED, &message)
+    }
 }
 
 /// A posting in full.
@@ -355,6 +359,59 @@ struct EstimateRequest {
     employment_type: Option<String>,
 }
 
+const ESTIMATE_FIELDS: &str = "title, country, level, years, industry, company_size, remote, work_mode, residence, skills, employment_type";
+
+/// A JSON request body read strictly: `Content-Type: application/json`, a JSON object, each field
+/// of the right type. Every failure is the API's error naming the field (`parameter`) and what it
+/// held (`value`), never the deserialiser's words about Rust types.
+fn json_body<T: serde::de::DeserializeOwned>(headers: &axum::http::HeaderMap, body: &[u8], fields: &str) -> Result<T, ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(ApiError::other(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as JSON with Content-Type: application/json"));
+    }
+    let bad_body = |why: String| ApiError::other(StatusCode::BAD_REQUEST, "invalid_body", why);
+    let value: Value = serde_json::from_slice(body).map_err(|e| bad_body(format!("the body is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(bad_body(format!("the body must be a JSON object with the fields {fields}")));
+    }
+    serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+        let inner = e.inner().to_string();
+        if let Some((field, _)) = inner.strip_prefix("unknown field `").and_then(|m| m.split_once('`')) {
+            return ApiError::unknown_parameter(field, None, fields);
+        }
+        if let Some((field, _)) = inner.strip_prefix("missing field `").and_then(|m| m.split_once('`')) {
+            return ApiError {
+                status: StatusCode::BAD_REQUEST,
+                code: "missing_parameter",
+                message: format!("parameter `{field}` is required"),
+                parameter: Some(field.to_string()),
+                value: None,
+            };
+        }
+        // The field's name is the first step of the path ("skills[2]" → skills).
+        let path = e.path().to_string();
+        let field = path.split(['.', '[']).next().unwrap_or("").to_string();
+        let held = value.get(&field).map(|v| v.to_string());
+        let expected = inner.split_once(", expected ").map_or(inner.as_str(), |(_, x)| x);
+        let expected = match expected {
+            "f64" | "f32" | "i64" | "u64" => "a number",
+            "a boolean" | "bool" => "true or false",
+            x => x,
+        };
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_parameter",
+            message: format!("parameter `{field}`: {} is not valid; expected {expected}", held.as_deref().unwrap_or("the value")),
+            parameter: Some(field),
+            value: held,
+        }
+    })
+}
+
 /// Estimates what a job pays in annual USD: median and P10-P90, each factor's contribution
 /// (experience, location, industry, specialisation, company size; tree SHAP), the defaults assumed
 /// for what was not given, caveats where the data are thin, and the comparable salaries the
@@ -362,20 +419,11 @@ struct EstimateRequest {
 /// industry, company size or skill, is a 400 naming the field and its value.
 #[utoipa::path(post, path = "/api/v1/salary/estimate", request_body = EstimateRequest, responses(
     (status = 200, description = "The estimate with `p10`, `p50`, `p90`, `baseline`, `contributions`, `assumed`, `caveats`, `support`, `comparables` and the `model` it came from", body = Object),
-    (status = 400, description = "Bad body or an unknown value", body = ErrorBody),
+    (status = 400, description = "Bad body (`invalid_body`), a missing field (`missing_parameter`), a field of the wrong type or an unknown value (`invalid_parameter`), an unknown field (`unknown_parameter`)", body = ErrorBody),
+    (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ErrorBody),
 ))]
-async fn salary_estimate(State(s): AppStateRef, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
-    let r: EstimateRequest = serde_json::from_slice(&body).map_err(|e| {
-        let msg = e.to_string();
-        match msg.strip_prefix("unknown field `").and_then(|m| m.split_once('`')) {
-            Some((field, _)) => ApiError::unknown_parameter(
-                field,
-                None,
-                "title, country, level, years, industry, company_size, remote, work_mode, residence, skills, employment_type",
-            ),
-            None => ApiError::other(StatusCode::BAD_REQUEST, "invalid_body", format!("the body is not a valid estimate request: {msg}")),
-        }
-    })?;
+async fn salary_estimate(State(s): AppStateRef, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+    let r: EstimateRequest = json_body(&headers, &body, ESTIMATE_FIELDS)?;
     let input = mljobs_core::salary_model::EstimateInput {
         title: r.title,
         country: r.country,

@@ -33,8 +33,9 @@ pub struct ErrorBody {
 /// The error inside an error body.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code: `invalid_parameter`, `unknown_parameter`, `not_found`,
-    /// `query_too_long`, `body_too_large`, `method_not_allowed`, `timeout`, `internal`.
+    /// Stable machine-readable code: `invalid_parameter`, `unknown_parameter`, `missing_parameter`,
+    /// `invalid_body`, `unsupported_media_type`, `not_found`, `query_too_long`, `body_too_large`,
+    /// `method_not_allowed`, `timeout`, `internal`.
     pub code: String,
     /// What went wrong, naming the parameter and value when one is at fault.
     pub message: String,

@@ -22,10 +22,6 @@ pub const MAX_RESULT_WINDOW: usize = 10_000;
 /// Longest free-text query (characters).
 pub const MAX_Q_CHARS: usize = 500;
 
-/// Employment types (schema.org values).
-const EMPLOYMENT_TYPES: [&str; 8] = ["FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN", "VOLUNTEER", "PER_DIEM", "OTHER"];
-const WORK_MODES: [&str; 3] = ["onsite", "hybrid", "remote"];
-
 /// Search parameters (`GET /api/v1/jobs` and `GET /api/v1/facets`).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -91,7 +87,7 @@ pub struct Search {
     pub highlight: bool,
 }
 
-const FACET_PARAMS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
+const FACET_PARAMS: [&str; 10] = mljobs_core::taxonomy::FACETS;
 /// The other parameters of a search.
 const OTHER_PARAMS: [&str; 13] =
     ["q", "remote", "salary_min", "salary_floor", "with_salary", "posted_after", "sort", "page", "per_page", "collapse", "typos", "facets", "highlight"];
@@ -173,53 +169,19 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
 }
 
 /// Checks a facet value against the taxonomy (and normalises the case of codes).
+/// A filter value as the taxonomy checks it ([`Taxonomy::facet_value`]); an unknown one is a 400
+/// naming the parameter, saying where the ids are listed and the value probably meant.
 fn check_value(facet: &str, v: &str, t: &Taxonomy) -> Result<String, ApiError> {
-    fn known<'a>(mut ids: impl Iterator<Item = &'a str>, v: &str) -> bool {
-        ids.any(|id| id == v)
-    }
-    let ok = match facet {
-        "role" => v == "other" || known(t.roles.iter().map(|r| r.id.as_str()), v),
-        "seniority" => known(t.levels.iter().map(|l| l.id.as_str()), v),
-        "skill" => known(t.skills.iter().map(|s| &*s.id), v),
-        "industry" => known(t.industries.iter().map(|i| i.id.as_str()), v),
-        "area" => known(t.areas.iter().map(|a| a.id.as_str()), v),
-        "country" => {
-            let up = v.to_ascii_uppercase();
-            return if t.countries.iter().any(|c| c.code == up) {
-                Ok(up)
-            } else {
-                Err(ApiError::invalid(facet, v, "an ISO 3166-1 alpha-2 country code such as US, DE, IN"))
-            };
-        }
-        "region" => {
-            let up = v.to_ascii_uppercase();
-            let ok = up
-                .split_once('-')
-                .is_some_and(|(c, r)| t.countries.iter().any(|x| x.code == c) && !r.is_empty() && r.len() <= 3 && r.bytes().all(|b| b.is_ascii_alphanumeric()));
-            return if ok { Ok(up) } else { Err(ApiError::invalid(facet, v, "a region as CC-RR, e.g. US-CA, DE-BY")) };
-        }
-        "city" => return if v.chars().count() <= 100 { Ok(v.to_string()) } else { Err(ApiError::invalid(facet, v, "a city name")) },
-        "work_mode" => {
-            let low = v.to_ascii_lowercase();
-            return if WORK_MODES.contains(&low.as_str()) { Ok(low) } else { Err(ApiError::invalid(facet, v, "onsite, hybrid or remote")) };
-        }
-        "employment_type" => {
-            let up = v.to_ascii_uppercase().replace('-', "_");
-            return if EMPLOYMENT_TYPES.contains(&up.as_str()) { Ok(up) } else { Err(ApiError::invalid(facet, v, EMPLOYMENT_TYPES.join(", "))) };
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(v.to_string())
-    } else {
-        let kind = match facet {
-            "seniority" => "levels",
-            "industry" => "industries",
-            "role" | "skill" | "area" => return Err(ApiError::invalid(facet, v, format_args!("a {facet} id from /api/v1/taxonomy/{facet}s"))),
-            _ => facet,
+    t.facet_value(facet, v).map_err(|e| {
+        let listed = match facet {
+            "role" | "skill" | "area" => format!(" from /api/v1/taxonomy/{facet}s"),
+            "seniority" => " from /api/v1/taxonomy/levels".into(),
+            "industry" => " from /api/v1/taxonomy/industries".into(),
+            _ => String::new(),
         };
-        Err(ApiError::invalid(facet, v, format_args!("a {facet} id from /api/v1/taxonomy/{kind}")))
-    }
+        let meant = e.suggestion.map(|x| format!(" (did you mean {x}?)")).unwrap_or_default();
+        ApiError::invalid(facet, v, format_args!("{}{listed}{meant}", e.expected))
+    })
 }
 
 fn boolean(key: &str, value: &str) -> Result<bool, ApiError> {

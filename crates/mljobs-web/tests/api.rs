@@ -345,7 +345,58 @@ async fn salary_estimate_names_the_bad_field_and_value() {
     let (status, v) = post("/api/v1/salary/estimate", r#"{"title": "Data Scientist""#).await;
     assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_body")), "{v}");
     let (status, v) = post("/api/v1/salary/estimate", r#"{"country": "US"}"#).await;
-    assert_eq!((status, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_body")), "a missing title: {v}");
+    assert_eq!(
+        (status, v["error"]["code"].as_str(), v["error"]["parameter"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("missing_parameter"), Some("title")),
+        "a missing title: {v}"
+    );
     let (status, _) = get("/api/v1/salary/estimate").await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn every_error_has_one_shape_naming_the_field_and_suggesting_the_value_meant() {
+    // Body errors of the estimate: the field and its value, never Rust types.
+    for (body, code, parameter, value) in [
+        (r#"{"country": "US"}"#, "missing_parameter", Some("title"), None),
+        (r#"{"title": "Data Scientist", "country": "US", "years": "six"}"#, "invalid_parameter", Some("years"), Some("\"six\"")),
+        (r#"{"title": "Data Scientist", "country": "US", "remote": "yes"}"#, "invalid_parameter", Some("remote"), Some("\"yes\"")),
+        (r#"{"title": "Data Scientist", "country": "US", "skills": ["python", 3]}"#, "invalid_parameter", Some("skills"), Some("[\"python\",3]")),
+        (r#"{"title": "Data Scientist", "country": "US", "shoe": 42}"#, "unknown_parameter", Some("shoe"), None),
+        ("[]", "invalid_body", None, None),
+        ("{", "invalid_body", None, None),
+    ] {
+        let (status, e) = post("/api/v1/salary/estimate", body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {e}");
+        assert_eq!(e["error"]["code"], code, "{body}: {e}");
+        assert_eq!(e["error"]["parameter"].as_str(), parameter, "{body}: {e}");
+        assert_eq!(e["error"]["value"].as_str(), value, "{body}: {e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(!message.contains("struct") && !message.contains("EstimateRequest") && !message.contains("f64"), "{message}");
+    }
+    // A body that is not declared JSON.
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/salary/estimate")
+        .header("content-type", "text/plain")
+        .body(Body::from(r#"{"title":"x","country":"US"}"#))
+        .unwrap();
+    let response = APP.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The 405 says what the route takes.
+    let (status, e) = get("/api/v1/salary/estimate").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(e["error"]["message"].as_str().unwrap().contains("it takes POST"), "{e}");
+    // Effects print without float noise.
+    let (_, v) = post("/api/v1/salary/estimate", r#"{"title": "Senior Data Scientist", "country": "DE", "company_size": "L"}"#).await;
+    for c in v["estimate"]["contributions"].as_array().unwrap() {
+        let text = c["effect_pct"].to_string();
+        assert!(text.len() <= 6, "{text}");
+    }
+    // An unknown filter value suggests the one meant, as the CLI does.
+    let (status, e) = get("/api/v1/jobs?role=mle").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["error"]["message"].as_str().unwrap().contains("did you mean machine-learning-engineer?"), "{e}");
+    let (_, e) = get("/api/v1/jobs?country=Germany").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("did you mean DE?"), "{e}");
 }

@@ -446,3 +446,40 @@ fn salary_train_estimate_and_eval_on_files() {
     assert!(!bad.status.success() && err.starts_with(&format!("error: {}:2: field `salary_in_usd`", b.display())), "{err}");
     assert!(dir.path().join("models/salary.json").exists(), "the saved model stays");
 }
+
+#[test]
+fn reading_commands_name_a_missing_store_and_reject_unknown_filter_values_with_the_one_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("typo");
+    for args in [&["search", "pytorch"][..], &["stats"], &["show", "0dbc69af"]] {
+        let out = mljobs(&nowhere, args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("there is no mljobs store in") && err.contains("typo"), "{args:?}: {err}");
+    }
+    assert!(!nowhere.exists(), "no empty store was created where the mistyped directory points");
+
+    ingest_json(dir.path(), &["testdata/formats/postings.jsonl"]);
+    for (flag, value, meant) in [
+        ("--role", "mle", "machine-learning-engineer"),
+        ("--country", "Germany", "DE"),
+        ("--skill", "pytroch", "pytorch"),
+        ("--seniority", "snr", "senior"),
+        ("--industry", "Finanse", "finance"),
+    ] {
+        let out = mljobs(dir.path(), &["search", "pytorch", flag, value]);
+        assert!(!out.status.success(), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{flag}: {value:?} is not valid")) && err.contains(&format!("did you mean {meant}?")), "{err}");
+    }
+    assert!(ok(&mljobs(dir.path(), &["search", "", "--country", "no"])).contains("Fjord Robotics"), "a code in any case is fine");
+
+    let out = mljobs(dir.path(), &["show", "0a"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a prefix of one needs at least 4"), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = ok(&mljobs(dir.path(), &["search", "Fjord"]));
+    let id = listed.lines().nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let shown = ok(&mljobs(dir.path(), &["show", &id]));
+    assert!(shown.lines().any(|l| l.starts_with("url ") && l.contains("http")), "{shown}");
+    let help = ok(&mljobs(dir.path(), &["--help"]));
+    assert!(help.lines().next().unwrap().contains("search") && help.contains("serve"), "{help}");
+}
