@@ -29,7 +29,8 @@ pub fn job_posting_json_ld(p: &JobPosting, e: &Enrichment, taxonomy: &Taxonomy) 
     if let Some(d) = p.valid_through {
         o.insert("validThrough".into(), json!(d.to_string()));
     }
-    if let Some(url) = &p.provenance.url {
+    // Aggregators follow this link: only a web address (no `javascript:`, `data:`, `file:`).
+    if let Some(url) = p.provenance.url.as_ref().filter(|u| url::Url::parse(u).is_ok_and(|x| matches!(x.scheme(), "http" | "https"))) {
         o.insert("url".into(), json!(url));
     }
     if let Some(c) = &p.company {

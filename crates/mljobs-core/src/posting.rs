@@ -288,7 +288,15 @@ impl JobPosting {
             }
         });
         let mut warnings = raw.warnings.clone();
-        let date_posted = parse_date_field("date_posted", raw.date_posted.as_deref(), &mut warnings);
+        let date_posted = parse_date_field("date_posted", raw.date_posted.as_deref(), &mut warnings).filter(|d| {
+            // A posting is not posted after it is read (a day of slack for time zones), nor before
+            // job boards existed: such a date is a typo, and it would sort first or last.
+            let plausible = *d <= ingested_at.date_naive() + chrono::Days::new(1) && chrono::Datelike::year(d) >= 1995;
+            if !plausible {
+                warnings.push(format!("field `date_posted`: {d} is not a plausible posting date (after it was read, or before 1995); left empty"));
+            }
+            plausible
+        });
         let valid_through = parse_date_field("valid_through", raw.valid_through.as_deref(), &mut warnings);
         let base_salary = (raw.salary_min.is_some() || raw.salary_max.is_some()).then(|| StatedSalary {
             min: raw.salary_min,
@@ -418,6 +426,17 @@ mod tests {
         let p = JobPosting::from_raw(r, now()).unwrap();
         assert_eq!(p.date_posted, None);
         assert!(p.warnings[0].contains("\"last Tuesday\""), "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn a_posting_date_after_reading_or_before_job_boards_is_dropped_with_a_warning() {
+        for (v, kept) in [("2099-01-01", false), ("1970-01-01", false), ("2026-05-01", true)] {
+            let mut r = raw("Data Scientist", "Do data science.");
+            r.date_posted = Some(v.into());
+            let p = JobPosting::from_raw(r, now()).unwrap();
+            assert_eq!(p.date_posted.is_some(), kept, "{v}");
+            assert_eq!(p.warnings.iter().any(|w| w.contains("date_posted") && w.contains(v) && w.contains("not a plausible")), !kept, "{v}: {:?}", p.warnings);
+        }
     }
 
     #[test]

@@ -166,7 +166,9 @@ impl Labelled {
         let s = e.salary.as_ref()?;
         let (lo, hi) = (s.annual_usd_min?, s.annual_usd_max?);
         let salary_usd = (lo + hi) / 2.0;
-        if !salary_usd.is_finite() || salary_usd <= 0.0 {
+        // The enrichment's plausibility rule, again: a store enriched before it must not train
+        // the model on a typo.
+        if ![lo, hi].iter().all(|v| crate::enrich::salary::PLAUSIBLE_ANNUAL_USD.contains(v)) {
             return None;
         }
         let year = p.date_posted.map_or_else(|| p.provenance.ingested_at.year(), |d| d.year());

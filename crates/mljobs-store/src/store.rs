@@ -327,6 +327,19 @@ impl Store {
         Ok(Some(StoredPosting { posting, enrichment, canonical_id, similar, aliases }))
     }
 
+    /// Ids and last-change dates (`YYYY-MM-DD`) of the canonical postings (one per near-duplicate
+    /// group), newest change first, at most `limit`: the job pages of a sitemap.
+    pub fn canonical_pages(&self, limit: usize) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, substr(updated_at, 1, 10) FROM postings WHERE canonical_id = id ORDER BY updated_at DESC, seq DESC LIMIT ?1")
+            .map_err(self.sq())?;
+        stmt.query_map(params![i64::try_from(limit).unwrap_or(i64::MAX)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sq())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sq())
+    }
+
     /// What a result list shows of each posting, in the order asked (unknown ids are skipped):
     /// read from the facet columns, so no posting JSON is parsed.
     pub fn cards(&self, ids: &[&str]) -> Result<Vec<Card>, StoreError> {

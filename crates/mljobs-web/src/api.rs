@@ -69,7 +69,37 @@ pub fn router(state: Arc<AppState>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(middleware::from_fn(limits))
+        .layer(middleware::from_fn(security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// The Swagger UI page: its own scripts and styles (its stylesheet sets inline styles), nothing
+/// from elsewhere, never framed.
+const DOCS_CSP: &str =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/// Everything else that is not a page (JSON, text, XML, SVG): loads nothing, never framed.
+const DATA_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/// Headers every response carries: no MIME sniffing, no framing, no referrer to other sites, no
+/// powerful browser features; a CSP for those whose handler set none (pages set their own).
+async fn security_headers(req: Request, next: Next) -> Response {
+    let docs = req.uri().path().starts_with("/api/docs");
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    let csp = if docs { DOCS_CSP } else { DATA_CSP };
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+    ] {
+        if !h.contains_key(&name) {
+            h.insert(name, axum::http::HeaderValue::from_static(value));
+        }
+    }
+    r
 }
 
 /// Query-string and body size limits and the request timeout, answered in the API's error shape
@@ -206,7 +236,7 @@ fn cached<T: Serialize>(s: &AppState, route: &str, q: Option<&str>, compute: imp
 async fn job(State(s): AppStateRef, Path(id): Path<String>) -> Result<Json<JobDetail>, ApiError> {
     let pid = PostingId::parse(&id).ok_or_else(|| ApiError::invalid("id", &id, "a posting id of 16 hex digits"))?;
     let stored = s.store().get(&pid)?.ok_or_else(|| ApiError::not_found(format!("no posting with id {id}")))?;
-    let json_ld = mljobs_core::export::job_posting_json_ld(&stored.posting, &stored.enrichment, &s.taxonomy);
+    let json_ld = crate::html::json_ld(&stored.posting, &stored.enrichment, &s.taxonomy);
     Ok(Json(JobDetail {
         id: pid.to_string(),
         canonical_id: stored.canonical_id.clone(),

@@ -20,6 +20,7 @@
 mod api;
 mod cache;
 mod error;
+pub mod html;
 mod params;
 mod search;
 pub mod ui;

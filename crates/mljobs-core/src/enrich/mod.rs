@@ -184,7 +184,21 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     Enrichment { role, seniority, skills, salary, location, locations, work_mode, employment_type, industry, areas, warnings }
 }
 
+/// The posting's salary if it is a plausible one: an amount that is negative, zero, or an annual
+/// equivalent outside [`salary::PLAUSIBLE_ANNUAL_USD`] is dropped with a warning naming it (a
+/// typo'd 99999999999 must not reach facets, sorting or the salary model).
 fn salary_of(posting: &JobPosting, country: Option<&str>, taxonomy: &Taxonomy, warnings: &mut Vec<String>) -> Option<Salary> {
+    let s = stated_salary(posting, country, taxonomy, warnings)?;
+    match salary::implausible(&s) {
+        None => Some(s),
+        Some(why) => {
+            warnings.push(format!("salary {:?}: {why}; left out", s.raw));
+            None
+        }
+    }
+}
+
+fn stated_salary(posting: &JobPosting, country: Option<&str>, taxonomy: &Taxonomy, warnings: &mut Vec<String>) -> Option<Salary> {
     if let Some(stated) = &posting.base_salary {
         let (currency, assumed) = match stated.currency.as_deref() {
             Some(c) => {

@@ -398,6 +398,28 @@ pub fn normalise(parsed: ParsedAmount, source: SalarySource, raw: String, fx: &F
     })
 }
 
+/// Annual salaries in US dollars a posting can plausibly state (full-time equivalent): from a
+/// part-time job's few thousand to an executive's millions. Outside it, a figure is a typo or not
+/// a salary; the same bounds keep such figures out of the salary model's training data.
+pub const PLAUSIBLE_ANNUAL_USD: std::ops::RangeInclusive<f64> = 1_000.0..=5_000_000.0;
+
+/// Why a salary is not plausible, if it is not: an amount that is not positive, or an annual USD
+/// equivalent outside [`PLAUSIBLE_ANNUAL_USD`].
+pub fn implausible(s: &Salary) -> Option<String> {
+    if let Some(v) = [s.min, s.max].into_iter().flatten().find(|v| !(v.is_finite() && *v > 0.0)) {
+        return Some(format!("{v} is not a positive amount"));
+    }
+    let (lo, hi) = (PLAUSIBLE_ANNUAL_USD.start(), PLAUSIBLE_ANNUAL_USD.end());
+    [s.annual_usd_min, s.annual_usd_max].into_iter().flatten().find(|v| !PLAUSIBLE_ANNUAL_USD.contains(v)).map(|v| {
+        format!(
+            "{} a year in US dollars is not a plausible salary (expected {} to {})",
+            crate::text::thousands(v),
+            crate::text::thousands(*lo),
+            crate::text::thousands(*hi)
+        )
+    })
+}
+
 static DESCRIPTION_MONEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:US\$|CA\$|C\$|AU\$|A\$|\$|€|£|₹|(?-u:\b)(?:usd|eur|gbp|cad|aud|chf|inr|sgd)(?-u:\b))\s?\d|\d(?:[\d,.' ]*\d)?\s?(?:k\s?)?(?:€|(?-u:\b)(?:eur|usd|gbp|chf|euros?)(?-u:\b))|(?-u:\b)\d+(?:\.\d)?\s?lpa(?-u:\b)").unwrap()
 });
@@ -561,6 +583,20 @@ mod tests {
             }
             let _ = find_in_description(&format!("Salary: {s}\nPay {text} per year"), None);
         }
+    }
+
+    #[test]
+    fn implausible_salaries_are_named() {
+        let f = fx();
+        let make = |min: f64, max: f64, period: Period| {
+            let p = ParsedAmount { min: Some(min), max: Some(max), currency: Some("USD".into()), currency_assumed: false, period: Some(period) };
+            normalise(p, SalarySource::Structured, String::new(), &f).unwrap()
+        };
+        assert!(implausible(&make(-50_000.0, 100_000.0, Period::Year)).is_some_and(|w| w.contains("-50000 is not a positive amount")));
+        assert!(implausible(&make(100_000.0, 99_999_999_999.0, Period::Year)).is_some_and(|w| w.contains("99,999,999,999") && w.contains("not a plausible")));
+        assert!(implausible(&make(5.0, 8.0, Period::Year)).is_some(), "$5 a year");
+        assert_eq!(implausible(&make(25.0, 30.0, Period::Hour)), None, "$25-30 an hour is fine");
+        assert_eq!(implausible(&make(150_000.0, 250_000.0, Period::Year)), None);
     }
 
     #[test]

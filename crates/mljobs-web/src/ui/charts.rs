@@ -50,6 +50,14 @@ pub fn usd_k(x: f64) -> String {
     }
 }
 
+/// Width of the label column: the longest label at the charts' 13 px font (about 7.4 px a
+/// character, wide enough for capitals) plus a gap, so no label is cut at the left edge; long
+/// labels take room from the plot, up to 45 % of the chart.
+fn label_width<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    (longest * 7.4 + 18.0).clamp(60.0, 720.0 * 0.45)
+}
+
 fn open(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: &str) {
     let _ = write!(
         out,
@@ -79,7 +87,7 @@ fn nice_step(max: f64, ticks: f64) -> f64 {
 
 /// Salary distributions as horizontal box plots, one row per group.
 pub fn salary_boxes(id: &str, title: &str, rows: &[BoxRow]) -> String {
-    let (label_w, right_w, row_h, top, bottom) = (170.0, 70.0, 30.0, 10.0, 34.0);
+    let (label_w, right_w, row_h, top, bottom) = (label_width(rows.iter().map(|r| r.label.as_str())), 70.0, 30.0, 10.0, 34.0);
     let width = 720.0;
     let height = top + bottom + row_h * rows.len().max(1) as f64;
     let max = rows.iter().map(|r| r.p90).fold(0.0, f64::max).max(1.0);
@@ -126,7 +134,7 @@ pub fn salary_boxes(id: &str, title: &str, rows: &[BoxRow]) -> String {
         let colour = PALETTE[0];
         let _ = write!(
             out,
-            r#"<g><title>{label}: median {median}, P25–P75 {p25}–{p75}, P10–P90 {p10}–{p90}, {n} salaries</title><text x="{lx}" y="{ty:.1}" text-anchor="end" fill="{INK}">{label}</text><line x1="{a:.1}" x2="{b:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{colour}" stroke-width="2"/><rect x="{c:.1}" y="{by:.1}" width="{bw:.1}" height="14" fill="{colour}" fill-opacity="0.25" stroke="{colour}"/><line x1="{m:.1}" x2="{m:.1}" y1="{my1:.1}" y2="{my2:.1}" stroke="{INK}" stroke-width="3"/><text x="{rx:.1}" y="{ty:.1}" fill="{INK}" font-weight="600">{median}</text></g>"#,
+            r#"<g><title>{label}: median {median}, P25–P75 {p25}–{p75}, P10–P90 {p10}–{p90}, {n} salaries</title><text x="{lx:.1}" y="{ty:.1}" text-anchor="end" fill="{INK}">{label}</text><line x1="{a:.1}" x2="{b:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{colour}" stroke-width="2"/><rect x="{c:.1}" y="{by:.1}" width="{bw:.1}" height="14" fill="{colour}" fill-opacity="0.25" stroke="{colour}"/><line x1="{m:.1}" x2="{m:.1}" y1="{my1:.1}" y2="{my2:.1}" stroke="{INK}" stroke-width="3"/><text x="{rx:.1}" y="{ty:.1}" fill="{INK}" font-weight="600">{median}</text></g>"#,
             label = encode_text(&r.label),
             median = usd_k(r.median),
             p25 = usd_k(r.p25),
@@ -153,7 +161,7 @@ pub fn salary_boxes(id: &str, title: &str, rows: &[BoxRow]) -> String {
 
 /// Horizontal bars of shares (0–1), one per item, with the share written at the bar's end.
 pub fn share_bars(id: &str, title: &str, what: &str, items: &[(String, f64)]) -> String {
-    let (label_w, row_h, top) = (170.0, 24.0, 6.0);
+    let (label_w, row_h, top) = (label_width(items.iter().map(|i| i.0.as_str())), 24.0, 6.0);
     let width = 720.0;
     let height = top * 2.0 + row_h * items.len().max(1) as f64;
     let max = items.iter().map(|i| i.1).fold(0.0, f64::max).max(1e-9);
@@ -171,7 +179,7 @@ pub fn share_bars(id: &str, title: &str, what: &str, items: &[(String, f64)]) ->
         let w = (plot_w * v / max).max(1.0);
         let _ = write!(
             out,
-            r#"<g><text x="{lx}" y="{ty:.1}" text-anchor="end" fill="{INK}">{label}</text><rect x="{label_w}" y="{ry:.1}" width="{w:.1}" height="16" rx="2" fill="{c}"/><text x="{vx:.1}" y="{ty:.1}" fill="{INK}">{pct:.0}%</text></g>"#,
+            r#"<g><text x="{lx:.1}" y="{ty:.1}" text-anchor="end" fill="{INK}">{label}</text><rect x="{label_w}" y="{ry:.1}" width="{w:.1}" height="16" rx="2" fill="{c}"/><text x="{vx:.1}" y="{ty:.1}" fill="{INK}">{pct:.0}%</text></g>"#,
             lx = label_w - 10.0,
             ty = y + 16.0,
             label = encode_text(label),
@@ -250,7 +258,7 @@ pub fn share_lines(id: &str, title: &str, xs: &[String], series: &[(String, Vec<
 
 /// Signed contributions (log-scale % effects) as bars left or right of zero.
 pub fn contributions(id: &str, title: &str, items: &[(String, f64, String)]) -> String {
-    let (label_w, row_h, top) = (150.0, 26.0, 6.0);
+    let (label_w, row_h, top) = (label_width(items.iter().map(|i| i.0.as_str())), 26.0, 6.0);
     let width = 720.0;
     let height = top * 2.0 + row_h * items.len().max(1) as f64;
     let max = items.iter().map(|i| i.1.abs()).fold(0.0, f64::max).max(1.0);
@@ -274,7 +282,7 @@ pub fn contributions(id: &str, title: &str, items: &[(String, f64, String)]) -> 
         let (x0, c, anchor, tx) = if *v >= 0.0 { (zero, PALETTE[2], "start", zero + w + 6.0) } else { (zero - w, PALETTE[1], "end", zero - w - 6.0) };
         let _ = write!(
             out,
-            r#"<g><text x="{lx}" y="{ty:.1}" text-anchor="end" fill="{INK}">{label}</text><rect x="{x0:.1}" y="{ry:.1}" width="{w:.1}" height="16" rx="2" fill="{c}"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="{anchor}" fill="{INK}">{v:+.1}% · {usd}</text></g>"#,
+            r#"<g><text x="{lx:.1}" y="{ty:.1}" text-anchor="end" fill="{INK}">{label}</text><rect x="{x0:.1}" y="{ry:.1}" width="{w:.1}" height="16" rx="2" fill="{c}"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="{anchor}" fill="{INK}">{v:+.1}% · {usd}</text></g>"#,
             lx = label_w - 10.0,
             ty = y + 17.0,
             label = encode_text(label),
@@ -289,6 +297,19 @@ pub fn contributions(id: &str, title: &str, items: &[(String, f64, String)]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_label_column_fits_the_longest_label() {
+        let long = "Natural language processing";
+        let svg = share_bars("s", "Skills", "postings", &[(long.into(), 0.5), ("SQL".into(), 0.2)]);
+        let x: f64 = svg.split(r#"<text x=""#).nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        assert!(x >= long.len() as f64 * 7.0, "the label ends at {x}: it would be cut at the left");
+        let rows = [BoxRow { label: "Machine Learning Engineer".into(), p10: 1.0, p25: 2.0, median: 3.0, p75: 4.0, p90: 5.0, count: 9 }];
+        let svg = salary_boxes("b", "Pay", &rows);
+        let lx: f64 =
+            svg.split(r#"text-anchor="end" fill=""#).next().unwrap().rsplit(r#"<text x=""#).next().unwrap().split('"').next().unwrap().parse().unwrap();
+        assert!(lx >= 25.0 * 7.0, "{lx}");
+    }
 
     #[test]
     fn charts_escape_labels_and_describe_their_numbers() {

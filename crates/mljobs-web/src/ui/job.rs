@@ -62,13 +62,6 @@ fn text_html(text: &str) -> String {
         .join("\n")
 }
 
-/// A posting's HTML, made safe: no scripts, event handlers, styles, frames or `javascript:` URLs;
-/// links open with `rel="noopener noreferrer nofollow"`. Images are dropped too: a posting's
-/// remote images would tell its owner who reads it (and the page's CSP loads none from elsewhere).
-pub fn sanitise(html: &str) -> String {
-    ammonia::Builder::default().rm_tags(["img"]).link_rel(Some("noopener noreferrer nofollow")).clean(html).to_string()
-}
-
 pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
     let Some(pid) = PostingId::parse(&id) else {
         return error_page(StatusCode::NOT_FOUND, &format!("{id:?} is not a posting id (16 hex digits)."));
@@ -174,7 +167,7 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
         Some(h) => sanitise(h),
         None => text_html(&p.description),
     };
-    let json_ld = script_json(&mljobs_core::export::job_posting_json_ld(p, e, &s.taxonomy));
+    let json_ld = script_json(&crate::html::json_ld(p, e, &s.taxonomy));
     let mut group: Vec<String> = stored.similar.clone();
     if stored.canonical_id != id {
         group.insert(0, stored.canonical_id.clone());

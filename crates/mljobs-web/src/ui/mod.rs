@@ -13,6 +13,7 @@ mod job;
 mod jobs;
 mod roles;
 mod salaries;
+mod site;
 mod skills;
 pub mod state;
 
@@ -30,6 +31,7 @@ use mljobs_core::survey::Distribution;
 use mljobs_core::{PostingId, Taxonomy};
 
 use crate::AppState;
+pub use crate::html::sanitise;
 use crate::search::{JobsResponse, search_jobs};
 use charts::{BoxRow, usd_k};
 use state::UrlState;
@@ -52,7 +54,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/about", get(about::about))
         .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../../static/app.css")) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../static/app.js")) }))
-        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/favicon.ico", get(site::favicon))
+        .route("/favicon.svg", get(site::favicon))
+        .route("/robots.txt", get(site::robots))
+        .route("/sitemap.xml", get(site::sitemap))
 }
 
 fn asset(kind: &'static str, body: &'static str) -> Response {
@@ -408,12 +413,18 @@ struct Share {
     count: String,
 }
 
+/// Fewer postings than this make no share: "AWS 100 %" of 3 postings is not a fact about a role.
+pub(crate) const MIN_SHARE_BASE: u64 = 20;
+
+/// Skill rows with their share of `total` postings; below [`MIN_SHARE_BASE`] the share is left
+/// out ("–") and only the counts are shown.
 fn shares(l: &Labels, items: &[(String, u64)], total: u64) -> Vec<Share> {
     items
         .iter()
         .map(|(id, n)| {
             let fraction = *n as f64 / total.max(1) as f64;
-            Share { id: id.clone(), name: l.skill(id), fraction, share: format!("{:.0}%", 100.0 * fraction), count: thousands(*n) }
+            let share = if total < MIN_SHARE_BASE { "–".to_string() } else { format!("{:.0}%", 100.0 * fraction) };
+            Share { id: id.clone(), name: l.skill(id), fraction, share, count: thousands(*n) }
         })
         .collect()
 }

@@ -33,6 +33,8 @@ struct RolePage {
     summary: String,
     responsibilities: Vec<String>,
     jobs_total: String,
+    /// Too few postings for shares: only counts are shown.
+    thin: bool,
     skills_chart: String,
     skills: Vec<Share>,
     salary_chart: String,
@@ -78,6 +80,7 @@ pub(super) async fn role(State(s): St, Path(id): Path<String>) -> Response {
             summary: r.summary.clone(),
             responsibilities: r.responsibilities.clone(),
             jobs_total: thousands(total),
+            thin: total < super::MIN_SHARE_BASE,
             skills,
             salary_rows,
             steps,

@@ -33,7 +33,12 @@ pub(super) async fn skills(State(s): St) -> Response {
                 // Skill counts count every stored posting (reposts too): shares are of all postings.
                 let rows = shares(&l, &skills[..skills.len().min(10)], stats.postings);
                 Category {
-                    svg: charts::share_bars(&format!("cat-{cat}"), &format!("{name}: share of postings naming each skill"), "postings", &bars(&rows)),
+                    // Too few postings for shares: the table of counts only.
+                    svg: if stats.postings < super::MIN_SHARE_BASE {
+                        String::new()
+                    } else {
+                        charts::share_bars(&format!("cat-{cat}"), &format!("{name}: share of postings naming each skill"), "postings", &bars(&rows))
+                    },
                     rows,
                     slug: cat,
                     name,
