@@ -173,6 +173,8 @@ struct EnrichedRecord<'a> {
     role_confidence: f32,
     seniority: Option<&'a str>,
     skills: &'a [mljobs_core::enrich::SkillHit],
+    #[serde(skip_serializing_if = "mljobs_core::enrich::education::Education::is_empty")]
+    education: &'a mljobs_core::enrich::education::Education,
     salary: Option<SalaryOut<'a>>,
     location: &'a mljobs_core::enrich::Location,
     work_mode: Option<&'static str>,
@@ -250,6 +252,7 @@ fn write_enriched(out: &mut impl Write, p: &JobPosting, e: &Enrichment) -> Resul
         role_confidence: e.role.confidence,
         seniority: e.seniority.as_ref().map(|s| s.id.as_str()),
         skills: &e.skills,
+        education: &e.education,
         salary: e.salary.as_ref().map(salary_out),
         location: &e.location,
         work_mode: e.work_mode.map(|m| m.as_str()),

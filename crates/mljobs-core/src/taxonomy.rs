@@ -459,6 +459,17 @@ impl Taxonomy {
         self.skill_index.get(id).map(|&i| &self.skills[i])
     }
 
+    /// Whether a skill names the same concept as an application area (its name or an alias is
+    /// one of the area's name or phrases: the skill "Recommender systems" and the area
+    /// "Recommendation systems"). A posting showing both would show one thing twice.
+    pub fn skill_is_area(&self, skill: &str, area: &str) -> bool {
+        let (Some(s), Some(a)) = (self.skill(skill), self.areas.iter().find(|a| a.id == area)) else {
+            return false;
+        };
+        let forms: Vec<String> = std::iter::once(&*s.name).chain(s.aliases.iter().map(String::as_str)).map(str::to_lowercase).collect();
+        std::iter::once(&a.name).chain(&a.phrases).any(|p| forms.contains(&p.to_lowercase()))
+    }
+
     /// Looks a role up by id.
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id == id)

@@ -2,6 +2,7 @@
 //! seniority, skills with offsets, salary, location and work mode, employment type, industry and
 //! areas. Pure and per posting; what it cannot decide it leaves unknown and says why in `warnings`.
 
+pub mod education;
 pub mod location;
 pub mod role;
 pub mod salary;
@@ -24,8 +25,11 @@ pub struct Enrichment {
     pub role: RoleGuess,
     /// Seniority, when any evidence exists.
     pub seniority: Option<SeniorityGuess>,
-    /// Skills with their mentions.
+    /// Skills with their mentions (subjects of a degree requirement are in `education`).
     pub skills: Vec<SkillHit>,
+    /// Degrees and fields of study the posting asks for.
+    #[serde(default, skip_serializing_if = "education::Education::is_empty")]
+    pub education: education::Education,
     /// Salary as stated plus annualised figures.
     pub salary: Option<Salary>,
     /// Primary location.
@@ -150,6 +154,7 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     let mut raw_skills = Vec::new();
     skills::extract_skills(title, &title_starts, Field::Title, taxonomy, &mut raw_skills);
     skills::extract_skills(description, &description_starts, Field::Description, taxonomy, &mut raw_skills);
+    let education = education::extract(description, taxonomy, &mut raw_skills);
     let skills = skills::group(taxonomy, raw_skills);
 
     let (location, locations, loc_mode) =
@@ -181,7 +186,7 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
         if ml_context { taxonomy.areas.iter().zip(&evidence.area).filter(|(a, n)| **n >= a.min_hits).map(|(a, _)| a.id.clone()).collect() } else { Vec::new() };
 
     warnings.extend(posting.warnings.iter().cloned());
-    Enrichment { role, seniority, skills, salary, location, locations, work_mode, employment_type, industry, areas, warnings }
+    Enrichment { role, seniority, skills, education, salary, location, locations, work_mode, employment_type, industry, areas, warnings }
 }
 
 /// The posting's salary if it is a plausible one: an amount that is negative, zero, or an annual

@@ -30,7 +30,13 @@ pub struct RoleGuess {
 pub type Evidence = Vec<usize>;
 
 static GENERIC_TECH_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(engineer|engineering|developer|scientist|science|analyst|architect|researcher|specialist|consultant|programmer|modeler|modeller|technologist|lead|manager|director|head)(?-u:\b)").unwrap()
+    // Individual-contributor titles only: a manager's, director's or lead's posting describes the
+    // team's work ("Engineering Manager" over an ML team is not a data scientist), so a title
+    // naming no role does not take one from the description.
+    Regex::new(
+        r"(?i)(?-u:\b)(engineer|developer|scientist|analyst|architect|researcher|specialist|consultant|programmer|modeler|modeller|technologist)(?-u:\b)",
+    )
+    .unwrap()
 });
 
 static INVERTED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -213,6 +219,19 @@ mod tests {
     }
 
     #[test]
+    fn a_manager_title_naming_no_role_does_not_take_one_from_the_description() {
+        let ds = "You will lead a team of data scientists and machine learning engineers building statistical models, \
+            A/B tests, regression and classification models in Python with pandas and scikit-learn; data science, statistics, \
+            hypothesis testing, predictive modeling and data analysis for the product.";
+        let nlp = "Manage datasets for natural language processing: NLP pipelines, named entity recognition, text classification, \
+            transformers, large language models, tokenization, sentiment analysis and language models.";
+        assert_eq!(role("Engineering Manager", ds).0, "other");
+        assert_ne!(role("Senior Data Manager", nlp).0, "nlp-engineer");
+        assert_eq!(role("Engineering Manager, Machine Learning", ds).0, "machine-learning-engineer");
+        assert_eq!(role("Senior Software Engineer", ds).0, "data-scientist", "an individual contributor's title still reads the description");
+    }
+
+    #[test]
     fn titles_decide_roles() {
         for (title, expect) in [
             ("Machine Learning Engineer", "machine-learning-engineer"),
@@ -238,6 +257,8 @@ mod tests {
             ("Machine Learning Scientist", "research-scientist"),
             ("Statistician", "data-scientist"),
             ("Account Executive, AI Platform", "other"),
+            ("Associate, Applied AI", "ai-engineer"),
+            ("Applied ML Engineer", "machine-learning-engineer"),
             ("Product Manager, Machine Learning", "other"),
             ("Registered Nurse", "other"),
             ("Senior Accountant", "other"),

@@ -44,6 +44,8 @@ struct JobPage {
     group: Vec<String>,
     sample: bool,
     warnings: Vec<String>,
+    /// "Bachelor's or Master's in Physics, Mathematics": the degree requirement read.
+    education: Option<String>,
 }
 
 /// JSON for a `<script type="application/ld+json">` element: `<`, `>` and `&` as `\u00XX`, so no
@@ -94,7 +96,8 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
     for a in &e.areas {
         chips.push(Chip { kind: "area", label: l.area(a), href: Some(format!("/jobs?area={a}")) });
     }
-    for sk in &e.skills {
+    // A skill that is one of the posting's areas under another name is shown once, as the area.
+    for sk in e.skills.iter().filter(|sk| !e.areas.iter().any(|a| s.taxonomy.skill_is_area(&sk.id, a))) {
         chips.push(Chip { kind: "skill", label: sk.name.to_string(), href: Some(format!("/jobs?skill={}", sk.id)) });
     }
     let stated = e.salary.as_ref().map(|sal| {
@@ -191,6 +194,25 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
             group,
             sample: p.provenance.is_sample(),
             warnings: e.warnings.clone(),
+            education: (!e.education.is_empty()).then(|| {
+                let degrees: Vec<&str> = e
+                    .education
+                    .degrees
+                    .iter()
+                    .map(|d| match d.as_str() {
+                        "bachelor" => "Bachelor's",
+                        "master" => "Master's",
+                        "phd" => "PhD",
+                        other => other,
+                    })
+                    .collect();
+                let fields: Vec<String> = e.education.fields.iter().map(|f| l.skill(f)).collect();
+                match (degrees.is_empty(), fields.is_empty()) {
+                    (false, false) => format!("{} in {}", degrees.join(" or "), fields.join(", ")),
+                    (false, true) => degrees.join(" or "),
+                    _ => format!("a degree in {}", fields.join(", ")),
+                }
+            }),
         },
     )
 }
