@@ -306,7 +306,9 @@ async fn the_site_works_in_a_real_browser() {
     let demo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo/mljobs-demo-sample-postings.jsonl")).unwrap();
     let repost: Value = demo.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|d| d["id"] == "sample-repost-1").unwrap();
     let company = repost["company"].as_str().unwrap();
-    b.goto(&format!("/jobs?q={}", company.replace(' ', "+"))).await;
+    let title = repost["title"].as_str().unwrap();
+    let q: String = url::form_urlencoded::byte_serialize(format!("\"{title}\" {company}").as_bytes()).collect();
+    b.goto(&format!("/jobs?q={q}&per_page=100")).await;
     let similar = b.js("return [...document.querySelectorAll('.hit .similar')].map(s => s.textContent)").await;
     assert!(similar.as_array().unwrap().iter().any(|s| s.as_str().unwrap().starts_with("1 similar posting")), "{similar}");
     b.c.find(Locator::Css(".hit .similar a")).await.unwrap().click().await.unwrap();

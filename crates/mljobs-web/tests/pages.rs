@@ -302,3 +302,15 @@ async fn every_response_carries_security_headers_and_the_site_has_robots_sitemap
     assert!(!description.contains("<script") && !description.contains("onerror") && !description.contains("javascript:"), "{description}");
     assert!(ld["url"].as_str().is_none_or(|u| u.starts_with("http")), "{ld}");
 }
+
+#[tokio::test]
+async fn an_empty_instance_says_how_to_add_postings_and_the_footer_names_no_demo_source() {
+    let empty = common::build(&[]);
+    let r = empty.router.clone().oneshot(Request::builder().uri("/").body(Body::empty()).unwrap()).await.unwrap();
+    let html = String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(html.contains("id=\"empty-instance\"") && html.contains("mljobs ingest"), "the empty home page says how to add postings");
+    let footer = &html[html.find("<footer").unwrap()..];
+    assert!(!footer.contains("SkillSpan"), "{footer}");
+    let full = page("/").await;
+    assert!(!full.html.contains("id=\"empty-instance\""));
+}

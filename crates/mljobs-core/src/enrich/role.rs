@@ -71,6 +71,16 @@ pub fn classify_role(title: &str, evidence: &Evidence, has_description: bool, ta
             TitlePattern::Exclude => excluded = true,
         }
     }
+    // A non-ML function named only after the title's head is the team, not the job: "AI Engineer,
+    // Sales" is an AI engineer, "Data Analyst, Customer Support" an analyst; "Sales Engineer, AI"
+    // and "Account Executive, AI Platform" stay excluded.
+    if excluded && let Some(cut) = norm_title.find([',', '|', '(', ':']).or_else(|| norm_title.find(" - ")) {
+        let head = &norm_title[..cut];
+        let kinds: Vec<&TitlePattern> = c.role_titles.matches(head).iter().map(|i| &c.role_title_kinds[i]).collect();
+        if !kinds.iter().any(|k| matches!(k, TitlePattern::Exclude)) && kinds.iter().any(|k| matches!(k, TitlePattern::Strong(_))) {
+            excluded = false;
+        }
+    }
     let total_evidence: usize = evidence.iter().sum();
     if excluded {
         return RoleGuess { id: OTHER.into(), confidence: 0.85, basis: "title".into() };
@@ -258,6 +268,10 @@ mod tests {
             ("Statistician", "data-scientist"),
             ("Account Executive, AI Platform", "other"),
             ("Associate, Applied AI", "ai-engineer"),
+            ("Senior AI Engineer, Sales", "ai-engineer"),
+            ("Data Analyst, Customer Support", "data-analyst"),
+            ("Sales Engineer, AI", "other"),
+            ("Account Executive - AI Platform", "other"),
             ("Applied ML Engineer", "machine-learning-engineer"),
             ("Product Manager, Machine Learning", "other"),
             ("Registered Nurse", "other"),

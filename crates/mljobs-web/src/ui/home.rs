@@ -7,6 +7,8 @@ use super::*;
 struct HomePage {
     page: Chrome,
     postings: String,
+    /// No posting yet: the page says how to add some.
+    empty: bool,
     with_salary: String,
     remote: String,
     survey_median: String,
@@ -29,6 +31,7 @@ pub(super) async fn home(State(s): St) -> Response {
                 "Search machine-learning jobs, see what they pay and which skills they ask for.",
             ),
             postings: thousands(stats.canonical_postings),
+            empty: stats.canonical_postings == 0,
             with_salary: pct(stats.with_salary, stats.postings),
             remote: pct(remote, stats.postings),
             survey_median: median,
