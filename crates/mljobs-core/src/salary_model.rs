@@ -287,8 +287,11 @@ fn resolve_level(p: &mut Profile, taxonomy: &Taxonomy, assumed: &mut Vec<String>
     }
 }
 
+/// A country as a sentence names it: "India", "the Netherlands", "the United States".
 fn country_name(code: &str, taxonomy: &Taxonomy) -> String {
-    taxonomy.countries.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone())
+    let name = taxonomy.countries.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone());
+    let the = name.starts_with("United ") || name.ends_with(" Republic") || name.ends_with("lands") || name.ends_with("Islands") || name == "Philippines";
+    if the { format!("the {name}") } else { name }
 }
 
 fn industry_name(id: &str, taxonomy: &Taxonomy) -> String {

@@ -41,7 +41,7 @@ fn model_err(data_dir: &Path, message: String) -> StoreError {
 pub fn train(data_dir: &Path, what: &TrainingData, taxonomy: &Taxonomy, now: DateTime<Utc>) -> Result<SalaryModel, StoreError> {
     let mut data: Vec<Labelled> = what.survey.iter().map(Labelled::from_survey).collect();
     if what.postings {
-        data.extend(Store::open_reader(data_dir)?.salaries(taxonomy)?);
+        data.extend(Store::open_reader(data_dir)?.training_salaries(taxonomy)?);
     }
     let model = SalaryModel::train(data, taxonomy, &now.to_rfc3339()).map_err(|e| model_err(data_dir, format!("training: {e}")))?;
     save(data_dir, &model)?;

@@ -438,6 +438,16 @@ impl Store {
     /// Postings (one per near-duplicate group) that state both ends of an annual USD salary, as
     /// labelled salaries for the estimator.
     pub fn salaries(&self, taxonomy: &mljobs_core::Taxonomy) -> Result<Vec<mljobs_core::salary_model::Labelled>, StoreError> {
+        self.stated_salaries(taxonomy, true)
+    }
+
+    /// The salaries the estimator learns from: [`Store::salaries`] without the demo's sample
+    /// postings, whose pay is invented (`Provenance::is_sample`).
+    pub fn training_salaries(&self, taxonomy: &mljobs_core::Taxonomy) -> Result<Vec<mljobs_core::salary_model::Labelled>, StoreError> {
+        self.stated_salaries(taxonomy, false)
+    }
+
+    fn stated_salaries(&self, taxonomy: &mljobs_core::Taxonomy, samples: bool) -> Result<Vec<mljobs_core::salary_model::Labelled>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, posting_json, enrichment_json FROM postings WHERE canonical_id = id AND salary_usd_min IS NOT NULL AND salary_usd_max IS NOT NULL ORDER BY seq")
@@ -448,7 +458,9 @@ impl Store {
             let (id, pj, ej) = row.map_err(self.sq())?;
             let posting: JobPosting = serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.clone(), what: "posting", message: e.to_string() })?;
             let enrichment: Enrichment = serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id, what: "enrichment", message: e.to_string() })?;
-            out.extend(mljobs_core::salary_model::Labelled::from_posting(&posting, &enrichment, taxonomy));
+            if samples || !posting.provenance.is_sample() {
+                out.extend(mljobs_core::salary_model::Labelled::from_posting(&posting, &enrichment, taxonomy));
+            }
         }
         Ok(out)
     }

@@ -196,3 +196,18 @@ fn skill_demand_by_year_counts_dated_canonical_postings() {
     let (ys, _) = years.shares(&[], 2);
     assert_eq!(ys, ["2024"], "years with fewer postings than asked are left out");
 }
+
+#[test]
+fn invented_sample_pay_never_trains_the_estimator_but_shows_as_stated_pay() {
+    let t = Taxonomy::embedded();
+    let pay = format!("{TEXT}\n\nSalary: $150,000 - $190,000 per year.");
+    let real = posting("r1", "Data Scientist", "Acme", "https://acme.example/r1", &pay);
+    let mut sample = posting("s1", "Data Scientist", "Sample Co", "https://sample.example/s1", &pay);
+    sample.provenance.record.file = format!("/tmp/demo-input/{}", mljobs_core::posting::SAMPLE_FILE);
+    let mut store = Store::open_in_memory().unwrap();
+    write(&mut store, &[real, sample]);
+    assert_eq!(store.salaries(&t).unwrap().len(), 2, "both state pay");
+    let training = store.training_salaries(&t).unwrap();
+    assert_eq!(training.len(), 1, "only the real posting's pay trains the model");
+    assert_eq!(training[0].salary_usd, 170_000.0);
+}
