@@ -41,11 +41,7 @@ fn load() -> Fixture {
             postings.push((p, e));
         }
     }
-    let mut store = Store::open_in_memory().unwrap();
-    let run = store.begin_run(&[], now).unwrap();
-    store.write_batch(run, &postings, &[], "t", now).unwrap();
-    let index = SearchIndex::in_memory().unwrap();
-    mljobs_store::sync(&store, &index).unwrap();
+    let (store, index) = stored_and_indexed(&postings, now);
     // Keep only what the store kept (URL duplicates are aliases, not postings).
     let kept: Vec<String> = {
         let mut ids = Vec::new();
@@ -59,6 +55,16 @@ fn load() -> Fixture {
     };
     postings.retain(|(p, _)| kept.contains(&p.id.to_string()));
     Fixture { postings, index, synonyms: Synonyms::new(&taxonomy) }
+}
+
+/// An in-memory store holding `postings` (one batch) and its index, caught up.
+fn stored_and_indexed(postings: &[(JobPosting, Enrichment)], now: DateTime<Utc>) -> (Store, SearchIndex) {
+    let mut store = Store::open_in_memory().unwrap();
+    let run = store.begin_run(&[], now).unwrap();
+    store.write_batch(run, postings, &[], "t", now).unwrap();
+    let index = SearchIndex::in_memory().unwrap();
+    mljobs_store::sync(&store, &index).unwrap();
+    (store, index)
 }
 
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(load);
@@ -390,11 +396,7 @@ fn cpp_csharp_and_dotnet_search_as_themselves_and_c_alone_is_not_cpp() {
         let e = enrich(&p, &taxonomy);
         postings.push((p, e));
     }
-    let mut store = Store::open_in_memory().unwrap();
-    let run = store.begin_run(&[], now).unwrap();
-    store.write_batch(run, &postings, &[], "t", now).unwrap();
-    let index = SearchIndex::in_memory().unwrap();
-    mljobs_store::sync(&store, &index).unwrap();
+    let (_store, index) = stored_and_indexed(&postings, now);
     let synonyms = Synonyms::new(&taxonomy);
     let title_of = |id: &str| postings.iter().find(|(p, _)| p.id.to_string() == id).map(|(p, _)| p.title.clone()).unwrap();
     let found = |q: &str| -> Vec<String> {
