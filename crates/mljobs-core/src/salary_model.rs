@@ -257,6 +257,7 @@ fn resolve_level(p: &mut Profile, taxonomy: &Taxonomy, assumed: &mut Vec<String>
     let from_title = level_of_title(&p.title, taxonomy);
     let from_years = p.years.and_then(|y| level_for_years(y, taxonomy));
     let years = p.years.unwrap_or_default();
+    let years = if years == 1.0 { "1 year".to_string() } else { format!("{years} years") };
     if crate::enrich::role::classify_seniority(&p.title, None, None, taxonomy).is_some_and(|g| g.id == "intern") {
         caveats.push("the data hold no internships: this is what entry-level jobs pay a year; internships usually pay less".into());
     }
@@ -266,18 +267,18 @@ fn resolve_level(p: &mut Profile, taxonomy: &Taxonomy, assumed: &mut Vec<String>
                 caveats.push(format!("the title reads as {} but level {} was given: the given level is used", named(&t), named(&given)));
             }
             if let Some(y) = y.filter(|y| *y != given) {
-                caveats.push(format!("{years} years of experience usually means {} but level {} was given: the given level is used", named(&y), named(&given)));
+                caveats.push(format!("{years} of experience usually means {} but level {} was given: the given level is used", named(&y), named(&given)));
             }
         }
         (None, Some(t), y) => {
             assumed.push(format!("level {} read from the title", named(&t)));
             if let Some(y) = y.filter(|y| *y != t) {
-                caveats.push(format!("{years} years of experience usually means {} but the title says {}: the title's level is used", named(&y), named(&t)));
+                caveats.push(format!("{years} of experience usually means {} but the title says {}: the title's level is used", named(&y), named(&t)));
             }
             p.level = Some(t);
         }
         (None, None, Some(y)) => {
-            assumed.push(format!("level {} from {years} years of experience", named(&y)));
+            assumed.push(format!("level {} from {years} of experience", named(&y)));
             p.level = Some(y);
         }
         (None, None, None) => {
@@ -1626,7 +1627,7 @@ mod tests {
         assert!(e.caveats.iter().any(|c| c.contains("20 years") && c.contains("given level is used")), "{:?}", e.caveats);
         let e = est("Senior Data Scientist", "US", |i| i.years = Some(1.0));
         assert_eq!(e.profile.level.as_deref(), Some("SE"), "the title's level, as enrichment reads a posting");
-        assert!(e.caveats.iter().any(|c| c.contains("1 years") && c.contains("title's level is used")), "{:?}", e.caveats);
+        assert!(e.caveats.iter().any(|c| c.contains("1 year of experience") && c.contains("title's level is used")), "{:?}", e.caveats);
         //    Comparables: distinct records, spread over the closest ones rather than the first in file order.
         let e = est("Senior ML Engineer", "US", |_| {});
         let ex = &e.comparables.examples;
