@@ -51,35 +51,50 @@ pub(crate) fn next_word(text: &str, from: usize) -> Option<(usize, usize, std::b
     let alnum_at = |i: usize| text.get(i..).and_then(|t| t.chars().next()).is_some_and(char::is_alphanumeric);
     let mut i = from;
     while i < text.len() {
-        // ".NET" where it starts a word (or follows ASP/ADO/VB).
-        if bytes[i] == b'.' && text.get(i + 1..i + 4).is_some_and(|w| w.eq_ignore_ascii_case("net")) && !(i + 4 < text.len() && alnum_at(i + 4)) {
-            let before = text[..i].trim_end_matches(|c: char| c.is_ascii_alphabetic());
-            let prefix = &text[before.len()..i];
-            if prefix.is_empty() || ["asp", "ado", "vb"].iter().any(|p| prefix.eq_ignore_ascii_case(p)) {
-                return Some((i, i + 4, Cow::Borrowed("dotnet")));
+        // ASCII bytes are decided on the byte (the indexing hot loop); others decoded as chars.
+        let b = bytes[i];
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
+            // ".NET" where it starts a word (or follows ASP/ADO/VB).
+            if b == b'.' && text.get(i + 1..i + 4).is_some_and(|w| w.eq_ignore_ascii_case("net")) && !(i + 4 < text.len() && alnum_at(i + 4)) {
+                let before = text[..i].trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                let prefix = &text[before.len()..i];
+                if prefix.is_empty() || ["asp", "ado", "vb"].iter().any(|p| prefix.eq_ignore_ascii_case(p)) {
+                    return Some((i, i + 4, Cow::Borrowed("dotnet")));
+                }
             }
+            i += 1;
+            continue;
         }
-        if alnum_at(i) {
-            let start = i;
-            let mut end = i;
-            for (k, c) in text[i..].char_indices() {
-                if !c.is_alphanumeric() {
+        if b >= 0x80 && !alnum_at(i) {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while end < text.len() {
+            let b = bytes[end];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
                     break;
                 }
-                end = i + k + c.len_utf8();
+                end += 1;
+            } else {
+                match text[end..].chars().next() {
+                    Some(c) if c.is_alphanumeric() => end += c.len_utf8(),
+                    _ => break,
+                }
             }
-            let after_symbol = |len: usize| !(end + len < text.len() && alnum_at(end + len));
-            let word = &text[start..end];
-            // "C++17": a version may follow the symbols.
-            if text[end..].starts_with("++") && (after_symbol(2) || text[end + 2..].starts_with(|c: char| c.is_ascii_digit())) {
-                return Some((start, end + 2, Cow::Owned(format!("{word}pp"))));
-            }
-            if text[end..].starts_with('#') && word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()) && after_symbol(1) {
-                return Some((start, end + 1, Cow::Owned(format!("{word}sharp"))));
-            }
-            return Some((start, end, Cow::Borrowed(word)));
         }
-        i += text[i..].chars().next().map_or(1, char::len_utf8);
+        let after_symbol = |len: usize| !(end + len < text.len() && alnum_at(end + len));
+        let word = &text[start..end];
+        // "C++17": a version may follow the symbols.
+        if text[end..].starts_with("++") && (after_symbol(2) || text[end + 2..].starts_with(|c: char| c.is_ascii_digit())) {
+            return Some((start, end + 2, Cow::Owned(format!("{word}pp"))));
+        }
+        if text[end..].starts_with('#') && word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()) && after_symbol(1) {
+            return Some((start, end + 1, Cow::Owned(format!("{word}sharp"))));
+        }
+        return Some((start, end, Cow::Borrowed(word)));
     }
     None
 }
@@ -535,6 +550,25 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn text_without_skill_symbols_splits_as_tantivys_simple_tokenizer(text in "\\PC{0,120}") {
+            let text = text.replace(['+', '#', '.'], " ");
+            let mut simple = tantivy::tokenizer::SimpleTokenizer::default();
+            let mut stream = simple.token_stream(&text);
+            let mut expected = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                expected.push((t.offset_from, t.offset_to, t.text.clone()));
+            }
+            let mut got = Vec::new();
+            let mut at = 0;
+            while let Some((start, end, word)) = next_word(&text, at) {
+                got.push((start, end, word.into_owned()));
+                at = end;
+            }
+            proptest::prop_assert_eq!(got, expected);
+        }
+
         #[test]
         fn any_text_splits_into_words_on_char_boundaries(text in "([a-zA-Zé0-9]{0,4}[ +#.–\\-]{0,3}(net|NET)?){0,12}") {
             let mut at = 0;
