@@ -231,13 +231,6 @@ pub fn level_for_years(years: f64, taxonomy: &Taxonomy) -> Option<String> {
     survey_level(&g.id, taxonomy)
 }
 
-/// The survey level a title names, by enrichment's rules ("Senior …" → SE, "… Intern" → EN,
-/// "Head of …" → EX).
-pub fn level_of_title(title: &str, taxonomy: &Taxonomy) -> Option<String> {
-    let g = crate::enrich::role::classify_seniority(title, None, None, taxonomy)?;
-    survey_level(&g.id, taxonomy)
-}
-
 /// A survey level in words: "entry-level", "mid-level", "senior", "executive".
 pub fn survey_level_name(code: &str) -> &'static str {
     match code {
@@ -254,11 +247,13 @@ pub fn survey_level_name(code: &str) -> &'static str {
 /// which input won when inputs disagree (`caveats`).
 fn resolve_level(p: &mut Profile, taxonomy: &Taxonomy, assumed: &mut Vec<String>, caveats: &mut Vec<String>) {
     let named = |l: &str| format!("{l} ({})", survey_level_name(l));
-    let from_title = level_of_title(&p.title, taxonomy);
+    let read = crate::enrich::role::classify_seniority(&p.title, None, None, taxonomy);
+    let intern = read.as_ref().is_some_and(|g| g.id == "intern");
+    let from_title = read.and_then(|g| survey_level(&g.id, taxonomy));
     let from_years = p.years.and_then(|y| level_for_years(y, taxonomy));
     let years = p.years.unwrap_or_default();
     let years = if years == 1.0 { "1 year".to_string() } else { format!("{years} years") };
-    if crate::enrich::role::classify_seniority(&p.title, None, None, taxonomy).is_some_and(|g| g.id == "intern") {
+    if intern {
         caveats.push("the data hold no internships: this is what entry-level jobs pay a year; internships usually pay less".into());
     }
     match (p.level.clone(), from_title, from_years) {
@@ -1017,6 +1012,20 @@ pub struct SalaryModel {
     residual_q: Interval,
     roles: HashMap<String, String>,
     data: Vec<Labelled>,
+    /// Derived from `roles` and the title encoding on first use, not saved.
+    #[serde(skip)]
+    titles: std::sync::OnceLock<Titles>,
+}
+
+/// What estimates look titles up by, computed once per model (a few hundred distinct titles)
+/// instead of normalising every training title on every estimate.
+struct Titles {
+    /// Training title → its normalised form.
+    normalised: HashMap<String, String>,
+    /// Each role's most frequent normalised title; none for `other`.
+    typical: HashMap<String, String>,
+    /// Every word of a normalised training title.
+    words: std::collections::HashSet<String>,
 }
 
 impl SalaryModel {
@@ -1073,7 +1082,7 @@ impl SalaryModel {
             estimate_year: latest,
             fit_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         };
-        Ok(SalaryModel { info, fitted, residual_q, roles, data })
+        Ok(SalaryModel { info, fitted, residual_q, roles, data, titles: std::sync::OnceLock::new() })
     }
 
     /// The saved form (JSON).
@@ -1094,21 +1103,25 @@ impl SalaryModel {
         serde_json::from_str(text).map_err(|e| e.to_string())
     }
 
-    /// Each role's most frequent (normalised) title in the data; none for `other`.
-    fn typical_titles(&self) -> HashMap<String, String> {
-        let mut best: HashMap<&str, (usize, String)> = HashMap::new();
-        for (t, role) in &self.roles {
-            if role == "other" {
-                continue;
+    fn titles(&self) -> &Titles {
+        self.titles.get_or_init(|| {
+            let normalised: HashMap<String, String> = self.roles.keys().map(|t| (t.clone(), normalise_title(t))).collect();
+            let mut best: HashMap<&str, (usize, &str)> = HashMap::new();
+            for (t, role) in &self.roles {
+                if role == "other" {
+                    continue;
+                }
+                let key = normalised[t].as_str();
+                let n = self.fitted.encoders.0[2].count(key);
+                let e = best.entry(role.as_str()).or_insert((0, ""));
+                if n > e.0 || (n == e.0 && key < e.1) {
+                    *e = (n, key);
+                }
             }
-            let key = normalise_title(t);
-            let n = self.fitted.encoders.0[2].count(&key);
-            let e = best.entry(role.as_str()).or_insert((0, String::new()));
-            if n > e.0 || (n == e.0 && key < e.1) {
-                *e = (n, key);
-            }
-        }
-        best.into_iter().map(|(r, (_, t))| (r.to_string(), t)).collect()
+            let typical = best.into_iter().map(|(r, (_, t))| (r.to_string(), t.to_string())).collect();
+            let words = normalised.values().flat_map(|t| t.split(' ')).map(String::from).collect();
+            Titles { normalised, typical, words }
+        })
     }
 
     fn role_of(&self, title: &str, taxonomy: &Taxonomy) -> String {
@@ -1120,7 +1133,7 @@ impl SalaryModel {
         let roles: Vec<String> = profiles.iter().map(|(p, _)| self.role_of(&p.title, taxonomy)).collect();
         let input: Vec<(&Profile, u16, &str)> = profiles.iter().zip(&roles).map(|((p, y), r)| (p, *y, r.as_str())).collect();
         self.fitted
-            .predict_log(&input, &self.typical_titles())
+            .predict_log(&input, &self.titles().typical)
             .into_iter()
             .zip(profiles)
             .map(|(p, (profile, _))| {
@@ -1171,7 +1184,7 @@ impl SalaryModel {
         let year = self.info.estimate_year;
         let role = self.role_of(&p.title, taxonomy);
         let input = [(&p, year, role.as_str())];
-        let m = self.fitted.matrix(&input, &self.typical_titles());
+        let m = self.fitted.matrix(&input, &self.titles().typical);
         let matrix = Matrix::new(&m, 1, N_FEATURES);
         let contribs = self.fitted.booster.predict_contributions(&matrix, ContributionsMethod::Shapley, false);
         let log_pred: f64 = contribs.iter().sum();
@@ -1300,7 +1313,8 @@ impl SalaryModel {
             "consultant",
         ];
         let words: Vec<String> = normalise_title(title).split(' ').filter(|w| w.len() >= 3 && !GENERIC.contains(w)).map(String::from).collect();
-        !words.is_empty() && self.roles.keys().any(|t| normalise_title(t).split(' ').any(|w| words.iter().any(|x| x == w)))
+        let known = &self.titles().words;
+        !words.is_empty() && words.iter().any(|w| known.contains(w))
     }
 
     /// One pass over the training salaries: the comparables, how many salaries share role, level
@@ -1319,8 +1333,8 @@ impl SalaryModel {
         let latest = self.info.estimate_year;
         // Title and role per distinct title (a few hundred), so each salary costs one lookup.
         let title = normalise_title(&p.title);
-        let by_title: HashMap<&str, u8> =
-            self.roles.iter().map(|(t, r)| (t.as_str(), u8::from(normalise_title(t) == title) | (u8::from(r == role) << 1))).collect();
+        let normalised = &self.titles().normalised;
+        let by_title: HashMap<&str, u8> = self.roles.iter().map(|(t, r)| (t.as_str(), u8::from(normalised[t] == title) | (u8::from(r == role) << 1))).collect();
         // The entries of WHAT a record's bits say it shares.
         let shared = |bits: u8| WHAT.iter().enumerate().filter(move |(k, _)| bits & (1 << k) != 0).map(|(_, w)| *w);
         let mut scored: Vec<(f64, usize, u8)> = Vec::new();

@@ -84,9 +84,8 @@ fn render_failed() -> Response {
 fn html_response(status: StatusCode, html: impl Into<axum::body::Body>) -> Response {
     let mut r = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html.into()).into_response();
     let h = r.headers_mut();
+    // The other security headers come with every response (`api::security_headers`).
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     r
 }
 
