@@ -23,12 +23,28 @@ pub(super) async fn robots(headers: axum::http::HeaderMap) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }
 
+/// The sitemap is built once per index generation and origin (45,000 job pages take ~0.7 s to
+/// read and write on a 100k-posting store) and kept in the answer cache.
 pub(super) async fn sitemap(State(s): St, headers: axum::http::HeaderMap) -> Response {
     let base = origin(&headers);
-    let pages = match s.store().canonical_pages(SITEMAP_JOBS) {
-        Ok(p) => p,
-        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    let key = format!("sitemap:{base}");
+    let generation = s.index.generation();
+    let xml = match s.cache.get(&key, generation) {
+        Some(xml) => xml,
+        None => match sitemap_xml(&s, &base) {
+            Ok(xml) => {
+                let bytes = axum::body::Bytes::from(xml);
+                s.cache.put(&key, generation, bytes.clone());
+                bytes
+            }
+            Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        },
     };
+    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response()
+}
+
+fn sitemap_xml(s: &crate::AppState, base: &str) -> Result<String, mljobs_store::StoreError> {
+    let pages = s.store().canonical_pages(SITEMAP_JOBS)?;
     let mut xml = String::with_capacity(200 + pages.len() * 110);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut url = |path: &str, lastmod: Option<&str>| {
@@ -48,7 +64,7 @@ pub(super) async fn sitemap(State(s): St, headers: axum::http::HeaderMap) -> Res
         url(&format!("/jobs/{id}"), Some(day));
     }
     xml.push_str("</urlset>\n");
-    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml).into_response()
+    Ok(xml)
 }
 
 pub(super) async fn favicon() -> Response {
