@@ -181,6 +181,12 @@ pub struct Skill {
     pub kind: Arc<str>,
     /// Unambiguous aliases (matched in any case).
     pub aliases: Vec<String>,
+    /// Aliases that are other names of exactly this skill where the search's rule cannot tell
+    /// ("GCP" for Google Cloud, "ASR" for speech recognition): query synonyms like the name. Other
+    /// aliases are synonyms only by that rule (`mljobs_store::query::same_thing`); narrower or
+    /// related ones ("genomics" under Bioinformatics) tag postings but do not widen a search.
+    #[serde(default)]
+    pub same: Vec<String>,
     /// Ambiguous surface forms (exact case; see `rule`).
     pub weak: Vec<String>,
     /// Rule for the weak forms.
@@ -358,12 +364,18 @@ fn split_list(s: &str) -> Vec<String> {
     s.split('|').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
 }
 
+/// Rows as header → value. A row may leave out trailing columns (they read as empty: a
+/// `skills.csv` written before the `same` column, or rows added by hand without it); a row with
+/// more fields than the header is an error.
 fn read_csv(file: &'static str, text: &str) -> Result<Vec<HashMap<String, String>>, TaxonomyError> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| err(file, e.to_string()))?.clone();
     let mut rows = Vec::new();
     for (row_idx, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| err(file, format!("row {}: {e}", row_idx + 2)))?;
+        if rec.len() > headers.len() {
+            return Err(err(file, format!("row {}: {} fields, but the header has {}", row_idx + 2, rec.len(), headers.len())));
+        }
         rows.push(headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.trim().to_string())).collect());
     }
     Ok(rows)
@@ -406,9 +418,14 @@ impl Taxonomy {
                 category: get("category").into(),
                 kind: kind.into(),
                 aliases: split_list(&get("aliases")),
+                same: split_list(&get("same")),
                 weak: split_list(&get("weak")),
                 rule,
             });
+            let skill = skills.last().expect("just pushed");
+            if let Some(x) = skill.same.iter().find(|x| !skill.aliases.iter().any(|a| a.eq_ignore_ascii_case(x))) {
+                return Err(err("skills.csv", format!("row {}: field `same`: {x:?} is not one of the skill's aliases", i + 2)));
+            }
         }
         let countries = read_csv("countries.csv", &files.countries)?
             .into_iter()
@@ -888,6 +905,21 @@ mod tests {
         files.skills.push_str("dup,Dup,data,tool,pytorch,,\n");
         let e = Taxonomy::from_files(&files).unwrap_err().to_string();
         assert!(e.contains("\"pytorch\"") && e.contains("\"dup\""), "{e}");
+    }
+
+    #[test]
+    fn same_names_must_be_aliases_and_rows_may_leave_it_out() {
+        let mut files = TaxonomyFiles::embedded();
+        files.skills.push_str("quokka,Quokka,data,tool,qk|quokka db,,\n");
+        let t = Taxonomy::from_files(&files).expect("a row without the `same` column reads as empty");
+        assert!(t.skill("quokka").is_some_and(|s| s.same.is_empty()));
+        files.skills.push_str("wombat,Wombat,data,tool,wb,,,wombat db\n");
+        let e = Taxonomy::from_files(&files).unwrap_err().to_string();
+        assert!(e.starts_with("taxonomy file skills.csv: row 515: field `same`: \"wombat db\" is not one of the skill's aliases"), "{e}");
+        let mut files = TaxonomyFiles::embedded();
+        files.skills.push_str("wombat,Wombat,data,tool,wb,,,,extra\n");
+        let e = Taxonomy::from_files(&files).unwrap_err().to_string();
+        assert!(e.contains("row 514: 9 fields, but the header has 8"), "{e}");
     }
 
     #[test]

@@ -41,21 +41,24 @@ pub(crate) enum Filter {
 
 /// Words naming a skill: a document matches with all the typed words, all the words of the
 /// skill's name, or the skill tag, and scores the BM25 of each group it has in full plus
-/// `tag_boost` × the tag's.
+/// `tag_score` when it has the tag.
 #[derive(Debug, Clone)]
 pub(crate) struct Concept {
     pub words: Vec<Term>,
     pub name: Vec<Term>,
     pub tag: Term,
-    pub tag_boost: f32,
+    pub tag_score: f32,
 }
 
 /// What the fast path runs: required words and concepts, excluded words, required and excluded
-/// filters.
+/// filters; title groups only score (`title_boost` × their title-field BM25 where the title has
+/// every term of a group, as `query::TextQueryBuilder::build`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Plan {
     pub words: Vec<Term>,
     pub concepts: Vec<Concept>,
+    pub title_groups: Vec<Vec<Term>>,
+    pub title_boost: f32,
     pub excluded_words: Vec<Term>,
     pub filters: Vec<Filter>,
     pub excluded: Vec<Filter>,
@@ -92,11 +95,6 @@ pub(crate) struct Scores {
 }
 
 impl Scores {
-    #[inline]
-    fn has(&self, d: DocId) -> bool {
-        self.bits[(d / 64) as usize] >> (d % 64) & 1 == 1
-    }
-
     #[inline]
     fn get(&self, d: DocId) -> f32 {
         let w = (d / 64) as usize;
@@ -399,24 +397,35 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
                 let score_cols =
                     |terms: &[Term]| -> tantivy::Result<Vec<Arc<Scores>>> { terms.iter().map(|t| cache.scores(generation, ord, searcher, t)).collect() };
                 let columns = score_cols(&plan.words)?;
-                // Per concept: its words' columns, its tag's column.
+                // Per concept: its words' columns, its tag's documents.
                 type Cols = Vec<Arc<Scores>>;
-                let mut concept_cols: Vec<([Cols; 2], Arc<Scores>, f32)> = Vec::with_capacity(plan.concepts.len());
+                let mut concept_cols: Vec<([Cols; 2], Arc<Vec<u64>>, f32)> = Vec::with_capacity(plan.concepts.len());
                 for c in &plan.concepts {
-                    let tag = cache.scores(generation, ord, searcher, &c.tag)?;
-                    concept_cols.push(([score_cols(&c.words)?, score_cols(&c.name)?], tag, c.tag_boost));
+                    let tag = cache.bits(generation, ord, reader, &c.tag)?;
+                    concept_cols.push(([score_cols(&c.words)?, score_cols(&c.name)?], tag, c.tag_score));
                 }
+                // Per title group: who has it in full, and its columns.
+                let mut title_cols: Vec<(Vec<u64>, Cols)> = Vec::with_capacity(plan.title_groups.len());
+                for g in &plan.title_groups {
+                    title_cols.push((all_of(g, cache, generation, ord, reader)?, score_cols(g)?));
+                }
+                let has = |bits: &[u64], d: DocId| bits[(d / 64) as usize] >> (d % 64) & 1 == 1;
                 let mut threshold = f32::MIN;
                 for d in ones(&m) {
                     let mut s: f32 = columns.iter().map(|c| c.get(d)).sum();
-                    for ((groups, tag, boost), alls) in concept_cols.iter().zip(&concept_words) {
+                    for ((groups, tag, tag_score), alls) in concept_cols.iter().zip(&concept_words) {
                         for (cols, all) in groups.iter().zip(alls) {
-                            if all[(d / 64) as usize] >> (d % 64) & 1 == 1 {
+                            if has(all, d) {
                                 s += cols.iter().map(|c| c.get(d)).sum::<f32>();
                             }
                         }
-                        if tag.has(d) {
-                            s += boost * tag.get(d);
+                        if has(tag, d) {
+                            s += tag_score;
+                        }
+                    }
+                    for (all, cols) in &title_cols {
+                        if has(all, d) {
+                            s += plan.title_boost * cols.iter().map(|c| c.get(d)).sum::<f32>();
                         }
                     }
                     if s >= threshold {

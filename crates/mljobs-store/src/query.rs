@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use mljobs_core::Taxonomy;
 use rustc_hash::FxHashMap;
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -235,13 +235,23 @@ pub struct Synonyms {
 }
 
 impl Synonyms {
-    /// Synonym groups of the taxonomy's skills.
+    /// Synonym groups of the taxonomy's skills: the name and the aliases that are other names of
+    /// the same thing ([`same_thing`]). Aliases that are narrower or related ("genomics" and
+    /// "drug discovery" under Bioinformatics, "ggplot2" under R, "EKS" under Kubernetes) tag the
+    /// skill in postings but are not query synonyms: a search for "genomics" is a search for that
+    /// word, not for every posting tagged Bioinformatics.
     pub fn new(taxonomy: &Taxonomy) -> Synonyms {
+        let mut analyzer = analyzer();
         let mut forms = HashMap::new();
         let mut skills = Vec::new();
         let mut longest = 1;
         for skill in &taxonomy.skills {
-            let mut words_of: Vec<Vec<String>> = std::iter::once(&*skill.name).chain(skill.aliases.iter().map(String::as_str)).map(words).collect();
+            let same = skill
+                .aliases
+                .iter()
+                .map(String::as_str)
+                .filter(|a| skill.same.iter().any(|x| x.eq_ignore_ascii_case(a)) || same_thing(a, &skill.name, &mut analyzer));
+            let mut words_of: Vec<Vec<String>> = std::iter::once(&*skill.name).chain(same).map(words).collect();
             words_of.retain(|w| !w.is_empty());
             words_of.dedup();
             let n = skills.len();
@@ -258,6 +268,114 @@ impl Synonyms {
     fn longest_match(&self, words: &[String], at: usize) -> Option<(usize, usize)> {
         (1..=self.longest.min(words.len() - at)).rev().find_map(|n| self.forms.get(&words[at..at + n]).map(|&s| (n, s)))
     }
+}
+
+/// Words that do not change what a skill name names ("R programming" is R, "statistical
+/// analysis" is statistics, "Apache Spark" is Spark), as analysed (stemmed) tokens.
+const NAME_FILLER: [&str; 25] = [
+    "languag",
+    "program",
+    "framework",
+    "librari",
+    "platform",
+    "analysi",
+    "method",
+    "techniqu",
+    "tool",
+    "softwar",
+    "apach",
+    "microsoft",
+    "googl",
+    "amazon",
+    "aw",
+    "js",
+    "nvidia",
+    "ibm",
+    "facebook",
+    "meta",
+    "modern",
+    "core",
+    "ansi",
+    "base",
+    "scienc",
+];
+
+/// Whether `alias` is another name of the thing `name` names, not a narrower or related term:
+/// the same letters ("time-series", "scikit learn"); an abbreviation of one by the other — one
+/// word whose letters run in order through the other's, from the same first letter ("ML", "NLP",
+/// "sklearn", "GenAI", "golang"); a numeronym ("k8s"); or the same stemmed words once version
+/// numbers and [`NAME_FILLER`] words are left out ("R language", "statistical methods").
+/// "Genomics" (Bioinformatics), "demand forecasting" (Forecasting), "GANs" (Generative AI) and
+/// "EKS" (Kubernetes) are not.
+pub(crate) fn same_thing(alias: &str, name: &str, analyzer: &mut TextAnalyzer) -> bool {
+    // Letters only, lower case, British and American spellings made one.
+    let letters = |s: &str| -> String {
+        let l: String = s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        l.replace("ization", "isation").replace("izing", "ising").replace("yze", "yse").replace("lling", "ling")
+    };
+    let (a, n) = (letters(alias), letters(name));
+    if a.is_empty() || n.is_empty() {
+        return false;
+    }
+    if a == n {
+        return true;
+    }
+    if abbreviates(alias, name) || abbreviates(name, alias) {
+        return true;
+    }
+    let numeronym = |short: &str, long: &str| {
+        let digits: String = short.chars().filter(char::is_ascii_digit).collect();
+        let (first, last) = (short.chars().next(), short.chars().last());
+        short.len() == digits.len() + 2
+            && digits.parse::<usize>().is_ok_and(|k| long.chars().count() == k + 2)
+            && first == long.chars().next()
+            && last == long.chars().last()
+    };
+    if numeronym(&a, &n) || numeronym(&n, &a) {
+        return true;
+    }
+    let core = |s: &str, analyzer: &mut TextAnalyzer| -> std::collections::BTreeSet<String> {
+        tokens(analyzer, s).into_iter().map(|(_, t)| t).filter(|t| !NAME_FILLER.contains(&t.as_str()) && !t.chars().all(|c| c.is_ascii_digit())).collect()
+    };
+    let (ca, cn) = (core(alias, analyzer), core(name, analyzer));
+    !ca.is_empty() && ca == cn
+}
+
+/// Whether `short` (one word of two or more letters) abbreviates `long`: its letters run in
+/// order through `long`'s words, starting each word with its first letter ("ML" → Machine
+/// Learning, "sklearn" → scikit-learn, "GenAI" → Generative AI, "golang" ← Go). A longer name
+/// that adds a word ("PyTorch Lightning", "TensorFlow Serving") is not abbreviated by "PyTorch".
+fn abbreviates(short: &str, long: &str) -> bool {
+    /// `s` split over `ws`: each word takes a non-empty run of `s`'s letters that starts with its
+    /// first letter and runs in order through the rest of it.
+    fn split_over(s: &[char], ws: &[Vec<char>]) -> bool {
+        let Some((w, rest)) = ws.split_first() else { return s.is_empty() };
+        if s.first() != w.first() {
+            return false;
+        }
+        // Take 1..=k letters into this word (the letters after the first run through w[1..]).
+        let mut at = 1;
+        let mut k = 1;
+        loop {
+            if split_over(&s[k..], rest) {
+                return true;
+            }
+            let Some(&c) = s.get(k) else { return false };
+            match w[at..].iter().position(|&x| x == c) {
+                Some(p) => {
+                    at += p + 1;
+                    k += 1;
+                }
+                None => return false,
+            }
+        }
+    }
+    let short_words = words(short);
+    let [s] = short_words.as_slice() else { return false };
+    let s: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+    let ws: Vec<Vec<char>> = words(long).iter().map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect()).filter(|w: &Vec<char>| !w.is_empty()).collect();
+    let long_len: usize = ws.iter().map(Vec::len).sum();
+    s.len() >= 2 && s.len() < long_len && split_over(&s, &ws)
 }
 
 /// Lower-cased words by the analyser's splitting rule ([`next_word`]).
@@ -396,6 +514,8 @@ fn parse_words(run: &[&str], analyzer: &mut TextAnalyzer, synonyms: Option<&Syno
 /// description in one field, as Xapian's wdf weighting does) and the skill-tag field.
 pub(crate) struct TextQueryBuilder<'a> {
     pub text: Field,
+    /// The title alone (scored on top of the text field: [`TITLE_BOOST`]); `None`: no title score.
+    pub title: Option<Field>,
     pub skill: Field,
     pub analyzer: TextAnalyzer,
     pub synonyms: Option<&'a Synonyms>,
@@ -443,14 +563,18 @@ impl TextQueryBuilder<'_> {
     }
 
     /// The query for `q`, or `None` when it has no words (every posting matches the text part).
+    /// Matching: every word, concept and phrase is required. Scoring: BM25 of the text field, plus
+    /// [`TITLE_BOOST`] × BM25 of the title field for each word (or concept spelling) the title has
+    /// ([`title_groups`]), plus [`CONCEPT_TAG_SCORE`] when the enrichment tagged a concept's skill.
     pub fn build(&mut self, q: &str) -> Option<Box<dyn Query>> {
         let mut clauses: Clauses = Vec::new();
-        for clause in parse(q, &mut self.analyzer, self.synonyms) {
+        let parsed = parse(q, &mut self.analyzer, self.synonyms);
+        for clause in &parsed {
             match clause {
-                Clause::Word { token, letters } => clauses.push((Occur::Must, self.word(&token, letters))),
-                Clause::Concept { tokens, letters, skill, name } => clauses.push((Occur::Must, self.concept(&tokens, letters, &skill, &name))),
-                Clause::Phrase(toks) => clauses.extend(self.phrase(&toks).map(|q| (Occur::Must, q))),
-                Clause::Exclude(t) => clauses.push((Occur::MustNot, Box::new(TermQuery::new(self.term(&t), IndexRecordOption::Basic)))),
+                Clause::Word { token, letters } => clauses.push((Occur::Must, self.word(token, *letters))),
+                Clause::Concept { tokens, letters, skill, name } => clauses.push((Occur::Must, self.concept(tokens, *letters, skill, name))),
+                Clause::Phrase(toks) => clauses.extend(self.phrase(toks).map(|q| (Occur::Must, q))),
+                Clause::Exclude(t) => clauses.push((Occur::MustNot, Box::new(TermQuery::new(self.term(t), IndexRecordOption::Basic)))),
             }
         }
         if clauses.is_empty() {
@@ -459,14 +583,30 @@ impl TextQueryBuilder<'_> {
         if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
+        for group in self.title.map(|_| title_groups(&parsed)).unwrap_or_default() {
+            let all: Clauses = group
+                .iter()
+                .map(|t| {
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(self.title.expect("title groups only with a title field"), t),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), TITLE_BOOST))));
+        }
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// Words naming a skill: the words as typed (all required), or the skill tag — which the
-    /// enrichment sets wherever the posting names the skill by any of its forms, so "ml" finds
-    /// "machine learning" without running a phrase query per alias (positions are the costly part
-    /// of a search). The tag weighs like a title word ([`CONCEPT_TAG_BOOST`]): the enrichment found
-    /// the skill.
+    /// Words naming a skill: the words as typed (all required), the words of the skill's name, or
+    /// the skill tag — which the enrichment sets wherever the posting names the skill by any of its
+    /// forms, so "ml" finds "machine learning" without running a phrase query per alias (positions
+    /// are the costly part of a search). The tag adds a constant ([`CONCEPT_TAG_SCORE`]): it says
+    /// the enrichment read the word as the skill ("Spark", not "spark joy"), not how central the
+    /// skill is — BM25 over a one-value-per-skill field would favour postings with few tags.
     fn concept(&self, typed: &[String], letters: usize, skill: &str, name: &[String]) -> Box<dyn Query> {
         let mut any: Clauses = Vec::new();
         if typed.len() == 1 {
@@ -480,13 +620,48 @@ impl TextQueryBuilder<'_> {
             any.push((Occur::Should, Box::new(BooleanQuery::new(all))));
         }
         let tag = TermQuery::new(Term::from_field_text(self.skill, skill), IndexRecordOption::Basic);
-        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tag), CONCEPT_TAG_BOOST))));
+        any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(tag), CONCEPT_TAG_SCORE))));
         Box::new(BooleanQuery::new(any))
     }
 }
 
-/// Weight of a skill-tag match in a concept, relative to a word of the text.
-pub(crate) const CONCEPT_TAG_BOOST: f32 = 2.0;
+/// The groups of title words that score: each word, and each spelling of a concept (as typed, and
+/// the skill's name when it differs) — a title with every word of a group adds [`TITLE_BOOST`] ×
+/// their BM25 in the title field. Deduplicated, in query order. Phrases and exclusions do not
+/// score in the title.
+pub(crate) fn title_groups(clauses: &[Clause]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for c in clauses {
+        let groups: Vec<&Vec<String>> = match c {
+            Clause::Word { token, .. } => {
+                let g = vec![token.clone()];
+                if !out.contains(&g) {
+                    out.push(g);
+                }
+                continue;
+            }
+            Clause::Concept { tokens, name, .. } => [tokens, name].into_iter().filter(|g| !g.is_empty()).collect(),
+            _ => continue,
+        };
+        for g in groups {
+            if !out.contains(g) {
+                out.push(g.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Weight of the title field's BM25 relative to the text field's. The text field already holds
+/// the title three times (Xapian's within-document weighting), but term frequency saturates: a
+/// word in a long description many times nearly equals one in the title. The separate field,
+/// normalised by the title's length, says "the job is this": a title that *is* the query scores
+/// highest. Chosen on the dev queries of `data/relevance` (docs/quality.md).
+pub(crate) const TITLE_BOOST: f32 = 1.0;
+
+/// Score a concept's skill tag adds (a constant: see [`TextQueryBuilder::concept`]). Chosen on
+/// the dev queries of `data/relevance` (docs/quality.md).
+pub(crate) const CONCEPT_TAG_SCORE: f32 = 0.5;
 
 #[cfg(test)]
 mod tests {
@@ -577,6 +752,61 @@ mod tests {
                 proptest::prop_assert!(!word.is_empty());
                 at = end;
             }
+        }
+    }
+
+    #[test]
+    fn only_other_names_of_a_skill_are_query_synonyms() {
+        let mut a = analyzer();
+        let mut same = |alias: &str, name: &str| same_thing(alias, name, &mut a);
+        for (alias, name) in [
+            ("ML", "Machine learning"),
+            ("sklearn", "scikit-learn"),
+            ("scikit learn", "scikit-learn"),
+            ("GenAI", "Generative AI"),
+            ("golang", "Go"),
+            ("k8s", "Kubernetes"),
+            ("time-series", "Time series analysis"),
+            ("R language", "R"),
+            ("statistical methods", "Statistics"),
+            ("optimization", "Optimisation"),
+            ("data modeling", "Data modelling"),
+            ("apache kafka", "Kafka"),
+            ("python3", "Python"),
+        ] {
+            assert!(same(alias, name), "{alias} is {name}");
+        }
+        for (alias, name) in [
+            ("genomics", "Bioinformatics"),
+            ("demand forecasting", "Forecasting"),
+            ("GANs", "Generative AI"),
+            ("EKS", "Kubernetes"),
+            ("pytorch lightning", "PyTorch"),
+            ("tensorflow serving", "TensorFlow"),
+            ("ggplot2", "R"),
+            ("RStudio", "R"),
+            ("spark streaming", "Apache Spark"),
+            ("time series forecasting", "Time series analysis"),
+        ] {
+            assert!(!same(alias, name), "{alias} is narrower than or related to {name}");
+        }
+        // The taxonomy names the synonyms no rule can see ("GCP", "ASR").
+        let syn = Synonyms::new(&Taxonomy::embedded());
+        for (form, id) in [("gcp", "gcp"), ("asr", "speech-recognition"), ("k8s", "kubernetes")] {
+            let (_, s) = syn.longest_match(&words(form), 0).unwrap_or_else(|| panic!("{form} is a synonym"));
+            assert_eq!(syn.skills[s].0, id);
+        }
+        assert!(syn.longest_match(&words("genomics"), 0).is_none());
+    }
+
+    #[test]
+    #[ignore = "prints every alias with its classification, for review"]
+    fn print_alias_classification() {
+        let t = Taxonomy::embedded();
+        let mut a = analyzer();
+        for s in &t.skills {
+            let (same, other): (Vec<&String>, Vec<&String>) = s.aliases.iter().partition(|x| same_thing(x, &s.name, &mut a));
+            println!("{} | same: {:?} | not: {:?}", s.name, same, other);
         }
     }
 

@@ -138,6 +138,7 @@ struct Fields {
     canonical: Field,
     duplicate: Field,
     text: Field,
+    title: Field,
     role: Field,
     seniority: Field,
     skill: Field,
@@ -163,6 +164,11 @@ fn schema() -> (Schema, Fields) {
         canonical: b.add_text_field("canonical", STRING),
         duplicate: b.add_u64_field("duplicate", INDEXED),
         text: b.add_text_field("text", text),
+        // The title once more, alone, for the title score (`query::TITLE_BOOST`); no positions.
+        title: b.add_text_field(
+            "title",
+            TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs)),
+        ),
         role: b.add_text_field("role", STRING | FAST),
         seniority: b.add_text_field("seniority", STRING | FAST),
         skill: b.add_text_field("skill", STRING | FAST),
@@ -287,6 +293,7 @@ pub struct SearchIndex {
     fields: Fields,
     fast: crate::fast::FastCache,
     fast_on: std::sync::atomic::AtomicBool,
+    title_on: std::sync::atomic::AtomicBool,
 }
 
 impl SearchIndex {
@@ -330,7 +337,14 @@ impl SearchIndex {
     fn with_index(index: Index, fields: Fields, policy: ReloadPolicy) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYZER, crate::query::analyzer());
         let reader = index.reader_builder().reload_policy(policy).try_into()?;
-        Ok(SearchIndex { index, reader, fields, fast: crate::fast::FastCache::default(), fast_on: std::sync::atomic::AtomicBool::new(true) })
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            fast: crate::fast::FastCache::default(),
+            fast_on: std::sync::atomic::AtomicBool::new(true),
+            title_on: std::sync::atomic::AtomicBool::new(true),
+        })
     }
 
     /// The store revision the index has caught up to (0 for a new index).
@@ -371,6 +385,7 @@ impl SearchIndex {
         for _ in 0..3 {
             doc.add_text(f.text, d.title);
         }
+        doc.add_text(f.title, d.title);
         if let Some(c) = d.company {
             doc.add_text(f.text, c);
             doc.add_text(f.text, c);
@@ -433,6 +448,18 @@ impl SearchIndex {
         self.fast_on.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Turns the title score (`query::TITLE_BOOST`) on or off. Off, and searched without synonyms,
+    /// the ranking is plain BM25 over the text field (title ×3, company ×2, description): the
+    /// baseline `mljobs-relevance` compares with.
+    #[doc(hidden)]
+    pub fn set_title_score(&self, on: bool) {
+        self.title_on.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn title_score(&self) -> bool {
+        self.title_on.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The fast path's plan for a request, when it can run it.
     fn fast_plan(&self, req: &SearchRequest, synonyms: Option<&Synonyms>, typos: bool) -> Option<crate::fast::Plan> {
         use crate::fast::{Filter, Plan};
@@ -443,18 +470,23 @@ impl SearchIndex {
         let f = self.fields;
         let mut plan = Plan::default();
         let text = |t: &str| Term::from_field_text(f.text, t);
-        for clause in crate::query::parse(&req.q, &mut analyzer, synonyms) {
+        let clauses = crate::query::parse(&req.q, &mut analyzer, synonyms);
+        for clause in &clauses {
             match clause {
-                crate::query::Clause::Word { token, .. } => plan.words.push(text(&token)),
-                crate::query::Clause::Exclude(token) => plan.excluded_words.push(text(&token)),
+                crate::query::Clause::Word { token, .. } => plan.words.push(text(token)),
+                crate::query::Clause::Exclude(token) => plan.excluded_words.push(text(token)),
                 crate::query::Clause::Concept { tokens, skill, name, .. } => plan.concepts.push(crate::fast::Concept {
                     words: tokens.iter().map(|t| text(t)).collect(),
                     name: name.iter().map(|t| text(t)).collect(),
-                    tag: Term::from_field_text(f.skill, &skill),
-                    tag_boost: crate::query::CONCEPT_TAG_BOOST,
+                    tag: Term::from_field_text(f.skill, skill),
+                    tag_score: crate::query::CONCEPT_TAG_SCORE,
                 }),
                 crate::query::Clause::Phrase(_) => return None,
             }
+        }
+        if self.title_score() {
+            plan.title_groups = crate::query::title_groups(&clauses).iter().map(|g| g.iter().map(|t| Term::from_field_text(f.title, t)).collect()).collect();
+            plan.title_boost = crate::query::TITLE_BOOST;
         }
         plan.words.sort();
         plan.words.dedup();
@@ -505,7 +537,16 @@ impl SearchIndex {
         let analyzer = self.index.tokenizers().get(ANALYZER).unwrap_or_else(crate::query::analyzer);
         let searcher = self.reader.searcher();
         let known = |t: &Term| searcher.doc_freq(t).map_or(true, |n| n > 0);
-        TextQueryBuilder { text: self.fields.text, skill: self.fields.skill, analyzer, synonyms, typos, known: Some(&known) }.build(q)
+        TextQueryBuilder {
+            text: self.fields.text,
+            title: self.title_score().then_some(self.fields.title),
+            skill: self.fields.skill,
+            analyzer,
+            synonyms,
+            typos,
+            known: Some(&known),
+        }
+        .build(q)
     }
 
     /// Whether the query has a word of five or more letters that the index does not know (the

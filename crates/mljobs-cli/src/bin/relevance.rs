@@ -6,8 +6,8 @@
 //!
 //! * `mljobs` — the product's search (synonyms, skill tags, field weights), as `mljobs search` and
 //!   the API run it;
-//! * `bm25` — the same index and analyser without the taxonomy: plain BM25 over title ×3,
-//!   company ×2 and description (Xapian's weighting, the baseline every full-text engine gives);
+//! * `bm25` — the same index and analyser without the taxonomy and the title score: plain BM25
+//!   over title ×3, company ×2 and description (Xapian's weighting, the baseline every full-text engine gives);
 //! * `fts5` — SQLite FTS5 over the same texts (porter stemmer, `bm25(3, 2, 1)`), the benchmark
 //!   kit's peer.
 //!
@@ -66,6 +66,13 @@ enum Command {
     },
     /// Every posting as `id<TAB>title<TAB>description as a JSON string` (for the judge's tools).
     Dump,
+    /// A ranker's top 10 for one query, with the grades.
+    Show {
+        /// Query id (`q01`).
+        query: String,
+        #[arg(long, default_value = "mljobs")]
+        ranker: String,
+    },
 }
 
 /// A posting of the corpus with what the judge needs to see.
@@ -98,6 +105,15 @@ fn main() -> Result<()> {
     match args.command {
         Command::Eval { ranker, min_ndcg, verbose, json } => eval(&corpus, &queries, &judgments, &ranker, min_ndcg, verbose, json),
         Command::Pool { depth, only } => pool(&corpus, &queries, &judgments, depth, &only),
+        Command::Show { query, ranker } => {
+            let q = queries.iter().find(|q| q.id == query).with_context(|| format!("no query {query}"))?;
+            for (i, id) in run(&corpus, &ranker, &q.text, K)?.iter().enumerate() {
+                let grade = judgments.get(&(q.id.clone(), id.clone())).map_or("?".to_string(), u8::to_string);
+                let d = &corpus.docs[corpus.by_id[id]];
+                println!("{:>2} {grade} {id} {} | {} | {}", i + 1, d.posting.title, d.enrichment.role.id, d.posting.description.chars().count());
+            }
+            Ok(())
+        }
         Command::Dump => {
             for d in &corpus.docs {
                 println!("{}\t{}\t{}", d.posting.id.as_str(), d.posting.title, serde_json::to_string(&d.posting.description)?);
@@ -194,7 +210,12 @@ fn run(corpus: &Corpus, ranker: &str, q: &str, k: usize) -> Result<Vec<String>> 
     let req = SearchRequest { q: q.to_string(), limit: k, ..SearchRequest::default() };
     Ok(match ranker {
         "mljobs" => corpus.index.search(&req, Some(&corpus.synonyms))?.hits.into_iter().map(|h| h.id).collect(),
-        "bm25" => corpus.index.search(&req, None)?.hits.into_iter().map(|h| h.id).collect(),
+        "bm25" => {
+            corpus.index.set_title_score(false);
+            let hits = corpus.index.search(&req, None);
+            corpus.index.set_title_score(true);
+            hits?.hits.into_iter().map(|h| h.id).collect()
+        }
         "fts5" => {
             // Every word required, each quoted (FTS5 syntax characters are literal inside quotes;
             // its tokenizer splits "a/b" into a phrase).

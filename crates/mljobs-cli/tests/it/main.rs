@@ -3,6 +3,7 @@
 
 mod enrich_snapshots;
 mod ingest;
+mod relevance;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
