@@ -67,6 +67,28 @@ fn stored_and_indexed(postings: &[(JobPosting, Enrichment)], now: DateTime<Utc>)
     (store, index)
 }
 
+/// Postings (title, description) of one company, enriched, stored and indexed.
+fn small_index(file: &str, lines: &[(&str, &str)]) -> (Vec<(JobPosting, Enrichment)>, Store, SearchIndex) {
+    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let taxonomy = Taxonomy::embedded();
+    let jsonl: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (title, d))| {
+            let id = i + 1;
+            serde_json::json!({"id": id, "title": title, "company": "Acme", "description": d, "url": format!("https://acme.example/{id}")}).to_string() + "\n"
+        })
+        .collect();
+    let mut postings = Vec::new();
+    for raw in ingest::decode_jsonl(jsonl.as_bytes(), file, &DecodeOptions::default()).flatten() {
+        let p = JobPosting::from_raw(raw, now).unwrap();
+        let e = enrich(&p, &taxonomy);
+        postings.push((p, e));
+    }
+    let (store, index) = stored_and_indexed(&postings, now);
+    (postings, store, index)
+}
+
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(load);
 
 fn facet_values(e: &Enrichment, facet: &str) -> Vec<String> {
@@ -375,28 +397,17 @@ fn f_search(text: &str) -> mljobs_store::SearchResults {
 /// Postings naming C, C++, C# and .NET: each searches as itself (issue 12: all three searched as C).
 #[test]
 fn cpp_csharp_and_dotnet_search_as_themselves_and_c_alone_is_not_cpp() {
-    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
     let taxonomy = Taxonomy::embedded();
-    let lines = [
-        (1, "Embedded Software Engineer", "We write firmware in C for microcontrollers. Experience with C programming and RTOS."),
-        (2, "Robotics Software Engineer", "Modern C++ (C++17), CUDA and ROS 2 for perception on robots."),
-        (3, "Backend Developer", "C# and .NET services on Azure; ASP.NET Core APIs."),
-        (4, "Machine Learning Engineer", "Python, PyTorch and MLOps on Kubernetes."),
-        (5, "Game AI Programmer", "Gameplay AI in C++ and C#, Unity and Unreal."),
-    ];
-    let jsonl: String = lines
-        .iter()
-        .map(|(id, title, d)| {
-            serde_json::json!({"id": id, "title": title, "company": "Acme", "description": d, "url": format!("https://acme.example/{id}")}).to_string() + "\n"
-        })
-        .collect();
-    let mut postings = Vec::new();
-    for raw in ingest::decode_jsonl(jsonl.as_bytes(), "langs.jsonl", &DecodeOptions::default()).flatten() {
-        let p = JobPosting::from_raw(raw, now).unwrap();
-        let e = enrich(&p, &taxonomy);
-        postings.push((p, e));
-    }
-    let (_store, index) = stored_and_indexed(&postings, now);
+    let (postings, _store, index) = small_index(
+        "langs.jsonl",
+        &[
+            ("Embedded Software Engineer", "We write firmware in C for microcontrollers. Experience with C programming and RTOS."),
+            ("Robotics Software Engineer", "Modern C++ (C++17), CUDA and ROS 2 for perception on robots."),
+            ("Backend Developer", "C# and .NET services on Azure; ASP.NET Core APIs."),
+            ("Machine Learning Engineer", "Python, PyTorch and MLOps on Kubernetes."),
+            ("Game AI Programmer", "Gameplay AI in C++ and C#, Unity and Unreal."),
+        ],
+    );
     let synonyms = Synonyms::new(&taxonomy);
     let title_of = |id: &str| postings.iter().find(|(p, _)| p.id.to_string() == id).map(|(p, _)| p.title.clone()).unwrap();
     let found = |q: &str| -> Vec<String> {
@@ -424,7 +435,6 @@ fn cpp_csharp_and_dotnet_search_as_themselves_and_c_alone_is_not_cpp() {
 /// `data/relevance` measures the same on 3,316 postings (`mljobs-relevance eval`).
 #[test]
 fn the_job_a_query_names_outranks_passing_mentions() {
-    let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
     let taxonomy = Taxonomy::embedded();
     let lines = [
         ("Product Manager", "Own the roadmap for our billing product. Experience with MLOps is a plus."),
@@ -457,20 +467,7 @@ fn the_job_a_query_names_outranks_passing_mentions() {
         ("Computational Biologist", "Machine learning for protein design; computational biology background; PyTorch."),
         ("Medicinal Chemist, Drug Discovery", "Design and synthesise small molecules in our drug discovery chemistry lab. PhD in medicinal chemistry."),
     ];
-    let jsonl: String = lines
-        .iter()
-        .enumerate()
-        .map(|(i, (title, d))| {
-            serde_json::json!({"id": i, "title": title, "company": "Acme", "description": d, "url": format!("https://acme.example/{i}")}).to_string() + "\n"
-        })
-        .collect();
-    let mut postings = Vec::new();
-    for raw in ingest::decode_jsonl(jsonl.as_bytes(), "relevance.jsonl", &DecodeOptions::default()).flatten() {
-        let p = JobPosting::from_raw(raw, now).unwrap();
-        let e = enrich(&p, &taxonomy);
-        postings.push((p, e));
-    }
-    let (_store, index) = stored_and_indexed(&postings, now);
+    let (postings, _store, index) = small_index("relevance.jsonl", &lines);
     let synonyms = Synonyms::new(&taxonomy);
     let title_of = |id: &str| postings.iter().find(|(p, _)| p.id.to_string() == id).map(|(p, _)| p.title.clone()).unwrap();
     for fast in [true, false] {
