@@ -52,6 +52,43 @@ pub(crate) struct Ingested {
 }
 
 /// Reads, enriches and stores `files` into the store and index of `data_dir`, in batches.
+/// Records of one file that share an id must be the same posting: two different postings under
+/// one id would overwrite each other in the store without a word. The first is kept; a later one
+/// with other content is rejected, naming the first (an exact repeat passes and is counted as
+/// unchanged).
+#[derive(Default)]
+struct SameIdCheck {
+    seen: std::collections::HashMap<PostingId, (mljobs_core::RecordRef, u64, String)>,
+}
+
+impl SameIdCheck {
+    fn check(&mut self, p: &JobPosting) -> Option<mljobs_core::ingest::Rejection> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&p.title, &p.description, &p.company, &p.locations, &p.base_salary.as_ref().map(|s| format!("{s:?}"))).hash(&mut h);
+        let fingerprint = h.finish();
+        match self.seen.get(&p.id) {
+            None => {
+                self.seen.insert(p.id.clone(), (p.provenance.record.clone(), fingerprint, p.title.clone()));
+                None
+            }
+            Some((_, f, _)) if *f == fingerprint => None,
+            Some((first, _, title)) => {
+                let what = if *title == p.title {
+                    format!("title {title:?} but another description, company, place or pay")
+                } else {
+                    format!("title {title:?}, this one {:?}", p.title)
+                };
+                let at = first.line.map_or(format!("record {}", first.record), |l| format!("record {} (line {l})", first.record));
+                Some(mljobs_core::ingest::Rejection {
+                    record: p.provenance.record.clone(),
+                    reason: format!("same id as {at} of this file, with different content ({what}); the first is kept"),
+                })
+            }
+        }
+    }
+}
+
 pub(crate) fn ingest_files(
     taxonomy: &mljobs_core::Taxonomy,
     taxonomy_hash: &str,
@@ -75,8 +112,16 @@ pub(crate) fn ingest_files(
     for file in files {
         let mut batch: Vec<(JobPosting, Enrichment)> = Vec::with_capacity(batch_size);
         let mut rejections = Vec::new();
+        let mut in_file = SameIdCheck::default();
         read_file(file, input.format, &options, now, |record| {
             summary.read += 1;
+            let record = match record {
+                Record::Posting(p) => match in_file.check(&p) {
+                    Some(conflict) => Record::Rejected(conflict),
+                    None => Record::Posting(p),
+                },
+                other => other,
+            };
             match record {
                 Record::Posting(p) => {
                     let e = enrich(&p, taxonomy);

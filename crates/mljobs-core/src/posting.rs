@@ -233,6 +233,14 @@ pub enum PostingError {
         /// Where.
         record: RecordRef,
     },
+    /// A required field holds something that is not one (a number for a title).
+    #[error("{record}: {message}")]
+    Invalid {
+        /// Where.
+        record: RecordRef,
+        /// What is wrong, naming the field and what was found.
+        message: String,
+    },
     /// Neither a description nor a company: nothing to go on.
     #[error("{record}: field `description` is missing or empty (title {title:?})")]
     MissingDescription {
@@ -265,7 +273,13 @@ impl JobPosting {
     /// Validates and normalises a raw posting. `ingested_at` is passed in (the core has no clock).
     pub fn from_raw(raw: RawPosting, ingested_at: DateTime<Utc>) -> Result<JobPosting, PostingError> {
         let record = raw.record.clone();
-        let title = raw.title.as_deref().and_then(text::clean_field).ok_or_else(|| PostingError::MissingTitle { record: record.clone() })?;
+        let title = raw.title.as_deref().and_then(text::clean_field).ok_or_else(|| {
+            // A title of the wrong type was left empty by the decoder with a warning: that is the reason.
+            match raw.warnings.iter().find(|w| w.starts_with("field `title`")) {
+                Some(w) => PostingError::Invalid { record: record.clone(), message: w.clone() },
+                None => PostingError::MissingTitle { record: record.clone() },
+            }
+        })?;
         if title.len() > MAX_TITLE_BYTES {
             return Err(PostingError::TooLarge { record, field: "title", len: title.len(), limit: MAX_TITLE_BYTES });
         }

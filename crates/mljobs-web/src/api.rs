@@ -115,18 +115,40 @@ async fn limits(req: Request, next: Next) -> Response {
             format!("The address is too long: its query is {query} bytes; the limit is {MAX_QUERY_BYTES}."),
         ));
     }
-    let body = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
-    if body > MAX_BODY_BYTES {
-        return answer(ApiError::other(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!("The request body is {body} bytes; the limit is {MAX_BODY_BYTES}."),
-        ));
+    let too_large = |size: String| {
+        ApiError::other(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("The request body is {size} bytes; the limit is {MAX_BODY_BYTES}."))
+    };
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if let Some(body) = declared.filter(|&b| b > MAX_BODY_BYTES) {
+        return answer(too_large(body.to_string()));
     }
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+    // The body is read here, within the deadline and the limit, whatever its framing: a chunked
+    // body declares no length, and one that grows past the limit is refused as it arrives.
+    let run = async move {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(b) => b,
+            Err(e) if is_length_limit(&e) => return answer(too_large(format!("over {MAX_BODY_BYTES}"))),
+            Err(e) => return answer(ApiError::other(StatusCode::BAD_REQUEST, "invalid_body", format!("The request body could not be read: {e}"))),
+        };
+        next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+    };
+    match tokio::time::timeout(REQUEST_TIMEOUT, run).await {
         Ok(response) => response,
         Err(_) => answer(ApiError::other(StatusCode::REQUEST_TIMEOUT, "timeout", format!("The request took over {} s.", REQUEST_TIMEOUT.as_secs()))),
     }
+}
+
+/// Whether reading a body failed because it passed the length limit.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// Paths answered in JSON (errors included); every other path is a page of the site.

@@ -152,7 +152,8 @@ fn huge_and_hostile_records_are_rejected_or_kept_without_losing_the_rest() {
     let mut f = std::fs::File::create(&path).unwrap();
     let huge = "x ".repeat(600_000);
     writeln!(f, "{}", serde_json::json!({"id": 1, "title": "Data Scientist", "description": huge})).unwrap();
-    writeln!(f, "{}", serde_json::json!({"id": 2, "title": 42, "description": "Title is a number, which we read as text.", "salary_min": true})).unwrap();
+    writeln!(f, "{}", serde_json::json!({"id": 2, "title": 42, "description": "A title that is a number is a broken record (issue 13).", "salary_min": true}))
+        .unwrap();
     writeln!(
         f,
         "{}",
@@ -164,16 +165,15 @@ fn huge_and_hostile_records_are_rejected_or_kept_without_losing_the_rest() {
     writeln!(f, "{}", serde_json::json!({"id": 5})).unwrap();
     drop(f);
     let v = ingest_json(dir.path(), &[path.to_str().unwrap()]);
-    assert_eq!((n(&v, "read"), n(&v, "new"), n(&v, "rejected")), (5, 3, 2), "{v:#}");
+    assert_eq!((n(&v, "read"), n(&v, "new"), n(&v, "rejected")), (5, 2, 3), "{v:#}");
     let rejections = v["rejections"].to_string();
     assert!(rejections.contains("nasty.jsonl:1 (record 1): field `description` is 1200000 bytes, over the 1048576-byte limit"), "{rejections}");
+    assert!(rejections.contains("nasty.jsonl:2 (record 2): field `title` (column \\\"title\\\"): expected text, found a number 42"), "{rejections}");
     assert!(rejections.contains("nasty.jsonl:5 (record 5): field `title` is missing or empty"), "{rejections}");
     let out = ok(&mljobs(dir.path(), &["enrich", path.to_str().unwrap()]));
     let recs: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(recs[0]["title"], "42");
-    assert_eq!(recs[0]["warnings"][0], "field `salary_min` (column \"salary_min\"): expected a number, found a boolean; left empty");
-    assert_eq!(recs[1]["title"], "<script>alert(1)</script>ML Engineer", "titles are kept as text; escaping is the renderer's job");
-    assert_eq!(recs[2]["role"], "machine-learning-engineer", "full-width letters are folded");
+    assert_eq!(recs[0]["title"], "<script>alert(1)</script>ML Engineer", "titles are kept as text; escaping is the renderer's job");
+    assert_eq!(recs[1]["role"], "machine-learning-engineer", "full-width letters are folded");
 
     // HTML soup (Word markup, unclosed tags, a table, a script, entities) becomes clean text.
     let soup: Value = serde_json::from_str(ok(&mljobs(dir.path(), &["enrich", "testdata/formats/soup.html"])).trim()).unwrap();
@@ -190,7 +190,7 @@ fn huge_and_hostile_records_are_rejected_or_kept_without_losing_the_rest() {
     );
     assert!(text.contains("Nice Airflow <3"), "a literal < in text is kept: {text}");
     assert!(!text.contains("alert("), "script content is dropped: {text}");
-    let ids: Vec<&str> = recs[2]["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = recs[1]["skills"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["machine-learning", "python", "sql"]);
 }
 
@@ -482,4 +482,29 @@ fn reading_commands_name_a_missing_store_and_reject_unknown_filter_values_with_t
     assert!(shown.lines().any(|l| l.starts_with("url ") && l.contains("http")), "{shown}");
     let help = ok(&mljobs(dir.path(), &["--help"]));
     assert!(help.lines().next().unwrap().contains("search") && help.contains("serve"), "{help}");
+}
+
+/// Issue 13: two different postings under one id in one file used to overwrite each other
+/// silently; the later one is rejected naming the first. An exact repeat is not an error.
+#[test]
+fn different_postings_under_one_id_in_a_file_are_not_merged_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.jsonl");
+    std::fs::write(
+        &file,
+        [
+            r#"{"id": "a1", "title": "ML Engineer", "company": "Acme", "description": "PyTorch and Kubernetes."}"#,
+            r#"{"id": "b2", "title": "Data Analyst", "company": "Acme", "description": "SQL and Tableau."}"#,
+            r#"{"id": "a1", "title": "Office Manager", "company": "Acme", "description": "Run the office."}"#,
+            r#"{"id": "b2", "title": "Data Analyst", "company": "Acme", "description": "SQL and Tableau."}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let v = ingest_json(dir.path(), &[file.to_str().unwrap()]);
+    assert_eq!((n(&v, "read"), n(&v, "new"), n(&v, "rejected")), (4, 2, 1), "{v:#}");
+    let rejections = v["rejections"].to_string();
+    assert!(rejections.contains("jobs.jsonl:3 (record 3): same id as record 1 (line 1) of this file, with different content (title \\\"ML Engineer\\\", this one \\\"Office Manager\\\"); the first is kept"), "{rejections}");
+    let shown = ok(&mljobs(dir.path(), &["search", "engineer", "--json"]));
+    assert!(shown.contains("ML Engineer") && !shown.contains("Office Manager"), "{shown}");
 }

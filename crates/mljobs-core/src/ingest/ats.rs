@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{DecodeOptions, Format, Item, Rejection, value_number, value_text};
+use super::{DecodeOptions, Format, Item, Rejection, strict_text, value_number, value_text};
 use crate::posting::{RawPosting, RecordRef};
 
 use super::field_text as s;
@@ -47,12 +47,12 @@ fn greenhouse(job: &Value) -> RawPosting {
         source_id: s(job, "id"),
         source_group_id: s(job, "internal_job_id"),
         url: s(job, "absolute_url"),
-        title: s(job, "title"),
         description: s(job, "content"),
         company: s(job, "company_name"),
         date_posted: s(job, "first_published").or_else(|| s(job, "updated_at")),
         ..Default::default()
     };
+    p.title = strict_text(job, "title", "title", &mut p.warnings);
     if let Some(loc) = job.get("location").and_then(|l| s(l, "name")) {
         p.locations.push(loc);
     }
@@ -105,7 +105,6 @@ fn lever(job: &Value) -> RawPosting {
     let mut p = RawPosting {
         source_id: s(job, "id"),
         url: s(job, "hostedUrl").or_else(|| s(job, "applyUrl")),
-        title: s(job, "text"),
         description: (!description.is_empty()).then_some(description),
         country: s(job, "country"),
         employment_type: s(&categories, "commitment"),
@@ -114,6 +113,7 @@ fn lever(job: &Value) -> RawPosting {
         salary_text: s(job, "salaryDescription").or_else(|| s(job, "salaryDescriptionPlain")),
         ..Default::default()
     };
+    p.title = strict_text(job, "text", "title", &mut p.warnings);
     if let Some(loc) = s(&categories, "location") {
         p.locations.push(loc);
     }
@@ -147,13 +147,13 @@ fn ashby(job: &Value) -> RawPosting {
     let mut p = RawPosting {
         source_id: s(job, "id"),
         url: s(job, "jobUrl").or_else(|| s(job, "applyUrl")),
-        title: s(job, "title"),
         description: s(job, "descriptionHtml").or_else(|| s(job, "descriptionPlain")),
         employment_type: s(job, "employmentType"),
         date_posted: s(job, "publishedAt"),
         work_mode: s(job, "workplaceType").or_else(|| job.get("isRemote").and_then(Value::as_bool).filter(|r| *r).map(|_| "remote".to_string())),
         ..Default::default()
     };
+    p.title = strict_text(job, "title", "title", &mut p.warnings);
     if let Some(loc) = s(job, "location") {
         p.locations.push(loc);
     }

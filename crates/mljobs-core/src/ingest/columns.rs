@@ -255,6 +255,12 @@ impl Resolved {
                 match value {
                     Value::String(ref s) if s.trim().is_empty() => None,
                     Value::String(s) => Some(s),
+                    // A title or description that is a number or an object is a broken record, not text.
+                    ref other if matches!(field, PostingField::Title | PostingField::Description) => {
+                        let shown: String = other.to_string().chars().take(60).collect();
+                        p.warnings.push(format!("field `{}` (column {column:?}): expected text, found {} {shown}", field.name(), super::json_kind(other)));
+                        None
+                    }
                     ref other => value_text(other).filter(|s| !s.trim().is_empty()),
                 }
             };

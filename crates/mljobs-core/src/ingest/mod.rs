@@ -136,10 +136,31 @@ fn base_name(file: &str) -> &str {
     file.rsplit(['/', '\\']).next().unwrap_or(file)
 }
 
+/// Counts the `"` bytes read through it: in a well-formed CSV file quotes come in pairs (open and
+/// close, or `""` inside a field), so an odd count at the end means a quote was never closed.
+struct QuoteCount<R> {
+    inner: R,
+    quotes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for QuoteCount<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let q = memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
+        self.quotes.fetch_add(q, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Streams CSV records. The header row names the columns; `options.map` says which is which.
+/// A quoted field that is never closed runs to the end of the file and swallows the rows after
+/// it into one field: that last record is rejected, saying how many lines it swallowed, instead of
+/// being stored with the other rows inside its description.
 pub fn decode_csv<'a, R: Read + 'a>(reader: R, file: &'a str, options: &'a DecodeOptions) -> Box<dyn Iterator<Item = Item> + 'a> {
     let delimiter = if file.to_ascii_lowercase().ends_with(".tsv") { b'\t' } else { b',' };
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).delimiter(delimiter).from_reader(reader);
+    let quotes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = QuoteCount { inner: reader, quotes: quotes.clone() };
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).delimiter(delimiter).from_reader(counted);
     let headers = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect::<Vec<_>>(),
         Err(e) => {
@@ -156,14 +177,27 @@ pub fn decode_csv<'a, R: Read + 'a>(reader: R, file: &'a str, options: &'a Decod
     };
     let source = format!("csv:{}", base_name(file));
     let mut n = 0u64;
-    Box::new(rdr.into_records().map(move |rec| {
+    let mut records = rdr.into_records().peekable();
+    Box::new(std::iter::from_fn(move || {
+        let rec = records.next()?;
         n += 1;
-        match rec {
+        Some(match rec {
             Ok(rec) => {
                 let line = rec.position().map(|p| p.line());
                 let record = RecordRef { file: file.into(), line, record: n };
+                // Peeking reads to the end of the file after the last record: the count is final.
+                let last = records.peek().is_none();
+                let unclosed = last && quotes.load(std::sync::atomic::Ordering::Relaxed) % 2 == 1;
+                if let Some(swallowed) = rec.iter().map(|f| f.trim_end_matches(['\n', '\r']).matches('\n').count()).max().filter(|&k| unclosed && k > 0) {
+                    return Some(Err(Rejection {
+                        record,
+                        reason: format!(
+                            "a quoted field is never closed: it runs to the end of the file and holds the {swallowed} lines after this row (rows that were swallowed); close the quote and read the file again"
+                        ),
+                    }));
+                }
                 if rec.len() != headers.len() {
-                    return Err(Rejection { record, reason: format!("row has {} fields, the header has {}", rec.len(), headers.len()) });
+                    return Some(Err(Rejection { record, reason: format!("row has {} fields, the header has {}", rec.len(), headers.len()) }));
                 }
                 let values = rec.iter().map(|v| Some(Value::String(v.to_string())));
                 Ok(resolved.build(values, &source, record, options.company.as_deref()))
@@ -172,7 +206,7 @@ pub fn decode_csv<'a, R: Read + 'a>(reader: R, file: &'a str, options: &'a Decod
                 let line = e.position().map(|p| p.line());
                 Err(Rejection { record: RecordRef { file: file.into(), line, record: n }, reason: format!("malformed CSV: {e}") })
             }
-        }
+        })
     }))
 }
 
@@ -206,6 +240,21 @@ pub fn decode_jsonl<'a, R: BufRead + 'a>(reader: R, file: &'a str, options: &'a 
         };
         if !value.is_object() {
             return Some(Err(Rejection { record: record(n), reason: format!("expected a JSON object, found {}", json_kind(&value)) }));
+        }
+        // A board document whose list of jobs is not a list: say so, not "title is missing".
+        if let Some((key, list)) = ["jobs", "postings", "results"].iter().find_map(|k| value.get(*k).map(|v| (*k, v)))
+            && value.get("title").is_none()
+            && (list.is_object() || list.is_array())
+        {
+            let reason = if list.is_object() {
+                format!("field `{key}`: expected an array of job objects, found an object (a board file is {{\"{key}\": [{{…}}, …]}})")
+            } else {
+                format!(
+                    "field `{key}`: a board document of {} jobs in a JSON Lines file; give it a .json name (or one posting per line)",
+                    list.as_array().map_or(0, Vec::len)
+                )
+            };
+            return Some(Err(Rejection { record: record(n), reason }));
         }
         let mut flat = Vec::new();
         columns::flatten("", value, &mut flat);
@@ -293,16 +342,98 @@ pub(crate) fn field_text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(value_text).filter(|t| !t.trim().is_empty())
 }
 
-/// Reads a number from a JSON number or a string such as "120,000" or "120000.50".
+/// Reads a number from a JSON number or a string such as "120,000" or "120000.50". Not a
+/// number: "Infinity", "NaN" (which Rust's parser would take) and magnitudes of 10^15 and more —
+/// no pay in any currency and period is that large; such a value is a broken cell.
 pub(crate) fn value_number(v: &Value) -> Result<Option<f64>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => Ok(n.as_f64()),
-        Value::String(s) if s.trim().is_empty() => Ok(None),
+    let n = match v {
+        Value::Null => return Ok(None),
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) if s.trim().is_empty() => return Ok(None),
         Value::String(s) => {
             let cleaned: String = s.trim().chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '\'')).collect();
-            cleaned.parse::<f64>().map(Some).map_err(|_| format!("{s:?} is not a number"))
+            let n = cleaned.parse::<f64>().map_err(|_| format!("{s:?} is not a number"))?;
+            if !n.is_finite() {
+                return Err(format!("{s:?} is not a number"));
+            }
+            Some(n)
         }
-        other => Err(format!("expected a number, found {}", json_kind(other))),
+        other => return Err(format!("expected a number, found {}", json_kind(other))),
+    };
+    match n {
+        Some(x) if x.abs() >= 1e15 => Err(format!("{x:e} is not a plausible amount")),
+        n => Ok(n),
+    }
+}
+
+/// A field that must be text (a title): a number, boolean, array or object there is not one — it
+/// is left empty with a warning naming what was found, so the record is rejected for it instead
+/// of stored under the title "12345".
+pub(crate) fn strict_text(v: &Value, key: &str, field: &str, warnings: &mut Vec<String>) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()).filter(|t| !t.trim().is_empty()),
+        Value::Null => None,
+        other => {
+            let shown: String = other.to_string().chars().take(60).collect();
+            let key_note = if key == field { String::new() } else { format!(" (key {key:?})") };
+            warnings.push(format!("field `{field}`{key_note}: expected text, found {} {shown}", json_kind(other)));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::JobPosting;
+
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap()
+    }
+
+    /// Issue 13: an unterminated quote used to swallow the rows after it into one description,
+    /// silently (the summary counted 4 of 5). The rows before it are kept; it is rejected, saying
+    /// what happened.
+    #[test]
+    fn an_unclosed_quote_is_rejected_not_swallowing_rows() {
+        let csv = "id,title,description\n1,ML Engineer,PyTorch\n2,Data Scientist,\"SQL and \"\"pandas\"\"\"\n3,Data Engineer,\"Spark, Airflow\n4,MLOps Engineer,Kubernetes\n5,Analyst,Excel\n";
+        let items = decode_csv(csv.as_bytes(), "jobs.csv", &DecodeOptions::default()).collect::<Vec<_>>();
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(items[1].as_ref().unwrap().description.as_deref(), Some("SQL and \"pandas\""), "doubled quotes are fine");
+        let err = items[2].as_ref().unwrap_err();
+        assert_eq!(err.record.line, Some(4));
+        assert!(err.reason.contains("never closed") && err.reason.contains("the 2 lines after this row"), "{}", err.reason);
+        // A field that legitimately spans lines, with its quotes closed, is kept.
+        let ok = "id,title,description\n1,ML Engineer,\"line one\nline two\"\n";
+        let items = decode_csv(ok.as_bytes(), "jobs.csv", &DecodeOptions::default()).collect::<Vec<_>>();
+        assert_eq!(items[0].as_ref().unwrap().description.as_deref(), Some("line one\nline two"));
+    }
+
+    /// A title that is a number is a broken record, not the title "12345"; a board whose jobs are
+    /// an object says so instead of "title is missing".
+    #[test]
+    fn titles_must_be_text_and_job_lists_lists() {
+        let gh = r#"{"jobs": [{"id": 1, "title": 12345, "content": "PyTorch", "absolute_url": "https://x.example/1"}]}"#;
+        let items = decode_document(gh, "board.json", Format::Greenhouse, &DecodeOptions::default());
+        let err = JobPosting::from_raw(items[0].clone().unwrap(), now()).unwrap_err().to_string();
+        assert!(err.ends_with("field `title`: expected text, found a number 12345"), "{err}");
+        let jsonl = r#"{"id": 1, "title": 12345, "description": "PyTorch"}"#;
+        let items = decode_jsonl(jsonl.as_bytes(), "jobs.jsonl", &DecodeOptions::default()).collect::<Vec<_>>();
+        let err = JobPosting::from_raw(items[0].clone().unwrap(), now()).unwrap_err().to_string();
+        assert!(err.contains("field `title` (column \"title\"): expected text, found a number 12345"), "{err}");
+        let board = r#"{"jobs": {"id": 1, "title": "ML Engineer", "content": "PyTorch"}}"#;
+        let items = decode_jsonl(board.as_bytes(), "board.jsonl", &DecodeOptions::default()).collect::<Vec<_>>();
+        let reason = &items[0].as_ref().unwrap_err().reason;
+        assert!(reason.starts_with("field `jobs`: expected an array of job objects, found an object"), "{reason}");
+    }
+
+    #[test]
+    fn numbers_that_are_no_amount_are_refused() {
+        for bad in ["Infinity", "NaN", "-inf", "1e300"] {
+            assert!(value_number(&Value::String(bad.into())).is_err(), "{bad}");
+        }
+        assert!(value_number(&serde_json::json!(1e300)).unwrap_err().contains("1e300 is not a plausible amount"));
+        assert_eq!(value_number(&Value::String("120,000".into())), Ok(Some(120_000.0)));
+        assert_eq!(value_number(&serde_json::json!(-100)), Ok(Some(-100.0)), "negative amounts are dropped later, by enrichment, with a warning");
     }
 }
