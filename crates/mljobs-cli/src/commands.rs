@@ -100,12 +100,14 @@ pub(crate) fn ingest_files(
     let mut store = Store::open(data_dir)?;
     let now = chrono::Utc::now();
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let run = store.begin_run(&names, now)?;
     let options = options(input);
-    let index = mljobs_store::SearchIndex::open(&data_dir.join("index"))?;
+    let index = open_index_for_writing(&data_dir.join("index"))?;
     // Catch the index up first (a previous run may have died between a store and an index commit).
+    // The writer lock is taken before the run is recorded: a second ingest while one runs stops
+    // here with a sentence, leaving no unfinished run behind.
     mljobs_store::sync(&store, &index)?;
     let mut index_sync = mljobs_store::IndexSync::new(&index)?;
+    let run = store.begin_run(&names, now)?;
     let mut summary = IngestSummary::default();
     let mut rejected_lines = Vec::new();
     let mut warning_lines = Vec::new();
@@ -493,9 +495,19 @@ fn taxonomy(cli: &Cli, kind: TaxonomyKind, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Opens the index for a command that writes it; a damaged index is recreated (it is derived
+/// from the store) and that is said on stderr.
+fn open_index_for_writing(dir: &std::path::Path) -> Result<mljobs_store::SearchIndex> {
+    let (index, repaired) = mljobs_store::SearchIndex::open_repairing(dir)?;
+    if let Some(note) = repaired {
+        eprintln!("mljobs: {note}");
+    }
+    Ok(index)
+}
+
 fn reindex(cli: &Cli, json: bool) -> Result<ExitCode> {
     let store = open_existing(cli)?;
-    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    let index = open_index_for_writing(&cli.index_dir())?;
     let started = std::time::Instant::now();
     let n = mljobs_store::rebuild(&store, &index)?;
     let secs = started.elapsed().as_secs_f64();
@@ -707,10 +719,13 @@ fn serve(cli: &Cli, demo: bool, bind: std::net::SocketAddr, threads: Option<usiz
     {
         // Catch the index up with the store first: the server only reads.
         let store = mljobs_store::Store::open(&data)?;
-        let index = mljobs_store::SearchIndex::open(&data.join("index"))?;
-        let n = mljobs_store::sync(&store, &index)?;
-        if n > 0 {
-            eprintln!("mljobs: indexed {n} postings");
+        let index = open_index_for_writing(&data.join("index"))?;
+        match mljobs_store::sync(&store, &index) {
+            Ok(0) => {}
+            Ok(n) => eprintln!("mljobs: indexed {n} postings"),
+            // An ingest is running: serve what is committed; the server follows its commits.
+            Err(e @ mljobs_store::SearchError::Busy { .. }) => eprintln!("mljobs: {e}; serving the index as last committed"),
+            Err(e) => return Err(e.into()),
         }
     }
     let state = mljobs_web::AppState::open(&data, taxonomy).map_err(|e| anyhow::anyhow!("{e}"))?.with_cache(cache);
@@ -758,8 +773,15 @@ fn search(cli: &Cli) -> Result<ExitCode> {
     };
     let (taxonomy, _) = cli.load_taxonomy()?;
     let store = open_existing(cli)?;
+    // A reader: it catches the index up only when it is behind and no one else is writing it.
     let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
-    mljobs_store::sync(&store, &index)?;
+    match mljobs_store::sync(&store, &index) {
+        Ok(_) => {}
+        Err(mljobs_store::SearchError::Busy { .. }) => {
+            eprintln!("mljobs: an ingest or reindex is writing the index; these results are from its last commit")
+        }
+        Err(e) => return Err(e.into()),
+    }
     let mut filters = std::collections::BTreeMap::new();
     let mut modes = work_mode.clone();
     if *remote {

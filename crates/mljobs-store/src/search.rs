@@ -119,6 +119,20 @@ pub enum SearchError {
     /// Reading the store failed.
     #[error(transparent)]
     Store(#[from] crate::StoreError),
+    /// Another process holds the index's writer lock.
+    #[error("the search index at {path} is being written by another mljobs process (an ingest or a reindex); wait for it to finish and try again")]
+    Busy {
+        /// Index directory.
+        path: String,
+    },
+    /// The index cannot be read (files missing or damaged); it is derived data.
+    #[error("the search index at {path} is damaged ({message}); `mljobs reindex` rebuilds it from the store")]
+    Damaged {
+        /// Index directory.
+        path: String,
+        /// What tantivy said.
+        message: String,
+    },
     /// Directory problems.
     #[error("search index directory {path}: {message}")]
     Dir {
@@ -289,6 +303,8 @@ impl<'a> IndexDoc<'a> {
 /// The search index in a data directory.
 pub struct SearchIndex {
     index: Index,
+    /// Where it lives (`None` in memory), for messages.
+    dir: Option<std::path::PathBuf>,
     reader: IndexReader,
     fields: Fields,
     fast: crate::fast::FastCache,
@@ -310,8 +326,29 @@ impl SearchIndex {
         Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
     }
 
+    /// Opens the index in `dir` for a process that writes it (ingest, reindex, serve's start-up
+    /// catch-up): an index that cannot be read — a segment file deleted, `meta.json` emptied or
+    /// cut short — is derived data, so it is deleted and recreated empty, and the returned note
+    /// says why; the caller's `sync` then refills it from the store.
+    pub fn open_repairing(dir: &Path) -> Result<(SearchIndex, Option<String>), SearchError> {
+        match Self::open_with(dir, ReloadPolicy::Manual) {
+            Ok(index) => Ok((index, None)),
+            Err(SearchError::Damaged { message, .. }) => {
+                let dir_err = |e: &dyn std::fmt::Display| SearchError::Dir { path: dir.display().to_string(), message: e.to_string() };
+                std::fs::remove_dir_all(dir).map_err(|e| dir_err(&e))?;
+                let index = Self::open_with(dir, ReloadPolicy::Manual)?;
+                Ok((
+                    index,
+                    Some(format!("the search index at {} could not be read ({message}); it was recreated and is rebuilt from the store", dir.display())),
+                ))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     fn open_with(dir: &Path, policy: ReloadPolicy) -> Result<SearchIndex, SearchError> {
         let dir_err = |e: &dyn std::fmt::Display| SearchError::Dir { path: dir.display().to_string(), message: e.to_string() };
+        let damaged = |e: &dyn std::fmt::Display| SearchError::Damaged { path: dir.display().to_string(), message: e.to_string() };
         std::fs::create_dir_all(dir).map_err(|e| dir_err(&e))?;
         let (schema, fields) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| dir_err(&e))?;
@@ -323,9 +360,23 @@ impl SearchIndex {
                 let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| dir_err(&e))?;
                 Index::create(mmap, schema, tantivy::IndexSettings::default())?
             }
+            // An unreadable meta.json or a missing file: the index is damaged, not the disk.
+            Err(e @ (tantivy::TantivyError::DataCorruption(_) | tantivy::TantivyError::OpenReadError(_) | tantivy::TantivyError::OpenDirectoryError(_))) => {
+                return Err(damaged(&e));
+            }
             Err(e) => return Err(e.into()),
         };
-        Self::with_index(index, fields, policy)
+        // Opening the reader opens every segment's files: a missing one shows here.
+        match Self::with_index(index, fields, policy) {
+            Ok(mut i) => {
+                i.dir = Some(dir.to_path_buf());
+                Ok(i)
+            }
+            Err(SearchError::Tantivy(
+                t @ (tantivy::TantivyError::DataCorruption(_) | tantivy::TantivyError::OpenReadError(_) | tantivy::TantivyError::IoError(_)),
+            )) => Err(damaged(&t)),
+            Err(other) => Err(other),
+        }
     }
 
     /// An in-memory index for tests.
@@ -339,6 +390,7 @@ impl SearchIndex {
         let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(SearchIndex {
             index,
+            dir: None,
             reader,
             fields,
             fast: crate::fast::FastCache::default(),
@@ -361,7 +413,10 @@ impl SearchIndex {
     /// A writer with `threads` indexing threads (100 MB of budget each).
     pub fn writer_with_threads(&self, threads: usize) -> Result<IndexWriter<TantivyDocument>, SearchError> {
         let threads = threads.max(1);
-        Ok(self.index.writer_with_num_threads(threads, 200_000_000.max(threads * 100_000_000))?)
+        self.index.writer_with_num_threads(threads, 200_000_000.max(threads * 100_000_000)).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => SearchError::Busy { path: self.dir.as_ref().map_or("(memory)".into(), |d| d.display().to_string()) },
+            other => other.into(),
+        })
     }
 
     /// Replaces the documents of these postings (by id) in `writer`.
@@ -818,11 +873,17 @@ pub fn sync(store: &crate::Store, index: &SearchIndex) -> Result<u64, SearchErro
     Ok(n)
 }
 
-/// Rebuilds the index from the store (`mljobs reindex`).
+/// Rebuilds the index from the store (`mljobs reindex`) in one commit: every document is
+/// deleted and every posting added in one writer session, so searchers see the old index until
+/// the commit and the new one after it — never an empty or half-built one — and a rebuild killed
+/// part-way leaves the old index as it was (its uncommitted segments are cleaned up by the next
+/// writer).
 pub fn rebuild(store: &crate::Store, index: &SearchIndex) -> Result<u64, SearchError> {
-    let mut writer = index.writer()?;
-    index.clear(&mut writer)?;
-    index.commit(&mut writer, 0)?;
-    drop(writer);
-    sync(store, index)
+    let mut s = IndexSync::new(index)?;
+    index.clear(&mut s.writer)?;
+    s.revision = 0;
+    let n = s.catch_up(store)?;
+    // Commit even when the store is empty: the deletion must land.
+    index.commit(&mut s.writer, s.revision)?;
+    Ok(n)
 }

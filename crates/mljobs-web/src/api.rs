@@ -203,12 +203,19 @@ pub struct JobDetail {
 /// Liveness.
 #[derive(Serialize, ToSchema)]
 pub struct Health {
-    /// `ok`.
+    /// `ok`; `index_behind` when the store has changes the search index has not caught up with
+    /// (an ingest is running, or one died between a store and an index commit: the next ingest,
+    /// reindex or restart catches up); `index_empty` (HTTP 503) when the store has postings and the
+    /// index none — searches would answer nothing.
     status: &'static str,
     /// Postings in the store.
     postings: u64,
     /// Documents in the search index.
     indexed: u64,
+    /// The store's revision (it grows with every change).
+    store_revision: i64,
+    /// The store revision the search index has caught up to.
+    index_revision: i64,
     /// Answer cache: hits, misses, entries.
     cache: CacheStats,
 }
@@ -501,9 +508,20 @@ async fn salary_estimate(State(s): AppStateRef, headers: axum::http::HeaderMap, 
 }
 
 /// Liveness: the store and the index answer.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Serving", body = Health)))]
-async fn healthz(State(s): AppStateRef) -> Result<Json<Health>, ApiError> {
-    let postings = s.store().count()?;
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Serving (`status` ok, or index_behind while the index catches up)", body = Health), (status = 503, description = "The store has postings and the search index none (`status` index_empty)", body = Health)))]
+async fn healthz(State(s): AppStateRef) -> Result<Response, ApiError> {
+    let store = s.store();
+    let (postings, store_revision) = (store.count()?, store.revision()?);
+    let index_revision = s.index.indexed_revision().map_err(|e| ApiError::internal(&e))?;
+    let indexed = s.index.len();
     let (hits, misses, entries) = s.cache.stats();
-    Ok(Json(Health { status: "ok", postings, indexed: s.index.len(), cache: CacheStats { hits, misses, entries } }))
+    let (status, code) = if postings > 0 && indexed == 0 {
+        ("index_empty", StatusCode::SERVICE_UNAVAILABLE)
+    } else if index_revision < store_revision {
+        ("index_behind", StatusCode::OK)
+    } else {
+        ("ok", StatusCode::OK)
+    };
+    let health = Health { status, postings, indexed, store_revision, index_revision, cache: CacheStats { hits, misses, entries } };
+    Ok((code, Json(health)).into_response())
 }

@@ -38,6 +38,23 @@ async fn healthz_reports_what_is_loaded() {
     assert_eq!(v["status"], "ok");
     assert!(v["postings"].as_u64().unwrap() > 50, "{v}");
     assert_eq!(v["postings"], v["indexed"]);
+    assert_eq!(v["index_revision"], v["store_revision"]);
+}
+
+/// Issue 13: `/healthz` said ok while the index was empty (a reindex had committed an empty index)
+/// or behind the store; now it says which, and an empty index is a 503 a load balancer acts on.
+#[tokio::test]
+async fn healthz_reports_an_index_behind_or_empty() {
+    for (state, status, code) in
+        [(common::IndexState::Behind, "index_behind", StatusCode::OK), (common::IndexState::Empty, "index_empty", StatusCode::SERVICE_UNAVAILABLE)]
+    {
+        let app = common::build_in(&["formats/postings.jsonl"], state);
+        let response = app.router.clone().oneshot(Request::builder().uri("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), code);
+        let v: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        assert_eq!(v["status"], status, "{v}");
+        assert!(v["index_revision"].as_i64().unwrap() < v["store_revision"].as_i64().unwrap(), "{v}");
+    }
 }
 
 #[tokio::test]

@@ -258,6 +258,53 @@ fn killing_ingest_midway_loses_and_doubles_nothing() {
     // The search index caught up too: every posting is findable exactly once.
     let found: Value = serde_json::from_str(&ok(&mljobs(&data, &["search", "", "--no-collapse", "--json", "--limit", "1"]))).unwrap();
     assert_eq!(found["total"], total);
+
+    // Issue 13: the index's life around that store. A reindex killed part-way leaves the old
+    // index whole (it used to commit an empty index first: total 0 until the next run).
+    let total_found = |data: &std::path::Path| -> u64 {
+        let found: Value = serde_json::from_str(&ok(&mljobs(data, &["search", "", "--no-collapse", "--json", "--limit", "1"]))).unwrap();
+        found["total"].as_u64().unwrap()
+    };
+    let index_dir = data.join("index");
+    let files_before = std::fs::read_dir(&index_dir).unwrap().count();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .args(["--data-dir", data.to_str().unwrap(), "reindex"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the rebuild has written segment files of its own, then kill it.
+    let start = Instant::now();
+    while std::fs::read_dir(&index_dir).unwrap().count() <= files_before + 2 {
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(child.try_wait().unwrap().is_none(), "reindex finished before it could be killed");
+        assert!(start.elapsed() < Duration::from_secs(120), "reindex wrote nothing");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(total_found(&data), total, "a killed reindex leaves the old index");
+    let v: Value = serde_json::from_str(&ok(&mljobs(&data, &["reindex", "--json"]))).unwrap();
+    assert_eq!(v["indexed"], total);
+    assert_eq!(total_found(&data), total);
+
+    // A damaged index (a segment file deleted): reading commands say what to do; reindex repairs it.
+    let segment_file = std::fs::read_dir(&index_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .expect("a segment's term index file");
+    std::fs::remove_file(&segment_file).unwrap();
+    let out = mljobs(&data, &["search", "engineer"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("is damaged") && err.contains("`mljobs reindex` rebuilds it from the store"), "{err}");
+    let out = mljobs(&data, &["reindex"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not be read"), "the repair is said");
+    ok(&out);
+    assert_eq!(total_found(&data), total);
+    // meta.json emptied: the same.
+    std::fs::write(index_dir.join("meta.json"), "").unwrap();
+    ok(&mljobs(&data, &["reindex"]));
+    assert_eq!(total_found(&data), total);
 }
 
 #[test]
@@ -507,4 +554,27 @@ fn different_postings_under_one_id_in_a_file_are_not_merged_silently() {
     assert!(rejections.contains("jobs.jsonl:3 (record 3): same id as record 1 (line 1) of this file, with different content (title \\\"ML Engineer\\\", this one \\\"Office Manager\\\"); the first is kept"), "{rejections}");
     let shown = ok(&mljobs(dir.path(), &["search", "engineer", "--json"]));
     assert!(shown.contains("ML Engineer") && !shown.contains("Office Manager"), "{shown}");
+}
+
+/// Issue 13: readers never need the index writer, and a busy writer gets a sentence. While
+/// another process holds the writer (an ingest), `search` answers from the last commit, and a
+/// second ingest stops before recording a run, saying why (it used to fail with tantivy's raw
+/// `LockBusy` and leave an unfinished run behind).
+#[test]
+fn a_busy_index_writer_stops_writers_with_a_sentence_and_never_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    ingest_json(dir.path(), &["testdata/formats/postings.jsonl"]);
+    let index = mljobs_store::SearchIndex::open(&dir.path().join("index")).unwrap();
+    let writer = index.writer().unwrap();
+    let found = ok(&mljobs(dir.path(), &["search", "engineer", "--json"]));
+    assert!(serde_json::from_str::<Value>(&found).unwrap()["total"].as_u64().unwrap() > 0, "{found}");
+    let out = mljobs(dir.path(), &["ingest", "testdata/formats/postings.csv"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("is being written by another mljobs process (an ingest or a reindex); wait for it to finish"), "{err}");
+    assert!(!err.contains("LockBusy"), "{err}");
+    let db = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
+    let unfinished: i64 = db.query_row("SELECT count(*) FROM ingest_runs WHERE finished_at IS NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(unfinished, 0, "a refused ingest leaves no run behind");
+    drop(writer);
+    ok(&mljobs(dir.path(), &["ingest", "testdata/formats/postings.csv"]));
 }

@@ -24,8 +24,24 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// How far the search index is behind the store in a test app.
+#[allow(dead_code)]
+pub enum IndexState {
+    /// Caught up.
+    Synced,
+    /// Caught up, then the store changed (an ingest that has not committed the index yet).
+    Behind,
+    /// Never indexed.
+    Empty,
+}
+
 /// A data directory with these fixtures (paths under `testdata/`) ingested and indexed, and the router over it.
 pub fn build(files: &[&str]) -> TestApp {
+    build_in(files, IndexState::Synced)
+}
+
+/// As [`build`], with the index in the given state.
+pub fn build_in(files: &[&str], state: IndexState) -> TestApp {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
     let now: DateTime<Utc> = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
     let taxonomy = Taxonomy::embedded();
@@ -45,7 +61,20 @@ pub fn build(files: &[&str]) -> TestApp {
     let mut store = Store::open(dir.path()).unwrap();
     let run = store.begin_run(&[], now).unwrap();
     store.write_batch(run, &postings, &[], "t", now).unwrap();
-    mljobs_store::sync(&store, &SearchIndex::open(&dir.path().join("index")).unwrap()).unwrap();
+    let index = SearchIndex::open(&dir.path().join("index")).unwrap();
+    match state {
+        IndexState::Empty => {}
+        IndexState::Synced => {
+            mljobs_store::sync(&store, &index).unwrap();
+        }
+        IndexState::Behind => {
+            mljobs_store::sync(&store, &index).unwrap();
+            let (mut p, e) = postings.swap_remove(0);
+            p.title.push_str(" (updated)");
+            store.write_batch(run, &[(p, e)], &[], "t", now).unwrap();
+        }
+    }
+    drop(index);
     let state = mljobs_web::AppState::open(dir.path(), taxonomy).unwrap();
     TestApp { router: mljobs_web::router(state), _dir: dir }
 }
