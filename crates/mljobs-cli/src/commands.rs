@@ -36,7 +36,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             salary_train(&cli, data.as_deref(), *no_postings, *json)
         }
         Command::Salary { command: crate::config::SalaryCommand::Estimate(args) } => salary_estimate(&cli, args),
-        Command::Serve { demo, bind, threads, cache } => serve(&cli, *demo, *bind, *threads, *cache),
+        Command::Serve { demo, bind, threads, cache, max_connections, header_timeout } => {
+            let options =
+                mljobs_web::ServeOptions { header_read_timeout: std::time::Duration::from_secs((*header_timeout).max(1)), max_connections: *max_connections };
+            serve(&cli, *demo, *bind, *threads, *cache, options)
+        }
     }
 }
 
@@ -710,7 +714,7 @@ fn salary_estimate(cli: &Cli, a: &crate::config::EstimateArgs) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve(cli: &Cli, demo: bool, bind: std::net::SocketAddr, threads: Option<usize>, cache: usize) -> Result<ExitCode> {
+fn serve(cli: &Cli, demo: bool, bind: std::net::SocketAddr, threads: Option<usize>, cache: usize, options: mljobs_web::ServeOptions) -> Result<ExitCode> {
     let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
     let data = if demo { crate::demo::data_dir(cli) } else { cli.data_dir() };
     if demo {
@@ -728,19 +732,19 @@ fn serve(cli: &Cli, demo: bool, bind: std::net::SocketAddr, threads: Option<usiz
             Err(e) => return Err(e.into()),
         }
     }
-    let state = mljobs_web::AppState::open(&data, taxonomy).map_err(|e| anyhow::anyhow!("{e}"))?.with_cache(cache);
-    let mut rt = tokio::runtime::Builder::new_multi_thread();
-    if let Some(n) = threads {
-        rt.worker_threads(n.max(1));
-    }
-    let rt = rt.enable_all().build()?;
-    rt.block_on(mljobs_web::serve(bind, mljobs_web::router(state), |addr| {
+    // One worker more than may do store/index work at a time: that one answers /healthz and
+    // static files while the others are busy (AppState::with_concurrency).
+    let workers = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()) + 1).max(2);
+    let state = mljobs_web::AppState::open(&data, taxonomy).map_err(|e| anyhow::anyhow!("{e}"))?.with_cache(cache).with_concurrency(workers - 1);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build()?;
+    let ready = |addr| {
         eprintln!(
             "mljobs: serving {} — open http://{addr}/ (API at http://{addr}/api/v1/jobs, explorer at http://{addr}/api/docs/; Ctrl-C stops)",
             data.display()
         );
-    }))
-    .with_context(|| format!("serving on {bind}"))?;
+    };
+    rt.block_on(mljobs_web::serve_until(bind, mljobs_web::router(state), options, ready, mljobs_web::shutdown_signal()))
+        .with_context(|| format!("serving on {bind}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

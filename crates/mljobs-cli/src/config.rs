@@ -246,9 +246,18 @@ pub enum Command {
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, env = "MLJOBS_BIND", default_value = "127.0.0.1:8080")]
         bind: std::net::SocketAddr,
-        /// Worker threads (default: one per core).
+        /// Worker threads (default: one per core, plus one kept free for health checks and static
+        /// files: requests that search or read the store run on at most threads − 1 at a time).
         #[arg(long)]
         threads: Option<usize>,
+        /// Open connections at most (default: the open-file limit, raised as far as the system
+        /// allows, less 256); more clients wait until one closes.
+        #[arg(long)]
+        max_connections: Option<usize>,
+        /// Seconds a client has to send a request's headers (also closes idle kept-alive
+        /// connections).
+        #[arg(long, default_value_t = 10)]
+        header_timeout: u64,
         /// Search answers kept in memory until the next ingest (0 turns the cache off).
         #[arg(long, env = "MLJOBS_CACHE", default_value_t = 10_000)]
         cache: usize,

@@ -23,7 +23,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ErrorBody;
 use crate::params::{SearchParams, parse_search};
 use crate::search::{FacetCount, FacetsResponse, JobHit, JobsResponse, facet_counts, search_jobs};
-use crate::{ApiError, AppState, MAX_BODY_BYTES, MAX_QUERY_BYTES, REQUEST_TIMEOUT};
+use crate::{ApiError, AppState, MAX_BODY_BYTES, MAX_QUERY_BYTES, QUEUE_WAIT, REQUEST_TIMEOUT};
 
 type AppStateRef = State<Arc<AppState>>;
 
@@ -67,8 +67,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
-        .layer(middleware::from_fn(limits))
+        .with_state(state.clone())
+        .layer(middleware::from_fn_with_state(state, limits))
         .layer(middleware::from_fn(security_headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -104,7 +104,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
 
 /// Query-string and body size limits and the request timeout, answered in the API's error shape
 /// on API paths and as a page elsewhere (a person's browser sent it).
-async fn limits(req: Request, next: Next) -> Response {
+async fn limits(State(s): AppStateRef, req: Request, next: Next) -> Response {
     let api = is_api_path(req.uri().path());
     let answer = |e: ApiError| if api { e.into_response() } else { crate::ui::error_page(e.status, &e.message) };
     let query = req.uri().query().map_or(0, str::len);
@@ -122,14 +122,34 @@ async fn limits(req: Request, next: Next) -> Response {
     if let Some(body) = declared.filter(|&b| b > MAX_BODY_BYTES) {
         return answer(too_large(body.to_string()));
     }
-    // The body is read here, within the deadline and the limit, whatever its framing: a chunked
-    // body declares no length, and one that grows past the limit is refused as it arrives.
+    let cheap = is_cheap_path(req.uri().path());
     let run = async move {
+        // The body is read first, within the deadline and the limit, whatever its framing (a
+        // chunked body declares no length; one that grows past the limit is refused as it
+        // arrives) — and before waiting for a turn, so a client that sends slowly holds no turn.
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
             Ok(b) => b,
             Err(e) if is_length_limit(&e) => return answer(too_large(format!("over {MAX_BODY_BYTES}"))),
             Err(e) => return answer(ApiError::other(StatusCode::BAD_REQUEST, "invalid_body", format!("The request body could not be read: {e}"))),
+        };
+        // Work on the store or the index waits for its turn (a bounded number at a time, so a
+        // worker stays free for the cheap paths); after QUEUE_WAIT the answer is 503 + Retry-After.
+        let _turn = if cheap {
+            None
+        } else {
+            match tokio::time::timeout(QUEUE_WAIT, s.busy.acquire()).await {
+                Ok(Ok(permit)) => Some(permit),
+                _ => {
+                    let mut r = answer(ApiError::other(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "busy",
+                        "The server is busy with other requests; try again in a second.".to_string(),
+                    ));
+                    r.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+                    return r;
+                }
+            }
         };
         next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
     };
@@ -149,6 +169,12 @@ fn is_length_limit(e: &axum::Error) -> bool {
         source = err.source();
     }
     false
+}
+
+/// Paths that do no store or index work: never queued behind searches (`/healthz` reads two
+/// counters, the rest is bundled).
+fn is_cheap_path(path: &str) -> bool {
+    path == "/healthz" || path.starts_with("/static/") || path.starts_with("/api/docs") || ["/favicon.ico", "/robots.txt", "/api/openapi.json"].contains(&path)
 }
 
 /// Paths answered in JSON (errors included); every other path is a page of the site.

@@ -43,6 +43,8 @@ pub const MAX_QUERY_BYTES: usize = 4096;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A request taking longer is answered 408 (a search takes milliseconds).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request that waited this long for its turn is answered 503 with `Retry-After`.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(2);
 
 /// What handlers share: the index, a few store connections, the taxonomy.
 pub struct AppState {
@@ -57,6 +59,8 @@ pub struct AppState {
     figures: std::sync::OnceLock<ui::SurveyFigures>,
     /// Salary distributions by industry of the stored postings, with the index generation they were computed for.
     by_industry: Mutex<Option<(u64, ui::Distributions)>>,
+    /// Requests that do store or index work run at most this many at a time (`api::limits`).
+    busy: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Search answers kept in memory by default (see [`AppState::with_cache`]).
@@ -85,7 +89,24 @@ impl AppState {
             salary,
             figures: std::sync::OnceLock::new(),
             by_industry: Mutex::new(None),
+            busy: std::sync::Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
         })
+    }
+
+    /// Runs at most `n` requests that do store or index work at a time. Handlers do that work on
+    /// the async worker that runs them, so the runtime needs more workers than this (the CLI runs
+    /// one more): a worker then stays free for `/healthz` and static files, and a request waits
+    /// for its turn without blocking anything — or, after [`QUEUE_WAIT`], is answered 503 with
+    /// `Retry-After` instead of the server collapsing.
+    pub fn with_concurrency(mut self, n: usize) -> AppState {
+        self.busy = std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self
+    }
+
+    /// The turns of [`AppState::with_concurrency`], for tests that hold them all.
+    #[doc(hidden)]
+    pub fn turns(&self) -> std::sync::Arc<tokio::sync::Semaphore> {
+        self.busy.clone()
     }
 
     /// Keeps up to `entries` search answers in memory for the current index generation (0: none).
@@ -136,19 +157,92 @@ pub fn router(state: AppState) -> Router {
 /// Serves `router` on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
 /// `ready` is called with the bound address (port 0 picks a free one).
 pub async fn serve(addr: SocketAddr, app: Router, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
-    serve_until(addr, app, ready, shutdown_signal()).await
+    serve_until(addr, app, ServeOptions::default(), ready, shutdown_signal()).await
 }
 
-/// Serves until `stop` resolves, then finishes the requests in flight.
+/// How the server treats connections.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// A client must send a request's headers within this after connecting or after the previous
+    /// answer on a kept-alive connection; a silent or half-sent connection is closed then.
+    pub header_read_timeout: Duration,
+    /// Open connections at most (`None`: the open-file limit, raised to its hard limit at start,
+    /// less a reserve for the store and the index). Further clients wait in the listen backlog:
+    /// they cannot exhaust the process's file descriptors.
+    pub max_connections: Option<usize>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions { header_read_timeout: Duration::from_secs(10), max_connections: None }
+    }
+}
+
+/// File descriptors kept for the store, the index's segment files and logs.
+const FD_RESERVE: u64 = 256;
+
+/// The connection cap when none is given: the open-file limit raised as far as allowed (like Go's
+/// runtime does), less [`FD_RESERVE`].
+fn default_max_connections() -> usize {
+    let limit = rlimit::increase_nofile_limit(1 << 20).unwrap_or(1024);
+    limit.saturating_sub(FD_RESERVE).max(64) as usize
+}
+
+/// Serves until `stop` resolves, then finishes the requests in flight (for up to 10 s).
+///
+/// HTTP/1.1 through hyper with a header-read timeout (which also closes idle keep-alive
+/// connections) and a cap on open connections; request deadlines, body limits and load shedding
+/// are the router's (`api::limits`).
 pub async fn serve_until(
     addr: SocketAddr,
     app: Router,
+    options: ServeOptions,
     ready: impl FnOnce(SocketAddr),
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    let max = options.max_connections.unwrap_or_else(default_max_connections);
+    tracing::info!("at most {max} open connections; headers within {} s", options.header_read_timeout.as_secs_f64());
     ready(listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(stop).await
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(max));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => s.expect("the semaphore is never closed"),
+            () = &mut stop => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors or a connection reset before accept: wait, go on.
+                    tracing::warn!("accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(options.header_read_timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {},
+        () = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("requests still running after 10 s; stopping anyway"),
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM.

@@ -250,6 +250,7 @@ fn over_a_real_socket_and_shut_down_gracefully() {
         let server = tokio::spawn(mljobs_web::serve_until(
             "127.0.0.1:0".parse().unwrap(),
             APP.router.clone(),
+            mljobs_web::ServeOptions::default(),
             move |addr| {
                 let _ = addr_tx.send(addr);
             },
@@ -441,4 +442,95 @@ async fn a_chunked_body_over_the_limit_is_refused() {
     let small = streamed(vec![br#"{"title": "Data Scientist", "#.to_vec(), br#""country": "US"}"#.to_vec()]);
     let response = APP.router.clone().oneshot(small).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// Issue 13: idle and half-sent connections used to stay open forever (~1,100 of them exhausted a
+/// 1,024 file limit and the server stopped answering). Now a client must send its headers within
+/// the header-read timeout (closed otherwise, kept-alive idle ones too), and connections beyond
+/// the cap wait in the backlog instead of taking file descriptors — a normal request is answered
+/// as soon as a slot frees.
+#[test]
+fn silent_and_half_sent_connections_are_closed_and_the_rest_wait_for_a_slot() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async {
+        let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let options = mljobs_web::ServeOptions { header_read_timeout: Duration::from_millis(300), max_connections: Some(3) };
+        let server = tokio::spawn(mljobs_web::serve_until(
+            "127.0.0.1:0".parse().unwrap(),
+            APP.router.clone(),
+            options,
+            move |addr| {
+                let _ = addr_tx.send(addr);
+            },
+            async move {
+                let _ = stop_rx.await;
+            },
+        ));
+        let addr = addr_rx.await.unwrap();
+        tokio::task::spawn_blocking(move || {
+            // Three connections take every slot: one silent, one half-sent, one kept alive after
+            // an answer.
+            let silent = TcpStream::connect(addr).unwrap();
+            let mut half = TcpStream::connect(addr).unwrap();
+            half.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n").unwrap();
+            let mut kept = TcpStream::connect(addr).unwrap();
+            kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+            let mut buf = [0u8; 4096];
+            kept.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let n = kept.read(&mut buf).unwrap();
+            assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&buf[..n]));
+            // A fourth client is answered once the idle ones are closed.
+            let started = std::time::Instant::now();
+            let mut fourth = TcpStream::connect(addr).unwrap();
+            fourth.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            fourth.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
+            let mut answer = String::new();
+            fourth.read_to_string(&mut answer).unwrap();
+            assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+            let waited = started.elapsed();
+            assert!(waited >= Duration::from_millis(200), "the cap held the fourth connection until a slot freed: {waited:?}");
+            // The three were closed by the server (end of stream, or a reset).
+            for (name, mut s) in [("silent", silent), ("half-sent", half), ("kept-alive", kept)] {
+                s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                let mut rest = Vec::new();
+                let closed = match s.read_to_end(&mut rest) {
+                    Ok(_) => true,
+                    Err(e) => e.kind() != std::io::ErrorKind::WouldBlock && e.kind() != std::io::ErrorKind::TimedOut,
+                };
+                assert!(closed, "{name} connection still open");
+            }
+        })
+        .await
+        .unwrap();
+        stop_tx.send(()).unwrap();
+        server.await.unwrap().unwrap();
+    });
+}
+
+/// Issue 13: store and index work used to run on every async worker at once with no admission,
+/// so eight slow requests stalled `/healthz` for 21 s. Now such requests take turns (a bounded
+/// number at a time); one that cannot get a turn within 2 s is answered 503 with `Retry-After`,
+/// and `/healthz` never waits for a turn.
+#[tokio::test]
+async fn when_every_turn_is_taken_searches_shed_and_health_checks_answer() {
+    let app = common::build(&["formats/postings.jsonl"]);
+    let held = app.turns.clone().acquire_many_owned(app.turns.available_permits() as u32).await.unwrap();
+    let started = std::time::Instant::now();
+    let health = app.router.clone().oneshot(Request::builder().uri("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "health checks wait for no turn");
+    let search = app.router.clone().oneshot(Request::builder().uri("/api/v1/jobs?q=engineer").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(search.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(search.headers().get("retry-after").unwrap(), "1");
+    let v: Value = serde_json::from_slice(&search.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(v["error"]["code"], "busy");
+    let page = app.router.clone().oneshot(Request::builder().uri("/jobs?q=engineer").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE, "pages shed too, as a page");
+    drop(held);
+    let search = app.router.clone().oneshot(Request::builder().uri("/api/v1/jobs?q=engineer").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(search.status(), StatusCode::OK);
 }

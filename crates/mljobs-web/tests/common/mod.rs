@@ -21,6 +21,9 @@ pub const FIXTURES: [&str; 8] = [
 
 pub struct TestApp {
     pub router: Router,
+    /// The app's turns for store/index work (`AppState::turns`).
+    #[allow(dead_code)]
+    pub turns: std::sync::Arc<tokio::sync::Semaphore>,
     _dir: tempfile::TempDir,
 }
 
@@ -76,5 +79,6 @@ pub fn build_in(files: &[&str], state: IndexState) -> TestApp {
     }
     drop(index);
     let state = mljobs_web::AppState::open(dir.path(), taxonomy).unwrap();
-    TestApp { router: mljobs_web::router(state), _dir: dir }
+    let turns = state.turns();
+    TestApp { router: mljobs_web::router(state), turns, _dir: dir }
 }
