@@ -340,9 +340,9 @@ async fn taxonomy(State(s): AppStateRef, Path(kind): Path<String>) -> Result<Jso
 
 /// Counts of the stored postings by role, seniority, skill, industry, country, work mode and area.
 #[utoipa::path(get, path = "/api/v1/stats", responses((status = 200, description = "Counts", body = Object)))]
-async fn stats(State(s): AppStateRef) -> Result<Json<Value>, ApiError> {
-    let st = s.store().stats(50)?;
-    serde_json::to_value(&st).map(Json).map_err(|e| ApiError::internal(&e))
+async fn stats(State(s): AppStateRef) -> Result<Response, ApiError> {
+    // The same for every caller until the next commit: computed once per index generation.
+    cached(&s, "stats", None, || Ok(s.index.stats(50)?))
 }
 
 /// Salary distribution of one group.

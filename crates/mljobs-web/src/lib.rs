@@ -206,6 +206,7 @@ pub async fn serve_until(
     tracing::info!("at most {max} open connections; headers within {} s", options.header_read_timeout.as_secs_f64());
     ready(listener.local_addr()?);
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(max));
+    let warmer = tokio::spawn(warm_on_every_commit(app.clone()));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
     loop {
@@ -238,11 +239,43 @@ pub async fn serve_until(
         });
     }
     drop(listener);
+    warmer.abort();
     tokio::select! {
         () = graceful.shutdown() => {},
         () = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("requests still running after 10 s; stopping anyway"),
     }
     Ok(())
+}
+
+/// The pages and answers whose first rendering after an index commit reads every posting (market
+/// figures, the salary distributions of stored postings): rendered again, off the request path,
+/// whenever the index changes, so visitors find them in the answer cache.
+const WARM_PATHS: [&str; 5] = ["/", "/skills", "/roles", "/salaries", "/api/v1/stats"];
+
+/// Watches the index's revision (through `/healthz`, once a second) and, when it changes, renders
+/// [`WARM_PATHS`] through the router — they take their turns like any request.
+async fn warm_on_every_commit(app: Router) {
+    use tower::ServiceExt;
+    let get = |path: &'static str| axum::http::Request::builder().uri(path).body(axum::body::Body::empty()).expect("static request");
+    let mut seen: Option<i64> = None;
+    loop {
+        let revision = match app.clone().oneshot(get("/healthz")).await {
+            Ok(r) => match http_body_util::BodyExt::collect(r.into_body()).await {
+                Ok(body) => serde_json::from_slice::<serde_json::Value>(&body.to_bytes()).ok().and_then(|v| v["index_revision"].as_i64()),
+                Err(_) => None,
+            },
+            Err(_) => None,
+        };
+        if revision.is_some() && revision != seen {
+            let started = std::time::Instant::now();
+            for path in WARM_PATHS {
+                let _ = app.clone().oneshot(get(path)).await;
+            }
+            tracing::info!("index revision {revision:?}: rendered {} pages ahead in {:.2} s", WARM_PATHS.len(), started.elapsed().as_secs_f64());
+            seen = revision;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM.

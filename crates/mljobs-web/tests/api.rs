@@ -534,3 +534,43 @@ async fn when_every_turn_is_taken_searches_shed_and_health_checks_answer() {
     let search = app.router.clone().oneshot(Request::builder().uri("/api/v1/jobs?q=engineer").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(search.status(), StatusCode::OK);
 }
+
+/// Issue 13: the first rendering of `/skills` after an index commit took 8 s at 100k postings.
+/// The server renders the market pages again whenever the index changes, before anyone asks:
+/// without a single request, the answer cache fills with them.
+#[test]
+fn the_market_pages_are_rendered_ahead_of_visitors() {
+    let app = common::build(&["formats/postings.jsonl"]);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async {
+        let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let router = app.router.clone();
+        let server = tokio::spawn(mljobs_web::serve_until(
+            "127.0.0.1:0".parse().unwrap(),
+            router.clone(),
+            mljobs_web::ServeOptions::default(),
+            move |addr| {
+                let _ = addr_tx.send(addr);
+            },
+            async move {
+                let _ = stop_rx.await;
+            },
+        ));
+        addr_rx.await.unwrap();
+        let started = std::time::Instant::now();
+        loop {
+            let response = router.clone().oneshot(Request::builder().uri("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+            let v: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+            // `/`, `/skills`, `/roles` and `/api/v1/stats` are cached answers; `/salaries` (a form)
+            // keeps its distributions in a memo of its own.
+            if v["cache"]["entries"].as_u64().unwrap() >= 4 {
+                break;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "pages not rendered ahead: {v}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        stop_tx.send(()).unwrap();
+        server.await.unwrap().unwrap();
+    });
+}

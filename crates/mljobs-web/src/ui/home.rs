@@ -20,7 +20,7 @@ struct HomePage {
 pub(super) async fn home(State(s): St) -> Response {
     cached_page(&s, "/", || -> Result<HomePage, crate::ApiError> {
         let l = Labels(&s.taxonomy);
-        let stats = s.store().stats(12)?;
+        let stats = s.index.stats(12)?;
         let figures = s.figures();
         let (year, median) = (figures.year, figures.median.map_or_else(|| "–".into(), usd_k));
         let remote = stats.by_work_mode.get("remote").copied().unwrap_or(0);

@@ -11,7 +11,7 @@ struct RolesPage {
 
 pub(super) async fn roles(State(s): St) -> Response {
     cached_page(&s, "/roles", || {
-        let stats = s.store().stats(0)?;
+        let stats = s.index.stats(0)?;
         Ok(RolesPage {
             page: chrome("Roles in machine learning", "roles", "What each machine-learning role does, pays and asks for."),
             roles: role_cards(&s, &stats),

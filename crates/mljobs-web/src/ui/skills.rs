@@ -23,7 +23,7 @@ struct SkillsPage {
 pub(super) async fn skills(State(s): St) -> Response {
     cached_page(&s, "/skills", || -> Result<SkillsPage, crate::ApiError> {
         let l = Labels(&s.taxonomy);
-        let stats = s.store().stats(10_000)?;
+        let stats = s.index.stats(10_000)?;
         let categories = s
             .taxonomy
             .by_category(&stats.by_skill)
@@ -48,7 +48,7 @@ pub(super) async fn skills(State(s): St) -> Response {
         // Trend: the most named skills, share of each year's postings; years with 20 postings or more.
         let tools: Vec<String> =
             stats.by_skill.iter().filter(|(id, _)| s.taxonomy.skill(id).is_some_and(|k| &*k.kind == "tool")).take(6).map(|(id, _)| id.clone()).collect();
-        let (years, shares) = s.store().skill_years()?.shares(&tools, 20);
+        let (years, shares) = s.index.skill_years()?.shares(&tools, 20);
         let mut series = Vec::new();
         let mut trend_rows = Vec::new();
         if years.len() >= 2 {
