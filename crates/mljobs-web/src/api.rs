@@ -449,6 +449,13 @@ const ESTIMATE_FIELDS: &str = "title, country, level, years, industry, company_s
 /// A JSON request body read strictly: `Content-Type: application/json`, a JSON object, each field
 /// of the right type. Every failure is the API's error naming the field (`parameter`) and what it
 /// held (`value`), never the deserialiser's words about Rust types.
+/// Reads an estimate body as the endpoint does (for `fuzzing`).
+pub(crate) fn fuzz_estimate_body(body: &[u8]) {
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    let _ = json_body::<EstimateRequest>(&headers, body, ESTIMATE_FIELDS);
+}
+
 fn json_body<T: serde::de::DeserializeOwned>(headers: &axum::http::HeaderMap, body: &[u8], fields: &str) -> Result<T, ApiError> {
     let json = headers
         .get(header::CONTENT_TYPE)

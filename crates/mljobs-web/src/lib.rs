@@ -25,6 +25,25 @@ mod params;
 mod search;
 pub mod ui;
 
+/// Entry points for the fuzz targets in `fuzz/` (not an API).
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses a search query string as the API and the pages do (errors are answers, not crashes).
+    pub fn search_query(q: &str, taxonomy: &mljobs_core::Taxonomy) {
+        let _ = crate::params::parse_search(Some(q), taxonomy, true);
+    }
+
+    /// Parses a page's query string into its state and derives every link from it.
+    pub fn url_state(q: &str) {
+        crate::ui::fuzz_url_state(q);
+    }
+
+    /// Reads a salary-estimate request body.
+    pub fn estimate_body(body: &[u8]) {
+        crate::api::fuzz_estimate_body(body);
+    }
+}
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

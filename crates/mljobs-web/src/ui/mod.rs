@@ -91,6 +91,18 @@ fn html_response(status: StatusCode, html: impl Into<axum::body::Body>) -> Respo
 
 /// A page that depends only on the data (not on a query): rendered once per index generation and
 /// kept in the answer cache (pages like `/` and `/skills` aggregate every posting).
+/// Parses a page's query string and derives links from it (for `crate::fuzzing`): the state
+/// survives its own query string.
+pub(crate) fn fuzz_url_state(q: &str) {
+    let s = state::UrlState::parse(Some(q));
+    let again = state::UrlState::parse(Some(&s.query()));
+    assert_eq!(again.query(), s.query(), "a state's query string reads back as the same state");
+    let _ = s.href("/jobs");
+    if let Some(key) = q.split('&').next().and_then(|kv| kv.split('=').next()) {
+        let _ = s.toggled(key, "x").without(key).with(key, "y").href("/jobs");
+    }
+}
+
 fn cached_page<T: Template>(s: &AppState, key: &str, build: impl FnOnce() -> Result<T, crate::ApiError>) -> Response {
     let key = format!("page:{key}");
     let generation = s.index.generation();
