@@ -839,6 +839,7 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         collapse: !no_collapse,
         typos: !exact,
         facets: *json,
+        facet_names: Vec::new(),
     };
     let started = std::time::Instant::now();
     let synonyms = mljobs_store::Synonyms::new(&taxonomy);

@@ -606,6 +606,36 @@ pub struct Estimation {
     pub comparables: Comparables,
 }
 
+/// An estimate without its explanation ([`SalaryModel::brief`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    /// The profile as estimated (defaults filled in).
+    pub profile: Profile,
+    /// Role of the title in our taxonomy (`other` when none).
+    pub role: String,
+    /// As in [`Estimation::title_recognised`].
+    pub title_recognised: bool,
+    /// As in [`Estimation::notice`].
+    pub notice: Option<String>,
+    /// The year the estimate is for.
+    pub year: u16,
+    /// P10, median and P90 in annual USD, rounded to 100.
+    #[serde(flatten)]
+    pub estimate: Estimate,
+    /// Inputs that were not given and what was assumed.
+    pub assumed: Vec<String>,
+}
+
+/// A profile as every estimate reads it ([`SalaryModel::prepare`]).
+struct Prepared {
+    p: Profile,
+    assumed: Vec<String>,
+    caveats: Vec<String>,
+    industry_support: Option<usize>,
+    role: String,
+    year: u16,
+}
+
 /// Facts about a trained model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelInfo {
@@ -1015,6 +1045,103 @@ pub struct SalaryModel {
     /// Derived from `roles` and the title encoding on first use, not saved.
     #[serde(skip)]
     titles: std::sync::OnceLock<Titles>,
+    /// `data` as integer codes, built on first use, not saved.
+    #[serde(skip)]
+    coded: std::sync::OnceLock<Coded>,
+}
+
+/// The training salaries as small integer codes, built once per model, so that the comparables'
+/// pass over every salary (survey and posted pay: about 150,000 at a 100k-posting store) compares
+/// integers, not strings — 28 ms a job page before, a few ms after.
+struct Coded {
+    /// Every value of a text field (title, level, country, size, industry, skill) → its code;
+    /// fields share the table, as only values of one field are ever compared.
+    codes: HashMap<String, u32>,
+    /// Skill id → its code (0, 1, 2…: dense, for a bit set of the profile's).
+    skill_codes: HashMap<String, u32>,
+    rows: Vec<CodedRow>,
+    /// The rows' skill codes, each row's a range of this.
+    skills: Vec<u32>,
+    /// Salaries per (role, level, company country), every year: the group an estimate is about.
+    role_level_country: HashMap<(u32, u32, u32), usize>,
+    /// Distribution of the latest year's salaries per (level, company country).
+    level_country: HashMap<(u32, u32), crate::survey::Distribution>,
+}
+
+/// One salary's codes; [`Coded::NONE`] for a value not given.
+struct CodedRow {
+    /// The normalised title's code.
+    title: u32,
+    role: u32,
+    level: u32,
+    country: u32,
+    company_size: u32,
+    industry: u32,
+    remote_ratio: Option<u8>,
+    skills: std::ops::Range<u32>,
+    // Copied here so that the pass never touches the (large) records themselves.
+    year: u16,
+    salary_usd: f64,
+}
+
+impl Coded {
+    /// A value the record does not give.
+    const NONE: u32 = 0;
+    /// A value of the profile the data do not hold (or that it does not give): equal to no record's.
+    const UNSEEN: u32 = u32::MAX;
+
+    /// `titles` gives each training title's normalised form, `roles` its role; `latest` is the
+    /// year estimates are for.
+    fn of(data: &[Labelled], titles: &Titles, roles: &HashMap<String, String>, latest: u16) -> Coded {
+        let mut codes: HashMap<String, u32> = HashMap::new();
+        let mut code = |v: Option<&str>| match v {
+            None => Self::NONE,
+            Some(v) => {
+                let next = codes.len() as u32 + 1;
+                *codes.entry(v.to_string()).or_insert(next)
+            }
+        };
+        let mut skill_codes: HashMap<String, u32> = HashMap::new();
+        let mut skills = Vec::new();
+        let mut rows = Vec::with_capacity(data.len());
+        for r in data {
+            let q = &r.profile;
+            let start = skills.len() as u32;
+            for s in &q.skills {
+                let next = skill_codes.len() as u32;
+                skills.push(*skill_codes.entry(s.clone()).or_insert(next));
+            }
+            rows.push(CodedRow {
+                title: code(titles.normalised.get(&q.title).map(String::as_str)),
+                role: code(roles.get(&q.title).map(String::as_str)),
+                level: code(q.level.as_deref()),
+                country: code(q.country.as_deref()),
+                company_size: code(q.company_size.as_deref()),
+                industry: code(q.industry.as_deref()),
+                remote_ratio: q.remote_ratio,
+                skills: start..skills.len() as u32,
+                year: r.year,
+                salary_usd: r.salary_usd,
+            });
+        }
+        let mut role_level_country: HashMap<(u32, u32, u32), usize> = HashMap::new();
+        let mut level_country: HashMap<(u32, u32), Vec<f64>> = HashMap::new();
+        for r in rows.iter().filter(|r| r.level != Self::NONE && r.country != Self::NONE) {
+            if r.role != Self::NONE {
+                *role_level_country.entry((r.role, r.level, r.country)).or_default() += 1;
+            }
+            if r.year == latest {
+                level_country.entry((r.level, r.country)).or_default().push(r.salary_usd);
+            }
+        }
+        let level_country = level_country.into_iter().filter_map(|(k, v)| crate::survey::Distribution::of(v).map(|d| (k, d))).collect();
+        Coded { codes, skill_codes, rows, skills, role_level_country, level_country }
+    }
+
+    /// The code of a profile's value; [`Self::UNSEEN`] when not given or not in the data.
+    fn find(&self, v: Option<&str>) -> u32 {
+        v.and_then(|v| self.codes.get(v)).copied().unwrap_or(Self::UNSEEN)
+    }
 }
 
 /// What estimates look titles up by, computed once per model (a few hundred distinct titles)
@@ -1082,7 +1209,7 @@ impl SalaryModel {
             estimate_year: latest,
             fit_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         };
-        Ok(SalaryModel { info, fitted, residual_q, roles, data, titles: std::sync::OnceLock::new() })
+        Ok(SalaryModel { info, fitted, residual_q, roles, data, titles: std::sync::OnceLock::new(), coded: std::sync::OnceLock::new() })
     }
 
     /// The saved form (JSON).
@@ -1124,6 +1251,10 @@ impl SalaryModel {
         })
     }
 
+    fn coded(&self) -> &Coded {
+        self.coded.get_or_init(|| Coded::of(&self.data, self.titles(), &self.roles, self.info.estimate_year))
+    }
+
     fn role_of(&self, title: &str, taxonomy: &Taxonomy) -> String {
         self.roles.get(title).cloned().unwrap_or_else(|| title_roles(std::iter::once(title), taxonomy).remove(title).unwrap_or_default())
     }
@@ -1147,6 +1278,101 @@ impl SalaryModel {
     /// the survey always has get a stated default (level from years, else MI; company size M;
     /// on site; full time; residence = company country).
     pub fn explain(&self, profile: &Profile, taxonomy: &Taxonomy) -> Estimation {
+        let Prepared { p, assumed, mut caveats, industry_support, role, year } = self.prepare(profile, taxonomy);
+        let input = [(&p, year, role.as_str())];
+        let m = self.fitted.matrix(&input, &self.titles().typical);
+        let matrix = Matrix::new(&m, 1, N_FEATURES);
+        let contribs = self.fitted.booster.predict_contributions(&matrix, ContributionsMethod::Shapley, false);
+        let log_pred: f64 = contribs.iter().sum();
+        let base = contribs[N_FEATURES];
+        let mut by_factor = [0.0f64; FACTORS.len()];
+        for (f, c) in contribs[..N_FEATURES].iter().enumerate() {
+            for (factor, share) in factor_shares(f) {
+                by_factor[factor] += c * share;
+            }
+        }
+        if p.industry.is_none() {
+            // An industry not given (or unknown to the data) is no effect of the industry: the
+            // trees' "industry missing" branch is the mix of the data, which belongs to the rest.
+            by_factor[5] += std::mem::take(&mut by_factor[2]);
+        }
+        let p50 = log_pred.exp();
+        let baseline = base.exp();
+        // USD parts by log-mean weights (LMDI): (p50 − baseline) / ln(p50 / baseline) per unit of
+        // log contribution, so the parts add up exactly and stay finite when effects cancel.
+        let log_mean = if (log_pred - base).abs() > 1e-9 { (p50 - baseline) / (log_pred - base) } else { baseline };
+        let mut contributions: Vec<Contribution> = FACTORS
+            .iter()
+            .zip(by_factor)
+            .map(|(factor, c)| Contribution { factor, effect_pct: round_to((c.exp() - 1.0) * 100.0, 0.1), usd: round_to(log_mean * c, 100.0) })
+            .collect();
+        contributions.sort_by(|a, b| b.effect_pct.abs().total_cmp(&a.effect_pct.abs()));
+        let enc = &self.fitted.encoders.0;
+        let k = keys(&p, &role, &normalise_title(&p.title));
+        let count = |c: usize| k[c].first().map_or(0, |key| enc[c].count(key));
+        let comparables = self.comparables(&p, &role);
+        let (role_level_country, level_country) = self.groups(&p, &role);
+        let support = Support { title: count(2), role: count(3), country: count(1), industry: industry_support, role_level_country };
+        let country = p.country.as_deref().map(|c| country_name(c, taxonomy));
+        if let Some(c) = &country
+            && support.country < 30
+        {
+            caveats.push(format!("only {} salaries from {c} in the data: location leans on the average", support.country));
+        }
+        let role_name = role_phrase(&role, taxonomy);
+        if support.title < 30 && support.role < 30 {
+            caveats.push(format!("few salaries for this title ({}) and for {role_name} ({})", support.title, support.role));
+        }
+        if let (Some(i), Some(n)) = (&p.industry, support.industry)
+            && n < 30
+        {
+            caveats
+                .push(format!("only {n} salaries in the {} industry (postings that state pay): its effect is shrunk towards none", industry_name(i, taxonomy)));
+        }
+        if !p.skills.is_empty() {
+            let known = p.skills.iter().filter(|s| enc[5].count(s) >= 30).count();
+            if known < p.skills.len() {
+                caveats.push(format!("{} of {} skills have fewer than 30 salaries in the data", p.skills.len() - known, p.skills.len()));
+            }
+        }
+        let brief = self.brief_of(p, role, year, log_pred, support.title, role_level_country, level_country, taxonomy);
+        Estimation {
+            estimate: brief.estimate,
+            baseline: round_to(baseline, 100.0),
+            profile: brief.profile,
+            role: brief.role,
+            title_recognised: brief.title_recognised,
+            notice: brief.notice,
+            year,
+            contributions,
+            assumed,
+            caveats,
+            support,
+            comparables,
+        }
+    }
+
+    /// The estimate, what was assumed and the notice to read with it, without the explanation
+    /// (no factor contributions, caveats or comparable salaries): what a job page shows, in a
+    /// fraction of [`Self::explain`]'s time. Figures and notice are the same as `explain`'s.
+    pub fn brief(&self, profile: &Profile, taxonomy: &Taxonomy) -> Brief {
+        let Prepared { p, assumed, role, year, .. } = self.prepare(profile, taxonomy);
+        let log_pred = self.fitted.predict_log(&[(&p, year, role.as_str())], &self.titles().typical)[0];
+        let title_support = keys(&p, &role, &normalise_title(&p.title))[2].first().map_or(0, |key| self.fitted.encoders.0[2].count(key));
+        let (role_level_country, level_country) = self.groups(&p, &role);
+        Brief { assumed, ..self.brief_of(p, role, year, log_pred, title_support, role_level_country, level_country, taxonomy) }
+    }
+
+    /// How many salaries the profile's (role, level, country) has, every year, and the
+    /// distribution of the latest year's at its level in its country.
+    fn groups(&self, p: &Profile, role: &str) -> (usize, Option<&crate::survey::Distribution>) {
+        let coded = self.coded();
+        let (role, level, country) = (coded.find(Some(role)), coded.find(p.level.as_deref()), coded.find(p.country.as_deref()));
+        (coded.role_level_country.get(&(role, level, country)).copied().unwrap_or(0), coded.level_country.get(&(level, country)))
+    }
+
+    /// Inputs resolved and defaulted as every estimate reads them.
+    fn prepare(&self, profile: &Profile, taxonomy: &Taxonomy) -> Prepared {
         let mut p = profile.clone();
         let mut assumed = Vec::new();
         let mut caveats = Vec::new();
@@ -1183,70 +1409,33 @@ impl SalaryModel {
         }
         let year = self.info.estimate_year;
         let role = self.role_of(&p.title, taxonomy);
-        let input = [(&p, year, role.as_str())];
-        let m = self.fitted.matrix(&input, &self.titles().typical);
-        let matrix = Matrix::new(&m, 1, N_FEATURES);
-        let contribs = self.fitted.booster.predict_contributions(&matrix, ContributionsMethod::Shapley, false);
-        let log_pred: f64 = contribs.iter().sum();
-        let base = contribs[N_FEATURES];
-        let mut by_factor = [0.0f64; FACTORS.len()];
-        for (f, c) in contribs[..N_FEATURES].iter().enumerate() {
-            for (factor, share) in factor_shares(f) {
-                by_factor[factor] += c * share;
-            }
-        }
-        if p.industry.is_none() {
-            // An industry not given (or unknown to the data) is no effect of the industry: the
-            // trees' "industry missing" branch is the mix of the data, which belongs to the rest.
-            by_factor[5] += std::mem::take(&mut by_factor[2]);
-        }
-        let p50 = log_pred.exp();
-        let baseline = base.exp();
-        // USD parts by log-mean weights (LMDI): (p50 − baseline) / ln(p50 / baseline) per unit of
-        // log contribution, so the parts add up exactly and stay finite when effects cancel.
-        let log_mean = if (log_pred - base).abs() > 1e-9 { (p50 - baseline) / (log_pred - base) } else { baseline };
-        let mut contributions: Vec<Contribution> = FACTORS
-            .iter()
-            .zip(by_factor)
-            .map(|(factor, c)| Contribution { factor, effect_pct: round_to((c.exp() - 1.0) * 100.0, 0.1), usd: round_to(log_mean * c, 100.0) })
-            .collect();
-        contributions.sort_by(|a, b| b.effect_pct.abs().total_cmp(&a.effect_pct.abs()));
-        let enc = &self.fitted.encoders.0;
-        let k = keys(&p, &role, &normalise_title(&p.title));
-        let count = |c: usize| k[c].first().map_or(0, |key| enc[c].count(key));
-        let pass = self.comparables(&p, &role);
-        let support = Support { title: count(2), role: count(3), country: count(1), industry: industry_support, role_level_country: pass.role_level_country };
-        let country = p.country.as_deref().map(|c| country_name(c, taxonomy));
-        if let Some(c) = &country
-            && support.country < 30
-        {
-            caveats.push(format!("only {} salaries from {c} in the data: location leans on the average", support.country));
-        }
-        let role_name = role_phrase(&role, taxonomy);
-        if support.title < 30 && support.role < 30 {
-            caveats.push(format!("few salaries for this title ({}) and for {role_name} ({})", support.title, support.role));
-        }
-        if let (Some(i), Some(n)) = (&p.industry, support.industry)
-            && n < 30
-        {
-            caveats
-                .push(format!("only {n} salaries in the {} industry (postings that state pay): its effect is shrunk towards none", industry_name(i, taxonomy)));
-        }
-        if !p.skills.is_empty() {
-            let known = p.skills.iter().filter(|s| enc[5].count(s) >= 30).count();
-            if known < p.skills.len() {
-                caveats.push(format!("{} of {} skills have fewer than 30 salaries in the data", p.skills.len() - known, p.skills.len()));
-            }
-        }
+        Prepared { p, assumed, caveats, industry_support, role, year }
+    }
+
+    /// The figures and notice from the prediction and the support of the profile's groups.
+    #[allow(clippy::too_many_arguments)]
+    fn brief_of(
+        &self,
+        p: Profile,
+        role: String,
+        year: u16,
+        log_pred: f64,
+        title_support: usize,
+        role_level_country: usize,
+        level_country: Option<&crate::survey::Distribution>,
+        taxonomy: &Taxonomy,
+    ) -> Brief {
         let (lo, hi) = self.residual_q.of(p.level.as_deref());
-        let mut estimate = Estimate { p10: round_to((log_pred + lo).exp(), 100.0), p50: round_to(p50, 100.0), p90: round_to((log_pred + hi).exp(), 100.0) };
+        let mut estimate =
+            Estimate { p10: round_to((log_pred + lo).exp(), 100.0), p50: round_to(log_pred.exp(), 100.0), p90: round_to((log_pred + hi).exp(), 100.0) };
         let level_name = p.level.as_deref().map_or("", survey_level_name);
-        let title_recognised = role != "other" || support.title > 0 || self.knows_a_word_of(&p.title);
+        let country = p.country.as_deref().map(|c| country_name(c, taxonomy));
+        let title_recognised = role != "other" || title_support > 0 || self.knows_a_word_of(&p.title);
         let notice = if !title_recognised {
             // Nothing in the data says what this title pays: the range is at least the spread of
             // every salary at the level in the country (the trees' median stays, as the level and
             // place still say something).
-            if let Some(d) = &pass.level_country {
+            if let Some(d) = level_country {
                 estimate.p10 = estimate.p10.min(round_to(d.p10, 100.0));
                 estimate.p90 = estimate.p90.max(round_to(d.p90, 100.0));
             }
@@ -1255,31 +1444,18 @@ impl SalaryModel {
                 p.title,
                 country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default()
             ))
-        } else if support.role_level_country < THIN_GROUP {
+        } else if role_level_country < THIN_GROUP {
             Some(format!(
                 "Only {} salar{} in the data for {level_name} {}{}: the estimate leans on wider groups.",
-                support.role_level_country,
-                if support.role_level_country == 1 { "y" } else { "ies" },
+                role_level_country,
+                if role_level_country == 1 { "y" } else { "ies" },
                 plural_role(&role, taxonomy),
                 country.as_deref().map(|c| format!(" in {c}")).unwrap_or_default()
             ))
         } else {
             None
         };
-        Estimation {
-            estimate,
-            baseline: round_to(baseline, 100.0),
-            profile: p,
-            role,
-            title_recognised,
-            notice,
-            year,
-            contributions,
-            assumed,
-            caveats,
-            support,
-            comparables: pass.comparables,
-        }
+        Brief { profile: p, role, title_recognised, notice, year, estimate, assumed: Vec::new() }
     }
 
     /// Whether a word of the title (three letters or more, not a level word) appears in a title of
@@ -1320,7 +1496,7 @@ impl SalaryModel {
     /// One pass over the training salaries: the comparables, how many salaries share role, level
     /// and country, and the spread of every salary at the level in the country in the estimate
     /// year.
-    fn comparables(&self, p: &Profile, role: &str) -> Pass {
+    fn comparables(&self, p: &Profile, role: &str) -> Comparables {
         // What a record can share with the profile and its weight in the closeness score.
         const WHAT: [(&str, f64); 8] =
             [("title", 4.0), ("role", 2.0), ("level", 3.0), ("country", 3.0), ("company_size", 1.0), ("industry", 2.0), ("work_mode", 0.5), ("skills", 1.0)];
@@ -1331,48 +1507,50 @@ impl SalaryModel {
         const GROUPS: [(&str, u8); 4] =
             [("role+level+country", ROLE | LEVEL | COUNTRY), ("role+country", ROLE | COUNTRY), ("role+level", ROLE | LEVEL), ("role", ROLE)];
         let latest = self.info.estimate_year;
-        // Title and role per distinct title (a few hundred), so each salary costs one lookup.
-        let title = normalise_title(&p.title);
-        let normalised = &self.titles().normalised;
-        let by_title: HashMap<&str, u8> = self.roles.iter().map(|(t, r)| (t.as_str(), u8::from(normalised[t] == title) | (u8::from(r == role) << 1))).collect();
-        // The entries of WHAT a record's bits say it shares.
+        let coded = self.coded();
+        let (title, role) = (coded.find(Some(&normalise_title(&p.title))), coded.find(Some(role)));
+        let (level, country) = (coded.find(p.level.as_deref()), coded.find(p.country.as_deref()));
+        let (company_size, industry) = (coded.find(p.company_size.as_deref()), coded.find(p.industry.as_deref()));
+        let mut skills = vec![0u64; coded.skill_codes.len().div_ceil(64)];
+        for c in p.skills.iter().filter_map(|s| coded.skill_codes.get(s)) {
+            skills[*c as usize / 64] |= 1 << (c % 64);
+        }
+        // The entries of WHAT a record's bits say it shares, and their weight, per value of bits.
         let shared = |bits: u8| WHAT.iter().enumerate().filter(move |(k, _)| bits & (1 << k) != 0).map(|(_, w)| *w);
-        let mut scored: Vec<(f64, usize, u8)> = Vec::new();
+        // Closeness is a multiple of 0.5 (weights are, and a year older costs 0.5): it is counted
+        // in halves, one byte per record, and the tiers are read off best first only as far as
+        // the examples need (rarely more than the first two) — no sort of 150,000 scores.
+        let halves: Vec<i32> = (0..=u8::MAX).map(|bits| (shared(bits).map(|w| w.1).sum::<f64>() * 2.0) as i32).collect();
+        let mut closeness: Vec<(u8, u8)> = Vec::with_capacity(coded.rows.len());
         let mut groups: [Vec<f64>; GROUPS.len()] = Default::default();
-        let mut level_country = Vec::new();
-        let mut role_level_country = 0;
-        for (i, r) in self.data.iter().enumerate() {
-            let q = &r.profile;
+        for q in &coded.rows {
             let same = [
-                q.level.is_some() && q.level == p.level,
-                q.country.is_some() && q.country == p.country,
-                q.company_size.is_some() && q.company_size == p.company_size,
-                q.industry.is_some() && q.industry == p.industry,
+                q.title == title,
+                q.role == role,
+                q.level == level,
+                q.country == country,
+                q.company_size == company_size,
+                q.industry == industry,
                 q.remote_ratio == p.remote_ratio,
-                p.skills.iter().any(|s| q.skills.contains(s)),
+                coded.skills[q.skills.start as usize..q.skills.end as usize].iter().any(|&c| skills[c as usize / 64] & (1 << (c % 64)) != 0),
             ];
-            let bits = same.iter().enumerate().fold(by_title.get(q.title.as_str()).copied().unwrap_or(0), |b, (k, yes)| b | (u8::from(*yes) << (k + 2)));
-            let score = shared(bits).map(|w| w.1).sum::<f64>() - f64::from(latest.saturating_sub(r.year)) * 0.5;
-            if score > 0.0 {
-                scored.push((score, i, bits));
-            }
-            role_level_country += usize::from(bits & GROUPS[0].1 == GROUPS[0].1);
-            if r.year == latest {
+            let bits = same.iter().enumerate().fold(0u8, |b, (k, yes)| b | (u8::from(*yes) << k));
+            let score = halves[usize::from(bits)] - i32::from(latest.saturating_sub(q.year));
+            closeness.push((score.clamp(0, i32::from(u8::MAX)) as u8, bits));
+            if q.year == latest {
                 for (values, (_, need)) in groups.iter_mut().zip(GROUPS) {
                     if bits & need == need {
-                        values.push(r.salary_usd);
+                        values.push(q.salary_usd);
                     }
-                }
-                if bits & (LEVEL | COUNTRY) == LEVEL | COUNTRY {
-                    level_country.push(r.salary_usd);
                 }
             }
         }
-        let examples = representative(&self.data, scored, 5)
+        let best = closeness.iter().map(|c| c.0).max().unwrap_or(0);
+        let tiers = (1..=best).rev().map(|k| closeness.iter().enumerate().filter(|(_, c)| c.0 == k).map(|(i, c)| (i, c.1)).collect());
+        let examples = representative(&self.data, tiers, 5)
             .into_iter()
             .map(|(i, bits)| Comparable { record: self.data[i].clone(), shares: shared(bits).map(|w| w.0).collect() })
             .collect();
-        let level_country = crate::survey::Distribution::of(level_country);
         let comparables = GROUPS
             .into_iter()
             .zip(groups)
@@ -1383,23 +1561,15 @@ impl SalaryModel {
                 examples: Vec::new(),
             })
             .unwrap_or_else(|| Comparables { group: "none with 10 salaries".into(), distribution: None, examples: Vec::new() });
-        Pass { comparables: Comparables { examples, ..comparables }, role_level_country, level_country }
+        Comparables { examples, ..comparables }
     }
-}
-
-/// What [`SalaryModel::comparables`] finds in its pass.
-struct Pass {
-    comparables: Comparables,
-    role_level_country: usize,
-    level_country: Option<crate::survey::Distribution>,
 }
 
 /// `n` records that represent the closest ones: closeness tiers are taken best first, distinct
 /// records only (the survey repeats identical answers); the tier that does not fit whole gives
 /// records spread over its salaries (at evenly spaced quantiles), not its first ones in file
 /// order, so an outlier does not lead. Ordered by closeness, then salary.
-fn representative(data: &[Labelled], mut scored: Vec<(f64, usize, u8)>, n: usize) -> Vec<(usize, u8)> {
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+fn representative(data: &[Labelled], tiers: impl Iterator<Item = Vec<(usize, u8)>>, n: usize) -> Vec<(usize, u8)> {
     let key = |i: usize| {
         let r = &data[i];
         let q = &r.profile;
@@ -1407,24 +1577,18 @@ fn representative(data: &[Labelled], mut scored: Vec<(f64, usize, u8)>, n: usize
     };
     let mut seen = std::collections::HashSet::new();
     let mut out: Vec<(usize, u8)> = Vec::new();
-    let mut tier: Vec<(f64, usize, u8)> = Vec::new();
-    let mut k = 0;
-    while out.len() < n && k < scored.len() {
-        // The next tier of equal closeness, distinct records only.
-        let score = scored[k].0;
-        tier.clear();
-        while k < scored.len() && scored[k].0 == score {
-            if seen.insert(key(scored[k].1)) {
-                tier.push(scored[k]);
-            }
-            k += 1;
+    for mut tier in tiers {
+        if out.len() >= n {
+            break;
         }
+        // Distinct records only.
+        tier.retain(|&(i, _)| seen.insert(key(i)));
         let want = n - out.len();
-        tier.sort_by(|a, b| data[a.1].salary_usd.total_cmp(&data[b.1].salary_usd).then(a.1.cmp(&b.1)));
+        tier.sort_by(|a, b| data[a.0].salary_usd.total_cmp(&data[b.0].salary_usd).then(a.0.cmp(&b.0)));
         if tier.len() <= want {
-            out.extend(tier.iter().map(|t| (t.1, t.2)));
+            out.extend(tier);
         } else {
-            out.extend((0..want).map(|j| tier[(2 * j + 1) * tier.len() / (2 * want)]).map(|t| (t.1, t.2)));
+            out.extend((0..want).map(|j| tier[(2 * j + 1) * tier.len() / (2 * want)]));
         }
     }
     out
@@ -1672,6 +1836,29 @@ mod tests {
         let notice = e.notice.unwrap_or_default();
         assert!(notice.starts_with(&format!("Only {n} salar")) && notice.contains("entry-level Data Scientists in India"), "{notice}");
         assert!(est("Data Scientist", "US", |i| i.level = Some("SE".into())).notice.is_none(), "thousands of senior data scientists in the US");
+        // 6. A job page's brief estimate (no explanation) has the same figures, notice and assumptions.
+        for (title, country, level) in [
+            ("Data Scientist", "India", Some("EN")),
+            ("Senior ML Engineer", "US", None),
+            ("asdfgh", "US", None),
+            ("Head of AI", "Germany", None),
+            ("Research Scientist", "Brazil", Some("MI")),
+        ] {
+            let i = EstimateInput {
+                title: title.into(),
+                country: country.into(),
+                level: level.map(String::from),
+                skills: vec!["pytorch".into()],
+                ..Default::default()
+            };
+            let p = i.resolve(&t).unwrap();
+            let (full, brief) = (m.explain(&p, &t), m.brief(&p, &t));
+            assert_eq!(
+                (&brief.estimate, &brief.notice, &brief.assumed, &brief.profile, &brief.role, brief.title_recognised),
+                (&full.estimate, &full.notice, &full.assumed, &full.profile, &full.role, full.title_recognised),
+                "{title} in {country}"
+            );
+        }
     }
 
     #[test]

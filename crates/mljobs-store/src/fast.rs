@@ -80,6 +80,7 @@ enum Key {
     Scores(u32, Term),
     Range(u32, &'static str, u64),
     Order(u32, &'static str),
+    Facet(u32, &'static str),
 }
 
 /// A cached value: a bitset (`Vec<u64>`), a [`Scores`] column or an ordering (`Vec<DocId>`).
@@ -183,6 +184,21 @@ impl FastCache {
             let bits = from_docs(&docs, max_doc);
             let n = bits.len() * 8;
             Ok((bits, n))
+        })
+    }
+
+    /// A facet's values per document as flat arrays ([`crate::facets::FlatColumn`]).
+    pub(crate) fn facet(
+        &self,
+        generation: u64,
+        ord: u32,
+        reader: &SegmentReader,
+        field: &'static str,
+    ) -> tantivy::Result<Arc<Option<crate::facets::FlatColumn>>> {
+        self.get_or(generation, Key::Facet(ord, field), || {
+            let column = crate::facets::FlatColumn::of(reader, field)?;
+            let n = column.as_ref().map_or(0, crate::facets::FlatColumn::bytes);
+            Ok((column, n))
         })
     }
 

@@ -70,6 +70,8 @@ pub struct SearchRequest {
     pub typos: bool,
     /// Count facet values for the current query.
     pub facets: bool,
+    /// Which facets to count (each of [`FACETS`]); empty: all of them.
+    pub facet_names: Vec<&'static str>,
 }
 
 /// One hit.
@@ -746,7 +748,8 @@ impl SearchIndex {
             // Disjunctive: a facet's own selection is left out of its counts. The facets without a
             // selection all count over the same query: one pass over the matches for all of them
             // (ten passes cost 45 ms on a broad query at 100k postings).
-            let (selected, plain): (Vec<&str>, Vec<&str>) = FACETS.iter().partition(|f| req.filters.get(**f).is_some_and(|v| !v.is_empty()));
+            let wanted = FACETS.iter().filter(|f| req.facet_names.is_empty() || req.facet_names.contains(f));
+            let (selected, plain): (Vec<&'static str>, Vec<&'static str>) = wanted.partition(|f| req.filters.get(**f).is_some_and(|v| !v.is_empty()));
             if !plain.is_empty() {
                 let q = self.build_query(&text, self.filter_clauses(req, None)?);
                 facets.extend(self.count_many(&*q, &plain)?);
@@ -877,21 +880,26 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// Value counts of several facets over one query, in one pass (one aggregation per facet in
-    /// one collector); each as [`SearchIndex::count_values`] returns it.
-    fn count_many(&self, query: &dyn Query, facets: &[&str]) -> Result<Vec<(String, ValueCounts)>, SearchError> {
-        use tantivy::aggregation::agg_req::Aggregations;
-        use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-        let spec: serde_json::Map<String, serde_json::Value> =
-            facets.iter().map(|f| (f.to_string(), serde_json::json!({"terms": {"field": f, "size": 1000}}))).collect();
-        let req: Aggregations = serde_json::from_value(serde_json::Value::Object(spec)).expect("static aggregation request");
-        let collector = AggregationCollector::from_aggs(req, AggContextParams::new(AggregationLimitsGuard::default(), self.index.tokenizers().clone()));
-        let json = serde_json::to_value(self.reader.searcher().search(query, &collector)?).unwrap_or_default();
-        Ok(facets.iter().map(|f| (f.to_string(), buckets(&json[*f]))).collect())
+    /// Value counts of several facets over one query, in one pass ([`crate::facets`]); each as
+    /// [`SearchIndex::count_values`] returns it.
+    fn count_many(&self, query: &dyn Query, facets: &[&'static str]) -> Result<Vec<(String, ValueCounts)>, SearchError> {
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let counts = searcher.search(query, &crate::facets::FacetCounts { fields: facets, cache: &self.fast, generation })?;
+        Ok(facets
+            .iter()
+            .zip(counts)
+            .map(|(f, c)| {
+                let mut values: ValueCounts = c.into_iter().collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                values.truncate(FACET_VALUES);
+                (f.to_string(), values)
+            })
+            .collect())
     }
 
     /// Value counts of a facet over a query, most frequent first (ties by value).
-    fn count_values(&self, query: &dyn Query, facet: &str) -> Result<Vec<(String, u64)>, SearchError> {
+    fn count_values(&self, query: &dyn Query, facet: &'static str) -> Result<Vec<(String, u64)>, SearchError> {
         Ok(self.count_many(query, &[facet])?.pop().map(|(_, v)| v).unwrap_or_default())
     }
 }
@@ -899,15 +907,8 @@ impl SearchIndex {
 /// A facet's values with their counts, most frequent first.
 type ValueCounts = Vec<(String, u64)>;
 
-/// A terms aggregation's buckets as (value, count), most frequent first (ties by value).
-fn buckets(agg: &serde_json::Value) -> Vec<(String, u64)> {
-    let mut out: Vec<(String, u64)> = agg["buckets"]
-        .as_array()
-        .map(|b| b.iter().filter_map(|x| Some((x["key"].as_str()?.to_string(), x["doc_count"].as_u64()?))).collect())
-        .unwrap_or_default();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    out
-}
+/// The most values of one facet counted.
+const FACET_VALUES: usize = 1000;
 
 /// An open index writer that follows the store: `catch_up` adds every posting changed since the
 /// last one it saw, `commit` makes them durable and searchable (recording the revision reached).

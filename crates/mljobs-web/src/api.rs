@@ -342,7 +342,10 @@ async fn taxonomy(State(s): AppStateRef, Path(kind): Path<String>) -> Result<Jso
 #[utoipa::path(get, path = "/api/v1/stats", responses((status = 200, description = "Counts", body = Object)))]
 async fn stats(State(s): AppStateRef) -> Result<Response, ApiError> {
     // The same for every caller until the next commit: computed once per index generation.
-    cached(&s, "stats", None, || Ok(s.index.stats(50)?))
+    let (bytes, freshness) = s
+        .cache
+        .shared("stats", s.index.generation(), || serde_json::to_vec(&s.index.stats(50)?).map(axum::body::Bytes::from).map_err(|e| ApiError::internal(&e)))?;
+    Ok(([(header::CONTENT_TYPE, "application/json"), (header::HeaderName::from_static("x-cache"), freshness.header())], bytes).into_response())
 }
 
 /// Salary distribution of one group.

@@ -77,7 +77,7 @@ pub struct AppState {
     salary: mljobs_core::salary_model::SalaryModel,
     figures: std::sync::OnceLock<ui::SurveyFigures>,
     /// Salary distributions by industry of the stored postings, with the index generation they were computed for.
-    by_industry: Mutex<Option<(u64, ui::Distributions)>>,
+    by_industry: cache::PerGeneration<ui::Distributions>,
     /// Requests that do store or index work run at most this many at a time (`api::limits`).
     busy: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -107,7 +107,7 @@ impl AppState {
             survey: std::sync::OnceLock::new(),
             salary,
             figures: std::sync::OnceLock::new(),
-            by_industry: Mutex::new(None),
+            by_industry: cache::PerGeneration::default(),
             busy: std::sync::Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
         })
     }

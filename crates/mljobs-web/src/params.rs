@@ -72,8 +72,9 @@ pub struct SearchParams {
     collapse: Option<bool>,
     /// Forgive typos (default true).
     typos: Option<bool>,
-    /// Include facet counts (default false on /jobs).
-    facets: Option<bool>,
+    /// Include facet counts (default false on /jobs): `true`, `false`, or the facets to count,
+    /// comma-separated (`role,skill`: fewer facets answer sooner).
+    facets: Option<String>,
     /// Include highlighted snippets of the descriptions (default false).
     highlight: Option<bool>,
 }
@@ -147,7 +148,22 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
             "per_page" => per_page = number(key, value, 1, MAX_PER_PAGE)?,
             "collapse" => req.collapse = boolean(key, value)?,
             "typos" => req.typos = boolean(key, value)?,
-            "facets" => req.facets = boolean(key, value)?,
+            "facets" => match boolean(key, value) {
+                Ok(on) => req.facets = on,
+                Err(_) => {
+                    // The facets to count.
+                    req.facet_names.clear();
+                    for name in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+                        let facet = FACET_PARAMS.iter().find(|f| **f == name).ok_or_else(|| {
+                            ApiError::invalid(key, name, format_args!("true, false or facets to count, comma-separated ({})", FACET_PARAMS.join(", ")))
+                        })?;
+                        if !req.facet_names.contains(facet) {
+                            req.facet_names.push(facet);
+                        }
+                    }
+                    req.facets = !req.facet_names.is_empty();
+                }
+            },
             "highlight" => highlight = boolean(key, value)?,
             other => {
                 let known = format!("q, {}, {}", FACET_PARAMS.join(", "), OTHER_PARAMS[1..].join(", "));

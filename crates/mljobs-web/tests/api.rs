@@ -112,6 +112,14 @@ async fn search_finds_ranks_filters_and_pages() {
     let (_, v) = get("/api/v1/jobs?q=pytorch&highlight=true&facets=true&per_page=3").await;
     assert!(v["hits"][0]["snippet"].as_str().unwrap().to_lowercase().contains("<b>pytorch"), "{v}");
     assert!(v["facets"]["role"].as_array().unwrap().iter().all(|c| c["count"].as_u64().unwrap() > 0));
+    // Only the facets asked for, with the same counts; an unknown one is named.
+    let (_, some) = get("/api/v1/jobs?q=pytorch&facets=role,skill&per_page=3").await;
+    let names: Vec<&String> = some["facets"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["role", "skill"]);
+    assert_eq!((&some["facets"]["role"], &some["facets"]["skill"]), (&v["facets"]["role"], &v["facets"]["skill"]));
+    let (status, e) = get("/api/v1/jobs?q=pytorch&facets=role,colour").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(e["error"]["message"].as_str().unwrap().contains("colour"), "{e}");
 
     // A misspelt word finds the right postings, and the answer says so.
     let (_, exact) = get("/api/v1/jobs?q=pytorch").await;

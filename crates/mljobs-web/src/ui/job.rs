@@ -130,7 +130,8 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
     });
     let profile = mljobs_core::salary_model::Profile::of_posting(p, e, &s.taxonomy);
     let estimate = profile.country.is_some().then(|| {
-        let x = s.salary.explain(&profile, &s.taxonomy);
+        // The figures without their explanation (the salaries page explains): a few µs, not ms.
+        let x = s.salary.brief(&profile, &s.taxonomy);
         let level = x.profile.level.as_deref().map(|c| l.survey_level(c)).unwrap_or_default();
         EstimateView {
             p10: usd_k(x.estimate.p10),

@@ -65,7 +65,9 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
     // Tracking parameters of shared links (utm_*, fbclid, gclid, ref…) are not the page's state.
     let state = UrlState::parse(q.as_deref()).only(crate::params::is_search_param);
     let l = Labels(&s.taxonomy);
-    let query = state.without("facets").without("highlight").with("facets", "true").with("highlight", "true");
+    // Only the sidebar's facets are counted (not region and city: thousands of values).
+    let sidebar: Vec<&str> = SIDEBAR.iter().map(|f| f.0).collect();
+    let query = state.without("facets").without("highlight").with("facets", &sidebar.join(",")).with("highlight", "true");
     let (answer, error) = match search_jobs(&s, Some(&query.query())) {
         Ok(a) => (Some(a), None),
         Err(e) => (None, Some(e.message)),

@@ -104,19 +104,14 @@ pub(crate) fn fuzz_url_state(q: &str) {
 }
 
 fn cached_page<T: Template>(s: &AppState, key: &str, build: impl FnOnce() -> Result<T, crate::ApiError>) -> Response {
-    let key = format!("page:{key}");
-    let generation = s.index.generation();
-    if let Some(html) = s.cache.get(&key, generation) {
-        return html_response(StatusCode::OK, html);
-    }
-    match build().map(|t| render(&t)) {
-        Ok(Some(html)) => {
-            let bytes = axum::body::Bytes::from(html);
-            s.cache.put(&key, generation, bytes.clone());
-            html_response(StatusCode::OK, bytes)
-        }
-        Ok(None) => render_failed(),
-        Err(e) => error_page(e.status, &e.message),
+    let answer = s.cache.shared(&format!("page:{key}"), s.index.generation(), || match build().map(|t| render(&t)) {
+        Ok(Some(html)) => Ok(axum::body::Bytes::from(html)),
+        Ok(None) => Err(Box::new(render_failed())),
+        Err(e) => Err(Box::new(error_page(e.status, &e.message))),
+    });
+    match answer {
+        Ok((html, _)) => html_response(StatusCode::OK, html),
+        Err(response) => *response,
     }
 }
 
@@ -283,15 +278,9 @@ pub type Distributions = Arc<Vec<(String, Distribution)>>;
 /// Salary distributions by industry of the stored postings that state a range (groups of 5+),
 /// computed once per index generation: reading every such posting is too slow for each request.
 fn salaries_by_industry(s: &AppState) -> Result<Distributions, crate::ApiError> {
-    let generation = s.index.generation();
-    let mut cached = s.by_industry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((g, d)) = &*cached
-        && *g == generation
-    {
-        return Ok(d.clone());
-    }
-    let d: Distributions = Arc::new(mljobs_core::salary_model::by_industry(&s.store().salaries(&s.taxonomy)?, 5).0);
-    *cached = Some((generation, d.clone()));
+    let (d, _) = s.by_industry.get_or_compute(s.index.generation(), || {
+        Ok::<_, crate::ApiError>(Arc::new(mljobs_core::salary_model::by_industry(&s.store().salaries(&s.taxonomy)?, 5).0))
+    })?;
     Ok(d)
 }
 

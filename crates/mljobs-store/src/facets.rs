@@ -1,0 +1,158 @@
+//! Facet counts: a tantivy collector that counts the values of several string fast fields over
+//! the documents a query matches. Each segment's facet column is copied once per index generation
+//! into flat arrays (per document, its distinct value ordinals: [`FlatColumn`], kept in the
+//! [`crate::fast::FastCache`]), so counting is an array walk and one increment per value;
+//! ordinals become strings once per segment at the end. Tantivy's terms aggregation, which this
+//! replaced, gathers, sorts and deduplicates (doc, value) pairs through the columnar index for
+//! every block of matches: at 100k postings it made a faceted search over a broad match 20–35 ms.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::fast::FastCache;
+
+/// A segment's string fast field as flat arrays: document `d`'s distinct value ordinals are
+/// `ords[offsets[d]..offsets[d + 1]]`.
+pub(crate) struct FlatColumn {
+    column: StrColumn,
+    offsets: Vec<u32>,
+    ords: Vec<u32>,
+}
+
+impl FlatColumn {
+    /// The field's column in the segment; `None` when the segment has no value of it.
+    pub(crate) fn of(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<FlatColumn>> {
+        let Some(column) = reader.fast_fields().str(field)? else {
+            return Ok(None);
+        };
+        let max_doc = reader.max_doc();
+        let mut offsets = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords: Vec<u32> = Vec::with_capacity(max_doc as usize);
+        offsets.push(0);
+        for doc in 0..max_doc {
+            let start = ords.len();
+            ords.extend(column.term_ords(doc).map(|o| o as u32));
+            if ords.len() - start > 1 {
+                ords[start..].sort_unstable();
+                let mut kept = start + 1;
+                for i in start + 1..ords.len() {
+                    if ords[i] != ords[kept - 1] {
+                        ords[kept] = ords[i];
+                        kept += 1;
+                    }
+                }
+                ords.truncate(kept);
+            }
+            offsets.push(ords.len() as u32);
+        }
+        Ok(Some(FlatColumn { column, offsets, ords }))
+    }
+
+    /// Memory held, for the cache's budget.
+    pub(crate) fn bytes(&self) -> usize {
+        (self.offsets.len() + self.ords.len()) * 4
+    }
+}
+
+/// Counts of each named field's values; the fruit is, per field in the order given, every value
+/// with its count (in no particular order). A document counts once per distinct value.
+pub(crate) struct FacetCounts<'a> {
+    pub fields: &'a [&'static str],
+    pub cache: &'a FastCache,
+    pub generation: u64,
+}
+
+pub(crate) struct SegmentFacetCounts {
+    columns: Vec<(Arc<Option<FlatColumn>>, Vec<u32>)>,
+}
+
+impl Collector for FacetCounts<'_> {
+    type Fruit = Vec<HashMap<String, u64>>;
+    type Child = SegmentFacetCounts;
+
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentFacetCounts> {
+        let columns = self
+            .fields
+            .iter()
+            .map(|f| {
+                let flat = self.cache.facet(self.generation, segment, reader, f)?;
+                let terms = flat.as_ref().as_ref().map_or(0, |c| c.column.num_terms());
+                Ok((flat, vec![0u32; terms]))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(SegmentFacetCounts { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<HashMap<String, u64>>>) -> tantivy::Result<Self::Fruit> {
+        let mut out: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.fields.len()];
+        for segment in segments {
+            for (total, counts) in out.iter_mut().zip(segment) {
+                if total.is_empty() {
+                    *total = counts;
+                } else {
+                    for (value, n) in counts {
+                        *total.entry(value).or_default() += n;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounts {
+    type Fruit = Vec<HashMap<String, u64>>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (flat, counts) in &mut self.columns {
+            if let Some(c) = flat.as_ref() {
+                let (start, end) = (c.offsets[doc as usize] as usize, c.offsets[doc as usize + 1] as usize);
+                for &ord in &c.ords[start..end] {
+                    counts[ord as usize] += 1;
+                }
+            }
+        }
+    }
+
+    /// A block of matches (no deletions in the segment), counted one facet at a time.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for (flat, counts) in &mut self.columns {
+            if let Some(c) = flat.as_ref() {
+                for &doc in docs {
+                    let (start, end) = (c.offsets[doc as usize] as usize, c.offsets[doc as usize + 1] as usize);
+                    for &ord in &c.ords[start..end] {
+                        counts[ord as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.columns
+            .into_iter()
+            .map(|(flat, counts)| {
+                let mut values = HashMap::new();
+                if let Some(c) = flat.as_ref() {
+                    let ords: Vec<u64> = (0..counts.len() as u64).filter(|&o| counts[o as usize] > 0).collect();
+                    let mut found = ords.iter();
+                    // Ordinals in order: one pass over the term dictionary's blocks.
+                    let _ = c.column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
+                        if let Some(&ord) = found.next() {
+                            values.insert(String::from_utf8_lossy(term).into_owned(), u64::from(counts[ord as usize]));
+                        }
+                    });
+                }
+                values
+            })
+            .collect()
+    }
+}
