@@ -1079,6 +1079,8 @@ struct CodedRow {
     industry: u32,
     remote_ratio: Option<u8>,
     skills: std::ops::Range<u32>,
+    /// Bit `code % 64` of each skill: no bit in common with a profile's means no skill in common.
+    skill_bits: u64,
     // Copied here so that the pass never touches the (large) records themselves.
     year: u16,
     salary_usd: f64,
@@ -1107,9 +1109,12 @@ impl Coded {
         for r in data {
             let q = &r.profile;
             let start = skills.len() as u32;
+            let mut skill_bits = 0u64;
             for s in &q.skills {
                 let next = skill_codes.len() as u32;
-                skills.push(*skill_codes.entry(s.clone()).or_insert(next));
+                let c = *skill_codes.entry(s.clone()).or_insert(next);
+                skills.push(c);
+                skill_bits |= 1 << (c % 64);
             }
             rows.push(CodedRow {
                 title: code(titles.normalised.get(&q.title).map(String::as_str)),
@@ -1120,6 +1125,7 @@ impl Coded {
                 industry: code(q.industry.as_deref()),
                 remote_ratio: q.remote_ratio,
                 skills: start..skills.len() as u32,
+                skill_bits,
                 year: r.year,
                 salary_usd: r.salary_usd,
             });
@@ -1512,8 +1518,10 @@ impl SalaryModel {
         let (level, country) = (coded.find(p.level.as_deref()), coded.find(p.country.as_deref()));
         let (company_size, industry) = (coded.find(p.company_size.as_deref()), coded.find(p.industry.as_deref()));
         let mut skills = vec![0u64; coded.skill_codes.len().div_ceil(64)];
+        let mut skill_bits = 0u64;
         for c in p.skills.iter().filter_map(|s| coded.skill_codes.get(s)) {
             skills[*c as usize / 64] |= 1 << (c % 64);
+            skill_bits |= 1 << (c % 64);
         }
         // The entries of WHAT a record's bits say it shares, and their weight, per value of bits.
         let shared = |bits: u8| WHAT.iter().enumerate().filter(move |(k, _)| bits & (1 << k) != 0).map(|(_, w)| *w);
@@ -1532,7 +1540,8 @@ impl SalaryModel {
                 q.company_size == company_size,
                 q.industry == industry,
                 q.remote_ratio == p.remote_ratio,
-                coded.skills[q.skills.start as usize..q.skills.end as usize].iter().any(|&c| skills[c as usize / 64] & (1 << (c % 64)) != 0),
+                q.skill_bits & skill_bits != 0
+                    && coded.skills[q.skills.start as usize..q.skills.end as usize].iter().any(|&c| skills[c as usize / 64] & (1 << (c % 64)) != 0),
             ];
             let bits = same.iter().enumerate().fold(0u8, |b, (k, yes)| b | (u8::from(*yes) << k));
             let score = halves[usize::from(bits)] - i32::from(latest.saturating_sub(q.year));

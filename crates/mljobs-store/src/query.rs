@@ -144,9 +144,11 @@ impl TokenStream for WordTokenStream<'_> {
     }
 }
 
-/// Snowball English stemming with a per-analyser memo: postings repeat a small vocabulary, and
-/// stemming was a third of indexing time (perf, docs/benchmarks.md). Each indexing thread owns its
-/// analyser clone, so the memo needs no lock; it stops growing at [`CachedStemmer::CAPACITY`].
+/// Snowball English stemming with a memo: postings repeat a small vocabulary, and stemming was a
+/// third of indexing time (perf, docs/benchmarks.md). The memo is per thread (no lock): indexing
+/// threads and the server's workers keep theirs across documents and requests — an analyser clone
+/// is made for every snippet generator and query, so a memo held by the clone started empty each
+/// time. It stops growing at [`CachedStemmer::CAPACITY`] words.
 #[derive(Clone, Copy)]
 pub(crate) struct CachedStemmer;
 
@@ -154,51 +156,55 @@ impl CachedStemmer {
     const CAPACITY: usize = 200_000;
 }
 
+thread_local! {
+    static STEMS: std::cell::RefCell<FxHashMap<Box<str>, Box<str>>> = std::cell::RefCell::new(FxHashMap::default());
+}
+
 impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter { inner, memo: FxHashMap::default() }
+        CachedStemmerFilter { inner }
     }
 }
 
 #[derive(Clone)]
 pub(crate) struct CachedStemmerFilter<T> {
     inner: T,
-    memo: FxHashMap<Box<str>, Box<str>>,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CachedStemmerStream { tail: self.inner.token_stream(text), memo: &mut self.memo, stemmer: frostem::Stemmer::new(frostem::Algorithm::English) }
+        CachedStemmerStream { tail: self.inner.token_stream(text), stemmer: frostem::Stemmer::new(frostem::Algorithm::English) }
     }
 }
 
-pub(crate) struct CachedStemmerStream<'a, S> {
+pub(crate) struct CachedStemmerStream<S> {
     tail: S,
-    memo: &'a mut FxHashMap<Box<str>, Box<str>>,
     stemmer: frostem::Stemmer,
 }
 
-impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
+impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.memo.get(token.text.as_str()) {
+        STEMS.with_borrow_mut(|memo| {
+            if let Some(stem) = memo.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+                return;
+            }
+            let stem: Box<str> = self.stemmer.stem(&token.text).into();
+            if memo.len() < CachedStemmer::CAPACITY {
+                memo.insert(token.text.as_str().into(), stem.clone());
+            }
             token.text.clear();
-            token.text.push_str(stem);
-            return true;
-        }
-        let stem: Box<str> = self.stemmer.stem(&token.text).into();
-        if self.memo.len() < CachedStemmer::CAPACITY {
-            self.memo.insert(token.text.as_str().into(), stem.clone());
-        }
-        token.text.clear();
-        token.text.push_str(&stem);
+            token.text.push_str(&stem);
+        });
         true
     }
 
