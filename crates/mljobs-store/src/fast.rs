@@ -333,6 +333,80 @@ impl Ord for Ranked {
     }
 }
 
+/// The documents of a segment that `plan` matches (alive ones only), and for each concept who has
+/// its typed words and its name's words in full (for scoring).
+fn matches(cache: &FastCache, generation: u64, ord: u32, reader: &SegmentReader, plan: &Plan) -> tantivy::Result<(Vec<u64>, Vec<[Vec<u64>; 2]>)> {
+    let max_doc = reader.max_doc();
+    let mut m = match plan.words.first() {
+        Some(t) => cache.bits(generation, ord, reader, t)?.as_ref().clone(),
+        None => all_docs(max_doc),
+    };
+    for t in plan.words.iter().skip(1) {
+        and(&mut m, &cache.bits(generation, ord, reader, t)?);
+    }
+    // Each concept: (all typed words) OR (all name words) OR its tag. Kept for scoring: who
+    // has each group in full.
+    let mut concept_words: Vec<[Vec<u64>; 2]> = Vec::with_capacity(plan.concepts.len());
+    for c in &plan.concepts {
+        let typed = all_of(&c.words, cache, generation, ord, reader)?;
+        let name = all_of(&c.name, cache, generation, ord, reader)?;
+        let tag = cache.bits(generation, ord, reader, &c.tag)?;
+        let either: Vec<u64> = typed.iter().zip(name.iter()).zip(tag.iter()).map(|((a, b), c)| a | b | c).collect();
+        and(&mut m, &either);
+        concept_words.push([typed, name]);
+    }
+    for t in &plan.excluded_words {
+        and_not(&mut m, &cache.bits(generation, ord, reader, t)?);
+    }
+    for f in &plan.filters {
+        let b = eval(f, cache, generation, ord, reader)?;
+        and(&mut m, &b);
+    }
+    for f in &plan.excluded {
+        let b = eval(f, cache, generation, ord, reader)?;
+        and_not(&mut m, &b);
+    }
+    if let Some(alive) = reader.alive_bitset() {
+        for (w, word) in m.iter_mut().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                let d = (w as u32) * 64 + b;
+                if !alive.is_alive(d) {
+                    *word &= !(1u64 << b);
+                }
+                bits &= bits - 1;
+            }
+        }
+    }
+    Ok((m, concept_words))
+}
+
+/// Facet counts of `fields` over what `plan` matches (as [`crate::facets::FacetCounts`] counts
+/// over the same query): the match bitsets are the ones a search computes, so counting is one walk
+/// of the set bits per facet — no query to iterate.
+pub(crate) fn count_facets(searcher: &Searcher, cache: &FastCache, plan: &Plan, fields: &[&'static str]) -> tantivy::Result<Vec<HashMap<String, u64>>> {
+    use tantivy::collector::{Collector, SegmentCollector};
+    let generation = searcher.generation().generation_id();
+    let counter = crate::facets::FacetCounts { fields, cache, generation };
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let (m, _) = matches(cache, generation, ord as u32, reader, plan)?;
+        let mut segment = counter.for_segment(ord as u32, reader)?;
+        let mut block: Vec<DocId> = Vec::with_capacity(1024);
+        for d in ones(&m) {
+            block.push(d);
+            if block.len() == block.capacity() {
+                segment.collect_block(&block);
+                block.clear();
+            }
+        }
+        segment.collect_block(&block);
+        fruits.push(segment.harvest());
+    }
+    counter.merge_fruits(fruits)
+}
+
 /// Runs `plan` ordered `by`: the best `k` (score, address) and the exact total.
 pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k: usize) -> tantivy::Result<(Vec<(f32, DocAddress)>, usize)> {
     let generation = searcher.generation().generation_id();
@@ -343,49 +417,7 @@ pub(crate) fn run(searcher: &Searcher, cache: &FastCache, plan: &Plan, by: By, k
     let mut by_value: Vec<(f64, u32, DocId)> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let ord = ord as u32;
-        let max_doc = reader.max_doc();
-        let mut m = match plan.words.first() {
-            Some(t) => cache.bits(generation, ord, reader, t)?.as_ref().clone(),
-            None => all_docs(max_doc),
-        };
-        for t in plan.words.iter().skip(1) {
-            and(&mut m, &cache.bits(generation, ord, reader, t)?);
-        }
-        // Each concept: (all typed words) OR (all name words) OR its tag. Kept for scoring: who
-        // has each group in full.
-        let mut concept_words: Vec<[Vec<u64>; 2]> = Vec::with_capacity(plan.concepts.len());
-        for c in &plan.concepts {
-            let typed = all_of(&c.words, cache, generation, ord, reader)?;
-            let name = all_of(&c.name, cache, generation, ord, reader)?;
-            let tag = cache.bits(generation, ord, reader, &c.tag)?;
-            let either: Vec<u64> = typed.iter().zip(name.iter()).zip(tag.iter()).map(|((a, b), c)| a | b | c).collect();
-            and(&mut m, &either);
-            concept_words.push([typed, name]);
-        }
-        for t in &plan.excluded_words {
-            and_not(&mut m, &cache.bits(generation, ord, reader, t)?);
-        }
-        for f in &plan.filters {
-            let b = eval(f, cache, generation, ord, reader)?;
-            and(&mut m, &b);
-        }
-        for f in &plan.excluded {
-            let b = eval(f, cache, generation, ord, reader)?;
-            and_not(&mut m, &b);
-        }
-        if let Some(alive) = reader.alive_bitset() {
-            for (w, word) in m.iter_mut().enumerate() {
-                let mut bits = *word;
-                while bits != 0 {
-                    let b = bits.trailing_zeros();
-                    let d = (w as u32) * 64 + b;
-                    if !alive.is_alive(d) {
-                        *word &= !(1u64 << b);
-                    }
-                    bits &= bits - 1;
-                }
-            }
-        }
+        let (m, concept_words) = matches(cache, generation, ord, reader, plan)?;
         let count: usize = m.iter().map(|w| w.count_ones() as usize).sum();
         total += count;
         if count == 0 || k == 0 {

@@ -687,20 +687,25 @@ impl SearchIndex {
     fn search_once(&self, req: &SearchRequest, synonyms: Option<&Synonyms>, typos: bool) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let limit = req.limit.max(1);
-        let fast = match self.fast_plan(req, synonyms, typos) {
-            Some(plan) if crate::fast::applies(&searcher, &plan)? => {
+        let plan = match self.fast_plan(req, synonyms, typos) {
+            Some(plan) if crate::fast::applies(&searcher, &plan)? => Some(plan),
+            _ => None,
+        };
+        let fast = match &plan {
+            Some(plan) => {
                 let by = match req.sort {
                     Sort::Relevance => crate::fast::By::Score,
                     Sort::Date => crate::fast::By::DescU64("date"),
                     Sort::Salary => crate::fast::By::DescF64("salary_max"),
                 };
-                let (mut docs, total) = crate::fast::run(&searcher, &self.fast, &plan, by, req.offset + limit)?;
+                let (mut docs, total) = crate::fast::run(&searcher, &self.fast, plan, by, req.offset + limit)?;
                 Some((docs.drain(req.offset.min(docs.len())..).collect(), total))
             }
-            _ => None,
+            None => None,
         };
-        // The tantivy query is built only when the general path runs or facets are counted.
-        let text = if fast.is_none() || req.facets { self.text_query(&req.q, typos, synonyms) } else { None };
+        // The tantivy query is built only when the general path runs (facets too follow the fast
+        // path when the search does).
+        let text = if fast.is_none() { self.text_query(&req.q, typos, synonyms) } else { None };
         let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if let Some(found) = fast {
             found
         } else {
@@ -750,13 +755,30 @@ impl SearchIndex {
             // (ten passes cost 45 ms on a broad query at 100k postings).
             let wanted = FACETS.iter().filter(|f| req.facet_names.is_empty() || req.facet_names.contains(f));
             let (selected, plain): (Vec<&'static str>, Vec<&'static str>) = wanted.partition(|f| req.filters.get(**f).is_some_and(|v| !v.is_empty()));
+            // On the fast path, over the same match bitsets (a selected facet's: the plan of the
+            // request without that filter); else with a collector over the tantivy query.
+            let fast_counts = |r: &SearchRequest, fields: &[&'static str]| -> Result<Option<Vec<(String, ValueCounts)>>, SearchError> {
+                let Some(plan) = plan.as_ref().and_then(|_| self.fast_plan(r, synonyms, typos)) else {
+                    return Ok(None);
+                };
+                let counts = crate::fast::count_facets(&searcher, &self.fast, &plan, fields)?;
+                Ok(Some(fields.iter().zip(counts).map(|(f, c)| (f.to_string(), value_counts(c))).collect()))
+            };
             if !plain.is_empty() {
-                let q = self.build_query(&text, self.filter_clauses(req, None)?);
-                facets.extend(self.count_many(&*q, &plain)?);
+                let counts = match fast_counts(req, &plain)? {
+                    Some(c) => c,
+                    None => self.count_many(&*self.build_query(&text, self.filter_clauses(req, None)?), &plain)?,
+                };
+                facets.extend(counts);
             }
             for facet in selected {
-                let q = self.build_query(&text, self.filter_clauses(req, Some(facet))?);
-                facets.insert(facet.to_string(), self.count_values(&*q, facet)?);
+                let mut without = req.clone();
+                without.filters.remove(facet);
+                let counts = match fast_counts(&without, &[facet])? {
+                    Some(mut c) => c.pop().map(|(_, v)| v).unwrap_or_default(),
+                    None => self.count_values(&*self.build_query(&text, self.filter_clauses(req, Some(facet))?), facet)?,
+                };
+                facets.insert(facet.to_string(), counts);
             }
         }
         Ok(SearchResults { total: total as u64, hits, facets, typos_applied: false })
@@ -886,16 +908,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
         let counts = searcher.search(query, &crate::facets::FacetCounts { fields: facets, cache: &self.fast, generation })?;
-        Ok(facets
-            .iter()
-            .zip(counts)
-            .map(|(f, c)| {
-                let mut values: ValueCounts = c.into_iter().collect();
-                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                values.truncate(FACET_VALUES);
-                (f.to_string(), values)
-            })
-            .collect())
+        Ok(facets.iter().zip(counts).map(|(f, c)| (f.to_string(), value_counts(c))).collect())
     }
 
     /// Value counts of a facet over a query, most frequent first (ties by value).
@@ -909,6 +922,14 @@ type ValueCounts = Vec<(String, u64)>;
 
 /// The most values of one facet counted.
 const FACET_VALUES: usize = 1000;
+
+/// Counts as a facet's answer: most frequent first (ties by value), at most [`FACET_VALUES`].
+fn value_counts(counts: std::collections::HashMap<String, u64>) -> ValueCounts {
+    let mut values: ValueCounts = counts.into_iter().collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values.truncate(FACET_VALUES);
+    values
+}
 
 /// An open index writer that follows the store: `catch_up` adds every posting changed since the
 /// last one it saw, `commit` makes them durable and searchable (recording the revision reached).

@@ -325,7 +325,7 @@ fn fast_vs_general_strategy() -> impl Strategy<Value = SearchRequest> {
             req.sort = sort;
             req.collapse = collapse;
             req.posted_after = after.map(|d| d.parse().unwrap());
-            req.facets = false;
+            req.facets = true;
             req.limit = 7;
             req.offset = page * 7;
             req
@@ -335,7 +335,8 @@ fn fast_vs_general_strategy() -> impl Strategy<Value = SearchRequest> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     /// The fast path (bitsets and score columns for frequent words) and tantivy's general path
-    /// give the same totals, the same scores and the same order of dates / salaries.
+    /// give the same totals, the same scores, the same order of dates / salaries and the same
+    /// (disjunctive) facet counts.
     #[test]
     fn fast_path_agrees_with_the_general_path(req in fast_vs_general_strategy(), with_synonyms in any::<bool>()) {
         let f = &*FIXTURE;
@@ -346,6 +347,7 @@ proptest! {
         let fast = f.index.search(&req, synonyms).unwrap();
         prop_assert_eq!(fast.total, general.total);
         prop_assert_eq!(fast.hits.len(), general.hits.len());
+        prop_assert_eq!(&fast.facets, &general.facets);
         let value = |id: &str| {
             let (p, e) = f.postings.iter().find(|(p, _)| p.id.as_str() == id).unwrap();
             match req.sort {
