@@ -333,9 +333,12 @@ impl Ord for Ranked {
     }
 }
 
+/// Per concept: the documents that have its typed words in full, and its name's words.
+type ConceptGroups = [Vec<u64>; 2];
+
 /// The documents of a segment that `plan` matches (alive ones only), and for each concept who has
 /// its typed words and its name's words in full (for scoring).
-fn matches(cache: &FastCache, generation: u64, ord: u32, reader: &SegmentReader, plan: &Plan) -> tantivy::Result<(Vec<u64>, Vec<[Vec<u64>; 2]>)> {
+fn matches(cache: &FastCache, generation: u64, ord: u32, reader: &SegmentReader, plan: &Plan) -> tantivy::Result<(Vec<u64>, Vec<ConceptGroups>)> {
     let max_doc = reader.max_doc();
     let mut m = match plan.words.first() {
         Some(t) => cache.bits(generation, ord, reader, t)?.as_ref().clone(),
@@ -346,7 +349,7 @@ fn matches(cache: &FastCache, generation: u64, ord: u32, reader: &SegmentReader,
     }
     // Each concept: (all typed words) OR (all name words) OR its tag. Kept for scoring: who
     // has each group in full.
-    let mut concept_words: Vec<[Vec<u64>; 2]> = Vec::with_capacity(plan.concepts.len());
+    let mut concept_words: Vec<ConceptGroups> = Vec::with_capacity(plan.concepts.len());
     for c in &plan.concepts {
         let typed = all_of(&c.words, cache, generation, ord, reader)?;
         let name = all_of(&c.name, cache, generation, ord, reader)?;
