@@ -22,9 +22,15 @@ log=$(mktemp)
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-# The warmer renders /, /skills, /roles, /salaries and /api/v1/stats once the server is up.
-for _ in $(seq 1 300); do grep -q "rendered .* pages ahead" "$log" && break; sleep 0.2; done
-grep -o "rendered .* pages ahead in [0-9.]* s" "$log" || echo "load-site: the pages were not rendered ahead within 60 s" >&2
+# The warmer renders /, /skills, /roles, /salaries and /api/v1/stats once the server is up: wait
+# until the answer cache holds the four shared answers.
+warm=""
+for _ in $(seq 1 600); do
+  entries=$(curl -fs "http://127.0.0.1:$port/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache"]["entries"])' 2>/dev/null || echo 0)
+  [ "$entries" -ge 4 ] && { warm=1; break; }
+  sleep 0.2
+done
+[ -n "$warm" ] || echo "load-site: the market pages were not rendered ahead within 120 s" >&2
 echo "load-site: server RSS before the run: $(awk '/VmRSS/{print $2/1024 " MB"}' /proc/$pid/status)" >&2
 "$bin/mljobs-load" --url "http://127.0.0.1:$port" --duration "$duration" --connections "$conns" --idle "$idle" --pid "$pid" "$@"
 kill -TERM $pid; wait $pid && echo "load-site: server stopped cleanly on SIGTERM" >&2

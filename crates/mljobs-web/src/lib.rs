@@ -97,6 +97,8 @@ impl AppState {
     ) -> Result<AppState, mljobs_store::StoreError> {
         let stores = (0..connections.max(1)).map(|_| open_store().map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
         let synonyms = Synonyms::new(&taxonomy);
+        // The model's lookups are built now, not by the first visitor's job page.
+        salary.build_lookups();
         Ok(AppState {
             index,
             stores,

@@ -563,6 +563,10 @@ async fn run(args: Args, mix: Vec<(Kind, u32)>) -> Result<()> {
     }
     if let Some((first, last, peak)) = report.rss_mb {
         println!("server RSS: {first:.0} MB at the start, {last:.0} MB at the end, {peak:.0} MB at most");
+        if report.rss_per_minute_mb.len() > 1 {
+            let minutes: Vec<String> = report.rss_per_minute_mb.iter().map(|mb| format!("{mb:.0}")).collect();
+            println!("server RSS each minute (MB): {}", minutes.join(", "));
+        }
     }
     Ok(())
 }
