@@ -573,9 +573,34 @@ pub struct Support {
 /// next to its figure.
 pub const THIN_GROUP: usize = 30;
 
-/// An estimate with its explanation.
+/// An estimate with its explanation: the [`Brief`] (its fields read through `Deref`) and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Estimation {
+    /// The figures, the notice and what was assumed.
+    #[serde(flatten)]
+    pub brief: Brief,
+    /// The model's baseline (its prediction before any feature; the typical salary of the data).
+    pub baseline: f64,
+    /// Each factor's contribution, largest effect first.
+    pub contributions: Vec<Contribution>,
+    /// Where the data are thin: reasons to trust the estimate less.
+    pub caveats: Vec<String>,
+    /// Training salaries sharing the inputs.
+    pub support: Support,
+    /// What it rests on.
+    pub comparables: Comparables,
+}
+
+impl std::ops::Deref for Estimation {
+    type Target = Brief;
+    fn deref(&self) -> &Brief {
+        &self.brief
+    }
+}
+
+/// An estimate without its explanation ([`SalaryModel::brief`]; with it: [`Estimation`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Brief {
     /// The profile as estimated (defaults filled in).
     pub profile: Profile,
     /// Role of the title in our taxonomy (`other` when none).
@@ -588,36 +613,6 @@ pub struct Estimation {
     /// salaries the data hold for the role at the level in the country.
     pub notice: Option<String>,
     /// The year the estimate is for (the latest year of the training data).
-    pub year: u16,
-    /// P10, median and P90 in annual USD, rounded to 100.
-    #[serde(flatten)]
-    pub estimate: Estimate,
-    /// The model's baseline (its prediction before any feature; the typical salary of the data).
-    pub baseline: f64,
-    /// Each factor's contribution, largest effect first.
-    pub contributions: Vec<Contribution>,
-    /// Inputs that were not given and what was assumed.
-    pub assumed: Vec<String>,
-    /// Where the data are thin: reasons to trust the estimate less.
-    pub caveats: Vec<String>,
-    /// Training salaries sharing the inputs.
-    pub support: Support,
-    /// What it rests on.
-    pub comparables: Comparables,
-}
-
-/// An estimate without its explanation ([`SalaryModel::brief`]).
-#[derive(Debug, Clone, Serialize)]
-pub struct Brief {
-    /// The profile as estimated (defaults filled in).
-    pub profile: Profile,
-    /// Role of the title in our taxonomy (`other` when none).
-    pub role: String,
-    /// As in [`Estimation::title_recognised`].
-    pub title_recognised: bool,
-    /// As in [`Estimation::notice`].
-    pub notice: Option<String>,
-    /// The year the estimate is for.
     pub year: u16,
     /// P10, median and P90 in annual USD, rounded to 100.
     #[serde(flatten)]
@@ -1348,20 +1343,7 @@ impl SalaryModel {
             }
         }
         let brief = self.brief_of(p, role, year, log_pred, support.title, role_level_country, level_country, taxonomy);
-        Estimation {
-            estimate: brief.estimate,
-            baseline: round_to(baseline, 100.0),
-            profile: brief.profile,
-            role: brief.role,
-            title_recognised: brief.title_recognised,
-            notice: brief.notice,
-            year,
-            contributions,
-            assumed,
-            caveats,
-            support,
-            comparables,
-        }
+        Estimation { brief: Brief { assumed, ..brief }, baseline: round_to(baseline, 100.0), contributions, caveats, support, comparables }
     }
 
     /// The estimate, what was assumed and the notice to read with it, without the explanation
@@ -1848,7 +1830,7 @@ mod tests {
             .count();
         assert!(n < THIN_GROUP, "{n}");
         assert_eq!(e.support.role_level_country, n);
-        let notice = e.notice.unwrap_or_default();
+        let notice = e.notice.clone().unwrap_or_default();
         assert!(notice.starts_with(&format!("Only {n} salar")) && notice.contains("entry-level Data Scientists in India"), "{notice}");
         assert!(est("Data Scientist", "US", |i| i.level = Some("SE".into())).notice.is_none(), "thousands of senior data scientists in the US");
         // 6. A job page's brief estimate (no explanation) has the same figures, notice and assumptions.

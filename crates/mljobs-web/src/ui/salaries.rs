@@ -150,7 +150,7 @@ pub(super) async fn salaries(State(s): St, RawQuery(q): RawQuery) -> Response {
                     notice: x.notice.clone(),
                     chart: charts::contributions("estimate-factors", "What moves this estimate", &items),
                     contributions: items.into_iter().map(|(factor, v, usd)| Contribution { factor, effect: format!("{v:+.1}%"), usd }).collect(),
-                    assumed: x.assumed,
+                    assumed: x.brief.assumed.clone(),
                     caveats: x.caveats,
                     group: x.comparables.group.clone(),
                     group_median: x
