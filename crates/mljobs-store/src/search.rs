@@ -705,7 +705,8 @@ impl SearchIndex {
         };
         // The tantivy query is built only when the general path runs (facets too follow the fast
         // path when the search does).
-        let text = if fast.is_none() { self.text_query(&req.q, typos, synonyms) } else { None };
+        let on_fast_path = fast.is_some();
+        let text = if on_fast_path { None } else { self.text_query(&req.q, typos, synonyms) };
         let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if let Some(found) = fast {
             found
         } else {
@@ -757,6 +758,13 @@ impl SearchIndex {
             let (selected, plain): (Vec<&'static str>, Vec<&'static str>) = wanted.partition(|f| req.filters.get(**f).is_some_and(|v| !v.is_empty()));
             // On the fast path, over the same match bitsets (a selected facet's: the plan of the
             // request without that filter); else with a collector over the tantivy query.
+            // The general way needs the text query, which the fast path did not build: built on
+            // first need (the fast path can be switched off while a search runs).
+            let general_text = std::cell::OnceCell::new();
+            if !on_fast_path {
+                let _ = general_text.set(text);
+            }
+            let text = || general_text.get_or_init(|| self.text_query(&req.q, typos, synonyms));
             let fast_counts = |r: &SearchRequest, fields: &[&'static str]| -> Result<Option<Vec<(String, ValueCounts)>>, SearchError> {
                 let Some(plan) = plan.as_ref().and_then(|_| self.fast_plan(r, synonyms, typos)) else {
                     return Ok(None);
@@ -767,7 +775,7 @@ impl SearchIndex {
             if !plain.is_empty() {
                 let counts = match fast_counts(req, &plain)? {
                     Some(c) => c,
-                    None => self.count_many(&*self.build_query(&text, self.filter_clauses(req, None)?), &plain)?,
+                    None => self.count_many(&*self.build_query(text(), self.filter_clauses(req, None)?), &plain)?,
                 };
                 facets.extend(counts);
             }
@@ -776,7 +784,7 @@ impl SearchIndex {
                 without.filters.remove(facet);
                 let counts = match fast_counts(&without, &[facet])? {
                     Some(mut c) => c.pop().map(|(_, v)| v).unwrap_or_default(),
-                    None => self.count_values(&*self.build_query(&text, self.filter_clauses(req, Some(facet))?), facet)?,
+                    None => self.count_values(&*self.build_query(text(), self.filter_clauses(req, Some(facet))?), facet)?,
                 };
                 facets.insert(facet.to_string(), counts);
             }
