@@ -1342,8 +1342,8 @@ impl SalaryModel {
                 caveats.push(format!("{} of {} skills have fewer than 30 salaries in the data", p.skills.len() - known, p.skills.len()));
             }
         }
-        let brief = self.brief_of(p, role, year, log_pred, support.title, role_level_country, level_country, taxonomy);
-        Estimation { brief: Brief { assumed, ..brief }, baseline: round_to(baseline, 100.0), contributions, caveats, support, comparables }
+        let brief = self.brief_of(p, role, year, assumed, log_pred, support.title, role_level_country, level_country, taxonomy);
+        Estimation { brief, baseline: round_to(baseline, 100.0), contributions, caveats, support, comparables }
     }
 
     /// The estimate, what was assumed and the notice to read with it, without the explanation
@@ -1354,7 +1354,7 @@ impl SalaryModel {
         let log_pred = self.fitted.predict_log(&[(&p, year, role.as_str())], &self.titles().typical)[0];
         let title_support = keys(&p, &role, &normalise_title(&p.title))[2].first().map_or(0, |key| self.fitted.encoders.0[2].count(key));
         let (role_level_country, level_country) = self.groups(&p, &role);
-        Brief { assumed, ..self.brief_of(p, role, year, log_pred, title_support, role_level_country, level_country, taxonomy) }
+        self.brief_of(p, role, year, assumed, log_pred, title_support, role_level_country, level_country, taxonomy)
     }
 
     /// How many salaries the profile's (role, level, country) has, every year, and the
@@ -1406,13 +1406,15 @@ impl SalaryModel {
         Prepared { p, assumed, caveats, industry_support, role, year }
     }
 
-    /// The figures and notice from the prediction and the support of the profile's groups.
+    /// The figures and notice from the prediction and the support of the profile's groups, with
+    /// what was assumed.
     #[allow(clippy::too_many_arguments)]
     fn brief_of(
         &self,
         p: Profile,
         role: String,
         year: u16,
+        assumed: Vec<String>,
         log_pred: f64,
         title_support: usize,
         role_level_country: usize,
@@ -1449,7 +1451,7 @@ impl SalaryModel {
         } else {
             None
         };
-        Brief { profile: p, role, title_recognised, notice, year, estimate, assumed: Vec::new() }
+        Brief { profile: p, role, title_recognised, notice, year, estimate, assumed }
     }
 
     /// Whether a word of the title (three letters or more, not a level word) appears in a title of

@@ -112,17 +112,10 @@ impl SegmentCollector for SegmentFacetCounts {
     type Fruit = Vec<HashMap<String, u64>>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (flat, counts) in &mut self.columns {
-            if let Some(c) = flat.as_ref() {
-                let (start, end) = (c.offsets[doc as usize] as usize, c.offsets[doc as usize + 1] as usize);
-                for &ord in &c.ords[start..end] {
-                    counts[ord as usize] += 1;
-                }
-            }
-        }
+        self.collect_block(&[doc]);
     }
 
-    /// A block of matches (no deletions in the segment), counted one facet at a time.
+    /// A block of matches, counted one facet at a time.
     fn collect_block(&mut self, docs: &[DocId]) {
         for (flat, counts) in &mut self.columns {
             if let Some(c) = flat.as_ref() {
