@@ -527,8 +527,8 @@ fn salary_stats(cli: &Cli, by: &str, min_count: usize, json: bool) -> Result<Exi
     let (taxonomy, _) = cli.load_taxonomy()?;
     let (stats, source, salaries) = if by == "industry" {
         // The survey has no industry: postings in the store that state a salary range do.
-        let labelled = mljobs_store::Store::open_reader(&cli.data_dir())?.salaries(&taxonomy)?;
-        let (stats, n) = mljobs_core::salary_model::by_industry(&labelled, min_count);
+        let keyed = mljobs_store::Store::open_reader(&cli.data_dir())?.industry_salaries()?;
+        let (stats, n) = mljobs_core::salary_model::by_industry(keyed, min_count);
         (stats, mljobs_core::salary_model::POSTINGS_SOURCE, n)
     } else {
         let group =

@@ -29,6 +29,9 @@
 
 use std::collections::HashMap;
 
+mod records;
+use records::Records;
+
 use forust_ml::constraints::{Constraint, ConstraintMap};
 use forust_ml::gradientbooster::ContributionsMethod;
 use forust_ml::objective::ObjectiveType;
@@ -164,13 +167,7 @@ impl Labelled {
     pub fn from_posting(p: &JobPosting, e: &Enrichment, taxonomy: &Taxonomy) -> Option<Labelled> {
         use chrono::Datelike;
         let s = e.salary.as_ref()?;
-        let (lo, hi) = (s.annual_usd_min?, s.annual_usd_max?);
-        let salary_usd = (lo + hi) / 2.0;
-        // The enrichment's plausibility rule, again: a store enriched before it must not train
-        // the model on a typo.
-        if ![lo, hi].iter().all(|v| crate::enrich::salary::PLAUSIBLE_ANNUAL_USD.contains(v)) {
-            return None;
-        }
+        let salary_usd = posted_salary_usd(s.annual_usd_min?, s.annual_usd_max?)?;
         let year = p.date_posted.map_or_else(|| p.provenance.ingested_at.year(), |d| d.year());
         Some(Labelled {
             profile: Profile::of_posting(p, e, taxonomy),
@@ -508,12 +505,20 @@ pub const SURVEY_SOURCE: &str = "aijobs.net salary survey 2020-2024 (CC0)";
 /// Where [`by_industry`] distributions come from.
 pub const POSTINGS_SOURCE: &str = "postings in the store that state a salary range (midpoint)";
 
-/// Salary distributions by industry of labelled postings (the survey has no industry), and how
-/// many salaries have one.
-pub fn by_industry(labelled: &[Labelled], min_count: usize) -> (Vec<(String, crate::survey::Distribution)>, usize) {
-    let keyed: Vec<(String, f64)> = labelled.iter().filter_map(|l| Some((l.profile.industry.clone()?, l.salary_usd))).collect();
+/// Salary distributions by industry of postings that state pay (the survey has no industry),
+/// from (industry, annual USD) pairs — [`posted_salary_usd`] of each posting's range — and how
+/// many salaries there are.
+pub fn by_industry(keyed: Vec<(String, f64)>, min_count: usize) -> (Vec<(String, crate::survey::Distribution)>, usize) {
     let n = keyed.len();
     (crate::survey::group_distributions(keyed, min_count), n)
+}
+
+/// The salary a posting's stated annual USD range stands for: its midpoint; `None` when a bound
+/// is outside the enrichment's plausibility rule (a store enriched before the rule must not
+/// train the model or fill a chart with a typo).
+pub fn posted_salary_usd(min: f64, max: f64) -> Option<f64> {
+    let plausible = |v: f64| crate::enrich::salary::PLAUSIBLE_ANNUAL_USD.contains(&v);
+    (plausible(min) && plausible(max)).then_some((min + max) / 2.0)
 }
 
 /// The five factors (and the rest) that an estimate is explained by.
@@ -1036,7 +1041,7 @@ pub struct SalaryModel {
     /// log-residual quantiles (P10, P90), out of time, per level and overall.
     residual_q: Interval,
     roles: HashMap<String, String>,
-    data: Vec<Labelled>,
+    data: Records,
     /// Derived from `roles` and the title encoding on first use, not saved.
     #[serde(skip)]
     titles: std::sync::OnceLock<Titles>,
@@ -1089,7 +1094,7 @@ impl Coded {
 
     /// `titles` gives each training title's normalised form, `roles` its role; `latest` is the
     /// year estimates are for.
-    fn of(data: &[Labelled], titles: &Titles, roles: &HashMap<String, String>, latest: u16) -> Coded {
+    fn of(data: &Records, titles: &Titles, roles: &HashMap<String, String>, latest: u16) -> Coded {
         let mut codes: HashMap<String, u32> = HashMap::new();
         let mut code = |v: Option<&str>| match v {
             None => Self::NONE,
@@ -1101,28 +1106,27 @@ impl Coded {
         let mut skill_codes: HashMap<String, u32> = HashMap::new();
         let mut skills = Vec::new();
         let mut rows = Vec::with_capacity(data.len());
-        for r in data {
-            let q = &r.profile;
+        for r in data.iter() {
             let start = skills.len() as u32;
             let mut skill_bits = 0u64;
-            for s in &q.skills {
+            for s in r.skills() {
                 let next = skill_codes.len() as u32;
-                let c = *skill_codes.entry(s.clone()).or_insert(next);
+                let c = *skill_codes.entry(s.to_string()).or_insert(next);
                 skills.push(c);
                 skill_bits |= 1 << (c % 64);
             }
             rows.push(CodedRow {
-                title: code(titles.normalised.get(&q.title).map(String::as_str)),
-                role: code(roles.get(&q.title).map(String::as_str)),
-                level: code(q.level.as_deref()),
-                country: code(q.country.as_deref()),
-                company_size: code(q.company_size.as_deref()),
-                industry: code(q.industry.as_deref()),
-                remote_ratio: q.remote_ratio,
+                title: code(titles.normalised.get(r.title()).map(String::as_str)),
+                role: code(roles.get(r.title()).map(String::as_str)),
+                level: code(r.level()),
+                country: code(r.country()),
+                company_size: code(r.company_size()),
+                industry: code(r.industry()),
+                remote_ratio: r.remote_ratio(),
                 skills: start..skills.len() as u32,
                 skill_bits,
-                year: r.year,
-                salary_usd: r.salary_usd,
+                year: r.year(),
+                salary_usd: r.salary_usd(),
             });
         }
         let mut role_level_country: HashMap<(u32, u32, u32), usize> = HashMap::new();
@@ -1210,7 +1214,15 @@ impl SalaryModel {
             estimate_year: latest,
             fit_seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         };
-        Ok(SalaryModel { info, fitted, residual_q, roles, data, titles: std::sync::OnceLock::new(), coded: std::sync::OnceLock::new() })
+        Ok(SalaryModel {
+            info,
+            fitted,
+            residual_q,
+            roles,
+            data: Records::from(&data[..]),
+            titles: std::sync::OnceLock::new(),
+            coded: std::sync::OnceLock::new(),
+        })
     }
 
     /// The saved form (JSON).
@@ -1548,7 +1560,7 @@ impl SalaryModel {
         let tiers = (1..=best).rev().map(|k| closeness.iter().enumerate().filter(|(_, c)| c.0 == k).map(|(i, c)| (i, c.1)).collect());
         let examples = representative(&self.data, tiers, 5)
             .into_iter()
-            .map(|(i, bits)| Comparable { record: self.data[i].clone(), shares: shared(bits).map(|w| w.0).collect() })
+            .map(|(i, bits)| Comparable { record: self.data.get(i).to_labelled(), shares: shared(bits).map(|w| w.0).collect() })
             .collect();
         let comparables = GROUPS
             .into_iter()
@@ -1568,11 +1580,10 @@ impl SalaryModel {
 /// records only (the survey repeats identical answers); the tier that does not fit whole gives
 /// records spread over its salaries (at evenly spaced quantiles), not its first ones in file
 /// order, so an outlier does not lead. Ordered by closeness, then salary.
-fn representative(data: &[Labelled], tiers: impl Iterator<Item = Vec<(usize, u8)>>, n: usize) -> Vec<(usize, u8)> {
+fn representative(data: &Records, tiers: impl Iterator<Item = Vec<(usize, u8)>>, n: usize) -> Vec<(usize, u8)> {
     let key = |i: usize| {
-        let r = &data[i];
-        let q = &r.profile;
-        (r.year, q.title.to_lowercase(), q.level.clone(), q.country.clone(), q.company_size.clone(), q.remote_ratio, r.salary_usd.round() as i64)
+        let r = data.get(i);
+        (r.year(), r.title().to_lowercase(), r.level(), r.country(), r.company_size(), r.remote_ratio(), r.salary_usd().round() as i64)
     };
     let mut seen = std::collections::HashSet::new();
     let mut out: Vec<(usize, u8)> = Vec::new();
@@ -1583,7 +1594,7 @@ fn representative(data: &[Labelled], tiers: impl Iterator<Item = Vec<(usize, u8)
         // Distinct records only.
         tier.retain(|&(i, _)| seen.insert(key(i)));
         let want = n - out.len();
-        tier.sort_by(|a, b| data[a.0].salary_usd.total_cmp(&data[b.0].salary_usd).then(a.0.cmp(&b.0)));
+        tier.sort_by(|a, b| data.get(a.0).salary_usd().total_cmp(&data.get(b.0).salary_usd()).then(a.0.cmp(&b.0)));
         if tier.len() <= want {
             out.extend(tier);
         } else {

@@ -78,9 +78,18 @@ pub(crate) enum By {
 enum Key {
     Bits(u32, Term),
     Scores(u32, Term),
-    Range(u32, &'static str, u64),
+    Range(u32, &'static str),
     Order(u32, &'static str),
     Facet(u32, &'static str),
+}
+
+impl Key {
+    /// Whether the entry is one per segment and field (orderings, range indexes, facet columns:
+    /// bounded by the schema, and costly to rebuild), kept when the cache overflows; words'
+    /// bitsets and score columns, one per word asked for, are what it sheds.
+    fn pinned(&self) -> bool {
+        matches!(self, Key::Range(..) | Key::Order(..) | Key::Facet(..))
+    }
 }
 
 /// A cached value: a bitset (`Vec<u64>`), a [`Scores`] column or an ordering (`Vec<DocId>`).
@@ -113,6 +122,7 @@ pub(crate) struct FastCache {
 #[derive(Default)]
 struct CacheInner {
     generation: u64,
+    /// Bytes of the entries that are not [`Key::pinned`].
     bytes: usize,
     map: HashMap<Key, Entry>,
 }
@@ -137,11 +147,13 @@ impl FastCache {
         let value = Arc::new(value);
         let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if inner.generation == generation {
-            if inner.bytes + bytes > CACHE_BYTES {
-                inner.map.clear();
-                inner.bytes = 0;
+            if !key.pinned() {
+                if inner.bytes + bytes > CACHE_BYTES {
+                    inner.map.retain(|k, _| k.pinned());
+                    inner.bytes = 0;
+                }
+                inner.bytes += bytes;
             }
-            inner.bytes += bytes;
             inner.map.insert(key, value.clone());
         }
         Ok(value)
@@ -168,23 +180,15 @@ impl FastCache {
         })
     }
 
-    /// Documents whose fast field is at least `min` (bounds repeat: UI presets, the same date).
+    /// Documents whose fast field is at least `min`, from the field's [`RangeIndex`] (bounds are
+    /// anything a user types: a bitset per bound filled the cache at 1M postings).
     fn range(&self, generation: u64, ord: u32, reader: &SegmentReader, field: &'static str, min: Bound) -> tantivy::Result<Arc<Vec<u64>>> {
-        let key = match min {
-            Bound::F64(v) => v.to_bits(),
-            Bound::U64(v) => v,
-        };
-        self.get_or(generation, Key::Range(ord, field, key), || {
-            let max_doc = reader.max_doc();
-            let mut docs = Vec::new();
-            match min {
-                Bound::F64(v) => reader.fast_fields().f64(field)?.get_docids_for_value_range(v..=f64::MAX, 0..max_doc, &mut docs),
-                Bound::U64(v) => reader.fast_fields().u64(field)?.get_docids_for_value_range(v..=u64::MAX, 0..max_doc, &mut docs),
-            }
-            let bits = from_docs(&docs, max_doc);
-            let n = bits.len() * 8;
-            Ok((bits, n))
-        })
+        let index = self.get_or(generation, Key::Range(ord, field), || {
+            let index = RangeIndex::of(reader, field, min)?;
+            let n = index.bytes();
+            Ok((index, n))
+        })?;
+        Ok(Arc::new(index.at_least(min.key(), reader.max_doc())))
     }
 
     /// A facet's values per document as flat arrays ([`crate::facets::FlatColumn`]).
@@ -220,6 +224,87 @@ impl FastCache {
 enum Bound {
     F64(f64),
     U64(u64),
+}
+
+impl Bound {
+    /// The value as a u64 in the same order (f64: sign flipped, negatives' bits inverted).
+    fn key(self) -> u64 {
+        match self {
+            Bound::U64(v) => v,
+            Bound::F64(v) => {
+                let b = v.to_bits();
+                if b >> 63 == 1 { !b } else { b | 1 << 63 }
+            }
+        }
+    }
+}
+
+/// A segment's documents ordered by a numeric fast field, with the set of documents from every
+/// [`RangeIndex::STEP`]-th position on as a bitset: the documents at or above a bound are the
+/// bitset of the first such position at or past the bound, plus the fewer than `STEP` documents
+/// before it — a copy and a few thousand bit sets, whatever the bound (about 14 bytes a document).
+pub(crate) struct RangeIndex {
+    /// Value keys ([`Bound::key`]), ascending.
+    keys: Vec<u64>,
+    /// The documents in that order (ties by document).
+    docs: Vec<DocId>,
+    /// The documents of `docs[i * step..]` for each i.
+    suffixes: Vec<Vec<u64>>,
+    step: usize,
+}
+
+impl RangeIndex {
+    const STEP: usize = 4096;
+
+    /// The field's index; `like` says whether it is an f64 or a u64 field. A document without a
+    /// value has none in the index (search.rs gives every document one).
+    fn of(reader: &SegmentReader, field: &str, like: Bound) -> tantivy::Result<RangeIndex> {
+        let max_doc = reader.max_doc();
+        let mut pairs: Vec<(u64, DocId)> = match like {
+            Bound::F64(_) => {
+                let col = reader.fast_fields().f64(field)?;
+                (0..max_doc).filter_map(|d| col.first(d).map(|v| (Bound::F64(v).key(), d))).collect()
+            }
+            Bound::U64(_) => {
+                let col = reader.fast_fields().u64(field)?;
+                (0..max_doc).filter_map(|d| col.first(d).map(|v| (v, d))).collect()
+            }
+        };
+        Ok(Self::from_pairs(pairs, max_doc, Self::STEP))
+    }
+
+    /// The index of (value key, document) pairs, a bitset every `step` positions.
+    fn from_pairs(mut pairs: Vec<(u64, DocId)>, max_doc: u32, step: usize) -> RangeIndex {
+        pairs.sort_unstable();
+        let (keys, docs): (Vec<u64>, Vec<DocId>) = pairs.into_iter().unzip();
+        let mut suffixes = vec![Vec::new(); docs.len().div_ceil(step)];
+        let mut bits = vec![0u64; words_for(max_doc)];
+        for (i, &d) in docs.iter().enumerate().rev() {
+            bits[(d / 64) as usize] |= 1 << (d % 64);
+            if i % step == 0 {
+                suffixes[i / step] = bits.clone();
+            }
+        }
+        RangeIndex { keys, docs, suffixes, step }
+    }
+
+    fn bytes(&self) -> usize {
+        self.keys.len() * 8 + self.docs.len() * 4 + self.suffixes.iter().map(|s| s.len() * 8).sum::<usize>()
+    }
+
+    /// The documents whose value key is at least `key`, as a bitset.
+    fn at_least(&self, key: u64, max_doc: u32) -> Vec<u64> {
+        let from = self.keys.partition_point(|&k| k < key);
+        let next = from.div_ceil(self.step);
+        let (mut bits, to) = match self.suffixes.get(next) {
+            Some(b) => (b.clone(), next * self.step),
+            None => (vec![0u64; words_for(max_doc)], self.docs.len()),
+        };
+        for &d in &self.docs[from..to] {
+            bits[(d / 64) as usize] |= 1 << (d % 64);
+        }
+        bits
+    }
 }
 
 fn words_for(max_doc: u32) -> usize {
@@ -548,14 +633,6 @@ fn all_of(terms: &[Term], cache: &FastCache, generation: u64, ord: u32, reader: 
     Ok(all)
 }
 
-fn from_docs(docs: &[DocId], max_doc: u32) -> Vec<u64> {
-    let mut bits = vec![0u64; words_for(max_doc)];
-    for &d in docs {
-        bits[(d / 64) as usize] |= 1 << (d % 64);
-    }
-    bits
-}
-
 fn all_docs(max_doc: u32) -> Vec<u64> {
     let mut bits = vec![u64::MAX; words_for(max_doc)];
     let tail = max_doc % 64;
@@ -588,4 +665,35 @@ fn ones(m: &[u64]) -> impl Iterator<Item = DocId> + '_ {
             Some(w as u32 * 64 + b)
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whatever the bound, the range index gives the documents a scan gives — bounds between
+        /// its checkpoints, on them, below and above every value; negative and equal values.
+        #[test]
+        fn a_range_index_gives_the_documents_at_or_above_a_bound(
+            values in proptest::collection::vec(proptest::option::of(-5i32..40), 0..300),
+            step in 1usize..20,
+            bound in -8i32..45,
+        ) {
+            let value = |v: i32| f64::from(v) * 1000.5;
+            let max_doc = values.len() as u32;
+            let pairs = values.iter().enumerate().filter_map(|(d, v)| v.map(|v| (Bound::F64(value(v)).key(), d as DocId))).collect();
+            let index = RangeIndex::from_pairs(pairs, max_doc, step);
+            let got: Vec<DocId> = ones(&index.at_least(Bound::F64(value(bound)).key(), max_doc)).collect();
+            let want: Vec<DocId> = values.iter().enumerate().filter(|(_, v)| v.is_some_and(|v| value(v) >= value(bound))).map(|(d, _)| d as DocId).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn value_keys_keep_the_order_of_the_values() {
+        let values = [f64::MIN, -1e6, -1.0, -0.5, 0.0, 1e-9, 0.5, 1.0, 150_000.0, f64::MAX];
+        let keys: Vec<u64> = values.iter().map(|&v| Bound::F64(v).key()).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    }
 }

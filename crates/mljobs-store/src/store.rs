@@ -441,6 +441,28 @@ impl Store {
         self.stated_salaries(taxonomy, true)
     }
 
+    /// Annual USD salaries by industry of the postings (one per near-duplicate group) that state
+    /// both ends of a range and have an industry: the midpoint ([`posted_salary_usd`]), as
+    /// [`Store::salaries`] gives them, read from the `postings_pay` index alone.
+    ///
+    /// [`posted_salary_usd`]: mljobs_core::salary_model::posted_salary_usd
+    pub fn industry_salaries(&self) -> Result<Vec<(String, f64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT industry, salary_usd_min, salary_usd_max FROM postings INDEXED BY postings_pay
+                 WHERE canonical_id = id AND salary_usd_min IS NOT NULL AND salary_usd_max IS NOT NULL AND industry IS NOT NULL",
+            )
+            .map_err(self.sq())?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?))).map_err(self.sq())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (industry, min, max) = row.map_err(self.sq())?;
+            out.extend(mljobs_core::salary_model::posted_salary_usd(min, max).map(|usd| (industry, usd)));
+        }
+        Ok(out)
+    }
+
     /// The salaries the estimator learns from: [`Store::salaries`] without the demo's sample
     /// postings, whose pay is invented (`Provenance::is_sample`).
     pub fn training_salaries(&self, taxonomy: &mljobs_core::Taxonomy) -> Result<Vec<mljobs_core::salary_model::Labelled>, StoreError> {

@@ -140,7 +140,7 @@ fn an_index_written_with_another_schema_is_rebuilt_from_the_store() {
 }
 
 #[test]
-fn a_version_1_store_is_upgraded_with_cities_and_the_card_index() {
+fn a_version_1_store_is_upgraded_with_cities_and_the_card_and_pay_indexes() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let raw = RawPosting {
@@ -158,9 +158,9 @@ fn a_version_1_store_is_upgraded_with_cities_and_the_card_index() {
     let city = store.get(&p.id).unwrap().unwrap().enrichment.location.city;
     assert!(city.is_some(), "the fixture has a city");
     drop(store);
-    // Back to what version 1 had: no city column, no card index.
+    // Back to what version 1 had: no city column, no card or pay index.
     let conn = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
-    conn.execute_batch("DROP INDEX postings_card; ALTER TABLE postings DROP COLUMN city; PRAGMA user_version = 1;").unwrap();
+    conn.execute_batch("DROP INDEX postings_card; DROP INDEX postings_pay; ALTER TABLE postings DROP COLUMN city; PRAGMA user_version = 1;").unwrap();
     drop(conn);
     let store = Store::open(dir.path()).unwrap();
     let cards = store.cards(&[p.id.as_str()]).unwrap();
@@ -168,6 +168,7 @@ fn a_version_1_store_is_upgraded_with_cities_and_the_card_index() {
     let conn = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, mljobs_store::SCHEMA_VERSION);
+    assert!(store.industry_salaries().is_ok(), "the pay index is there again");
 }
 
 #[test]
@@ -210,4 +211,32 @@ fn invented_sample_pay_never_trains_the_estimator_but_shows_as_stated_pay() {
     let training = store.training_salaries(&t).unwrap();
     assert_eq!(training.len(), 1, "only the real posting's pay trains the model");
     assert_eq!(training[0].salary_usd, 170_000.0);
+}
+
+#[test]
+fn pay_by_industry_is_the_stated_pay_of_canonical_postings_with_an_industry() {
+    let t = Taxonomy::embedded();
+    let bank = "We are a retail bank. You will build credit risk and fraud detection models in Python for our lending and payments teams.";
+    let hospital = "Our hospital network builds clinical models on patient records and medical imaging with PyTorch.";
+    let pay = |text: &str, range: &str| format!("{text}\n\nSalary: {range} per year.");
+    let mut store = Store::open_in_memory().unwrap();
+    write(
+        &mut store,
+        &[
+            posting("b1", "Data Scientist", "Bank A", "https://a.example/1", &pay(bank, "$150,000 - $190,000")),
+            posting("b2", "ML Engineer", "Bank B", "https://b.example/2", &pay(bank, "$120,000 - $140,000")),
+            posting("h1", "ML Engineer", "Clinic C", "https://c.example/3", &pay(hospital, "$100,000 - $120,000")),
+            posting("h2", "ML Engineer", "Clinic D", "https://d.example/4", &pay(hospital, "up to $200,000")),
+            posting("n1", "ML Engineer", "Clinic E", "https://e.example/5", hospital),
+        ],
+    );
+    let mut got = store.industry_salaries().unwrap();
+    got.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut want: Vec<(String, f64)> = store.salaries(&t).unwrap().into_iter().filter_map(|l| Some((l.profile.industry?, l.salary_usd))).collect();
+    want.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    assert_eq!(got, want, "the index gives what the postings give");
+    assert_eq!(got.len(), 3, "one bound only (h2) and no pay (n1) are left out: {got:?}");
+    let (groups, n) = mljobs_core::salary_model::by_industry(got, 1);
+    assert_eq!(n, 3);
+    assert_eq!(groups.len(), 2, "{groups:?}");
 }

@@ -402,8 +402,7 @@ async fn salary_stats(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Re
         }
         let (stats, source, salaries) = if by == "industry" {
             // The survey has no industry: postings in the store that state a salary range do.
-            let labelled = s.store().salaries(&s.taxonomy)?;
-            let (stats, n) = mljobs_core::salary_model::by_industry(&labelled, min_count);
+            let (stats, n) = mljobs_core::salary_model::by_industry(s.store().industry_salaries()?, min_count);
             (stats, mljobs_core::salary_model::POSTINGS_SOURCE, n)
         } else {
             let group =

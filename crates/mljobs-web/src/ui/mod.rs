@@ -279,7 +279,7 @@ pub type Distributions = Arc<Vec<(String, Distribution)>>;
 /// computed once per index generation: reading every such posting is too slow for each request.
 fn salaries_by_industry(s: &AppState) -> Result<Distributions, crate::ApiError> {
     let (d, _) = s.by_industry.get_or_compute(s.index.generation(), || {
-        Ok::<_, crate::ApiError>(Arc::new(mljobs_core::salary_model::by_industry(&s.store().salaries(&s.taxonomy)?, 5).0))
+        Ok::<_, crate::ApiError>(Arc::new(mljobs_core::salary_model::by_industry(s.store().industry_salaries()?, 5).0))
     })?;
     Ok(d)
 }
