@@ -260,7 +260,7 @@ impl RangeIndex {
     /// value has none in the index (search.rs gives every document one).
     fn of(reader: &SegmentReader, field: &str, like: Bound) -> tantivy::Result<RangeIndex> {
         let max_doc = reader.max_doc();
-        let mut pairs: Vec<(u64, DocId)> = match like {
+        let pairs: Vec<(u64, DocId)> = match like {
             Bound::F64(_) => {
                 let col = reader.fast_fields().f64(field)?;
                 (0..max_doc).filter_map(|d| col.first(d).map(|v| (Bound::F64(v).key(), d))).collect()
