@@ -8,6 +8,10 @@
 #
 #   scripts/load-site.sh DATA_DIR [DURATION=30] [CONNECTIONS=64] [IDLE=0] [extra mljobs-load args…]
 #
+# WARMUP=SECONDS first runs the same mix that long, unreported: the measured run then sees the
+# per-generation structures (score columns, range indexes, facet columns) a server that has run
+# for a while has, not their first builds.
+#
 # Needs a release build: cargo build --release -p mljobs-cli
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +35,10 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 [ -n "$warm" ] || echo "load-site: the market pages were not rendered ahead within 120 s" >&2
+if [ "${WARMUP:-0}" -gt 0 ]; then
+  "$bin/mljobs-load" --url "http://127.0.0.1:$port" --duration "$WARMUP" --connections "$conns" --seed 1 "$@" >/dev/null
+  echo "load-site: warmed up for ${WARMUP} s (a different seed: other requests than the measured run)" >&2
+fi
 echo "load-site: server RSS before the run: $(awk '/VmRSS/{print $2/1024 " MB"}' /proc/$pid/status)" >&2
 "$bin/mljobs-load" --url "http://127.0.0.1:$port" --duration "$duration" --connections "$conns" --idle "$idle" --pid "$pid" "$@"
 kill -TERM $pid; wait $pid && echo "load-site: server stopped cleanly on SIGTERM" >&2

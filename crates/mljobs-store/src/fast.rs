@@ -23,8 +23,10 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TERMINATED, Term};
 
 /// A word is "frequent" when it occurs in at least 1/`DENSE_DIVISOR` of a segment's documents.
 const DENSE_DIVISOR: u32 = 64;
-/// Memory the cached bitsets, score columns and orderings may take before the cache is emptied.
-const CACHE_BYTES: usize = 384 << 20;
+/// Memory the per-word entries (bitsets, score columns) may take before they are shed; entries
+/// per segment and field ([`Key::pinned`]) are not counted. At 1M postings the words a site's
+/// traffic asks for fill it; 384 MB served the load mix no faster than 256 (docs/benchmarks.md).
+const CACHE_BYTES: usize = 256 << 20;
 
 /// Filters as set algebra over the documents of a segment.
 #[derive(Debug, Clone)]
@@ -124,6 +126,8 @@ struct CacheInner {
     generation: u64,
     /// Bytes of the entries that are not [`Key::pinned`].
     bytes: usize,
+    /// Bytes of those that are.
+    pinned_bytes: usize,
     map: HashMap<Key, Entry>,
 }
 
@@ -135,6 +139,7 @@ impl FastCache {
             if inner.generation != generation {
                 inner.map.clear();
                 inner.bytes = 0;
+                inner.pinned_bytes = 0;
                 inner.generation = generation;
             }
             if let Some(e) = inner.map.get(&key)
@@ -147,16 +152,31 @@ impl FastCache {
         let value = Arc::new(value);
         let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if inner.generation == generation {
+            // Two searches built the same entry at once: keep the first.
+            if let Some(e) = inner.map.get(&key)
+                && let Ok(v) = e.clone().downcast::<T>()
+            {
+                return Ok(v);
+            }
             if !key.pinned() {
                 if inner.bytes + bytes > CACHE_BYTES {
                     inner.map.retain(|k, _| k.pinned());
                     inner.bytes = 0;
                 }
                 inner.bytes += bytes;
+            } else {
+                inner.pinned_bytes += bytes;
             }
             inner.map.insert(key, value.clone());
         }
         Ok(value)
+    }
+
+    /// Bytes held: (per segment and field — kept while the generation lasts, per word — shed
+    /// when over [`CACHE_BYTES`]).
+    pub(crate) fn bytes(&self) -> (usize, usize) {
+        let inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (inner.pinned_bytes, inner.bytes)
     }
 
     fn bits(&self, generation: u64, ord: u32, reader: &SegmentReader, term: &Term) -> tantivy::Result<Arc<Vec<u64>>> {
@@ -481,15 +501,7 @@ pub(crate) fn count_facets(searcher: &Searcher, cache: &FastCache, plan: &Plan, 
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let (m, _) = matches(cache, generation, ord as u32, reader, plan)?;
         let mut segment = counter.for_segment(ord as u32, reader)?;
-        let mut block: Vec<DocId> = Vec::with_capacity(1024);
-        for d in ones(&m) {
-            block.push(d);
-            if block.len() == block.capacity() {
-                segment.collect_block(&block);
-                block.clear();
-            }
-        }
-        segment.collect_block(&block);
+        segment.collect_bits(&m, m.iter().map(|w| w.count_ones() as usize).sum());
         fruits.push(segment.harvest());
     }
     counter.merge_fruits(fruits)
@@ -653,7 +665,7 @@ fn and_not(m: &mut [u64], b: &[u64]) {
 }
 
 /// The set bits of `m`, in order.
-fn ones(m: &[u64]) -> impl Iterator<Item = DocId> + '_ {
+pub(crate) fn ones(m: &[u64]) -> impl Iterator<Item = DocId> + '_ {
     m.iter().enumerate().flat_map(|(w, &word)| {
         let mut bits = word;
         std::iter::from_fn(move || {

@@ -578,6 +578,13 @@ impl SearchIndex {
         self.reader.searcher().generation().generation_id()
     }
 
+    /// Bytes the search's cache holds: (per segment and field: facet columns, orderings, range
+    /// indexes — kept for the index generation; per word: bitsets and score columns — bounded,
+    /// shed when full).
+    pub fn cache_bytes(&self) -> (usize, usize) {
+        self.fast.bytes()
+    }
+
     /// Number of segments (a freshly merged index has few).
     pub fn segments(&self) -> usize {
         self.reader.searcher().segment_readers().len()

@@ -255,6 +255,13 @@ pub struct CacheStats {
     misses: u64,
     /// Answers held now.
     entries: usize,
+    /// Their bytes.
+    bytes: usize,
+    /// Bytes of the search index's columns built per segment and field (facet columns, orderings,
+    /// range indexes), kept while the index generation lasts.
+    index_columns_bytes: usize,
+    /// Bytes of per-word bitsets and score columns (bounded: shed when full).
+    index_words_bytes: usize,
 }
 
 /// Search postings.
@@ -549,7 +556,8 @@ async fn healthz(State(s): AppStateRef) -> Result<Response, ApiError> {
     let (postings, store_revision) = (store.count()?, store.revision()?);
     let index_revision = s.index.indexed_revision().map_err(|e| ApiError::internal(&e))?;
     let indexed = s.index.len();
-    let (hits, misses, entries) = s.cache.stats();
+    let (hits, misses, entries, bytes) = s.cache.stats();
+    let (index_columns_bytes, index_words_bytes) = s.index.cache_bytes();
     let (status, code) = if postings > 0 && indexed == 0 {
         ("index_empty", StatusCode::SERVICE_UNAVAILABLE)
     } else if index_revision < store_revision {
@@ -557,6 +565,13 @@ async fn healthz(State(s): AppStateRef) -> Result<Response, ApiError> {
     } else {
         ("ok", StatusCode::OK)
     };
-    let health = Health { status, postings, indexed, store_revision, index_revision, cache: CacheStats { hits, misses, entries } };
+    let health = Health {
+        status,
+        postings,
+        indexed,
+        store_revision,
+        index_revision,
+        cache: CacheStats { hits, misses, entries, bytes, index_columns_bytes, index_words_bytes },
+    };
     Ok((code, Json(health)).into_response())
 }

@@ -28,6 +28,8 @@ struct Inner {
     generation: u64,
     map: HashMap<String, Bytes>,
     order: VecDeque<String>,
+    /// Bytes of the answers in `map`.
+    bytes: usize,
 }
 
 impl ResponseCache {
@@ -62,13 +64,20 @@ impl ResponseCache {
         if inner.generation != generation {
             inner.map.clear();
             inner.order.clear();
+            inner.bytes = 0;
             inner.generation = generation;
         }
-        if inner.map.insert(key.to_string(), value).is_none() {
-            inner.order.push_back(key.to_string());
-            while inner.order.len() > self.capacity {
-                if let Some(old) = inner.order.pop_front() {
-                    inner.map.remove(&old);
+        inner.bytes += value.len();
+        match inner.map.insert(key.to_string(), value) {
+            Some(replaced) => inner.bytes -= replaced.len(),
+            None => {
+                inner.order.push_back(key.to_string());
+                while inner.order.len() > self.capacity {
+                    if let Some(old) = inner.order.pop_front()
+                        && let Some(gone) = inner.map.remove(&old)
+                    {
+                        inner.bytes -= gone.len();
+                    }
                 }
             }
         }
@@ -88,10 +97,17 @@ impl ResponseCache {
         Ok(answer)
     }
 
-    /// (hits, misses, entries): shared answers count among the entries.
-    pub fn stats(&self) -> (u64, u64, usize) {
-        let shared = self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner).values().filter(|s| s.lock().value.is_some()).count();
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed), self.lock().map.len() + shared)
+    /// (hits, misses, entries, bytes): shared answers count among the entries and bytes.
+    pub fn stats(&self) -> (u64, u64, usize, usize) {
+        let (mut shared, mut shared_bytes) = (0, 0);
+        for slot in self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner).values() {
+            if let Some((_, v)) = &slot.lock().value {
+                shared += 1;
+                shared_bytes += v.len();
+            }
+        }
+        let inner = self.lock();
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed), inner.map.len() + shared, inner.bytes + shared_bytes)
     }
 }
 
@@ -183,11 +199,15 @@ mod tests {
         c.put("b", 1, Bytes::from_static(b"B"));
         assert_eq!(c.get("a", 1).as_deref(), Some(&b"A"[..]));
         assert_eq!(c.get("a", 2), None, "another generation does not see it");
-        c.put("c", 1, Bytes::from_static(b"C"));
+        c.put("b", 1, Bytes::from_static(b"BB"));
+        assert_eq!(c.stats().3, 3, "bytes held: A and the new BB");
+        c.put("c", 1, Bytes::from_static(b"CCCC"));
         assert_eq!(c.get("a", 1), None, "the oldest was evicted");
-        assert_eq!(c.get("c", 1).as_deref(), Some(&b"C"[..]));
+        assert_eq!(c.stats().3, 6, "bytes held: BB and CCCC");
+        assert_eq!(c.get("c", 1).as_deref(), Some(&b"CCCC"[..]));
         c.put("d", 2, Bytes::from_static(b"D"));
         assert_eq!((c.get("b", 1), c.stats().2), (None, 1), "a new generation empties it");
+        assert_eq!(c.stats().3, 1, "D alone");
         assert_eq!(ResponseCache::new(0).get("x", 0), None);
     }
 
