@@ -364,6 +364,7 @@ impl Cli {
             &files.regions,
             &files.cities,
             &files.fx,
+            &files.us_places,
         ])
         .to_string();
         Ok((Taxonomy::from_files(&files)?, fingerprint))

@@ -35,11 +35,13 @@ pub struct TaxonomyFiles {
     pub cities: String,
     /// `fx.toml`
     pub fx: String,
+    /// `us-places.tsv`
+    pub us_places: String,
 }
 
 /// File names of the taxonomy, in the order of [`TaxonomyFiles`] fields.
-pub const FILE_NAMES: [&str; 9] =
-    ["roles.toml", "seniority.toml", "skills.csv", "industries.toml", "areas.toml", "countries.csv", "regions.csv", "cities.csv", "fx.toml"];
+pub const FILE_NAMES: [&str; 10] =
+    ["roles.toml", "seniority.toml", "skills.csv", "industries.toml", "areas.toml", "countries.csv", "regions.csv", "cities.csv", "fx.toml", "us-places.tsv"];
 
 impl TaxonomyFiles {
     /// The taxonomy shipped in the binary.
@@ -54,6 +56,7 @@ impl TaxonomyFiles {
             regions: include_str!("../../../taxonomy/regions.csv").to_string(),
             cities: include_str!("../../../taxonomy/cities.csv").to_string(),
             fx: include_str!("../../../taxonomy/fx.toml").to_string(),
+            us_places: include_str!("../../../taxonomy/us-places.tsv").to_string(),
         }
     }
 
@@ -69,6 +72,7 @@ impl TaxonomyFiles {
             "regions.csv" => &mut self.regions,
             "cities.csv" => &mut self.cities,
             "fx.toml" => &mut self.fx,
+            "us-places.tsv" => &mut self.us_places,
             _ => return false,
         };
         *slot = text;
@@ -328,6 +332,8 @@ pub struct Taxonomy {
     pub cities: Vec<City>,
     /// FX table.
     pub fx: FxTable,
+    /// US places and counties by state ([`UsPlaces`]).
+    pub us_places: UsPlaces,
     pub(crate) compiled: Compiled,
     skill_index: HashMap<String, usize>,
 }
@@ -379,6 +385,53 @@ fn read_csv(file: &'static str, text: &str) -> Result<Vec<HashMap<String, String
         rows.push(headers.iter().zip(rec.iter()).map(|(h, v)| (h.to_string(), v.trim().to_string())).collect());
     }
     Ok(rows)
+}
+
+/// The US gazetteer (`us-places.tsv`: places of 500+ people and counties, by state): what tells
+/// "Costa Mesa, CA" (California) from "Toronto, CA" (Canada). Keys as
+/// [`crate::enrich::location::place_key`] makes them; for each, the states that have such a place.
+#[derive(Debug, Clone, Default)]
+pub struct UsPlaces {
+    /// Place key → bit k set for the k-th US region of `regions.csv` that has one.
+    places: HashMap<String, u64>,
+    /// The US regions' codes, in that order.
+    states: Vec<String>,
+}
+
+impl UsPlaces {
+    fn parse(text: &str, regions: &[Region]) -> Result<UsPlaces, TaxonomyError> {
+        let states: Vec<String> = regions.iter().filter(|r| r.country == "US").map(|r| r.code.clone()).collect();
+        if states.len() > 64 {
+            return Err(err("regions.csv", format!("{} US regions; the gazetteer handles 64 at most", states.len())));
+        }
+        let mut places: HashMap<String, u64> = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let Some((state, names)) = line.split_once('\t') else {
+                return Err(err("us-places.tsv", format!("line {}: expected STATE<TAB>name|name|…", i + 1)));
+            };
+            let Some(k) = states.iter().position(|s| s == state) else {
+                return Err(err("us-places.tsv", format!("line {}: {state:?} is not a US region of regions.csv", i + 1)));
+            };
+            for name in names.split('|').filter(|n| !n.is_empty()) {
+                *places.entry(name.to_string()).or_default() |= 1 << k;
+            }
+        }
+        Ok(UsPlaces { places, states })
+    }
+
+    /// Whether the US has a place or county with this key in the state with this code.
+    pub fn has(&self, key: &str, state: &str) -> bool {
+        let Some(k) = self.states.iter().position(|s| s == state) else { return false };
+        self.places.get(key).is_some_and(|bits| bits >> k & 1 == 1)
+    }
+
+    /// Whether the US has a place or county with this key in any state.
+    pub fn knows(&self, key: &str) -> bool {
+        self.places.contains_key(key)
+    }
 }
 
 impl Taxonomy {
@@ -440,6 +493,7 @@ impl Taxonomy {
             .map(|r| City { name: r["name"].clone(), region: r["region"].clone(), country: r["country"].clone(), aliases: split_list(&r["aliases"]) })
             .collect::<Vec<_>>();
 
+        let us_places = UsPlaces::parse(&files.us_places, &regions)?;
         let compiled = compile(&roles_file, &levels.level, &skills, &industries.industry, &areas.area, &countries, &regions, &cities)?;
         let skill_index = skills.iter().enumerate().map(|(i, s)| (s.id.to_string(), i)).collect();
         Ok(Taxonomy {
@@ -452,6 +506,7 @@ impl Taxonomy {
             regions,
             cities,
             fx,
+            us_places,
             compiled,
             skill_index,
         })

@@ -116,10 +116,39 @@ pub fn parse_location(s: &str, taxonomy: &Taxonomy) -> (Location, Option<WorkMod
         }
     }
     let mut pending_codes: Vec<String> = Vec::new();
-    for part in &parts {
+    let mut skip_next = false;
+    for (i, part) in parts.iter().enumerate() {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
         let key = place_key(part);
         let key_no_mode = strip_mode_words(&key, &mut mode);
         if key_no_mode.is_empty() {
+            continue;
+        }
+        // A US place or county followed by its state's code ("Costa Mesa, CA", "San Diego
+        // County, CA", "Paris, TX", "Carmel, IN 46032"): the code is the state, not a country —
+        // unless the place is a listed city of the country the code names ("Waterloo, CA").
+        if let Some(state) = parts.get(i + 1).and_then(|next| us_state_code(next, taxonomy))
+            && taxonomy.us_places.has(&key_no_mode, state)
+            && loc.country.as_deref().is_none_or(|c| c == "US")
+            && !is_city_of(&key_no_mode, state, taxonomy)
+        {
+            let county = ["county", "parish", "borough"].iter().any(|w| key_no_mode.ends_with(&format!(" {w}")));
+            if !county && loc.city.is_none() {
+                loc.city = Some(listed_city_name(&key_no_mode, "US", taxonomy).unwrap_or_else(|| strip_mode_words_display(part)));
+            }
+            loc.region.get_or_insert_with(|| state.to_string());
+            loc.country = Some("US".into());
+            skip_next = true;
+            continue;
+        }
+        // "CA 94105": a state code with a ZIP code is a US state wherever it stands.
+        if let Some(state) = us_state_with_zip(part, taxonomy)
+            && loc.country.as_deref().is_none_or(|c| c == "US")
+        {
+            loc.region.get_or_insert_with(|| state.to_string());
+            loc.country = Some("US".into());
             continue;
         }
         let Some(refs) = taxonomy.compiled.places.get(&key_no_mode) else {
@@ -139,6 +168,52 @@ pub fn parse_location(s: &str, taxonomy: &Taxonomy) -> (Location, Option<WorkMod
         apply(&mut loc, refs, true, taxonomy);
     }
     (loc, mode)
+}
+
+/// The US state a location part names by its two-letter code, alone ("CA") or with a ZIP code
+/// ("CA 92626", "CA 92626-1234").
+fn us_state_code<'t>(part: &str, taxonomy: &'t Taxonomy) -> Option<&'t str> {
+    let code = part.trim().split(' ').next()?;
+    let rest = part.trim()[code.len()..].trim();
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) || !(rest.is_empty() || is_zip(rest)) {
+        return None;
+    }
+    taxonomy.regions.iter().find(|r| r.country == "US" && r.code == code).map(|r| r.code.as_str())
+}
+
+/// The state of a part that is a state code followed by a ZIP code (only a US address has both).
+fn us_state_with_zip<'t>(part: &str, taxonomy: &'t Taxonomy) -> Option<&'t str> {
+    let (_, zip) = part.trim().split_once(' ')?;
+    if is_zip(zip.trim()) { us_state_code(part, taxonomy) } else { None }
+}
+
+/// A US ZIP code: five digits, optionally -four more.
+fn is_zip(s: &str) -> bool {
+    let (five, four) = s.split_once('-').unwrap_or((s, ""));
+    five.len() == 5 && five.bytes().all(|b| b.is_ascii_digit()) && (four.is_empty() || (four.len() == 4 && four.bytes().all(|b| b.is_ascii_digit())))
+}
+
+/// Whether `key` is a listed city (`cities.csv`) of the country whose code is `country`.
+fn is_city_of(key: &str, country: &str, taxonomy: &Taxonomy) -> bool {
+    listed_city_name(key, country, taxonomy).is_some()
+}
+
+/// The display name of the listed city with this key in this country.
+fn listed_city_name(key: &str, country: &str, taxonomy: &Taxonomy) -> Option<String> {
+    taxonomy.compiled.places.get(key)?.iter().find_map(|r| match *r {
+        PlaceRef::City(i) if taxonomy.cities[i].country == country => city_location(&taxonomy.cities[i]).city,
+        _ => None,
+    })
+}
+
+/// A place as written, for a city the taxonomy does not list: trimmed, single spaces, without
+/// the work-mode words around it ("Remote - Costa Mesa" is Costa Mesa).
+fn strip_mode_words_display(part: &str) -> String {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let is_mode = |w: &str| MODE_WORDS.iter().any(|(m, _)| m.eq_ignore_ascii_case(w));
+    let start = words.iter().position(|w| !is_mode(w)).unwrap_or(words.len());
+    let end = words.iter().rposition(|w| !is_mode(w)).map_or(start, |e| e + 1);
+    words[start..end.max(start)].join(" ")
 }
 
 fn strip_mode_words(key: &str, mode: &mut Option<WorkMode>) -> String {
@@ -395,6 +470,47 @@ mod tests {
         check("Zürich, Switzerland", Some("Zurich"), None, Some("CH"), None);
         check("Remote - EMEA", None, None, None, Some(WorkMode::Remote));
         check("Cambridge, MA", Some("Cambridge"), Some("MA"), Some("US"), None);
+    }
+
+    /// Issue 14: ", CA" after a US place is California, not Canada — and so for every state code
+    /// that is also a country code; the country reading stays when nothing says US.
+    #[test]
+    fn a_state_code_after_a_us_place_is_the_state() {
+        check("Costa Mesa, CA", Some("Costa Mesa"), Some("CA"), Some("US"), None);
+        check("Newport Beach, CA", Some("Newport Beach"), Some("CA"), Some("US"), None);
+        check("San Diego County, CA", None, Some("CA"), Some("US"), None);
+        check("Costa Mesa, CA 92626", Some("Costa Mesa"), Some("CA"), Some("US"), None);
+        check("Remote - Costa Mesa, CA", Some("Costa Mesa"), Some("CA"), Some("US"), Some(WorkMode::Remote));
+        check("Paris, TX", Some("Paris"), Some("TX"), Some("US"), None);
+        check("Carmel, IN", Some("Carmel"), Some("IN"), Some("US"), None);
+        check("Wilmington, DE", Some("Wilmington"), Some("DE"), Some("US"), None);
+        check("Alpharetta, GA", Some("Alpharetta"), Some("GA"), Some("US"), None);
+        check("Huntsville, AL", Some("Huntsville"), Some("AL"), Some("US"), None);
+        check("Bentonville, AR", Some("Bentonville"), Some("AR"), Some("US"), None);
+        check("Scottsdale, AZ", Some("Scottsdale"), Some("AZ"), Some("US"), None);
+        check("Boulder, CO", Some("Boulder"), Some("CO"), Some("US"), None);
+        check("Boise, ID", Some("Boise"), Some("ID"), Some("US"), None);
+        check("Naperville, IL", Some("Naperville"), Some("IL"), Some("US"), None);
+        check("Baton Rouge, LA", Some("Baton Rouge"), Some("LA"), Some("US"), None);
+        check("Burlington, MA", Some("Burlington"), Some("MA"), Some("US"), None);
+        check("Bethesda, MD", Some("Bethesda"), Some("MD"), Some("US"), None);
+        check("Portland, ME", Some("Portland"), Some("ME"), Some("US"), None);
+        check("Rochester, MN", Some("Rochester"), Some("MN"), Some("US"), None);
+        check("Bozeman, MT", Some("Bozeman"), Some("MT"), Some("US"), None);
+        check("Durham, NC", Some("Durham"), Some("NC"), Some("US"), None);
+        check("Omaha, NE", Some("Omaha"), Some("NE"), Some("US"), None);
+        check("King of Prussia, PA", Some("King of Prussia"), Some("PA"), Some("US"), None);
+        check("Greenville, SC", Some("Greenville"), Some("SC"), Some("US"), None);
+        check("Sioux Falls, SD", Some("Sioux Falls"), Some("SD"), Some("US"), None);
+        check("McLean, VA", Some("McLean"), Some("VA"), Some("US"), None);
+        check("St. Louis, MO", Some("St. Louis"), Some("MO"), Some("US"), None);
+        // Nothing says US: the code is the country.
+        check("Remote (CA)", None, None, Some("CA"), Some(WorkMode::Remote));
+        check("Toronto, CA", Some("Toronto"), Some("ON"), Some("CA"), None);
+        check("Waterloo, CA", Some("Waterloo"), Some("ON"), Some("CA"), None);
+        check("Pune, IN", Some("Pune"), Some("MH"), Some("IN"), None);
+        check("Atlantis, CA", None, None, Some("CA"), None);
+        check("Berlin, DE", Some("Berlin"), Some("BE"), Some("DE"), None);
     }
 
     #[test]

@@ -316,6 +316,22 @@ mod tests {
         assert_eq!(&p.description[m.start..m.end], "PyTorch");
     }
 
+    /// Issue 14: "Costa Mesa, CA" was read as Canada and its bare `$` as Canadian dollars.
+    #[test]
+    fn a_us_place_with_a_state_code_is_in_the_us_and_its_dollars_are_us_dollars() {
+        let t = crate::taxonomy::test_taxonomy();
+        let p = posting(RawPosting {
+            title: Some("Machine Learning Engineer".into()),
+            description: Some("Build ranking models in Python.\n\nCalifornia Pay Range: $140,000 - $210,000 per year.".into()),
+            locations: vec!["Costa Mesa, CA".into(), "San Diego County, CA".into()],
+            ..Default::default()
+        });
+        let e = enrich(&p, t);
+        assert_eq!((e.location.city.as_deref(), e.location.region.as_deref(), e.location.country.as_deref()), (Some("Costa Mesa"), Some("CA"), Some("US")));
+        let s = e.salary.unwrap();
+        assert_eq!((s.currency.as_deref(), s.annual_usd_min, s.annual_usd_max), (Some("USD"), Some(140000.0), Some(210000.0)));
+    }
+
     #[test]
     fn bad_fields_warn_and_stay_unknown() {
         let t = crate::taxonomy::test_taxonomy();
