@@ -250,6 +250,8 @@ struct SalaryOut<'a> {
     currency_assumed: bool,
     fx_rate: Option<f64>,
     fx_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ranges: &'a [mljobs_core::enrich::salary::SalaryRange],
 }
 
 fn salary_out(s: &Salary) -> SalaryOut<'_> {
@@ -266,6 +268,7 @@ fn salary_out(s: &Salary) -> SalaryOut<'_> {
         currency_assumed: s.currency_assumed,
         fx_rate: s.fx_rate,
         fx_date: s.fx_date.as_deref(),
+        ranges: &s.ranges,
     }
 }
 
@@ -390,6 +393,15 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
                 String::new()
             }
         );
+        for r in &s.ranges {
+            let label = if r.label.is_empty() { "(unlabelled)" } else { r.label.as_str() };
+            outln!(
+                "  range     {label}: {} {} per {}",
+                range(r.min, r.max),
+                r.currency.as_deref().unwrap_or("currency unknown"),
+                r.period.map_or("unknown period", |p| p.as_str())
+            );
+        }
     }
     if let Some(i) = &e.industry {
         outln!("industry    {} (from {})", i.id, i.basis);

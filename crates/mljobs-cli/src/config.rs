@@ -16,7 +16,7 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
     /// Directory with taxonomy files overriding the built-in ones (any of roles.toml,
     /// seniority.toml, skills.csv, industries.toml, areas.toml, countries.csv, regions.csv,
-    /// cities.csv, fx.toml).
+    /// cities.csv, fx.toml, us-places.tsv).
     #[arg(long, global = true, env = "MLJOBS_TAXONOMY")]
     pub taxonomy: Option<PathBuf>,
     /// What to do.

@@ -16,6 +16,7 @@ use common::TestApp;
 static APP: LazyLock<TestApp> = LazyLock::new(|| {
     let mut files = common::FIXTURES.to_vec();
     files.push("web/xss-postings.jsonl");
+    files.push("web/pay-zones.jsonl");
     common::build(&files)
 });
 
@@ -139,6 +140,27 @@ async fn a_job_page_shows_chips_stated_pay_our_estimate_and_similar_jobs() {
     assert!(p.html.contains("mljobs estimate") && p.html.contains("80% range"), "our estimate, labelled");
     assert!(p.html.contains("Similar jobs"));
     assert!(!p.html.contains("Sample data."), "a fixture posting is not demo sample data");
+}
+
+/// Issue 14: a posting stating pay by zone lists every zone's range on its page and in the API,
+/// and its figure is their span; "Costa Mesa, CA" is in California.
+#[tokio::test]
+async fn a_job_page_lists_every_range_a_posting_states() {
+    let results = page("/jobs?q=zonecanary").await;
+    let id = first_hit(&results.html);
+    let p = page(&format!("/jobs/{id}")).await;
+    assert!(p.html.contains("$150k–$220k"), "the span of the zones in annual USD");
+    assert!(p.html.contains("Several ranges"), "the ranges are listed");
+    assert!(p.html.contains("<li>Zone 1 (San Francisco Bay Area, New York City): USD 180000–220000 per year</li>"), "{}", p.html);
+    assert!(p.html.contains("<li>Zone 2 (all other US locations): USD 150000–190000 per year</li>"));
+    let api = page(&format!("/api/v1/jobs/{id}")).await;
+    let v: Value = serde_json::from_str(&api.html).unwrap();
+    let salary = &v["enrichment"]["salary"];
+    assert_eq!((salary["min"].as_f64(), salary["max"].as_f64()), (Some(150000.0), Some(220000.0)), "{v}");
+    assert_eq!(salary["ranges"].as_array().map(Vec::len), Some(2), "{salary}");
+    assert_eq!(salary["ranges"][0]["label"], "Zone 1 (San Francisco Bay Area, New York City)");
+    assert_eq!(v["enrichment"]["location"]["region"], "CA");
+    assert_eq!(v["enrichment"]["location"]["country"], "US");
 }
 
 #[tokio::test]

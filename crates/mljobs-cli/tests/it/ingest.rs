@@ -109,6 +109,26 @@ fn show_prints_a_posting_with_its_group_and_json() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no posting with id \"ffffffffffffffff\""));
 }
 
+/// Issue 14: several ranges are kept and shown by `enrich` and `show`; "Costa Mesa, CA" is in
+/// California.
+#[test]
+fn enrich_and_show_give_every_range_a_posting_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let e: Value = serde_json::from_str(ok(&mljobs(dir.path(), &["enrich", "testdata/web/pay-zones.jsonl"])).lines().next().unwrap()).unwrap();
+    let salary = &e["salary"];
+    assert_eq!((salary["min"].as_f64(), salary["max"].as_f64(), salary["currency"].as_str()), (Some(150000.0), Some(220000.0), Some("USD")));
+    assert_eq!(salary["ranges"][1]["label"], "Zone 2 (all other US locations)", "{salary}");
+    assert_eq!(
+        (e["location"]["city"].as_str(), e["location"]["region"].as_str(), e["location"]["country"].as_str()),
+        (Some("Costa Mesa"), Some("CA"), Some("US"))
+    );
+    ingest_json(dir.path(), &["testdata/web/pay-zones.jsonl"]);
+    let text = ok(&mljobs(dir.path(), &["show", e["id"].as_str().unwrap()]));
+    assert!(text.contains("location    Costa Mesa, CA, US"), "{text}");
+    assert!(text.contains("  range     Zone 1 (San Francisco Bay Area, New York City): 180000–220000 USD per year"), "{text}");
+    assert!(text.contains("  range     Zone 2 (all other US locations): 150000–190000 USD per year"), "{text}");
+}
+
 #[test]
 fn stats_and_taxonomy_print_text_and_json() {
     let dir = tempfile::tempdir().unwrap();

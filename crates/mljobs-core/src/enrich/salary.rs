@@ -111,6 +111,25 @@ pub struct Salary {
     pub source: SalarySource,
     /// The text it was read from (or a rendering of the structured fields).
     pub raw: String,
+    /// When the posting states several ranges (by location zone, by level): each, with its label
+    /// as written ("Zone 1", "San Francisco Bay Area"); `min`/`max` above are their span.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<SalaryRange>,
+}
+
+/// One of several ranges a posting states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SalaryRange {
+    /// What the range is for, as written before it ("Zone 1", "Level III"); may be empty.
+    pub label: String,
+    /// Minimum as stated.
+    pub min: Option<f64>,
+    /// Maximum as stated.
+    pub max: Option<f64>,
+    /// ISO 4217 code, as for the salary.
+    pub currency: Option<String>,
+    /// Period, as for the salary.
+    pub period: Option<Period>,
 }
 
 /// A salary parsed from text, before normalisation.
@@ -126,6 +145,8 @@ pub struct ParsedAmount {
     pub currency_assumed: bool,
     /// Period if stated.
     pub period: Option<Period>,
+    /// True when the period was not stated but read from contract cues or the amount's size.
+    pub period_inferred: bool,
 }
 
 static CURRENCY: LazyLock<Regex> = LazyLock::new(|| {
@@ -147,7 +168,7 @@ static RANGE_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-|t
 
 static PERIODS: LazyLock<[(Period, Regex); 5]> = LazyLock::new(|| {
     [
-        (Period::Hour, Regex::new(r"(?i)(?:\b(?:per|an|a|each)\s+(?:hour|hr)\b|/\s?(?:hour|hr|h|std|heure|hora|uur)\b|\bper uur\b|\bhourly\b|\bpro stunde\b|\bstündlich|\bde l'heure\b|\bpar heure\b|\bpor hora\b|\bla hora\b|\bp/h\b|\bph\b)").unwrap()),
+        (Period::Hour, Regex::new(r"(?i)(?:\b(?:per|an|a|each)\s+(?:hour|hr)\b|\d\s?hrs?\b|/\s?(?:hour|hr|h|std|heure|hora|uur)\b|\bper uur\b|\bhourly\b|\bpro stunde\b|\bstündlich|\bde l'heure\b|\bpar heure\b|\bpor hora\b|\bla hora\b|\bp/h\b|\bph\b)").unwrap()),
         (Period::Day, Regex::new(r"(?i)(?:\b(?:per|a)\s+day\b|/\s?(?:day|tag|jour|día|dia)\b|\bdaily\b|\bday rate\b|\bpro tag\b|\bpar jour\b|\bpor d[ií]a\b|\bal d[ií]a\b|\bp/d\b)").unwrap()),
         (Period::Week, Regex::new(r"(?i)(?:\b(?:per|a)\s+week\b|/\s?(?:week|wk|woche|semaine|semana)\b|\bweekly\b|\bpro woche\b|\bpar semaine\b|\bpor semana\b)").unwrap()),
         (Period::Month, Regex::new(r"(?i)(?:\b(?:per|a)\s+month\b|/\s?(?:month|mo|mth|monat|mois|mes)\b|\bmonthly\b|\bpro monat\b|\bmonatlich|\bpar mois\b|\bmensuel|\bal mes\b|\bpor mes\b|\bmensual|\bper maand\b|/\s?m[aå]n\b|\bm[aå]ned\b|\bmånad\b|\bmiesi[eę]cznie\b|\bpor m[eê]s\b|\bmensais\b|\bayl[ıi]k\b|\blunar\b|\bp\.?\s?m\.?(?:\s|$))").unwrap()),
@@ -354,7 +375,7 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
         Some((c, assumed)) => (Some(c), assumed),
         None => (None, false),
     };
-    Some(ParsedAmount { min, max, currency, currency_assumed, period })
+    Some(ParsedAmount { min, max, currency, currency_assumed, period, period_inferred: false })
 }
 
 /// Normalises a parsed amount into a [`Salary`]: annual figures, USD via the FX table. With no
@@ -366,7 +387,7 @@ pub fn normalise(parsed: ParsedAmount, source: SalarySource, raw: String, fx: &F
     }
     let rate = parsed.currency.as_deref().and_then(|c| fx.usd_per_unit.get(c).copied());
     let mut period = parsed.period;
-    let mut period_inferred = false;
+    let mut period_inferred = parsed.period_inferred;
     if period.is_none()
         && let Some(rate) = rate
     {
@@ -395,6 +416,7 @@ pub fn normalise(parsed: ParsedAmount, source: SalarySource, raw: String, fx: &F
         fx_date: annual_min.or(annual_max).and(rate).map(|_| fx.date.clone()),
         source,
         raw,
+        ranges: Vec::new(),
     })
 }
 
@@ -427,39 +449,351 @@ static DESCRIPTION_MONEY: LazyLock<Regex> = LazyLock::new(|| {
 // ASCII word boundaries keep the lazy DFA usable on non-ASCII text (a Unicode `\b` makes the
 // regex engine fall back to a slow backtracker over whole descriptions).
 static PAY_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(salary|salaries|pay|compensation|base|wage|rate|range|ote|gehalt|vergütung|salaire|rémunération|sueldo|salario|per (?:year|annum|hour|month)|annual|hourly|/h(?:ou)?r|/year|/yr|lpa)(?-u:\b)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(salary|salaries|pay|compensation|base|wage|wages|rate|range|ote|earnings|gehalt|vergütung|salaire|rémunération|sueldo|salario|ctc|per (?:year|annum|hour|month)|annual|annually|hourly|/h(?:ou)?r|/year|/yr|lpa|c2c|w2|1099)(?-u:\b)").unwrap()
 });
 
+/// Words that make an amount near them something other than pay: the company's money (funding,
+/// revenue, customers' transactions), benefits and one-off payments (stipends, budgets, 401(k),
+/// tuition, relocation, referral and sign-on bonuses), counts.
 static NOT_PAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(million|billion|bn|funding|raised|revenue|valuation|series [a-f]|investors?|budget|customers|users|tuition|reimburse\w*|stipend for|allowance|bonus of|401k|401\(k\)|equipment|learning budget)(?-u:\b)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(million|billion|bn|funding|funded|raised|revenue|valuation|series [a-f]|investors?|budgets?|customers|users|transactions|assets|tuition|reimburse\w*|stipends?|allowance|bonus of|sign-on|signing|relocation|referral|401k|401\(k\)|equipment|learning|conferences?|fitness|wellness|gym|commuter|home office|toward|towards|per campaign|requests|donat\w*|grants?|prize|worth|contracts|deals|portfolio|spend|loans?|arr)(?-u:\b)").unwrap()
 });
 
-/// Finds a salary stated in a description: a money amount on a line that talks about pay and not
-/// about funding or budgets. The first such line wins.
-/// Lines are found through the pay words (a literal search the regex engine accelerates), so the
-/// money pattern only runs on the few lines that talk about pay.
-pub fn find_in_description(description: &str, country: Option<&str>) -> Option<(ParsedAmount, String)> {
-    let mut next_line_start = 0;
-    for ctx in PAY_CONTEXT.find_iter(description) {
-        if ctx.start() < next_line_start {
-            continue;
+/// Cues that an amount without a period is an hourly rate: contract terms.
+static HOURLY_CUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(c2c|corp[- ]to[- ]corp|w-?2|1099|bill rate|pay rate|hourly|contract|contractor|rate)(?-u:\b)").unwrap());
+
+/// Period units written on a bound ("$25/hr", "$55hr", "$140,000/year"), removed from the gap
+/// between two bounds before deciding they form a range.
+static BOUND_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:/\s?(?:hour|hr|h|year|yr|annum|month|mo)|hr|per (?:hour|year|annum|month)|an? (?:hour|year)|usd|eur|gbp|cad)\b").unwrap()
+});
+
+/// A line holding only a range of salary-sized numbers, with k or thousands separators.
+static BARE_RANGE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^[ \t]*\d{2,3}(?:[.,]\d{3}|[kK])[ \t]*(?:-|–|—|to)[ \t]*\d{2,3}(?:[.,]\d{3}|[kK])[ \t]*$").unwrap());
+
+/// The first bound of a range just before an anchor: "60-", "18 - ", "120k to ".
+static RANGE_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\d[\d,.]*\s?k?\s?(?:-|–|—|to)\s?$").unwrap());
+
+/// A pay range found in a description, with where it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundPay {
+    /// What was read (several ranges: their span).
+    pub parsed: ParsedAmount,
+    /// The statement's text: the heading above it, if any, and its line(s).
+    pub raw: String,
+    /// Byte offsets of the amounts in the description.
+    pub start: usize,
+    /// End of the amounts.
+    pub end: usize,
+    /// Every range when the posting states several (zones, levels), in order; empty for one.
+    pub ranges: Vec<(String, ParsedAmount)>,
+}
+
+/// One candidate amount or range.
+struct Candidate {
+    parsed: ParsedAmount,
+    start: usize,
+    end: usize,
+    line_start: usize,
+    /// Evidence that it is pay (pay words in its clause or heading, a stated period).
+    score: i32,
+}
+
+/// The currency of a country whose postings state pay without a symbol ("Salary: 120k - 150k" in
+/// a US posting). Countries outside the table leave the currency unknown.
+fn country_currency(country: &str) -> Option<&'static str> {
+    Some(match country {
+        "US" => "USD",
+        "GB" => "GBP",
+        "CA" => "CAD",
+        "AU" => "AUD",
+        "NZ" => "NZD",
+        "IN" => "INR",
+        "SG" => "SGD",
+        "CH" => "CHF",
+        "SE" => "SEK",
+        "NO" => "NOK",
+        "DK" => "DKK",
+        "PL" => "PLN",
+        "JP" => "JPY",
+        "DE" | "FR" | "NL" | "ES" | "IT" | "IE" | "AT" | "BE" | "PT" | "FI" | "GR" | "LU" | "EE" | "LV" | "LT" | "SK" | "SI" => "EUR",
+        _ => return None,
+    })
+}
+
+/// How far the finder looks for a line's start or end: a "line" of a text without line breaks
+/// (a wall of legal text) ends there, so the work per amount is bounded and the scan stays linear
+/// in the text's length.
+const LINE_REACH: usize = 400;
+
+/// The start of the line holding `at` (at most [`LINE_REACH`] bytes back).
+fn line_start(text: &str, at: usize) -> usize {
+    let floor = crate::text::floor_char_boundary(text, at.saturating_sub(LINE_REACH));
+    text[floor..at].rfind('\n').map_or(floor, |i| floor + i + 1)
+}
+
+/// The end of the line holding `at` (at most [`LINE_REACH`] bytes on).
+fn line_end(text: &str, at: usize) -> usize {
+    let ceil = crate::text::floor_char_boundary(text, (at + LINE_REACH).min(text.len()));
+    text[at..ceil].find('\n').map_or(ceil, |i| at + i)
+}
+
+/// The heading above the line starting at `start`: the previous non-empty line (blank lines
+/// between allowed), when it is short — "California Pay Range:", "Compensation".
+fn heading_above(text: &str, start: usize) -> Option<&str> {
+    let floor = crate::text::floor_char_boundary(text, start.saturating_sub(LINE_REACH));
+    let before = text[floor..start].trim_end();
+    let from = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before[from..].trim();
+    (!line.is_empty() && line.len() <= 90 && (line.ends_with(':') || PAY_CONTEXT.is_match(line))).then_some(line)
+}
+
+/// The clause before an amount: back to the line's start, the end of the previous sentence
+/// (". ", "; ", "| ") or 80 bytes, whichever is nearest.
+fn clause_before(text: &str, at: usize) -> usize {
+    let ls = line_start(text, at);
+    let floor = crate::text::floor_char_boundary(text, at.saturating_sub(80)).max(ls);
+    let seg = &text[floor..at];
+    let cut = [". ", "; ", "| ", " • "].iter().filter_map(|sep| seg.rfind(sep).map(|i| i + sep.len())).max().unwrap_or(0);
+    floor + cut
+}
+
+/// Reads the amount or range that starts at `at` (a number, or the currency symbol before one).
+fn candidate_at(text: &str, at: usize, country: Option<&str>) -> Option<Candidate> {
+    let ls = line_start(text, at);
+    // The amounts and what follows them on the line (a range's second bound, a period, a code).
+    let le = line_end(text, at).min(crate::text::floor_char_boundary(text, at + 160));
+    let window = &text[at..le];
+    let joined = join_bounds(window);
+    let mut parsed = parse_text(&joined, country)?;
+    let first = NUMBER.find(&joined)?;
+    // Where the amounts end, in the original text: past the second bound when there is one.
+    let numbers: Vec<regex::Match<'_>> = NUMBER.find_iter(window).take(2).collect();
+    let is_range = parsed.min.is_some() && parsed.max.is_some() && parsed.min != parsed.max;
+    let last = if is_range { numbers.last() } else { numbers.first() };
+    let end = at + last.map_or(first.end(), |m| m.end()).min(window.len());
+    // "$110- $120,000": the first bound shares the second's thousands.
+    if let (Some(lo), Some(hi)) = (parsed.min, parsed.max)
+        && lo < 1000.0
+        && hi >= 10_000.0
+        && lo * 1000.0 <= hi
+        && lo * 1000.0 >= hi / 3.0
+    {
+        parsed.min = Some(lo * 1000.0);
+    }
+    // A currency written just before the amount ("US Dollar (USD) 119,500").
+    if parsed.currency.is_none() {
+        let back = crate::text::floor_char_boundary(text, at.saturating_sub(20)).max(ls);
+        if let Some(c) = CURRENCY.find_iter(&text[back..at]).last().and_then(|m| currency_code(m.as_str(), country)) {
+            (parsed.currency, parsed.currency_assumed) = (Some(c.0), c.1);
         }
-        let line_start = description[..ctx.start()].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = description[ctx.start()..].find('\n').map_or(description.len(), |i| ctx.start() + i);
-        next_line_start = line_end;
-        let line = &description[line_start..line_end];
-        if line.len() > 400 || NOT_PAY.is_match(line) {
-            continue;
+    }
+    // Evidence.
+    let clause = clause_before(text, at);
+    let before = &text[clause..at];
+    let after = &text[end..line_end(text, end).min(crate::text::floor_char_boundary(text, end + 40))];
+    let heading = if text[ls..at].trim().is_empty() || before.trim().is_empty() { heading_above(text, ls) } else { None };
+    let alone = BARE_RANGE_LINE.is_match(&text[ls..line_end(text, at)]);
+    let pay = alone || PAY_CONTEXT.is_match(before) || heading.is_some_and(|h| PAY_CONTEXT.is_match(h)) || PAY_CONTEXT.is_match(after);
+    // After the amount, only the words that belong to it ("$2,000 home office stipend", "$5M in
+    // funding"): up to the next comma or full stop.
+    let own_words = after.split([',', '.', ';', '|', '(']).next().unwrap_or("");
+    let negative = NOT_PAY.is_match(before) || NOT_PAY.is_match(own_words);
+    if negative {
+        return None;
+    }
+    if parsed.period.is_none() && (HOURLY_CUE.is_match(before) || heading.is_some_and(|h| HOURLY_CUE.is_match(h)) || HOURLY_CUE.is_match(after)) {
+        // Contract rates above ~250 are day rates as often as hourly ones: left unknown.
+        let v = parsed.max.or(parsed.min).unwrap_or(0.0);
+        if v <= 250.0 {
+            parsed.period = Some(Period::Hour);
+            parsed.period_inferred = true;
         }
-        for m in DESCRIPTION_MONEY.find_iter(line) {
-            let from = m.start();
-            let start = line[..from].char_indices().rev().take(40).last().map_or(from, |(i, _)| i);
-            if let Some(parsed) = parse_text(&line[start..], country) {
-                return Some((parsed, line.trim().to_string()));
+    }
+    // "up to $200,000", "from $90,000": the window began at the amount, the words are before it.
+    if parsed.min == parsed.max {
+        let words = before.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.');
+        if UP_TO.is_match(words) {
+            parsed.min = None;
+        } else if FROM.is_match(words) {
+            parsed.max = None;
+        }
+    }
+    let mut score = 0;
+    if pay {
+        score += 2;
+    }
+    if parsed.period.is_some() && !parsed.period_inferred {
+        score += 1;
+    }
+    if parsed.min.is_some() && parsed.max.is_some() && parsed.min != parsed.max {
+        score += 1;
+    }
+    Some(Candidate { parsed, start: at, end, line_start: ls, score })
+}
+
+/// The window with period units and codes between two bounds taken out ("$25/hr - $30/hr" →
+/// "$25 - $30/hr"), so that the range reads as one.
+fn join_bounds(window: &str) -> String {
+    let mut numbers = NUMBER.find_iter(window);
+    let (Some(first), Some(second)) = (numbers.next(), numbers.next()) else {
+        return window.to_string();
+    };
+    let gap = &window[first.end()..second.start()];
+    match BOUND_UNIT.find(gap) {
+        Some(u) if u.start() == 0 || gap[..u.start()].trim().is_empty() => {
+            format!("{}{}{}", &window[..first.end()], &gap[u.end()..], &window[second.start()..])
+        }
+        _ => window.to_string(),
+    }
+}
+
+/// Whether a candidate reads as a salary once its period is known or inferred: hourly 7–500,
+/// daily 50–5,000, weekly 200–20,000, monthly 500–100,000, yearly 10,000 and up; with no period,
+/// a range or amount of a yearly salary's size, or an hourly rate's when the clause says pay.
+fn plausible(c: &mut Candidate) -> bool {
+    let v = c.parsed.max.or(c.parsed.min).unwrap_or(0.0);
+    let lo = c.parsed.min.or(c.parsed.max).unwrap_or(0.0);
+    if lo <= 0.0 {
+        return false;
+    }
+    match c.parsed.period {
+        Some(Period::Hour) => (7.0..=500.0).contains(&v),
+        Some(Period::Day) => (50.0..=5_000.0).contains(&v),
+        Some(Period::Week) => (200.0..=20_000.0).contains(&v),
+        Some(Period::Month) => (500.0..=100_000.0).contains(&v),
+        Some(Period::Year) => v >= 10_000.0 && lo >= 5_000.0 && v <= 10_000_000.0,
+        None if lo >= 10_000.0 && v <= 10_000_000.0 => true,
+        None if c.score >= 2 && (7.0..=500.0).contains(&v) => {
+            // "$45-$60 DOE" in a pay clause: an hourly rate.
+            c.parsed.period = Some(Period::Hour);
+            c.parsed.period_inferred = true;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Finds the pay a description states: every amount or range in the text — marked by a currency,
+/// or after pay words ("Salary: 120k - 150k") — read with its context (pay words in its clause or
+/// the heading above it, a period, what it sits next to). Amounts whose clause speaks of funding,
+/// budgets, benefits or one-off payments are not pay, and neither are amounts whose size does not
+/// fit a salary of their period; a veto elsewhere on the line does not hide a real range. Several
+/// ranges of one block (zones, levels) are read as their span, each kept in `ranges`. Without a
+/// currency symbol, the currency is the posting country's (marked assumed), or unknown.
+pub fn find_pay(description: &str, country: Option<&str>) -> Option<FoundPay> {
+    let text = description;
+    let mut starts: Vec<usize> = DESCRIPTION_MONEY.find_iter(text).map(|m| m.start()).collect();
+    // Amounts without a currency after pay words: the rest of the pay word's line and the two
+    // lines after a heading.
+    for ctx in PAY_CONTEXT.find_iter(text) {
+        let mut end = line_end(text, ctx.end());
+        if text[ctx.end()..end].trim().trim_end_matches(':').trim().len() < 3 {
+            for _ in 0..2 {
+                if end < text.len() {
+                    end = line_end(text, end + 1);
+                }
+            }
+        }
+        let end = end.min(crate::text::floor_char_boundary(text, ctx.end() + 240));
+        for m in NUMBER.find_iter(&text[ctx.end()..end]) {
+            let v = m.as_str();
+            let big = v.chars().filter(char::is_ascii_digit).count() >= 4 || v.to_ascii_lowercase().ends_with('k');
+            if big {
+                starts.push(ctx.end() + m.start());
             }
         }
     }
-    None
+    // A line that is nothing but a range of salary-sized numbers ("150K-280K", "98,100 - 171,398").
+    starts.extend(BARE_RANGE_LINE.find_iter(text).map(|m| m.start() + (m.len() - m.as_str().trim_start().len())));
+    // An anchor on a range's second bound ("60-75k EUR", "18-24 LPA": the currency or unit follows
+    // the second number) starts at the first.
+    for at in &mut starts {
+        let from = crate::text::floor_char_boundary(text, at.saturating_sub(24)).max(line_start(text, *at));
+        if let Some(m) = RANGE_START.find(&text[from..*at]) {
+            *at = from + m.start();
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    let mut found: Vec<Candidate> = Vec::new();
+    for at in starts {
+        if found.last().is_some_and(|c| at < c.end) {
+            continue;
+        }
+        let Some(mut c) = candidate_at(text, at, country) else { continue };
+        if !plausible(&mut c) {
+            continue;
+        }
+        if c.parsed.currency.is_none()
+            && let Some(cur) = country.and_then(country_currency)
+        {
+            if c.score < 2 {
+                continue;
+            }
+            (c.parsed.currency, c.parsed.currency_assumed) = (Some(cur.to_string()), true);
+        }
+        // Pay words, a stated period, or a range of a salary's size.
+        if c.score >= 2 || (c.score >= 1 && c.parsed.currency.is_some()) {
+            found.push(c);
+        }
+    }
+    let best = found.iter().enumerate().max_by_key(|(i, c)| (c.score, std::cmp::Reverse(*i)))?.0;
+    // The block of ranges around the best one: same currency and period, each within 400 bytes
+    // of the next.
+    // An unstated period of a salary-sized amount is the year normalise will infer.
+    let period = |c: &Candidate| c.parsed.period.or_else(|| (c.parsed.min.or(c.parsed.max).unwrap_or(0.0) >= 10_000.0).then_some(Period::Year));
+    let same = |c: &Candidate| c.parsed.currency == found[best].parsed.currency && period(c) == period(&found[best]);
+    let (mut a, mut b) = (best, best);
+    while a > 0 && same(&found[a - 1]) && found[a].start - found[a - 1].end <= 400 {
+        a -= 1;
+    }
+    while b + 1 < found.len() && same(&found[b + 1]) && found[b + 1].start - found[b].end <= 400 {
+        b += 1;
+    }
+    let block = &found[a..=b];
+    let ls = block[0].line_start;
+    let floor = crate::text::floor_char_boundary(text, ls.saturating_sub(LINE_REACH));
+    let head_start = heading_above(text, ls).map_or(ls, |h| text[floor..ls].rfind(h).map_or(ls, |i| floor + i));
+    let raw_end = line_end(text, block[block.len() - 1].end);
+    let raw: String = text[head_start..raw_end].split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut parsed = block[0].parsed.clone();
+    let mut ranges = Vec::new();
+    if block.len() > 1 {
+        parsed.min = block.iter().filter_map(|c| c.parsed.min).min_by(f64::total_cmp);
+        parsed.max = block.iter().filter_map(|c| c.parsed.max).max_by(f64::total_cmp);
+        for c in block {
+            let label = text[c.line_start..c.start].trim().trim_end_matches([':', '-', '–', '|']).trim().trim_start_matches(['-', '•', '*', '·', '|']).trim();
+            ranges.push((label.to_string(), c.parsed.clone()));
+        }
+    }
+    Some(FoundPay { parsed, raw, start: block[0].start, end: block[block.len() - 1].end, ranges })
+}
+
+/// [`find_pay`]'s reading and the statement's text.
+pub fn find_in_description(description: &str, country: Option<&str>) -> Option<(ParsedAmount, String)> {
+    find_pay(description, country).map(|f| (f.parsed, f.raw))
+}
+
+/// The salary a description states ([`find_pay`]), normalised, with its ranges when several.
+pub fn from_description(description: &str, country: Option<&str>, fx: &FxTable) -> Option<Salary> {
+    let found = find_pay(description, country)?;
+    let mut salary = normalise(found.parsed.clone(), SalarySource::Description, found.raw, fx)?;
+    salary.ranges = found
+        .ranges
+        .into_iter()
+        .map(|(label, p)| SalaryRange {
+            label,
+            min: p.min,
+            max: p.max,
+            currency: p.currency,
+            // The period the span was normalised with (a yearly one inferred from the size).
+            period: p.period.or(salary.period),
+        })
+        .collect();
+    Some(salary)
 }
 
 #[cfg(test)]
@@ -548,7 +882,14 @@ mod tests {
         assert_eq!((s.period, s.annual_usd_min), (None, None));
         // A currency we have no rate for keeps its code and gets no USD figure.
         let s = normalise(
-            ParsedAmount { min: Some(1.0), max: None, currency: Some("XYZ".into()), currency_assumed: false, period: Some(Period::Year) },
+            ParsedAmount {
+                min: Some(1.0),
+                max: None,
+                currency: Some("XYZ".into()),
+                currency_assumed: false,
+                period: Some(Period::Year),
+                period_inferred: false,
+            },
             SalarySource::Structured,
             String::new(),
             &fx(),
@@ -585,11 +926,78 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any mix of amounts, pay words, vetoes, separators and line breaks: no panic, and what
+        /// is found lies inside the text with its amounts in order.
+        #[test]
+        fn the_finder_never_panics(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "$", "€", "£", "USD ", "120,000", "150k", "98.100", "45", "1.5", "-", " – ", " to ", "/hr", "hr", " per year", "Salary:", "Pay range",
+            "Zone 1: ", "funding", " raised ", "401(k)", "\n", "\n\n", ". ", "W2", " on C2C", "LPA", "up to ", "from ", "é", "₹", " ", "K",
+        ]), 0..80)) {
+            let text = parts.concat();
+            for country in [Some("US"), Some("DE"), None] {
+                if let Some(f) = find_pay(&text, country) {
+                    proptest::prop_assert!(f.start <= f.end && f.end <= text.len());
+                }
+            }
+        }
+    }
+
+    /// Linear in the text's length: every amount is read within a bounded window, so a megabyte
+    /// of amounts on one line (no line breaks to stop a search) is read in one pass.
+    #[test]
+    fn the_finder_reads_a_megabyte_of_amounts_on_one_line() {
+        let text = "Salary: $120,000 - $150,000 per year, funding $5M, 401(k) $1,200/year; ".repeat(15_000);
+        assert!(text.len() > 1_000_000);
+        let started = std::time::Instant::now();
+        let f = find_pay(&text, Some("US")).expect("a range");
+        assert_eq!((f.parsed.min, f.parsed.max), (Some(120_000.0), Some(150_000.0)));
+        // Quadratic work over a megabyte would take minutes; this is a generous bound for a debug build.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    }
+
+    /// Issue 14's classes, one each (the development set has hundreds): the statement under a
+    /// heading, no currency after pay words, bounds with units, zones as their span, a veto on
+    /// the same line that does not hide the range.
+    #[test]
+    fn the_finder_reads_the_layouts_of_real_postings() {
+        let read = |t: &str, c: Option<&str>| find_pay(t, c).map(|f| (f.parsed.min, f.parsed.max, f.parsed.currency, f.parsed.period, f.ranges.len()));
+        let usd = |lo: Option<f64>, hi: Option<f64>, p: Period, n: usize| Some((lo, hi, Some("USD".to_string()), Some(p), n));
+        assert_eq!(
+            read("About us.\n\nCalifornia Pay Range:\n$140,100—$210,100 USD\n\nBenefits", Some("US")),
+            usd(Some(140100.0), Some(210100.0), Period::Year, 0).map(|(a, b, c, _, n)| (a, b, c, None, n))
+        );
+        assert_eq!(read("Salary: 120k - 130k", Some("US")), Some((Some(120000.0), Some(130000.0), Some("USD".into()), None, 0)));
+        assert_eq!(read("Salary: 120k - 130k", None), Some((Some(120000.0), Some(130000.0), None, None, 0)), "no country: the amounts, no currency guessed");
+        assert_eq!(read("Pay: $25/hr - $30/hr", Some("US")), usd(Some(25.0), Some(30.0), Period::Hour, 0));
+        assert_eq!(read("Base: $110- $120,000", Some("US")).map(|r| (r.0, r.1)), Some((Some(110000.0), Some(120000.0))));
+        assert_eq!(
+            read("Zone 1: $329,000 – $399,000/year\nZone 2: $296,000 – $359,000/year", Some("US")),
+            usd(Some(296000.0), Some(399000.0), Period::Year, 2)
+        );
+        let zones = find_pay("Pay by zone:\n- Zone 1 (SF, NYC): $180,000 - $220,000\n- Zone 2: $150,000 - $190,000", Some("US")).unwrap();
+        let labels: Vec<(&str, Option<f64>)> = zones.ranges.iter().map(|(l, p)| (l.as_str(), p.min)).collect();
+        assert_eq!(labels, [("Zone 1 (SF, NYC)", Some(180000.0)), ("Zone 2", Some(150000.0))]);
+        assert_eq!(read("Rate: $65 on C2C", Some("US")).map(|r| (r.0, r.3)), Some((Some(65.0), Some(Period::Hour))));
+        assert_eq!(
+            read("Up to $500 per year for learning. The base salary is $150,000 - $180,000.", Some("US")).map(|r| (r.0, r.1)),
+            Some((Some(150000.0), Some(180000.0)))
+        );
+        assert_eq!(read("We raised $50M. Learning budget of $2,000 per year. 401(k) match.", Some("US")), None);
+    }
+
     #[test]
     fn implausible_salaries_are_named() {
         let f = fx();
         let make = |min: f64, max: f64, period: Period| {
-            let p = ParsedAmount { min: Some(min), max: Some(max), currency: Some("USD".into()), currency_assumed: false, period: Some(period) };
+            let p = ParsedAmount {
+                min: Some(min),
+                max: Some(max),
+                currency: Some("USD".into()),
+                currency_assumed: false,
+                period: Some(period),
+                period_inferred: false,
+            };
             normalise(p, SalarySource::Structured, String::new(), &f).unwrap()
         };
         assert!(implausible(&make(-50_000.0, 100_000.0, Period::Year)).is_some_and(|w| w.contains("-50000 is not a positive amount")));

@@ -9,9 +9,28 @@ struct Chip {
     href: Option<String>,
 }
 
+/// A stated amount or range as the posting gives it: "USD 140000–180000 per year".
+fn stated_amount(currency: Option<&str>, min: Option<f64>, max: Option<f64>, period: Option<mljobs_core::enrich::salary::Period>) -> String {
+    let amount = |x: Option<f64>| x.map(|v| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") });
+    format!(
+        "{} {} {}",
+        currency.unwrap_or("(currency not stated)"),
+        match (amount(min), amount(max)) {
+            (Some(a), Some(b)) if a == b => a,
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            (Some(a), None) => format!("from {a}"),
+            (None, Some(b)) => format!("up to {b}"),
+            (None, None) => "–".into(),
+        },
+        period.map_or_else(|| "(period not stated)".to_string(), |p| format!("per {}", p.as_str()))
+    )
+}
+
 struct Stated {
     raw: String,
     as_stated: String,
+    /// Each of several ranges (zones, levels), labelled; `as_stated` is their span.
+    ranges: Vec<String>,
     annual_usd: Option<String>,
     notes: Vec<String>,
 }
@@ -101,32 +120,28 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
         chips.push(Chip { kind: "skill", label: sk.name.to_string(), href: Some(format!("/jobs?skill={}", sk.id)) });
     }
     let stated = e.salary.as_ref().map(|sal| {
-        let amount = |x: Option<f64>| x.map(|v| format!("{v:.0}"));
-        let as_stated = format!(
-            "{} {} {}",
-            sal.currency.as_deref().unwrap_or("(currency not stated)"),
-            match (amount(sal.min), amount(sal.max)) {
-                (Some(a), Some(b)) if a == b => a,
-                (Some(a), Some(b)) => format!("{a}–{b}"),
-                (Some(a), None) => format!("from {a}"),
-                (None, Some(b)) => format!("up to {b}"),
-                (None, None) => "–".into(),
-            },
-            sal.period.map_or_else(|| "(period not stated)".to_string(), |p| format!("per {}", p.as_str()))
-        );
+        let as_stated = stated_amount(sal.currency.as_deref(), sal.min, sal.max, sal.period);
+        let ranges = sal
+            .ranges
+            .iter()
+            .map(|r| {
+                let amount = stated_amount(r.currency.as_deref(), r.min, r.max, r.period);
+                if r.label.is_empty() { amount } else { format!("{}: {amount}", r.label) }
+            })
+            .collect();
         let mut notes = Vec::new();
         if sal.currency_assumed {
             notes.push("currency read from the posting's country".to_string());
         }
-        if sal.period_inferred {
-            notes.push("no period stated: read as yearly from its size".to_string());
+        if let (true, Some(p)) = (sal.period_inferred, sal.period) {
+            notes.push(format!("no period stated: read as per {} from the amount's size or the contract terms", p.as_str()));
         }
         if let (Some(rate), Some(date)) = (sal.fx_rate, &sal.fx_date)
             && sal.currency.as_deref() != Some("USD")
         {
             notes.push(format!("converted at {rate:.4} USD per unit ({date})"));
         }
-        Stated { raw: sal.raw.clone(), as_stated, annual_usd: salary_range(sal.annual_usd_min, sal.annual_usd_max), notes }
+        Stated { raw: sal.raw.clone(), as_stated, ranges, annual_usd: salary_range(sal.annual_usd_min, sal.annual_usd_max), notes }
     });
     let profile = mljobs_core::salary_model::Profile::of_posting(p, e, &s.taxonomy);
     let estimate = profile.country.is_some().then(|| {
