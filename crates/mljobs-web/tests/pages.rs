@@ -151,8 +151,8 @@ async fn a_job_page_lists_every_range_a_posting_states() {
     let p = page(&format!("/jobs/{id}")).await;
     assert!(p.html.contains("$150k–$220k"), "the span of the zones in annual USD");
     assert!(p.html.contains("Several ranges"), "the ranges are listed");
-    assert!(p.html.contains("<li>Zone 1 (San Francisco Bay Area, New York City): USD 180000–220000 per year</li>"), "{}", p.html);
-    assert!(p.html.contains("<li>Zone 2 (all other US locations): USD 150000–190000 per year</li>"));
+    assert!(p.html.contains("<li>Zone 1 (San Francisco Bay Area, New York City): USD 180,000–220,000 per year</li>"), "{}", p.html);
+    assert!(p.html.contains("<li>Zone 2 (all other US locations): USD 150,000–190,000 per year</li>"));
     let api = page(&format!("/api/v1/jobs/{id}")).await;
     let v: Value = serde_json::from_str(&api.html).unwrap();
     let salary = &v["enrichment"]["salary"];

@@ -9,9 +9,9 @@ struct Chip {
     href: Option<String>,
 }
 
-/// A stated amount or range as the posting gives it: "USD 140000–180000 per year".
+/// A stated amount or range as the posting gives it: "USD 140,000–180,000 per year".
 fn stated_amount(currency: Option<&str>, min: Option<f64>, max: Option<f64>, period: Option<mljobs_core::enrich::salary::Period>) -> String {
-    let amount = |x: Option<f64>| x.map(|v| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") });
+    let amount = |x: Option<f64>| x.map(|v| if v.fract() == 0.0 { mljobs_core::text::thousands(v) } else { format!("{v:.2}") });
     format!(
         "{} {} {}",
         currency.unwrap_or("(currency not stated)"),
