@@ -177,9 +177,10 @@ static PERIODS: LazyLock<[(Period, Regex); 5]> = LazyLock::new(|| {
 });
 
 static UP_TO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:up to|upto|bis zu|jusqu'?à|hasta|max(?:imum)?\.?|not to exceed|no more than)\s*$").unwrap());
-static FROM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:from|starting at|starting from|starts at|ab|à partir de|a partir de|desde|min(?:imum)?\.?|at least)\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(?:up to|upto|bis zu|jusqu'?à|hasta|max(?:imum)?\.?(?: of)?|not to exceed|no more than)\s*$").unwrap());
+static FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:from|starting at|starting from|starts at|ab|à partir de|a partir de|desde|min(?:imum)?\.?(?: of)?|at least)\s*$").unwrap()
+});
 
 /// Maps a currency token to an ISO code. Bare `$`, `¥` and `kr` are resolved with the posting's
 /// country; the second value says the code was resolved that way.
@@ -456,7 +457,7 @@ static PAY_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// revenue, customers' transactions), benefits and one-off payments (stipends, budgets, 401(k),
 /// tuition, relocation, referral and sign-on bonuses), counts.
 static NOT_PAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(million|billion|bn|funding|funded|raised|revenue|valuation|series [a-f]|investors?|budgets?|customers|users|transactions|assets|tuition|reimburse\w*|stipends?|allowance|bonus of|sign-on|signing|relocation|referral|401k|401\(k\)|equipment|learning|conferences?|fitness|wellness|gym|commuter|home office|toward|towards|per campaign|requests|donat\w*|grants?|prize|worth|contracts|deals|portfolio|spend|loans?|arr)(?-u:\b)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(million|billion|bn|funding|funded|raised|revenue|valuation|series [a-f]|investors?|budgets?|customers|users|transactions|assets|tuition|reimburse\w*|stipends?|allowance|bonus of|sign-on|signing|relocation|referral|401k|401\(k\)|equipment|learning|conferences?|fitness|wellness|gym|commuter|home office|toward|towards|per campaign|requests|donat\w*|grants?|prize|worth|contracts|deals|portfolio|spend|loans?|arr|pension|pensions|superannuation)(?-u:\b)").unwrap()
 });
 
 /// Cues that an amount without a period is an hourly rate: contract terms.
@@ -554,7 +555,12 @@ fn heading_above(text: &str, start: usize) -> Option<&str> {
 /// (". ", "; ", "| ") or 80 bytes, whichever is nearest.
 fn clause_before(text: &str, at: usize) -> usize {
     let ls = line_start(text, at);
-    let floor = crate::text::floor_char_boundary(text, at.saturating_sub(80)).max(ls);
+    let mut floor = crate::text::floor_char_boundary(text, at.saturating_sub(80)).max(ls);
+    // Not from inside a word ("thly salary" of "monthly salary"): back to its start, 24 bytes at most.
+    let word_floor = crate::text::floor_char_boundary(text, floor.saturating_sub(24)).max(ls);
+    while floor > word_floor && text[..floor].chars().next_back().is_some_and(char::is_alphanumeric) {
+        floor = crate::text::floor_char_boundary(text, floor - 1);
+    }
     let seg = &text[floor..at];
     let cut = [". ", "; ", "| ", " • "].iter().filter_map(|sep| seg.rfind(sep).map(|i| i + sep.len())).max().unwrap_or(0);
     floor + cut
@@ -604,6 +610,15 @@ fn candidate_at(text: &str, at: usize, country: Option<&str>) -> Option<Candidat
     if negative {
         return None;
     }
+    // "The monthly salary … is 27.220 DKK": a period named before the amount — in its clause
+    // after any other amount, or in its heading — when none follows it.
+    if parsed.period.is_none() {
+        let since_other = &before[before.rfind(|c: char| c.is_ascii_digit()).map_or(0, |i| i + 1)..];
+        let said = |t: &str| PERIODS.iter().find(|(_, re)| re.is_match(t)).map(|(p, _)| *p);
+        if let Some(p) = said(since_other).or_else(|| heading.and_then(said)) {
+            parsed.period = Some(p);
+        }
+    }
     if parsed.period.is_none() && (HOURLY_CUE.is_match(before) || heading.is_some_and(|h| HOURLY_CUE.is_match(h)) || HOURLY_CUE.is_match(after)) {
         // Contract rates above ~250 are day rates as often as hourly ones: left unknown.
         let v = parsed.max.or(parsed.min).unwrap_or(0.0);
@@ -614,7 +629,12 @@ fn candidate_at(text: &str, at: usize, country: Option<&str>) -> Option<Candidat
     }
     // "up to $200,000", "from $90,000": the window began at the amount, the words are before it.
     if parsed.min == parsed.max {
-        let words = before.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.');
+        // "up to DKK 434.179": the currency between the words and the amount is left out.
+        let mut words = before.trim_end();
+        if let Some(c) = CURRENCY.find_iter(words).last().filter(|c| c.end() == words.len()) {
+            words = &words[..c.start()];
+        }
+        let words = words.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '.');
         if UP_TO.is_match(words) {
             parsed.min = None;
         } else if FROM.is_match(words) {
@@ -745,19 +765,32 @@ pub fn find_pay(description: &str, country: Option<&str>) -> Option<FoundPay> {
     // of the next.
     // An unstated period of a salary-sized amount is the year normalise will infer.
     let period = |c: &Candidate| c.parsed.period.or_else(|| (c.parsed.min.or(c.parsed.max).unwrap_or(0.0) >= 10_000.0).then_some(Period::Year));
-    let same = |c: &Candidate| c.parsed.currency == found[best].parsed.currency && period(c) == period(&found[best]);
+    // Several ranges (zones, levels) are each a range; single amounts near each other ("£7.50 an
+    // hour (£300 for a basic 40 hours)", a salary and a pension) are not zones.
+    let is_range = |c: &Candidate| c.parsed.min.is_some() && c.parsed.max.is_some() && c.parsed.min != c.parsed.max;
+    let same = |c: &Candidate, other: &Candidate| {
+        c.parsed.currency == found[best].parsed.currency && period(c) == period(&found[best]) && is_range(c) && is_range(other)
+    };
     let (mut a, mut b) = (best, best);
-    while a > 0 && same(&found[a - 1]) && found[a].start - found[a - 1].end <= 400 {
+    while a > 0 && same(&found[a - 1], &found[a]) && found[a].start - found[a - 1].end <= 400 {
         a -= 1;
     }
-    while b + 1 < found.len() && same(&found[b + 1]) && found[b + 1].start - found[b].end <= 400 {
+    while b + 1 < found.len() && same(&found[b + 1], &found[b]) && found[b + 1].start - found[b].end <= 400 {
         b += 1;
     }
     let block = &found[a..=b];
+    // The statement as written: the heading above it (when the amounts open their line), else
+    // from the first amount's clause, to the end of the last amount's sentence.
     let ls = block[0].line_start;
     let floor = crate::text::floor_char_boundary(text, ls.saturating_sub(LINE_REACH));
-    let head_start = heading_above(text, ls).map_or(ls, |h| text[floor..ls].rfind(h).map_or(ls, |i| floor + i));
-    let raw_end = line_end(text, block[block.len() - 1].end);
+    let opens_line = text[ls..block[0].start].trim_start_matches(['-', '•', '*', ' ', '\t']).len() < 3;
+    let head_start = match heading_above(text, ls) {
+        Some(h) if opens_line || block.len() > 1 => text[floor..ls].rfind(h).map_or(ls, |i| floor + i),
+        _ => clause_before(text, block[0].start),
+    };
+    let last_end = block[block.len() - 1].end;
+    let line_stop = line_end(text, last_end);
+    let raw_end = text[last_end..line_stop].find(". ").map_or(line_stop, |i| last_end + i + 1);
     let raw: String = text[head_start..raw_end].split_whitespace().collect::<Vec<_>>().join(" ");
     let mut parsed = block[0].parsed.clone();
     let mut ranges = Vec::new();
