@@ -308,6 +308,16 @@ def description(c, statement, noise_benefits, place_at):
     return text
 
 
+def place():
+    """Where in the description the statement goes."""
+    return R.choice(["top", "middle", "bottom"])
+
+
+def record(id_, title, company, location, text, expect, cls, split):
+    return {"id": id_, "title": title, "company": company, "location": location, "description": text,
+            "expect": expect, "class": cls, "split": split}
+
+
 def main():
     records = []
     n = 0
@@ -324,47 +334,26 @@ def main():
             c = R.choice(COMPANIES)
             location = R.choice(US_PLACES) if country == "US" else {"GB": "London, UK", "DE": "Berlin, Germany", "CA": "Toronto, ON, Canada", "SG": "Singapore"}[country]
             n += 1
-            records.append({
-                "id": f"pay-{n:03d}",
-                "title": R.choice(TITLES),
-                "company": c,
-                "location": location,
-                "description": description(c, text, R.random() < 0.6, R.choice(["top", "middle", "bottom"])),
-                "expect": dict(expect, multi=multi),
-                "class": cls,
-                "split": "test" if k in test_phrasings else "dev",
-            })
+            records.append(record(f"pay-{n:03d}", R.choice(TITLES), c, location, description(c, text, R.random() < 0.6, place()),
+                                  dict(expect, multi=multi), cls, "test" if k in test_phrasings else "dev"))
             count += 1
     for i in range(120):
         c = R.choice(COMPANIES)
         noise = R.sample(NOT_PAY, R.randrange(1, 4))
         n += 1
-        records.append({
-            "id": f"none-{i + 1:03d}",
-            "title": R.choice(TITLES),
-            "company": c,
-            "location": R.choice(US_PLACES),
-            "description": description(c, "\n\n".join(noise), True, R.choice(["top", "middle", "bottom"])),
-            "expect": None,
-            "class": "no-pay",
-            "split": "test" if i % 3 == 2 else "dev",
-        })
+        records.append(record(f"none-{i + 1:03d}", R.choice(TITLES), c, R.choice(US_PLACES), description(c, "\n\n".join(noise), True, place()),
+                              None, "no-pay", "test" if i % 3 == 2 else "dev"))
     places = {"US": US_PLACES, "GB": ["London, UK"], "DE": ["Berlin, Germany"], "NL": ["Amsterdam, Netherlands"], "IN": ["Bengaluru, India"],
               "CH": ["Zurich, Switzerland"], "AU": ["Sydney, Australia"], "CA": ["Toronto, ON, Canada"]}
     for i, (text, lo, hi, cur, period, country) in enumerate(WILD):
         c = R.choice(COMPANIES)
-        records.append({
-            "id": f"wild-{i + 1:03d}", "title": R.choice(TITLES), "company": c, "location": R.choice(places[country]),
-            "description": description(c, text.replace("\\n", "\n"), R.random() < 0.6, R.choice(["top", "middle", "bottom"])),
-            "expect": {"min": lo, "max": hi, "currency": cur, "period": period, "multi": False}, "class": "wild", "split": "wild",
-        })
+        expect = {"min": lo, "max": hi, "currency": cur, "period": period, "multi": False}
+        records.append(record(f"wild-{i + 1:03d}", R.choice(TITLES), c, R.choice(places[country]),
+                              description(c, text.replace("\\n", "\n"), R.random() < 0.6, place()), expect, "wild", "wild"))
     for i, text in enumerate(WILD_NONE):
         c = R.choice(COMPANIES)
-        records.append({
-            "id": f"wild-none-{i + 1:03d}", "title": R.choice(TITLES), "company": c, "location": R.choice(US_PLACES),
-            "description": description(c, text, R.random() < 0.6, R.choice(["top", "middle", "bottom"])),
-            "expect": None, "class": "wild-no-pay", "split": "wild",
-        })
+        records.append(record(f"wild-none-{i + 1:03d}", R.choice(TITLES), c, R.choice(US_PLACES),
+                              description(c, text, R.random() < 0.6, place()), None, "wild-no-pay", "wild"))
     for r in records:
         print(json.dumps(r, ensure_ascii=False))
 

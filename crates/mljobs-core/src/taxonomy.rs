@@ -422,6 +422,11 @@ impl UsPlaces {
         Ok(UsPlaces { places, states })
     }
 
+    /// The US state with this code (`regions.csv`).
+    pub fn state(&self, code: &str) -> Option<&str> {
+        self.states.iter().find(|s| *s == code).map(String::as_str)
+    }
+
     /// Whether the US has a place or county with this key in the state with this code.
     pub fn has(&self, key: &str, state: &str) -> bool {
         let Some(k) = self.states.iter().position(|s| s == state) else { return false };

@@ -132,7 +132,7 @@ pub fn parse_location(s: &str, taxonomy: &Taxonomy) -> (Location, Option<WorkMod
         if let Some(state) = parts.get(i + 1).and_then(|next| us_state_code(next, taxonomy))
             && taxonomy.us_places.has(&key_no_mode, state)
             && loc.country.as_deref().is_none_or(|c| c == "US")
-            && !is_city_of(&key_no_mode, state, taxonomy)
+            && listed_city_name(&key_no_mode, state, taxonomy).is_none()
         {
             let county = ["county", "parish", "borough"].iter().any(|w| key_no_mode.ends_with(&format!(" {w}")));
             if !county && loc.city.is_none() {
@@ -178,7 +178,7 @@ fn us_state_code<'t>(part: &str, taxonomy: &'t Taxonomy) -> Option<&'t str> {
     if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) || !(rest.is_empty() || is_zip(rest)) {
         return None;
     }
-    taxonomy.regions.iter().find(|r| r.country == "US" && r.code == code).map(|r| r.code.as_str())
+    taxonomy.us_places.state(code)
 }
 
 /// The state of a part that is a state code followed by a ZIP code (only a US address has both).
@@ -191,11 +191,6 @@ fn us_state_with_zip<'t>(part: &str, taxonomy: &'t Taxonomy) -> Option<&'t str> 
 fn is_zip(s: &str) -> bool {
     let (five, four) = s.split_once('-').unwrap_or((s, ""));
     five.len() == 5 && five.bytes().all(|b| b.is_ascii_digit()) && (four.is_empty() || (four.len() == 4 && four.bytes().all(|b| b.is_ascii_digit())))
-}
-
-/// Whether `key` is a listed city (`cities.csv`) of the country whose code is `country`.
-fn is_city_of(key: &str, country: &str, taxonomy: &Taxonomy) -> bool {
-    listed_city_name(key, country, taxonomy).is_some()
 }
 
 /// The display name of the listed city with this key in this country.

@@ -149,6 +149,13 @@ pub struct ParsedAmount {
     pub period_inferred: bool,
 }
 
+impl ParsedAmount {
+    /// Whether it is a range: two different bounds.
+    pub fn is_range(&self) -> bool {
+        self.min.is_some() && self.max.is_some() && self.min != self.max
+    }
+}
+
 static CURRENCY: LazyLock<Regex> = LazyLock::new(|| {
     // Symbols and unambiguous codes/words in any case; codes that are also words ("TRY", "PHP",
     // "PEN", "COP", "SAR") only in upper case.
@@ -315,6 +322,10 @@ pub fn parse_text(text: &str, country: Option<&str>) -> Option<ParsedAmount> {
             }
             if suffix.is_none() && first_suffix.as_deref() == Some("k") && v < 1000.0 {
                 v *= 1000.0;
+            }
+            // "$110- $120,000": the first bound shares the second's thousands.
+            if first_suffix.is_none() && min_value < 1000.0 && v >= 10_000.0 && min_value * 1000.0 <= v && min_value * 1000.0 >= v / 3.0 {
+                min_value *= 1000.0;
             }
             max_value = Some(v);
             end_of_amounts = next_match.end();
@@ -574,21 +585,11 @@ fn candidate_at(text: &str, at: usize, country: Option<&str>) -> Option<Candidat
     let window = &text[at..le];
     let joined = join_bounds(window);
     let mut parsed = parse_text(&joined, country)?;
-    let first = NUMBER.find(&joined)?;
     // Where the amounts end, in the original text: past the second bound when there is one.
     let numbers: Vec<regex::Match<'_>> = NUMBER.find_iter(window).take(2).collect();
-    let is_range = parsed.min.is_some() && parsed.max.is_some() && parsed.min != parsed.max;
-    let last = if is_range { numbers.last() } else { numbers.first() };
-    let end = at + last.map_or(first.end(), |m| m.end()).min(window.len());
-    // "$110- $120,000": the first bound shares the second's thousands.
-    if let (Some(lo), Some(hi)) = (parsed.min, parsed.max)
-        && lo < 1000.0
-        && hi >= 10_000.0
-        && lo * 1000.0 <= hi
-        && lo * 1000.0 >= hi / 3.0
-    {
-        parsed.min = Some(lo * 1000.0);
-    }
+    let first = numbers.first()?;
+    let last = if parsed.is_range() { numbers.last().unwrap_or(first) } else { first };
+    let end = at + last.end();
     // A currency written just before the amount ("US Dollar (USD) 119,500").
     if parsed.currency.is_none() {
         let back = crate::text::floor_char_boundary(text, at.saturating_sub(20)).max(ls);
@@ -648,7 +649,7 @@ fn candidate_at(text: &str, at: usize, country: Option<&str>) -> Option<Candidat
     if parsed.period.is_some() && !parsed.period_inferred {
         score += 1;
     }
-    if parsed.min.is_some() && parsed.max.is_some() && parsed.min != parsed.max {
+    if parsed.is_range() {
         score += 1;
     }
     Some(Candidate { parsed, start: at, end, line_start: ls, score })
@@ -767,9 +768,8 @@ pub fn find_pay(description: &str, country: Option<&str>) -> Option<FoundPay> {
     let period = |c: &Candidate| c.parsed.period.or_else(|| (c.parsed.min.or(c.parsed.max).unwrap_or(0.0) >= 10_000.0).then_some(Period::Year));
     // Several ranges (zones, levels) are each a range; single amounts near each other ("£7.50 an
     // hour (£300 for a basic 40 hours)", a salary and a pension) are not zones.
-    let is_range = |c: &Candidate| c.parsed.min.is_some() && c.parsed.max.is_some() && c.parsed.min != c.parsed.max;
     let same = |c: &Candidate, other: &Candidate| {
-        c.parsed.currency == found[best].parsed.currency && period(c) == period(&found[best]) && is_range(c) && is_range(other)
+        c.parsed.currency == found[best].parsed.currency && period(c) == period(&found[best]) && c.parsed.is_range() && other.parsed.is_range()
     };
     let (mut a, mut b) = (best, best);
     while a > 0 && same(&found[a - 1], &found[a]) && found[a].start - found[a - 1].end <= 400 {
