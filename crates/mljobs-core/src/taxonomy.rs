@@ -888,6 +888,21 @@ mod tests {
         assert_eq!(groups.last().unwrap().0, "other");
     }
 
+    /// A bad gazetteer override names the file, the line and the value; the good lines are read.
+    #[test]
+    fn a_bad_us_places_file_is_named_with_its_line_and_value() {
+        let mut files = TaxonomyFiles::embedded();
+        files.us_places = "# comment\nCA\tcosta mesa|newport beach\nXX\tnowhere\n".into();
+        let e = Taxonomy::from_files(&files).unwrap_err().to_string();
+        assert!(e.contains("us-places.tsv") && e.contains("line 3") && e.contains("\"XX\""), "{e}");
+        files.us_places = "CA costa mesa\n".into();
+        let e = Taxonomy::from_files(&files).unwrap_err().to_string();
+        assert!(e.contains("line 1") && e.contains("STATE<TAB>"), "{e}");
+        files.us_places = "CA\tcosta mesa|newport beach\n".into();
+        let t = Taxonomy::from_files(&files).unwrap();
+        assert!(t.us_places.has("costa mesa", "CA") && !t.us_places.has("costa mesa", "TX") && t.us_places.knows("newport beach"));
+    }
+
     #[test]
     fn embedded_taxonomy_loads_and_is_big_enough() {
         let t = Taxonomy::embedded();
