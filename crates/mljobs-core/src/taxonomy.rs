@@ -280,6 +280,8 @@ pub(crate) enum KeywordTarget {
     WorkMode(crate::enrich::WorkMode),
     /// "year(s)"/"yr(s)": where to look for "N years of experience".
     YearsCue,
+    /// A degree: index into [`crate::enrich::education::LEVELS`].
+    Degree(u8),
 }
 
 /// Where a place name points.
@@ -298,11 +300,13 @@ pub(crate) enum TitlePattern {
 }
 
 pub(crate) struct Compiled {
-    /// Skill surface forms; pattern index → (skill index, weak?).
-    pub skill_ac: WordMatcher,
+    /// Skill surface forms (class 0, pattern ids `0..skill_patterns.len()`) and keyword phrases
+    /// (class 1, lower case, ids from `skill_patterns.len()` in `keyword_targets` order): one
+    /// automaton, one walk per word start.
+    pub phrases: WordMatcher,
+    /// Skill pattern → (skill index, weak?).
     pub skill_patterns: Vec<(usize, bool)>,
-    /// Keyword phrases (lower case); pattern index → targets.
-    pub keyword_ac: WordMatcher,
+    /// Keyword phrase → targets.
     pub keyword_targets: Vec<Vec<KeywordTarget>>,
     pub role_titles: RegexSet,
     pub role_title_kinds: Vec<TitlePattern>,
@@ -722,8 +726,7 @@ fn compile(
         }
     }
     // Matched only where words start (see `WordMatcher`), case-insensitively; weak forms check
-    // their exact case afterwards.
-    let skill_ac = WordMatcher::new(&forms).map_err(|e| err("skills.csv", e))?;
+    // their exact case afterwards. Compiled with the keywords below.
 
     // Keywords for roles, industries, areas.
     let mut phrase_idx: HashMap<String, usize> = HashMap::new();
@@ -767,9 +770,15 @@ fn compile(
     for cue in ["year", "years", "yr", "yrs"] {
         add(cue, KeywordTarget::YearsCue);
     }
+    for (level, spellings) in crate::enrich::education::degree_spellings().into_iter().enumerate() {
+        for d in spellings {
+            add(&d, KeywordTarget::Degree(level as u8));
+        }
+    }
     let mut phrases: Vec<(String, usize)> = phrase_idx.into_iter().collect();
     phrases.sort_by_key(|(_, i)| *i);
-    let keyword_ac = WordMatcher::new(phrases.iter().map(|(p, _)| p)).map_err(|e| err("roles.toml", e))?;
+    let all = forms.iter().map(|f| (f.as_str(), 0)).chain(phrases.iter().map(|(p, _)| (p.as_str(), 1)));
+    let phrases = WordMatcher::with_classes(all).map_err(|e| err("skills.csv", e))?;
 
     // Role title patterns.
     let mut patterns = Vec::new();
@@ -828,7 +837,7 @@ fn compile(
         }
     }
 
-    Ok(Compiled { skill_ac, skill_patterns, keyword_ac, keyword_targets, role_titles, role_title_kinds, level_titles, level_title_owner, places })
+    Ok(Compiled { phrases, skill_patterns, keyword_targets, role_titles, role_title_kinds, level_titles, level_title_owner, places })
 }
 
 fn regex_set(file: &'static str, patterns: &[String]) -> Result<RegexSet, TaxonomyError> {

@@ -477,15 +477,47 @@ static BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// A set of phrases matched (ASCII case-insensitively, longest first) only where a word starts.
+/// A set of phrases matched (ASCII case-insensitively, longest first) only where a whole word starts
+/// and ends.
 ///
-/// Built on aho-corasick's DFA, but stepped by hand from each word start (see [`word_starts`])
-/// until the automaton dies: a few transitions per word and no search set-up per call, which
-/// matters because this is the hot loop of enrichment. A phrase can therefore never match inside
-/// a word ("r" in "for", "rag" in "storage").
+/// Built on aho-corasick's contiguous NFA, stepped by hand from each word start (see
+/// [`word_starts`]) until it dies: a few transitions per word and no search set-up per call,
+/// which matters because this is the hot loop of enrichment. A phrase can therefore never match
+/// inside a word ("r" in "for", "rag" in "storage"). The contiguous NFA (dense near the root,
+/// sparse below; 360 KB for the 1,765 skill forms) stays in cache where the DFA of the same
+/// phrases (megabytes) missed on nearly every step: ~8 % faster enrichment.
+///
+/// Most word starts ("the", "and", "with") begin no phrase at all. Before stepping, a word start
+/// is checked against two bit sets (8 KB each, they stay in L1): the phrases' first four bytes
+/// (lower-cased, hashed), and the phrases of one to three bytes, tried only where the text's word
+/// ends after that many bytes. A start that fails both cannot begin a whole-word match.
 pub struct WordMatcher {
-    dfa: aho_corasick::dfa::DFA,
+    nfa: aho_corasick::nfa::contiguous::NFA,
     start: aho_corasick::automaton::StateID,
+    /// Hashed lower-cased first four bytes of phrases of four bytes or more.
+    prefix: Box<[u64; PREFIX_WORDS]>,
+    /// Hashed lower-cased phrases of one to three bytes.
+    short: Box<[u64; PREFIX_WORDS]>,
+    /// Each phrase's class (see [`WordMatcher::with_classes`]).
+    classes: Vec<u8>,
+}
+
+const PREFIX_WORDS: usize = (1 << 16) / 64;
+
+/// A 16-bit hash of up to four bytes, lower-cased; `len` (1–4) keeps "ab" and "ab\0" apart.
+#[inline]
+fn prefix_key(len: u32, b: [u8; 4]) -> usize {
+    let mut k = u32::from_le_bytes(b.map(|x| x.to_ascii_lowercase()));
+    if len < 4 {
+        k &= (1 << (8 * len)) - 1;
+    }
+    let h = (k ^ (len << 29)).wrapping_mul(0x9E37_79B1);
+    (h >> 16) as usize
+}
+
+#[inline]
+fn bit(set: &[u64; PREFIX_WORDS], k: usize) -> bool {
+    set[k >> 6] >> (k & 63) & 1 == 1
 }
 
 impl std::fmt::Debug for WordMatcher {
@@ -497,54 +529,108 @@ impl std::fmt::Debug for WordMatcher {
 impl WordMatcher {
     /// Compiles the phrases; pattern ids are their indexes.
     pub fn new<P: AsRef<[u8]>>(phrases: impl IntoIterator<Item = P>) -> Result<WordMatcher, String> {
-        use aho_corasick::automaton::Automaton;
-        let dfa = aho_corasick::dfa::DFA::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .start_kind(aho_corasick::StartKind::Anchored)
-            .build(phrases)
-            .map_err(|e| e.to_string())?;
-        let start = dfa.start_state(aho_corasick::Anchored::Yes).map_err(|e| e.to_string())?;
-        Ok(WordMatcher { dfa, start })
+        WordMatcher::with_classes(phrases.into_iter().map(|p| (p, 0)))
     }
 
-    /// The longest phrase that matches `bytes` at `at`: (pattern id, end offset).
+    /// Compiles phrases of two classes (0 and 1) into one automaton, so that two phrase sets
+    /// (skills and keywords) cost one walk per word start. Each class keeps its own longest
+    /// match and its own skipping, exactly as two matchers would; pattern ids are the indexes.
+    pub fn with_classes<P: AsRef<[u8]>>(phrases: impl IntoIterator<Item = (P, u8)>) -> Result<WordMatcher, String> {
+        use aho_corasick::automaton::Automaton;
+        let (phrases, classes): (Vec<P>, Vec<u8>) = phrases.into_iter().unzip();
+        if let Some(c) = classes.iter().find(|&&c| c > 1) {
+            return Err(format!("phrase class {c}: only 0 and 1"));
+        }
+        let mut prefix = Box::new([0u64; PREFIX_WORDS]);
+        let mut short = Box::new([0u64; PREFIX_WORDS]);
+        for p in &phrases {
+            let p = p.as_ref();
+            let mut b = [0u8; 4];
+            let n = p.len().min(4);
+            b[..n].copy_from_slice(&p[..n]);
+            let (set, k) = if p.len() >= 4 { (&mut prefix, prefix_key(4, b)) } else { (&mut short, prefix_key(n as u32, b)) };
+            if n > 0 {
+                set[k >> 6] |= 1 << (k & 63);
+            }
+        }
+        let nfa = aho_corasick::nfa::contiguous::NFA::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&phrases)
+            .map_err(|e| e.to_string())?;
+        let start = nfa.start_state(aho_corasick::Anchored::Yes).map_err(|e| e.to_string())?;
+        Ok(WordMatcher { nfa, start, prefix, short, classes })
+    }
+
+    /// Whether a whole-word phrase may start at `at` (no false negatives; see the type's docs).
     #[inline]
-    pub fn longest_at(&self, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    fn may_start(&self, bytes: &[u8], at: usize) -> bool {
+        let get = |i: usize| bytes.get(at + i).copied().unwrap_or(0);
+        let b = [get(0), get(1), get(2), get(3)];
+        let ends_word = |i: usize| !(b[i].is_ascii_alphanumeric() || b[i] == b'_');
+        bit(&self.prefix, prefix_key(4, b)) || (1..4).any(|n| ends_word(n) && bit(&self.short, prefix_key(n as u32, b)))
+    }
+
+    /// The longest phrase of each class that matches `bytes` at `at`: (pattern id, end offset).
+    ///
+    /// A state of the automaton also carries the phrases that end there but start later (a
+    /// suffix of the path: "+" inside "a +aa"); only a phrase as long as the path matches at `at`.
+    #[inline]
+    pub fn longest_at(&self, bytes: &[u8], at: usize) -> [Option<(usize, usize)>; 2] {
         use aho_corasick::automaton::Automaton;
         let mut sid = self.start;
-        let mut best = None;
-        for &b in &bytes[at..] {
-            sid = self.dfa.next_state(aho_corasick::Anchored::Yes, sid, b);
-            if self.dfa.is_special(sid) {
-                if self.dfa.is_dead(sid) {
+        let mut best = [None; 2];
+        for (i, &b) in bytes[at..].iter().enumerate() {
+            sid = self.nfa.next_state(aho_corasick::Anchored::Yes, sid, b);
+            if self.nfa.is_special(sid) {
+                if self.nfa.is_dead(sid) {
                     break;
                 }
-                if self.dfa.is_match(sid) {
-                    let pid = self.dfa.match_pattern(sid, 0);
-                    best = Some((pid.as_usize(), at + self.dfa.pattern_len(pid)));
+                if self.nfa.is_match(sid) {
+                    let len = i + 1;
+                    let mut found = [false; 2];
+                    for k in 0..self.nfa.match_len(sid) {
+                        let pid = self.nfa.match_pattern(sid, k);
+                        let class = usize::from(self.classes[pid.as_usize()]);
+                        if !found[class] && self.nfa.pattern_len(pid) == len {
+                            found[class] = true;
+                            best[class] = Some((pid.as_usize(), at + len));
+                        }
+                    }
                 }
             }
         }
         best
     }
 
-    /// Calls `on_match(pattern, start, end)` with the longest phrase at each of `starts`; when it
-    /// returns `true` (accepted), starts inside that match are skipped, so accepted matches never
-    /// overlap.
+    /// Calls `on_match(pattern, start, end)` with the longest phrase at each of `starts` when it
+    /// stands as a whole word ([`is_whole_word`]); when it returns `true` (accepted), starts
+    /// inside that match are skipped, so accepted matches never overlap. (One class: see
+    /// [`WordMatcher::for_each_classed`].)
     #[inline]
     pub fn for_each(&self, text: &str, starts: &[u32], mut on_match: impl FnMut(usize, usize, usize) -> bool) {
+        self.for_each_classed(text, starts, |class, pid, start, end| class == 0 && on_match(pid, start, end));
+    }
+
+    /// [`WordMatcher::for_each`] for both classes in one walk: `on_match(class, pattern, start,
+    /// end)`, with the longest match and the skipping of accepted matches kept per class.
+    #[inline]
+    pub fn for_each_classed(&self, text: &str, starts: &[u32], mut on_match: impl FnMut(usize, usize, usize, usize) -> bool) {
         let bytes = text.as_bytes();
-        let mut next_free = 0usize;
+        let mut next_free = [0usize; 2];
         for &start in starts {
             let start = start as usize;
-            if start < next_free {
+            if start < next_free[0].min(next_free[1]) || !self.may_start(bytes, start) {
                 continue;
             }
-            if let Some((pid, end)) = self.longest_at(bytes, start)
-                && on_match(pid, start, end)
-            {
-                next_free = end;
+            for (class, found) in self.longest_at(bytes, start).into_iter().enumerate() {
+                if let Some((pid, end)) = found
+                    && start >= next_free[class]
+                    && is_whole_word(bytes, start, end)
+                    && on_match(class, pid, start, end)
+                {
+                    next_free[class] = end;
+                }
             }
         }
     }
@@ -654,6 +740,61 @@ mod tests {
             true
         });
         assert_eq!(found, [(2, "Machine Learning"), (4, ".NET"), (5, "C++"), (1, "RAG"), (0, "r")]);
+        // A phrase that ends inside another's path ("cd" in "ci/cd pipelines") is not read at the
+        // path's start: "ci" is not "cd".
+        let m = WordMatcher::new(["ci/cd pipelines", "cd"]).unwrap();
+        let text = "ci/cd tools";
+        let mut found = Vec::new();
+        m.for_each(text, &word_starts(text), |pid, s, e| {
+            found.push((pid, s, e));
+            true
+        });
+        assert_eq!(found, [(1, 3, 5)]);
+    }
+
+    proptest::proptest! {
+        // Rare shapes (a phrase ending inside another's path) need more than the default 256 cases.
+        #![proptest_config(proptest::test_runner::Config::with_cases(3000))]
+        /// The prefix bit sets never hide a match: the same matches as trying every phrase at
+        /// every word start, on phrases of every length (1–6 bytes, so the short sets and the
+        /// four-byte prefixes are both exercised) and text made of them.
+        #[test]
+        fn word_matcher_finds_what_trying_every_phrase_finds(
+            phrases in proptest::collection::vec(("[abcAB+.][abc +#]{0,5}", 0u8..2), 1..40),
+            pieces in proptest::collection::vec("[abcAB+. ,#_\\n]{1,7}|ü", 0..40),
+        ) {
+            let text = pieces.concat();
+            let m = WordMatcher::with_classes(phrases.iter().map(|(p, c)| (p, *c))).unwrap();
+            let starts = word_starts(&text);
+            let mut found = Vec::new();
+            m.for_each_classed(&text, &starts, |class, pid, s, e| {
+                assert_eq!(usize::from(phrases[pid].1), class);
+                found.push((s, class, phrases[pid].0.to_ascii_lowercase(), e));
+                true
+            });
+            // Each class alone, by trying every phrase of it at every start.
+            let bytes = text.as_bytes();
+            let mut expected = Vec::new();
+            for class in 0..2u8 {
+                let mut next_free = 0;
+                for &s in &starts {
+                    let s = s as usize;
+                    if s < next_free {
+                        continue;
+                    }
+                    let longest = phrases
+                        .iter()
+                        .filter(|(p, c)| *c == class && bytes.len() >= s + p.len() && bytes[s..s + p.len()].eq_ignore_ascii_case(p.as_bytes()))
+                        .max_by_key(|(p, _)| p.len());
+                    if let Some((p, _)) = longest.filter(|(p, _)| is_whole_word(bytes, s, s + p.len())) {
+                        expected.push((s, usize::from(class), p.to_ascii_lowercase(), s + p.len()));
+                        next_free = s + p.len();
+                    }
+                }
+            }
+            expected.sort();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     #[test]

@@ -86,7 +86,7 @@ static DEGREE_AFTER: LazyLock<Regex> =
 /// mentions as [`crate::enrich::skills::extract_skills`] finds them) and returns the education
 /// the description asks for. A subject also mentioned outside a degree clause stays a skill (with
 /// those mentions only).
-pub fn extract(description: &str, taxonomy: &Taxonomy, raw: &mut Vec<(usize, Mention)>) -> Education {
+pub fn extract(description: &str, degrees_named: u8, taxonomy: &Taxonomy, raw: &mut Vec<(usize, Mention)>) -> Education {
     let mut fields: Vec<String> = Vec::new();
     raw.retain(|(skill, m)| {
         let s = &taxonomy.skills[*skill];
@@ -98,24 +98,47 @@ pub fn extract(description: &str, taxonomy: &Taxonomy, raw: &mut Vec<(usize, Men
         }
         false
     });
-    let mut degrees: Vec<String> = Vec::new();
-    for c in DEGREE.captures_iter(description) {
-        let level = if c.get(1).is_some() {
-            "bachelor"
-        } else if c.get(2).is_some() {
-            "master"
-        } else if c.get(3).is_some() {
-            "phd"
-        } else {
-            continue;
-        };
-        if !degrees.iter().any(|d| d == level) {
-            degrees.push(level.to_string());
+    // A degree word alone ("BS") in text that names no degree requirement is still a degree asked.
+    let degrees = LEVELS.iter().enumerate().filter(|(i, _)| degrees_named >> i & 1 == 1).map(|(_, l)| l.to_string()).collect();
+    Education { degrees, fields }
+}
+
+/// Degree levels, lowest first.
+pub const LEVELS: [&str; 3] = ["bachelor", "master", "phd"];
+
+/// The spellings of each of [`LEVELS`] (lower case, matched case-insensitively as whole words by
+/// the keyword pass, [`crate::enrich::keyword_evidence`]): the same forms as [`DEGREE`]'s
+/// first three groups, written out ("B.Sc.", "BSc", "MS", "Ph. D").
+pub(crate) fn degree_spellings() -> [Vec<String>; 3] {
+    // "b" + optional "." + "s" + optional "c" + optional ".".
+    let dotted = |a: &str, b: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for dot in ["", "."] {
+            for end in ["", "."] {
+                out.push(format!("{a}{dot}{b}{end}"));
+            }
+        }
+        out
+    };
+    let mut bachelor: Vec<String> = ["bachelor", "bachelors", "bachelor's", "undergraduate"].map(String::from).into();
+    let mut master: Vec<String> = ["master", "masters", "master's", "mba", "graduate degree"].map(String::from).into();
+    for (level, letter) in [(&mut bachelor, "b"), (&mut master, "m")] {
+        level.extend(dotted(letter, "s"));
+        level.extend(dotted(letter, "sc"));
+        for tail in ["eng", "tech"] {
+            level.extend([format!("{letter}{tail}"), format!("{letter}.{tail}")]);
         }
     }
-    degrees.sort_by_key(|d| ["bachelor", "master", "phd"].iter().position(|x| x == d));
-    // A degree word alone ("BS") in text that names no degree requirement is still a degree asked.
-    Education { degrees, fields }
+    bachelor.extend(dotted("b", "a"));
+    let mut phd: Vec<String> = ["doctorate", "doctoral"].map(String::from).into();
+    for dot in ["", "."] {
+        for space in ["", " "] {
+            for end in ["", "."] {
+                phd.push(format!("ph{dot}{space}d{end}"));
+            }
+        }
+    }
+    [bachelor, master, phd]
 }
 
 #[cfg(test)]
@@ -136,6 +159,34 @@ mod tests {
         #[test]
         fn never_panics_on_any_text(text in "([•–é;. \n]{0,3}(BS|M\\.Sc\\.|degree|in|or|Physics|Mathematics|Python|ü){0,2}){0,30}") {
             let _ = enriched(&format!("Role. {text}"));
+        }
+    }
+
+    proptest::proptest! {
+        /// The keyword pass names the same degree levels as the degree pattern that
+        /// [`super::in_degree_clause`] uses, on text made of degree spellings and their
+        /// neighbours. (Words glued together without a separator, "M.S.PhD", differ: the pattern
+        /// reads "M.S." there, the keyword pass reads no whole word.)
+        #[test]
+        fn the_keyword_pass_finds_the_degrees_the_pattern_finds(pieces in proptest::collection::vec((proptest::sample::select(vec![
+            "BS", "B.S.", "B.S", "BSc", "B.Sc.", "BA", "B.A.", "B.Eng", "BTech", "M.Tech", "MEng", "MS", "M.S.", "MSc", "M.Sc", "MBA", "PhD", "Ph.D.", "Ph. D", "Ph D.",
+            "Doctorate", "doctoral", "Bachelor's", "bachelors", "Masters", "master's", "Undergraduate", "graduate degree", "degree", "mastery", "BSD", "msft",
+            "bass", "phdx", "in", "or", "Physics", "2",
+        ]), proptest::sample::select(vec![" ", ", ", "/", " (", ") ", ". ", "\n", "-", "; "])), 0..24)) {
+            let text: String = pieces.iter().map(|(w, sep)| format!("{w}{sep}")).collect();
+            let taxonomy = crate::taxonomy::test_taxonomy();
+            let by_pass = super::extract(&text, crate::enrich::keyword_evidence("", &text, taxonomy).degrees, taxonomy, &mut Vec::new()).degrees;
+            let mut by_pattern: Vec<String> = Vec::new();
+            for c in super::DEGREE.captures_iter(&text) {
+                if let Some(level) = (1..=3).find(|&g| c.get(g).is_some()) {
+                    let l = super::LEVELS[level - 1].to_string();
+                    if !by_pattern.contains(&l) {
+                        by_pattern.push(l);
+                    }
+                }
+            }
+            by_pattern.sort_by_key(|l| super::LEVELS.iter().position(|x| x == l));
+            proptest::prop_assert_eq!(by_pass, by_pattern, "{:?}", text);
         }
     }
 

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::posting::JobPosting;
 use crate::taxonomy::{KeywordTarget, Taxonomy};
-use crate::text::is_whole_word;
 pub use location::{Location, WorkMode};
 pub use role::{RoleGuess, SeniorityGuess};
 pub use salary::{Period, Salary, SalarySource};
@@ -70,55 +69,76 @@ pub struct KeywordEvidence {
     pub description_mode: Option<WorkMode>,
     /// Byte offsets of "year(s)"/"yr(s)" in the description.
     pub years_cues: Vec<usize>,
+    /// Degrees named in the description: bit `i` for [`education::LEVELS`]`[i]`.
+    pub degrees: u8,
 }
 
-/// One keyword pass over title and description.
+/// One keyword pass over title and description. (Enrichment reads keywords and skills in one
+/// walk; this reads keywords alone.)
 pub fn keyword_evidence(title: &str, description: &str, taxonomy: &Taxonomy) -> KeywordEvidence {
-    keyword_evidence_at(title, &crate::text::word_starts(title), description, &crate::text::word_starts(description), taxonomy)
+    let mut scan = KeywordScan::new(taxonomy);
+    for (text, weight) in [(title, 2), (description, 1)] {
+        taxonomy.compiled.phrases.for_each_classed(text, &crate::text::word_starts(text), |class, p, start, _| class == 1 && scan.on_match(p, start, weight));
+    }
+    scan.ev
 }
 
-fn keyword_evidence_at(title: &str, title_starts: &[u32], description: &str, description_starts: &[u32], taxonomy: &Taxonomy) -> KeywordEvidence {
-    let c = &taxonomy.compiled;
-    let mut seen = vec![false; c.keyword_targets.len()];
-    let mut ev = KeywordEvidence {
-        role: vec![0; taxonomy.roles.len()],
-        industry: vec![0; taxonomy.industries.len()],
-        area: vec![0; taxonomy.areas.len()],
-        description_mode: None,
-        years_cues: Vec::new(),
-    };
-    for (text, starts, weight) in [(title, title_starts, 2usize), (description, description_starts, 1usize)] {
-        let bytes = text.as_bytes();
-        c.keyword_ac.for_each(text, starts, |p, start, end| {
-            if !is_whole_word(bytes, start, end) {
-                return false;
-            }
-            let first = !seen[p];
-            seen[p] = true;
-            for target in &c.keyword_targets[p] {
-                match *target {
-                    KeywordTarget::RoleEvidence(i) if first => ev.role[i] += 1,
-                    KeywordTarget::IndustryEvidence(i) if first => ev.industry[i] += 1,
-                    KeywordTarget::Area(i) if first || weight == 2 => ev.area[i] += weight,
-                    KeywordTarget::WorkMode(mode) if weight == 1 => {
-                        let rank = |m: Option<WorkMode>| match m {
-                            Some(WorkMode::Hybrid) => 3,
-                            Some(WorkMode::Remote) => 2,
-                            Some(WorkMode::Onsite) => 1,
-                            None => 0,
-                        };
-                        if rank(Some(mode)) > rank(ev.description_mode) {
-                            ev.description_mode = Some(mode);
-                        }
-                    }
-                    KeywordTarget::YearsCue if weight == 1 => ev.years_cues.push(start),
-                    _ => {}
-                }
-            }
-            true
-        });
+/// Keyword evidence as the phrase automaton reports keyword matches (class 1).
+struct KeywordScan<'a> {
+    taxonomy: &'a Taxonomy,
+    /// Keyword phrases already counted.
+    seen: Vec<bool>,
+    ev: KeywordEvidence,
+}
+
+impl<'a> KeywordScan<'a> {
+    fn new(taxonomy: &'a Taxonomy) -> Self {
+        KeywordScan {
+            taxonomy,
+            seen: vec![false; taxonomy.compiled.keyword_targets.len()],
+            ev: KeywordEvidence {
+                role: vec![0; taxonomy.roles.len()],
+                industry: vec![0; taxonomy.industries.len()],
+                area: vec![0; taxonomy.areas.len()],
+                description_mode: None,
+                years_cues: Vec::new(),
+                degrees: 0,
+            },
+        }
     }
-    ev
+
+    /// Pattern `pattern` of the phrase automaton at `start`, in a text of `weight` (2 title, 1
+    /// description). Always accepted.
+    #[inline]
+    fn on_match(&mut self, pattern: usize, start: usize, weight: usize) -> bool {
+        let c = &self.taxonomy.compiled;
+        let p = pattern - c.skill_patterns.len();
+        let first = !self.seen[p];
+        self.seen[p] = true;
+        let ev = &mut self.ev;
+        for target in &c.keyword_targets[p] {
+            match *target {
+                KeywordTarget::RoleEvidence(i) if first => ev.role[i] += 1,
+                KeywordTarget::IndustryEvidence(i) if first => ev.industry[i] += 1,
+                KeywordTarget::Area(i) if first || weight == 2 => ev.area[i] += weight,
+                KeywordTarget::WorkMode(mode) if weight == 1 => {
+                    let rank = |m: Option<WorkMode>| match m {
+                        Some(WorkMode::Hybrid) => 3,
+                        Some(WorkMode::Remote) => 2,
+                        Some(WorkMode::Onsite) => 1,
+                        None => 0,
+                    };
+                    if rank(Some(mode)) > rank(ev.description_mode) {
+                        ev.description_mode = Some(mode);
+                    }
+                }
+                KeywordTarget::YearsCue if weight == 1 => ev.years_cues.push(start),
+                KeywordTarget::Degree(level) if weight == 1 => ev.degrees |= 1 << level,
+                _ => {}
+            }
+        }
+        true
+    }
 }
 
 /// Reads an employment type in any common spelling into the schema.org value.
@@ -144,17 +164,22 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     let title = posting.title.as_str();
     let description = posting.description.as_str();
 
-    let title_starts = crate::text::word_starts(title);
-    let description_starts = crate::text::word_starts(description);
-    let evidence = keyword_evidence_at(title, &title_starts, description, &description_starts, taxonomy);
+    // One walk of the phrase automaton per text: skills (class 0) and keywords (class 1).
+    let mut keywords = KeywordScan::new(taxonomy);
+    let mut raw_skills = Vec::new();
+    for (text, field, weight) in [(title, Field::Title, 2), (description, Field::Description, 1)] {
+        let mut skills = skills::SkillScan::new(text, field, taxonomy);
+        taxonomy.compiled.phrases.for_each_classed(text, &crate::text::word_starts(text), |class, p, start, end| {
+            if class == 0 { skills.on_match(p, start, end) } else { keywords.on_match(p, start, weight) }
+        });
+        skills.finish(&mut raw_skills);
+    }
+    let evidence = keywords.ev;
     let role = role::classify_role(title, &evidence.role, !description.trim().is_empty(), taxonomy);
     let years = role::years_asked_near(description, &evidence.years_cues);
     let seniority = role::classify_seniority(title, years, posting.seniority.as_deref(), taxonomy);
 
-    let mut raw_skills = Vec::new();
-    skills::extract_skills(title, &title_starts, Field::Title, taxonomy, &mut raw_skills);
-    skills::extract_skills(description, &description_starts, Field::Description, taxonomy, &mut raw_skills);
-    let education = education::extract(description, taxonomy, &mut raw_skills);
+    let education = education::extract(description, evidence.degrees, taxonomy, &mut raw_skills);
     let skills = skills::group(taxonomy, raw_skills);
 
     let (location, locations, loc_mode) =

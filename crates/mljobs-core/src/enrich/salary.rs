@@ -454,15 +454,20 @@ pub fn implausible(s: &Salary) -> Option<String> {
     })
 }
 
-static DESCRIPTION_MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:US\$|CA\$|C\$|AU\$|A\$|\$|€|£|₹|(?-u:\b)(?:usd|eur|gbp|cad|aud|chf|inr|sgd)(?-u:\b))\s?\d|\d(?:[\d,.' ]*\d)?\s?(?:k\s?)?(?:€|(?-u:\b)(?:eur|usd|gbp|chf|euros?)(?-u:\b))|(?-u:\b)\d+(?:\.\d)?\s?lpa(?-u:\b)").unwrap()
-});
+/// An amount marked as money: a currency before or after it, or "LPA".
+const MONEY: &str = r"(?i)(?:US\$|CA\$|C\$|AU\$|A\$|\$|€|£|₹|(?-u:\b)(?:usd|eur|gbp|cad|aud|chf|inr|sgd)(?-u:\b))\s?\d|\d(?:[\d,.' ]*\d)?\s?(?:k\s?)?(?:€|(?-u:\b)(?:eur|usd|gbp|chf|euros?)(?-u:\b))|(?-u:\b)\d+(?:\.\d)?\s?lpa(?-u:\b)";
 
+/// Words that say an amount near them is pay.
 // ASCII word boundaries keep the lazy DFA usable on non-ASCII text (a Unicode `\b` makes the
 // regex engine fall back to a slow backtracker over whole descriptions).
-static PAY_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(salary|salaries|pay|compensation|base|wage|wages|rate|range|ote|earnings|gehalt|vergütung|salaire|rémunération|sueldo|salario|ctc|per (?:year|annum|hour|month)|annual|annually|hourly|/h(?:ou)?r|/year|/yr|lpa|c2c|w2|1099)(?-u:\b)").unwrap()
-});
+const PAY_WORDS: &str = r"(?i)(?-u:\b)(?:salary|salaries|pay|compensation|base|wage|wages|rate|range|ote|earnings|gehalt|vergütung|salaire|rémunération|sueldo|salario|ctc|per (?:year|annum|hour|month)|annual|annually|hourly|/h(?:ou)?r|/year|/yr|lpa|c2c|w2|1099)(?-u:\b)";
+
+static PAY_CONTEXT: LazyLock<Regex> = LazyLock::new(|| Regex::new(PAY_WORDS).unwrap());
+
+/// Where pay can be in a description: pattern 0 [`MONEY`], pattern 1 [`PAY_WORDS`] — one regex,
+/// so the whole text is scanned once (a scan each was ~4 % of enrichment). A money match that
+/// swallows a pay word ("18 LPA") is itself the candidate that word would have led to.
+static PAY_ANCHORS: LazyLock<regex_automata::meta::Regex> = LazyLock::new(|| regex_automata::meta::Regex::new_many(&[MONEY, PAY_WORDS]).unwrap());
 
 /// Words that make an amount near them something other than pay: the company's money (funding,
 /// revenue, customers' transactions), benefits and one-off payments (stipends, budgets, 401(k),
@@ -706,29 +711,47 @@ fn plausible(c: &mut Candidate) -> bool {
 /// currency symbol, the currency is the posting country's (marked assumed), or unknown.
 pub fn find_pay(description: &str, country: Option<&str>) -> Option<FoundPay> {
     let text = description;
-    let mut starts: Vec<usize> = DESCRIPTION_MONEY.find_iter(text).map(|m| m.start()).collect();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut contexts: Vec<usize> = Vec::new();
+    for m in PAY_ANCHORS.find_iter(text) {
+        match m.pattern().as_usize() {
+            0 => starts.push(m.start()),
+            _ => contexts.push(m.end()),
+        }
+    }
     // Amounts without a currency after pay words: the rest of the pay word's line and the two
     // lines after a heading.
-    for ctx in PAY_CONTEXT.find_iter(text) {
-        let mut end = line_end(text, ctx.end());
-        if text[ctx.end()..end].trim().trim_end_matches(':').trim().len() < 3 {
+    for ctx_end in contexts {
+        let mut end = line_end(text, ctx_end);
+        if text[ctx_end..end].trim().trim_end_matches(':').trim().len() < 3 {
             for _ in 0..2 {
                 if end < text.len() {
                     end = line_end(text, end + 1);
                 }
             }
         }
-        let end = end.min(crate::text::floor_char_boundary(text, ctx.end() + 240));
-        for m in NUMBER.find_iter(&text[ctx.end()..end]) {
+        let end = end.min(crate::text::floor_char_boundary(text, ctx_end + 240));
+        for m in NUMBER.find_iter(&text[ctx_end..end]) {
             let v = m.as_str();
             let big = v.chars().filter(char::is_ascii_digit).count() >= 4 || v.to_ascii_lowercase().ends_with('k');
             if big {
-                starts.push(ctx.end() + m.start());
+                starts.push(ctx_end + m.start());
             }
         }
     }
     // A line that is nothing but a range of salary-sized numbers ("150K-280K", "98,100 - 171,398").
-    starts.extend(BARE_RANGE_LINE.find_iter(text).map(|m| m.start() + (m.len() - m.as_str().trim_start().len())));
+    // Only lines that start with a digit can be one (cheaper than a regex over the whole text).
+    let mut line = 0;
+    while line < text.len() {
+        let end = memchr::memchr(b'\n', &text.as_bytes()[line..]).map_or(text.len(), |i| line + i);
+        let first = text.as_bytes()[line..end].iter().position(|&b| b != b' ' && b != b'\t').map(|i| line + i);
+        if let Some(first) = first.filter(|&i| text.as_bytes()[i].is_ascii_digit())
+            && BARE_RANGE_LINE.is_match(&text[line..end])
+        {
+            starts.push(first);
+        }
+        line = end + 1;
+    }
     // An anchor on a range's second bound ("60-75k EUR", "18-24 LPA": the currency or unit follows
     // the second number) starts at the first.
     for at in &mut starts {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::taxonomy::{SkillRule, Taxonomy};
-use crate::text::is_whole_word;
 
 /// One mention of a skill: which field and the byte range in that field's text
 /// ([`crate::JobPosting::title`] or [`crate::JobPosting::description`]).
@@ -55,21 +54,37 @@ struct Candidate {
 }
 
 /// Finds the skills in `text` (whose word starts are `starts`, see [`crate::text::word_starts`]),
-/// appending mentions (with `field`) to `hits`.
+/// appending mentions (with `field`) to `hits`. (Enrichment reads skills and keywords in one
+/// walk, [`crate::enrich::enrich`]; this reads skills alone.)
 pub fn extract_skills(text: &str, starts: &[u32], field: Field, taxonomy: &Taxonomy, hits: &mut Vec<(usize, Mention)>) {
-    let bytes = text.as_bytes();
-    let compiled = &taxonomy.compiled;
-    let mut candidates: Vec<Candidate> = Vec::new();
-    compiled.skill_ac.for_each(text, starts, |pattern, start, end| {
-        if !is_whole_word(bytes, start, end) {
-            return false;
-        }
-        let (skill_idx, weak) = compiled.skill_patterns[pattern];
+    let mut scan = SkillScan::new(text, field, taxonomy);
+    taxonomy.compiled.phrases.for_each(text, starts, |pattern, start, end| scan.on_match(pattern, start, end));
+    scan.finish(hits);
+}
+
+/// Skill mentions of one text as the phrase automaton reports them.
+pub(crate) struct SkillScan<'a> {
+    text: &'a str,
+    field: Field,
+    taxonomy: &'a Taxonomy,
+    candidates: Vec<Candidate>,
+}
+
+impl<'a> SkillScan<'a> {
+    pub(crate) fn new(text: &'a str, field: Field, taxonomy: &'a Taxonomy) -> Self {
+        SkillScan { text, field, taxonomy, candidates: Vec::new() }
+    }
+
+    /// A whole-word match of skill pattern `pattern`; `true` when it is kept as a candidate.
+    #[inline]
+    pub(crate) fn on_match(&mut self, pattern: usize, start: usize, end: usize) -> bool {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let (skill_idx, weak) = self.taxonomy.compiled.skill_patterns[pattern];
         if !weak {
-            candidates.push(Candidate { skill: skill_idx, start, end, accepted: true, needs_context: false });
+            self.candidates.push(Candidate { skill: skill_idx, start, end, accepted: true, needs_context: false });
             return true;
         }
-        let skill = &taxonomy.skills[skill_idx];
+        let skill = &self.taxonomy.skills[skill_idx];
         let surface = &text[start..end];
         if !skill.weak.iter().any(|w| w == surface) {
             return false; // weak forms need their exact case
@@ -78,31 +93,36 @@ pub fn extract_skills(text: &str, starts: &[u32], field: Field, taxonomy: &Taxon
             return false;
         }
         let needs_context = skill.rule == Some(SkillRule::Context);
-        candidates.push(Candidate { skill: skill_idx, start, end, accepted: !needs_context, needs_context });
+        self.candidates.push(Candidate { skill: skill_idx, start, end, accepted: !needs_context, needs_context });
         true
-    });
-    // Context skills: accept when a list neighbour is an accepted skill or a cue word is adjacent.
-    // Repeat so that "R, Julia and Python" chains through the list.
-    for _ in 0..3 {
-        let mut changed = false;
-        for i in 0..candidates.len() {
-            if candidates[i].accepted || !candidates[i].needs_context {
-                continue;
-            }
-            let c = candidates[i];
-            let left = i.checked_sub(1).map(|j| candidates[j]).filter(|n| n.accepted && list_gap(&text[n.end..c.start]));
-            let right = candidates.get(i + 1).copied().filter(|n| n.accepted && list_gap(&text[c.end..n.start]));
-            if left.is_some() || right.is_some() || cue_nearby(text, c.start, c.end) {
-                candidates[i].accepted = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
     }
-    for c in candidates.into_iter().filter(|c| c.accepted) {
-        hits.push((c.skill, Mention { field, start: c.start, end: c.end }));
+
+    /// Applies the context rules and appends the accepted mentions to `hits`.
+    pub(crate) fn finish(self, hits: &mut Vec<(usize, Mention)>) {
+        let SkillScan { text, field, mut candidates, .. } = self;
+        // Context skills: accept when a list neighbour is an accepted skill or a cue word is
+        // adjacent. Repeat so that "R, Julia and Python" chains through the list.
+        for _ in 0..3 {
+            let mut changed = false;
+            for i in 0..candidates.len() {
+                if candidates[i].accepted || !candidates[i].needs_context {
+                    continue;
+                }
+                let c = candidates[i];
+                let left = i.checked_sub(1).map(|j| candidates[j]).filter(|n| n.accepted && list_gap(&text[n.end..c.start]));
+                let right = candidates.get(i + 1).copied().filter(|n| n.accepted && list_gap(&text[c.end..n.start]));
+                if left.is_some() || right.is_some() || cue_nearby(text, c.start, c.end) {
+                    candidates[i].accepted = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for c in candidates.into_iter().filter(|c| c.accepted) {
+            hits.push((c.skill, Mention { field, start: c.start, end: c.end }));
+        }
     }
 }
 
