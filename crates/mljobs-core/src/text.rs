@@ -420,13 +420,7 @@ pub fn word_starts(text: &str) -> Vec<u32> {
     let mut prev_word_carry = 0u64; // bit 0: the byte before this chunk continues a word
     let mut prev_high_carry = 0u64; // bit 0: the byte before this chunk is non-ASCII
     for (chunk_idx, chunk) in bytes.chunks(64).enumerate() {
-        let (mut can_start, mut word, mut high) = (0u64, 0u64, 0u64);
-        for (j, &b) in chunk.iter().enumerate() {
-            let class = BYTE_CLASS[b as usize] as u64;
-            can_start |= ((class & CAN_START as u64) >> 1) << j;
-            word |= (class & WORD as u64) << j;
-            high |= u64::from(b >> 7) << j;
-        }
+        let (can_start, word, high) = chunk_masks(chunk);
         let prev_word = (word << 1) | prev_word_carry;
         let prev_high = (high << 1) | prev_high_carry;
         let mut starts = can_start & !prev_word;
@@ -450,6 +444,50 @@ pub fn word_starts(text: &str) -> Vec<u32> {
         prev_high_carry = (high >> last) & 1;
     }
     out
+}
+
+/// Bit masks of a chunk of at most 64 bytes: (can start a word: ASCII alphanumeric or `.`;
+/// continues a word: ASCII alphanumeric, `_` or non-ASCII; non-ASCII). Eight bytes at a time in
+/// a `u64` (SWAR): about 10 % of enrichment went to the byte-at-a-time loop.
+#[inline]
+fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
+    let (mut can_start, mut word, mut high) = (0u64, 0u64, 0u64);
+    let mut parts = chunk.chunks_exact(8);
+    for (k, part) in parts.by_ref().enumerate() {
+        let (c, w, h) = masks8(u64::from_le_bytes(part.try_into().expect("8 bytes")));
+        can_start |= c << (8 * k);
+        word |= w << (8 * k);
+        high |= h << (8 * k);
+    }
+    let done = chunk.len() - parts.remainder().len();
+    for (j, &b) in parts.remainder().iter().enumerate() {
+        let class = BYTE_CLASS[b as usize] as u64;
+        can_start |= ((class & CAN_START as u64) >> 1) << (done + j);
+        word |= (class & WORD as u64) << (done + j);
+        high |= u64::from(b >> 7) << (done + j);
+    }
+    (can_start, word, high)
+}
+
+/// [`chunk_masks`] of eight bytes (byte `i` of `x` little-endian → bit `i`). Each byte's low seven
+/// bits are compared in its own lane (sums stay below 0x100, so no carry crosses lanes); the
+/// lane's top bit is the answer, and non-ASCII bytes are excluded from every ASCII class.
+#[inline]
+fn masks8(x: u64) -> (u64, u64, u64) {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const TOP: u64 = LANES * 0x80;
+    let rep = |b: u8| LANES * u64::from(b);
+    let high = x & TOP;
+    let y = x & !TOP;
+    // Lane >= lo: y + (0x80 - lo) reaches the top bit. Lane <= hi: y + (0x7f - hi) does not.
+    let within = |y: u64, lo: u8, hi: u8| (y + rep(0x80 - lo)) & !(y + rep(0x7f - hi)) & TOP;
+    let equals = |c: u8| !((y ^ rep(c)) + rep(0x7f)) & TOP;
+    let alnum = (within(y, b'0', b'9') | within(y | rep(0x20), b'a', b'z')) & !high;
+    let can_start = alnum | (equals(b'.') & !high);
+    let word = alnum | (equals(b'_') & !high) | high;
+    // Gather each lane's top bit into the low byte.
+    let gather = |m: u64| ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+    (gather(can_start), gather(word), gather(high))
 }
 
 const WORD: u8 = 1;
@@ -750,6 +788,27 @@ mod tests {
             true
         });
         assert_eq!(found, [(1, 3, 5)]);
+    }
+
+    /// The eight-byte masks agree with the byte table for every byte value in every lane, next
+    /// to neighbours that would carry into it if lanes leaked (0x7f, 0xff).
+    #[test]
+    fn eight_byte_masks_match_the_byte_table() {
+        for b in 0..=255u8 {
+            for filler in [0x00, 0x7f, 0x80, 0xff, b'a', b'.', b'_'] {
+                for lane in 0..8 {
+                    let mut bytes = [filler; 8];
+                    bytes[lane] = b;
+                    let (c, w, h) = masks8(u64::from_le_bytes(bytes));
+                    for (i, &x) in bytes.iter().enumerate() {
+                        let class = BYTE_CLASS[x as usize];
+                        assert_eq!((c >> i) & 1 == 1, class & CAN_START != 0, "can start {x:#x} in {bytes:?}");
+                        assert_eq!((w >> i) & 1 == 1, class & WORD != 0, "word {x:#x} in {bytes:?}");
+                        assert_eq!((h >> i) & 1 == 1, x >= 0x80, "high {x:#x} in {bytes:?}");
+                    }
+                }
+            }
+        }
     }
 
     proptest::proptest! {

@@ -159,27 +159,27 @@ impl ParsedAmount {
 static CURRENCY: LazyLock<Regex> = LazyLock::new(|| {
     // Symbols and unambiguous codes/words in any case; codes that are also words ("TRY", "PHP",
     // "PEN", "COP", "SAR") only in upper case.
-    Regex::new(r"((?i:US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|SG\$|HK\$|R\$|MX\$)|\$|€|£|₹|¥|₩|₪|₱|円|zł|\b(?i:usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|pln|czk|huf|inr|jpy|cny|rmb|sgd|hkd|brl|mxn|zar|ils|aed|krw|ron|euros?|dollars?|pounds?|rupees|rs\.?|yuan|kr)\b|\b(?:TRY|ARS|CLP|COP|PEN|UAH|TWD|THB|MYR|IDR|PHP|VND|NGN|KES|PKR|BDT|EGP|SAR|QAR|BGN|ISK)\b)").unwrap()
+    Regex::new(r"((?i:US\$|CA\$|C\$|AU\$|A\$|NZ\$|S\$|SG\$|HK\$|R\$|MX\$)|\$|€|£|₹|¥|₩|₪|₱|円|zł|(?-u:\b)(?i:usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|pln|czk|huf|inr|jpy|cny|rmb|sgd|hkd|brl|mxn|zar|ils|aed|krw|ron|euros?|dollars?|pounds?|rupees|rs\.?|yuan|kr)(?-u:\b)|(?-u:\b)(?:TRY|ARS|CLP|COP|PEN|UAH|TWD|THB|MYR|IDR|PHP|VND|NGN|KES|PKR|BDT|EGP|SAR|QAR|BGN|ISK)(?-u:\b))").unwrap()
 });
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     // 120,000 | 120.000 | 120 000 | 140'000 | 120000 | 1.5 | 45,50 ; optional k/m/lakh suffix.
     // Indian grouping (20,00,000) first; 万 (ten thousand) for Japanese/Chinese amounts.
-    Regex::new(r"(?i)(\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?:\s?(k|m|mio|million|lpa|lakhs?|lacs?|cr|crores?)\b|(万))?")
+    Regex::new(r"(?i)(\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?:\s?(k|m|mio|million|lpa|lakhs?|lacs?|cr|crores?)(?-u:\b)|(万))?")
         .unwrap()
 });
 
-static RAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bR\s?(\d)").unwrap());
+static RAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)R\s?(\d)").unwrap());
 
 static RANGE_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-|to|bis|à|a|and|y|et|until)\s*$").unwrap());
 
 static PERIODS: LazyLock<[(Period, Regex); 5]> = LazyLock::new(|| {
     [
-        (Period::Hour, Regex::new(r"(?i)(?:\b(?:per|an|a|each)\s+(?:hour|hr)\b|\d\s?hrs?\b|/\s?(?:hour|hr|h|std|heure|hora|uur)\b|\bper uur\b|\bhourly\b|\bpro stunde\b|\bstündlich|\bde l'heure\b|\bpar heure\b|\bpor hora\b|\bla hora\b|\bp/h\b|\bph\b)").unwrap()),
-        (Period::Day, Regex::new(r"(?i)(?:\b(?:per|a)\s+day\b|/\s?(?:day|tag|jour|día|dia)\b|\bdaily\b|\bday rate\b|\bpro tag\b|\bpar jour\b|\bpor d[ií]a\b|\bal d[ií]a\b|\bp/d\b)").unwrap()),
-        (Period::Week, Regex::new(r"(?i)(?:\b(?:per|a)\s+week\b|/\s?(?:week|wk|woche|semaine|semana)\b|\bweekly\b|\bpro woche\b|\bpar semaine\b|\bpor semana\b)").unwrap()),
-        (Period::Month, Regex::new(r"(?i)(?:\b(?:per|a)\s+month\b|/\s?(?:month|mo|mth|monat|mois|mes)\b|\bmonthly\b|\bpro monat\b|\bmonatlich|\bpar mois\b|\bmensuel|\bal mes\b|\bpor mes\b|\bmensual|\bper maand\b|/\s?m[aå]n\b|\bm[aå]ned\b|\bmånad\b|\bmiesi[eę]cznie\b|\bpor m[eê]s\b|\bmensais\b|\bayl[ıi]k\b|\blunar\b|\bp\.?\s?m\.?(?:\s|$))").unwrap()),
-        (Period::Year, Regex::new(r"(?i)(?:\b(?:per|a)\s+(?:year|annum)\b|/\s?(?:year|yr|annum|jahr|an|año|ano|jaar)\b|\bper annum\b|\bp\.\s?a\.|\bp\.?a\.?(?:\s|$|,|\))|\bpa\b|\bannually\b|\bannual\b|\byearly\b|\bpro jahr\b|\bim jahr\b|\bjährlich|\bjahresgehalt|\bbrutto/?jahr|\bpar an\b|\bannuel|\bbrut annuel|\bal año\b|\bpor año\b|\banual\b|\blpa\b|\bbruto anual\b|\bsalary range\b|年収|年俸)").unwrap()),
+        (Period::Hour, Regex::new(r"(?i)(?:(?-u:\b)(?:per|an|a|each)\s+(?:hour|hr)(?-u:\b)|\d\s?hrs?(?-u:\b)|/\s?(?:hour|hr|h|std|heure|hora|uur)(?-u:\b)|(?-u:\b)per uur(?-u:\b)|(?-u:\b)hourly(?-u:\b)|(?-u:\b)pro stunde(?-u:\b)|(?-u:\b)stündlich|(?-u:\b)de l'heure(?-u:\b)|(?-u:\b)par heure(?-u:\b)|(?-u:\b)por hora(?-u:\b)|(?-u:\b)la hora(?-u:\b)|(?-u:\b)p/h(?-u:\b)|(?-u:\b)ph(?-u:\b))").unwrap()),
+        (Period::Day, Regex::new(r"(?i)(?:(?-u:\b)(?:per|a)\s+day(?-u:\b)|/\s?(?:day|tag|jour|día|dia)(?-u:\b)|(?-u:\b)daily(?-u:\b)|(?-u:\b)day rate(?-u:\b)|(?-u:\b)pro tag(?-u:\b)|(?-u:\b)par jour(?-u:\b)|(?-u:\b)por d[ií]a(?-u:\b)|(?-u:\b)al d[ií]a(?-u:\b)|(?-u:\b)p/d(?-u:\b))").unwrap()),
+        (Period::Week, Regex::new(r"(?i)(?:(?-u:\b)(?:per|a)\s+week(?-u:\b)|/\s?(?:week|wk|woche|semaine|semana)(?-u:\b)|(?-u:\b)weekly(?-u:\b)|(?-u:\b)pro woche(?-u:\b)|(?-u:\b)par semaine(?-u:\b)|(?-u:\b)por semana(?-u:\b))").unwrap()),
+        (Period::Month, Regex::new(r"(?i)(?:(?-u:\b)(?:per|a)\s+month(?-u:\b)|/\s?(?:month|mo|mth|monat|mois|mes)(?-u:\b)|(?-u:\b)monthly(?-u:\b)|(?-u:\b)pro monat(?-u:\b)|(?-u:\b)monatlich|(?-u:\b)par mois(?-u:\b)|(?-u:\b)mensuel|(?-u:\b)al mes(?-u:\b)|(?-u:\b)por mes(?-u:\b)|(?-u:\b)mensual|(?-u:\b)per maand(?-u:\b)|/\s?m[aå]n(?-u:\b)|(?-u:\b)m[aå]ned(?-u:\b)|(?-u:\b)månad(?-u:\b)|(?-u:\b)miesi[eę]cznie(?-u:\b)|(?-u:\b)por m[eê]s(?-u:\b)|(?-u:\b)mensais(?-u:\b)|(?-u:\b)ayl[ıi]k(?-u:\b)|(?-u:\b)lunar(?-u:\b)|(?-u:\b)p\.?\s?m\.?(?:\s|$))").unwrap()),
+        (Period::Year, Regex::new(r"(?i)(?:(?-u:\b)(?:per|a)\s+(?:year|annum)(?-u:\b)|/\s?(?:year|yr|annum|jahr|an|año|ano|jaar)(?-u:\b)|(?-u:\b)per annum(?-u:\b)|(?-u:\b)p\.\s?a\.|(?-u:\b)p\.?a\.?(?:\s|$|,|\))|(?-u:\b)pa(?-u:\b)|(?-u:\b)annually(?-u:\b)|(?-u:\b)annual(?-u:\b)|(?-u:\b)yearly(?-u:\b)|(?-u:\b)pro jahr(?-u:\b)|(?-u:\b)im jahr(?-u:\b)|(?-u:\b)jährlich|(?-u:\b)jahresgehalt|(?-u:\b)brutto/?jahr|(?-u:\b)par an(?-u:\b)|(?-u:\b)annuel|(?-u:\b)brut annuel|(?-u:\b)al año(?-u:\b)|(?-u:\b)por año(?-u:\b)|(?-u:\b)anual(?-u:\b)|(?-u:\b)lpa(?-u:\b)|(?-u:\b)bruto anual(?-u:\b)|(?-u:\b)salary range(?-u:\b)|年収|年俸)").unwrap()),
     ]
 });
 
@@ -483,7 +483,7 @@ static HOURLY_CUE: LazyLock<Regex> =
 /// Period units written on a bound ("$25/hr", "$55hr", "$140,000/year"), removed from the gap
 /// between two bounds before deciding they form a range.
 static BOUND_UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:/\s?(?:hour|hr|h|year|yr|annum|month|mo)|hr|per (?:hour|year|annum|month)|an? (?:hour|year)|usd|eur|gbp|cad)\b").unwrap()
+    Regex::new(r"(?i)^\s*(?:/\s?(?:hour|hr|h|year|yr|annum|month|mo)|hr|per (?:hour|year|annum|month)|an? (?:hour|year)|usd|eur|gbp|cad)(?-u:\b)").unwrap()
 });
 
 /// A line holding only a range of salary-sized numbers, with k or thousands separators.
