@@ -165,8 +165,10 @@ static CURRENCY: LazyLock<Regex> = LazyLock::new(|| {
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     // 120,000 | 120.000 | 120 000 | 140'000 | 120000 | 1.5 | 45,50 ; optional k/m/lakh suffix.
     // Indian grouping (20,00,000) first; 万 (ten thousand) for Japanese/Chinese amounts.
-    Regex::new(r"(?i)(\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?:\s?(k|m|mio|million|lpa|lakhs?|lacs?|cr|crores?)(?-u:\b)|(万))?")
-        .unwrap()
+    Regex::new(
+        r"(?i)(\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:[,.'’ ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?:\s?(k|m|mio|million|lpa|lakhs?|lacs?|cr|crores?)(?-u:\b)|(万))?",
+    )
+    .unwrap()
 });
 
 static RAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)R\s?(\d)").unwrap());
