@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::config::{Cli, Command, InputArgs, TaxonomyKind};
 
 /// `println!` that returns an error instead of panicking when stdout is closed (`mljobs stats | head`).
+#[macro_export]
 macro_rules! outln {
     ($($arg:tt)*) => {
         writeln!(std::io::stdout().lock(), $($arg)*)?
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             salary_train(&cli, data.as_deref(), *no_postings, *json)
         }
         Command::Salary { command: crate::config::SalaryCommand::Estimate(args) } => salary_estimate(&cli, args),
+        Command::Sources { command } => crate::sources::run(&cli, command),
         Command::Serve { demo, bind, threads, cache, max_connections, header_timeout } => {
             let options =
                 mljobs_web::ServeOptions { header_read_timeout: std::time::Duration::from_secs((*header_timeout).max(1)), max_connections: *max_connections };
@@ -323,7 +325,7 @@ fn write_enriched(out: &mut impl Write, p: &JobPosting, e: &Enrichment) -> Resul
 
 /// The store of the data directory, which must already hold one: reading commands never create
 /// an empty store where a mistyped `--data-dir` points.
-fn open_existing(cli: &Cli) -> Result<Store> {
+pub(crate) fn open_existing(cli: &Cli) -> Result<Store> {
     let dir = cli.data_dir();
     if !Store::exists(&dir) {
         bail!(

@@ -38,6 +38,58 @@ pub struct InputArgs {
     pub company: Option<String>,
 }
 
+/// `mljobs sources ...`
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Add sources: specs (greenhouse:TOKEN, lever:SITE, ashby:BOARD, workable:SLUG,
+    /// smartrecruiters:COMPANY, workday:TENANT/wdN/SITE, rippling:SLUG, sitemap:URL, feed:URL) or
+    /// board URLs as copied from a browser.
+    Add {
+        /// Specs or board URLs.
+        #[arg(required = true)]
+        specs: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add every board of a CSV list (columns `name,url`, or a `spec` column); rows that name no
+    /// board are reported with their line and skipped.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Print JSON (every rejected row included).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List sources with their health: last attempt and success, HTTP status, failures, next due.
+    List {
+        /// Only sources of this kind (greenhouse, lever, …).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove sources (their crawl history goes; postings already crawled stay).
+    Remove {
+        /// Specs or board URLs.
+        #[arg(required = true)]
+        specs: Vec<String>,
+    },
+    /// Stop crawling sources without forgetting them.
+    Disable {
+        /// Specs or board URLs.
+        #[arg(required = true)]
+        specs: Vec<String>,
+    },
+    /// Crawl disabled sources again.
+    Enable {
+        /// Specs or board URLs.
+        #[arg(required = true)]
+        specs: Vec<String>,
+    },
+}
+
 /// `mljobs salary ...`
 #[derive(Debug, Subcommand)]
 pub enum SalaryCommand {
@@ -235,6 +287,11 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         command: SalaryCommand,
+    },
+    /// Public job boards to crawl (`greenhouse:acme`, a board URL, …): add, import, list, remove.
+    Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
     },
     /// Serve the web site and the JSON API (explorer at /api/docs/) until Ctrl-C or SIGTERM.
     Serve {

@@ -4,6 +4,7 @@ mod commands;
 mod config;
 mod demo;
 mod pipeline;
+mod sources;
 
 use std::process::ExitCode;
 

@@ -15,6 +15,7 @@ pub mod export;
 pub mod ingest;
 pub mod posting;
 pub mod salary_model;
+pub mod sources;
 pub mod survey;
 pub mod taxonomy;
 pub mod text;

@@ -23,8 +23,10 @@ pub use migrations::SCHEMA_VERSION;
 pub mod query;
 pub mod salary;
 pub mod search;
+mod sources;
 mod store;
 
 pub use query::Synonyms;
 pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, rebuild, sync};
+pub use sources::{SourceRow, SourcesAdded};
 pub use store::{BatchOutcome, Card, IngestSummary, SkillYears, Stats, Store, StoreError, StoredPosting};

@@ -98,6 +98,38 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX postings_pay ON postings(industry, salary_usd_min, salary_usd_max)
         WHERE canonical_id = id AND salary_usd_min IS NOT NULL AND salary_usd_max IS NOT NULL;
     "#,
+    // 4 → 5: sources (one public board on one ATS, `kind:key`) and every crawl attempt of one.
+    // The conditional-request validators and the body hash of the last complete fetch live on the
+    // source, so an unchanged board costs one cheap request.
+    r#"
+    CREATE TABLE sources (
+        spec                 TEXT PRIMARY KEY,
+        kind                 TEXT NOT NULL,
+        name                 TEXT,
+        enabled              INTEGER NOT NULL DEFAULT 1,
+        added_at             TEXT NOT NULL,
+        last_attempt_at      TEXT,
+        last_success_at      TEXT,
+        last_http_status     INTEGER,
+        last_error           TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        next_due_at          TEXT,
+        etag                 TEXT,
+        last_modified        TEXT,
+        content_hash         INTEGER
+    );
+    CREATE TABLE crawl_attempts (
+        id            INTEGER PRIMARY KEY,
+        spec          TEXT NOT NULL REFERENCES sources(spec) ON DELETE CASCADE,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        outcome       TEXT,
+        http_status   INTEGER,
+        postings_seen INTEGER,
+        error         TEXT
+    );
+    CREATE INDEX crawl_attempts_spec ON crawl_attempts(spec, started_at);
+    "#,
 ];
 
 /// The schema version this build writes.

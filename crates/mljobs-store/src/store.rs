@@ -187,8 +187,8 @@ impl SkillYears {
 
 /// The store: one SQLite database in the data directory.
 pub struct Store {
-    conn: Connection,
-    path: String,
+    pub(crate) conn: Connection,
+    pub(crate) path: String,
 }
 
 const DB_FILE: &str = "mljobs.sqlite3";
@@ -242,7 +242,7 @@ impl Store {
         Ok(Store { conn, path })
     }
 
-    fn sq(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    pub(crate) fn sq(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         move |source| StoreError::Sqlite { path: self.path.clone(), source }
     }
 

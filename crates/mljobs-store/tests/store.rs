@@ -140,7 +140,7 @@ fn an_index_written_with_another_schema_is_rebuilt_from_the_store() {
 }
 
 #[test]
-fn a_version_1_store_is_upgraded_with_cities_and_the_card_and_pay_indexes() {
+fn a_version_1_store_is_upgraded_with_cities_the_card_and_pay_indexes_and_sources() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let raw = RawPosting {
@@ -158,9 +158,13 @@ fn a_version_1_store_is_upgraded_with_cities_and_the_card_and_pay_indexes() {
     let city = store.get(&p.id).unwrap().unwrap().enrichment.location.city;
     assert!(city.is_some(), "the fixture has a city");
     drop(store);
-    // Back to what version 1 had: no city column, no card or pay index.
+    // Back to what version 1 had: no city column, no card or pay index, no sources.
     let conn = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
-    conn.execute_batch("DROP INDEX postings_card; DROP INDEX postings_pay; ALTER TABLE postings DROP COLUMN city; PRAGMA user_version = 1;").unwrap();
+    conn.execute_batch(
+        "DROP INDEX postings_card; DROP INDEX postings_pay; ALTER TABLE postings DROP COLUMN city; DROP TABLE crawl_attempts; DROP TABLE sources;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     let store = Store::open(dir.path()).unwrap();
     let cards = store.cards(&[p.id.as_str()]).unwrap();
@@ -169,6 +173,7 @@ fn a_version_1_store_is_upgraded_with_cities_and_the_card_and_pay_indexes() {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, mljobs_store::SCHEMA_VERSION);
     assert!(store.industry_salaries().is_ok(), "the pay index is there again");
+    assert_eq!(store.sources().unwrap(), [], "the sources table is there, empty");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod enrich_snapshots;
 mod ingest;
 mod relevance;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

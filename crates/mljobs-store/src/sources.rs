@@ -1,0 +1,184 @@
+//! Sources in the store: the boards to crawl, their health, and every crawl attempt.
+
+use chrono::{DateTime, Utc};
+use mljobs_core::sources::{ListedBoard, SourceSpec};
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::{Store, StoreError};
+
+/// One source as `sources list` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    /// `kind:key`.
+    pub spec: String,
+    /// Kind (`greenhouse`, …).
+    pub kind: String,
+    /// Company name from the list it came from.
+    pub name: Option<String>,
+    /// Crawled by `crawl` and the schedule.
+    pub enabled: bool,
+    /// When it was added (RFC 3339).
+    pub added_at: String,
+    /// Last crawl attempt.
+    pub last_attempt_at: Option<String>,
+    /// Last complete, successful fetch.
+    pub last_success_at: Option<String>,
+    /// HTTP status of the last attempt.
+    pub last_http_status: Option<u16>,
+    /// Error of the last attempt, if it failed.
+    pub last_error: Option<String>,
+    /// Failed attempts since the last success.
+    pub consecutive_failures: u32,
+    /// When the schedule crawls it next (none: at the next run).
+    pub next_due_at: Option<String>,
+    /// Crawl attempts recorded.
+    pub attempts: u64,
+}
+
+/// What adding a list of boards did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourcesAdded {
+    /// New sources.
+    pub added: usize,
+    /// Already in the store (unchanged; a name is filled in where it had none).
+    pub already: usize,
+}
+
+impl Store {
+    /// Adds boards as enabled sources, in one transaction. A board already present keeps its
+    /// state (health, schedule, enabled flag); only a missing name is filled in.
+    pub fn add_sources(&mut self, boards: &[ListedBoard], now: DateTime<Utc>) -> Result<SourcesAdded, StoreError> {
+        let path = self.path.clone();
+        let sq = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sq)?;
+        let mut out = SourcesAdded::default();
+        {
+            let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO sources(spec, kind, name, added_at) VALUES (?1, ?2, ?3, ?4)").map_err(sq)?;
+            let mut name = tx.prepare_cached("UPDATE sources SET name = ?2 WHERE spec = ?1 AND name IS NULL").map_err(sq)?;
+            let added_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            for b in boards {
+                let spec = b.spec.to_string();
+                if insert.execute(params![spec, b.spec.kind.name(), b.name, added_at]).map_err(sq)? == 1 {
+                    out.added += 1;
+                } else {
+                    out.already += 1;
+                    if b.name.is_some() {
+                        name.execute(params![spec, b.name]).map_err(sq)?;
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(sq)?;
+        Ok(out)
+    }
+
+    /// Every source, by spec.
+    pub fn sources(&self) -> Result<Vec<SourceRow>, StoreError> {
+        self.query_sources(None)
+    }
+
+    /// One source, if present.
+    pub fn source(&self, spec: &SourceSpec) -> Result<Option<SourceRow>, StoreError> {
+        Ok(self.query_sources(Some(&spec.to_string()))?.pop())
+    }
+
+    fn query_sources(&self, spec: Option<&str>) -> Result<Vec<SourceRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT s.spec, s.kind, s.name, s.enabled, s.added_at, s.last_attempt_at, s.last_success_at, s.last_http_status, s.last_error,
+                        s.consecutive_failures, s.next_due_at, (SELECT count(*) FROM crawl_attempts a WHERE a.spec = s.spec)
+                 FROM sources s WHERE ?1 IS NULL OR s.spec = ?1 ORDER BY s.spec",
+            )
+            .map_err(self.sq())?;
+        let rows = stmt
+            .query_map([spec], |r| {
+                Ok(SourceRow {
+                    spec: r.get(0)?,
+                    kind: r.get(1)?,
+                    name: r.get(2)?,
+                    enabled: r.get(3)?,
+                    added_at: r.get(4)?,
+                    last_attempt_at: r.get(5)?,
+                    last_success_at: r.get(6)?,
+                    last_http_status: r.get(7)?,
+                    last_error: r.get(8)?,
+                    consecutive_failures: r.get(9)?,
+                    next_due_at: r.get(10)?,
+                    attempts: r.get::<_, i64>(11)? as u64,
+                })
+            })
+            .map_err(self.sq())?;
+        rows.collect::<Result<_, _>>().map_err(self.sq())
+    }
+
+    /// Removes sources (with their attempts; postings crawled from them stay). Returns the
+    /// specs that were not in the store.
+    pub fn remove_sources(&mut self, specs: &[SourceSpec]) -> Result<Vec<SourceSpec>, StoreError> {
+        self.each_source(specs, "DELETE FROM sources WHERE spec = ?1", None)
+    }
+
+    /// Enables or disables sources. Returns the specs that were not in the store.
+    pub fn set_sources_enabled(&mut self, specs: &[SourceSpec], enabled: bool) -> Result<Vec<SourceSpec>, StoreError> {
+        self.each_source(specs, "UPDATE sources SET enabled = ?2 WHERE spec = ?1", Some(enabled))
+    }
+
+    fn each_source(&mut self, specs: &[SourceSpec], sql: &str, flag: Option<bool>) -> Result<Vec<SourceSpec>, StoreError> {
+        let path = self.path.clone();
+        let sq = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sq)?;
+        let mut missing = Vec::new();
+        {
+            let mut stmt = tx.prepare(sql).map_err(sq)?;
+            for spec in specs {
+                let n = match flag {
+                    Some(f) => stmt.execute(params![spec.to_string(), f]),
+                    None => stmt.execute(params![spec.to_string()]),
+                }
+                .map_err(sq)?;
+                if n == 0 {
+                    missing.push(spec.clone());
+                }
+            }
+        }
+        tx.commit().map_err(sq)?;
+        Ok(missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boards(list: &[(&str, Option<&str>)]) -> Vec<ListedBoard> {
+        list.iter().map(|(s, n)| ListedBoard { spec: s.parse().unwrap(), name: n.map(str::to_string) }).collect()
+    }
+
+    #[test]
+    fn sources_are_added_once_listed_disabled_and_removed() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").unwrap().with_timezone(&Utc);
+        let added = store.add_sources(&boards(&[("greenhouse:acme", Some("Acme")), ("lever:beta", None)]), now).unwrap();
+        assert_eq!(added, SourcesAdded { added: 2, already: 0 });
+        // Again, with a name for the unnamed one: nothing doubles, the name fills in.
+        let again = store.add_sources(&boards(&[("lever:beta", Some("Beta AI")), ("greenhouse:acme", Some("Other"))]), now).unwrap();
+        assert_eq!(again, SourcesAdded { added: 0, already: 2 });
+        let list = store.sources().unwrap();
+        assert_eq!(
+            list.iter().map(|s| (s.spec.as_str(), s.name.as_deref(), s.enabled)).collect::<Vec<_>>(),
+            [("greenhouse:acme", Some("Acme"), true), ("lever:beta", Some("Beta AI"), true)]
+        );
+        assert_eq!(
+            (list[0].kind.as_str(), list[0].added_at.as_str(), list[0].attempts, list[0].last_attempt_at.as_deref()),
+            ("greenhouse", "2026-12-01T10:00:00Z", 0, None)
+        );
+
+        let specs: Vec<SourceSpec> = ["lever:beta", "ashby:nobody"].iter().map(|s| s.parse().unwrap()).collect();
+        assert_eq!(store.set_sources_enabled(&specs, false).unwrap(), [specs[1].clone()], "the unknown one is named");
+        assert!(!store.source(&specs[0]).unwrap().unwrap().enabled);
+        assert_eq!(store.remove_sources(&specs).unwrap(), [specs[1].clone()]);
+        assert_eq!(store.sources().unwrap().len(), 1);
+        assert_eq!(store.source(&specs[0]).unwrap(), None);
+    }
+}
