@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Salary { command: crate::config::SalaryCommand::Estimate(args) } => salary_estimate(&cli, args),
         Command::Sources { command } => crate::sources::run(&cli, command),
+        Command::Crawl { sources, keep, concurrency, json } => crate::crawl::run(&cli, sources, *keep, *concurrency, *json),
         Command::Serve { demo, bind, threads, cache, max_connections, header_timeout } => {
             let options =
                 mljobs_web::ServeOptions { header_read_timeout: std::time::Duration::from_secs((*header_timeout).max(1)), max_connections: *max_connections };
@@ -103,9 +104,47 @@ pub(crate) fn ingest_files(
     input: &InputArgs,
     batch_size: usize,
 ) -> Result<Ingested> {
+    let inputs = files.iter().map(|f| Input::File(f.clone())).collect();
+    ingest_inputs(taxonomy, taxonomy_hash, data_dir, inputs, input, batch_size, false)
+}
+
+/// What one ingest run reads: files, or records already decoded (a crawled board).
+pub(crate) enum Input {
+    /// A file, streamed.
+    File(std::path::PathBuf),
+    /// Records of one source, named for the run's list of inputs.
+    Records {
+        /// The source (`greenhouse:acme`).
+        name: String,
+        /// Its postings and rejected records.
+        records: Vec<Record>,
+    },
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::File(f) => f.display().to_string(),
+            Input::Records { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// The one ingest path: validate (done by the caller's decoding), enrich, dedupe, store and
+/// index `inputs` in batches. With `only_ml`, postings whose role is not an ML or data role are
+/// counted (`not_ml`) and not stored.
+pub(crate) fn ingest_inputs(
+    taxonomy: &mljobs_core::Taxonomy,
+    taxonomy_hash: &str,
+    data_dir: &std::path::Path,
+    inputs: Vec<Input>,
+    input: &InputArgs,
+    batch_size: usize,
+    only_ml: bool,
+) -> Result<Ingested> {
     let mut store = Store::open(data_dir)?;
     let now = chrono::Utc::now();
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let names: Vec<String> = inputs.iter().map(Input::name).collect();
     let options = options(input);
     let index = open_index_for_writing(&data_dir.join("index"))?;
     // Catch the index up first (a previous run may have died between a store and an index commit).
@@ -117,11 +156,11 @@ pub(crate) fn ingest_files(
     let mut summary = IngestSummary::default();
     let mut rejected_lines = Vec::new();
     let mut warning_lines = Vec::new();
-    for file in files {
+    for source in inputs {
         let mut batch: Vec<(JobPosting, Enrichment)> = Vec::with_capacity(batch_size);
         let mut rejections = Vec::new();
         let mut in_file = SameIdCheck::default();
-        read_file(file, input.format, &options, now, |record| {
+        let mut on_record = |record: Record| -> Result<()> {
             summary.read += 1;
             let record = match record {
                 Record::Posting(p) => match in_file.check(&p) {
@@ -133,6 +172,10 @@ pub(crate) fn ingest_files(
             match record {
                 Record::Posting(p) => {
                     let e = enrich(&p, taxonomy);
+                    if only_ml && e.role.id == mljobs_core::enrich::role::OTHER {
+                        summary.not_ml += 1;
+                        return Ok(());
+                    }
                     if !e.warnings.is_empty() {
                         summary.warnings += 1;
                         for w in &e.warnings {
@@ -157,7 +200,11 @@ pub(crate) fn ingest_files(
                 rejections.clear();
             }
             Ok(())
-        })?;
+        };
+        match source {
+            Input::File(file) => read_file(&file, input.format, &options, now, &mut on_record)?,
+            Input::Records { records, .. } => records.into_iter().try_for_each(&mut on_record)?,
+        }
         let o = store.write_batch(run, &batch, &rejections, taxonomy_hash, now)?;
         summary.add(o);
         index_sync.catch_up(&store)?;

@@ -293,6 +293,22 @@ pub enum Command {
         #[command(subcommand)]
         command: SourcesCommand,
     },
+    /// Fetch the public boards of the stored sources (or those named) and ingest their postings.
+    Crawl {
+        /// Sources to crawl: specs or board URLs, added to the store when new (repeatable).
+        /// Default: every enabled source.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Store only ML and data roles (`ml`) or every posting (`all`); the rest are counted.
+        #[arg(long, value_enum, default_value = "ml")]
+        keep: Keep,
+        /// Boards fetched at once (across hosts; each host also gets at most 2 at once).
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the web site and the JSON API (explorer at /api/docs/) until Ctrl-C or SIGTERM.
     Serve {
         /// Serve the bundled demo data (sample postings, SkillSpan postings, the salary survey)
@@ -351,6 +367,15 @@ pub struct EvalArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Which crawled postings are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Keep {
+    /// Postings whose role is an ML or data role.
+    Ml,
+    /// Every posting.
+    All,
 }
 
 /// Parts of the taxonomy.

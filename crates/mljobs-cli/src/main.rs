@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod crawl;
 mod demo;
 mod pipeline;
 mod sources;

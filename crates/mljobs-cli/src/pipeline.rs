@@ -93,7 +93,7 @@ pub fn read_file(
     Ok(())
 }
 
-fn validate(raw: RawPosting, now: chrono::DateTime<chrono::Utc>) -> Record {
+pub(crate) fn validate(raw: RawPosting, now: chrono::DateTime<chrono::Utc>) -> Record {
     let record = raw.record.clone();
     match JobPosting::from_raw(raw, now) {
         Ok(p) => Record::Posting(Box::new(p)),

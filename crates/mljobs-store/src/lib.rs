@@ -28,5 +28,5 @@ mod store;
 
 pub use query::Synonyms;
 pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, rebuild, sync};
-pub use sources::{SourceRow, SourcesAdded};
+pub use sources::{AttemptOutcome, CrawlAttempt, SourceRow, SourcesAdded};
 pub use store::{BatchOutcome, Card, IngestSummary, SkillYears, Stats, Store, StoreError, StoredPosting};

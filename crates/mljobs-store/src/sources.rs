@@ -147,6 +147,97 @@ impl Store {
     }
 }
 
+/// One crawl attempt of a source, as the crawler reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrawlAttempt {
+    /// `kind:key`.
+    pub spec: String,
+    /// When the fetch started.
+    pub started_at: DateTime<Utc>,
+    /// When it ended.
+    pub finished_at: DateTime<Utc>,
+    /// `ok` (a complete board), `unchanged` (304) or `failed`.
+    pub outcome: AttemptOutcome,
+    /// HTTP status, when the server answered.
+    pub http_status: Option<u16>,
+    /// Postings in the board (complete fetches).
+    pub postings_seen: Option<u64>,
+    /// What went wrong (failed attempts).
+    pub error: Option<String>,
+    /// ETag and Last-Modified of a complete fetch, for the next conditional request.
+    pub etag: Option<String>,
+    /// See `etag`.
+    pub last_modified: Option<String>,
+    /// When the schedule should crawl it next.
+    pub next_due_at: Option<DateTime<Utc>>,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The whole board was read.
+    Ok,
+    /// 304: unchanged since the last complete fetch.
+    Unchanged,
+    /// No board: error, timeout, not the system's JSON.
+    Failed,
+}
+
+impl AttemptOutcome {
+    fn name(self) -> &'static str {
+        match self {
+            AttemptOutcome::Ok => "ok",
+            AttemptOutcome::Unchanged => "unchanged",
+            AttemptOutcome::Failed => "failed",
+        }
+    }
+}
+
+impl Store {
+    /// Records an attempt and updates the source's health: a success (ok or unchanged) resets
+    /// the failure count and sets the last success (validators only from a complete fetch); a
+    /// failure counts up and keeps the last good validators.
+    pub fn record_crawl_attempt(&mut self, a: &CrawlAttempt) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sq = |source| StoreError::Sqlite { path: path.clone(), source };
+        let secs = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let tx = self.conn.transaction().map_err(sq)?;
+        tx.execute(
+            "INSERT INTO crawl_attempts(spec, started_at, finished_at, outcome, http_status, postings_seen, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![a.spec, secs(&a.started_at), secs(&a.finished_at), a.outcome.name(), a.http_status, a.postings_seen.map(|n| n as i64), a.error],
+        )
+        .map_err(sq)?;
+        let next_due = a.next_due_at.as_ref().map(secs);
+        match a.outcome {
+            AttemptOutcome::Failed => tx.execute(
+                "UPDATE sources SET last_attempt_at = ?2, last_http_status = ?3, last_error = ?4, consecutive_failures = consecutive_failures + 1,
+                 next_due_at = ?5 WHERE spec = ?1",
+                params![a.spec, secs(&a.started_at), a.http_status, a.error, next_due],
+            ),
+            AttemptOutcome::Unchanged => tx.execute(
+                "UPDATE sources SET last_attempt_at = ?2, last_success_at = ?2, last_http_status = ?3, last_error = NULL, consecutive_failures = 0,
+                 next_due_at = ?4 WHERE spec = ?1",
+                params![a.spec, secs(&a.started_at), a.http_status, next_due],
+            ),
+            AttemptOutcome::Ok => tx.execute(
+                "UPDATE sources SET last_attempt_at = ?2, last_success_at = ?2, last_http_status = ?3, last_error = NULL, consecutive_failures = 0,
+                 next_due_at = ?4, etag = ?5, last_modified = ?6 WHERE spec = ?1",
+                params![a.spec, secs(&a.started_at), a.http_status, next_due, a.etag, a.last_modified],
+            ),
+        }
+        .map_err(sq)?;
+        tx.commit().map_err(sq)
+    }
+
+    /// The ETag and Last-Modified of a source's last complete fetch.
+    pub fn source_validators(&self, spec: &str) -> Result<(Option<String>, Option<String>), StoreError> {
+        self.conn
+            .query_row("SELECT etag, last_modified FROM sources WHERE spec = ?1", [spec], |r| Ok((r.get(0)?, r.get(1)?)))
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok((None, None)) } else { Err(e) })
+            .map_err(self.sq())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +271,29 @@ mod tests {
         assert_eq!(store.remove_sources(&specs).unwrap(), [specs[1].clone()]);
         assert_eq!(store.sources().unwrap().len(), 1);
         assert_eq!(store.source(&specs[0]).unwrap(), None);
+
+        // Attempts: a failure counts up, a success resets and keeps the validators.
+        let attempt = |outcome, status: Option<u16>, error: Option<&str>, etag: Option<&str>| CrawlAttempt {
+            spec: "greenhouse:acme".into(),
+            started_at: now,
+            finished_at: now,
+            outcome,
+            http_status: status,
+            postings_seen: (outcome == AttemptOutcome::Ok).then_some(12),
+            error: error.map(str::to_string),
+            etag: etag.map(str::to_string),
+            last_modified: None,
+            next_due_at: None,
+        };
+        store.record_crawl_attempt(&attempt(AttemptOutcome::Ok, Some(200), None, Some("\"v1\""))).unwrap();
+        store.record_crawl_attempt(&attempt(AttemptOutcome::Failed, Some(503), Some("HTTP 503"), None)).unwrap();
+        store.record_crawl_attempt(&attempt(AttemptOutcome::Failed, None, Some("timed out"), None)).unwrap();
+        let s = store.source(&"greenhouse:acme".parse().unwrap()).unwrap().unwrap();
+        assert_eq!((s.consecutive_failures, s.attempts, s.last_error.as_deref(), s.last_success_at.is_some()), (2, 3, Some("timed out"), true));
+        assert_eq!(store.source_validators("greenhouse:acme").unwrap().0.as_deref(), Some("\"v1\""), "a failure keeps the last good validators");
+        store.record_crawl_attempt(&attempt(AttemptOutcome::Unchanged, Some(304), None, None)).unwrap();
+        let s = store.source(&"greenhouse:acme".parse().unwrap()).unwrap().unwrap();
+        assert_eq!((s.consecutive_failures, s.last_error, s.last_http_status), (0, None, Some(304)));
+        assert_eq!(store.source_validators("greenhouse:acme").unwrap().0.as_deref(), Some("\"v1\""));
     }
 }

@@ -126,6 +126,13 @@ pub struct IngestSummary {
     pub rejected: u64,
     /// Postings kept with warnings (fields left unknown).
     pub warnings: u64,
+    /// Postings read but not stored because their role is not an ML or data role (`crawl --keep ml`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_ml: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl IngestSummary {

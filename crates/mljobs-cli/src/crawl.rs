@@ -1,0 +1,164 @@
+//! `mljobs crawl`: fetch the boards of the sources, then ingest what they hold through the one
+//! ingest path, and record every attempt on its source.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use futures_util::StreamExt;
+use mljobs_core::sources::{ListedBoard, SourceSpec};
+use mljobs_crawl::connectors::BoardError;
+use mljobs_crawl::{Bases, BoardFetch, FetchConfig, Fetcher, Validators, fetch_board};
+use mljobs_store::{AttemptOutcome, CrawlAttempt, Store};
+use serde::Serialize;
+
+use crate::commands::{Ingested, Input, ingest_inputs};
+use crate::config::{Cli, InputArgs, Keep};
+use crate::outln;
+use crate::pipeline::{Record, validate};
+
+/// Per source: what the fetch did.
+#[derive(Serialize)]
+struct SourceOutcome {
+    source: String,
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postings: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub fn run(cli: &Cli, args: &[String], keep: Keep, concurrency: usize, json: bool) -> Result<ExitCode> {
+    let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
+    let data_dir = cli.data_dir();
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let mut store = Store::open(&data_dir)?;
+    if !args.is_empty() {
+        let specs = args.iter().map(|a| SourceSpec::parse_or_url(a)).collect::<Result<Vec<_>, _>>().map_err(anyhow::Error::msg)?;
+        store.add_sources(&specs.iter().map(|spec| ListedBoard { spec: spec.clone(), name: None }).collect::<Vec<_>>(), chrono::Utc::now())?;
+    }
+    let named: Vec<String> = args.iter().filter_map(|a| SourceSpec::parse_or_url(a).ok()).map(|s| s.to_string()).collect();
+    // The spec and the company name the list gave it (the employer of Lever and Ashby postings).
+    let specs: Vec<(SourceSpec, Option<String>)> = store
+        .sources()?
+        .into_iter()
+        .filter(|s| if named.is_empty() { s.enabled } else { named.contains(&s.spec) })
+        .filter_map(|s| Some((s.spec.parse().ok()?, s.name)))
+        .collect();
+    if specs.is_empty() {
+        bail!("no sources to crawl: add boards with `mljobs sources add greenhouse:TOKEN …` or `mljobs sources import data/ats-boards/greenhouse.csv`");
+    }
+    let mut validators = Vec::with_capacity(specs.len());
+    for (spec, _) in &specs {
+        let (etag, last_modified) = store.source_validators(&spec.to_string())?;
+        validators.push((etag.is_some() || last_modified.is_some()).then_some(Validators { etag, last_modified }));
+    }
+    let user_agent = std::env::var("MLJOBS_USER_AGENT").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| FetchConfig::default().user_agent);
+    let fetcher = Fetcher::new(FetchConfig { user_agent, ..FetchConfig::default() }).map_err(anyhow::Error::msg)?;
+    let bases = Bases::from_env();
+
+    let progress =
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) { indicatif::ProgressBar::new(specs.len() as u64) } else { indicatif::ProgressBar::hidden() };
+    progress.set_message("boards");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let fetched: Vec<_> = runtime.block_on(async {
+        futures_util::stream::iter(specs.iter().zip(&validators))
+            .map(|((spec, company), v)| {
+                let (fetcher, bases, progress) = (&fetcher, &bases, &progress);
+                async move {
+                    let started = chrono::Utc::now();
+                    let result = fetch_board(fetcher, spec, bases, v.as_ref(), company.as_deref()).await;
+                    progress.inc(1);
+                    (spec, started, chrono::Utc::now(), result)
+                }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await
+    });
+    progress.finish_and_clear();
+
+    // Record every attempt; gather what to ingest.
+    let now = chrono::Utc::now();
+    let mut inputs = Vec::new();
+    let mut outcomes = Vec::new();
+    for (spec, started, finished, result) in fetched {
+        let mut attempt = CrawlAttempt {
+            spec: spec.to_string(),
+            started_at: started,
+            finished_at: finished,
+            outcome: AttemptOutcome::Failed,
+            http_status: None,
+            postings_seen: None,
+            error: None,
+            etag: None,
+            last_modified: None,
+            next_due_at: None,
+        };
+        let outcome = match result {
+            Ok(BoardFetch::Complete { items, validators, status, .. }) => {
+                let n = items.len();
+                (attempt.outcome, attempt.http_status, attempt.postings_seen) = (AttemptOutcome::Ok, Some(status), Some(n as u64));
+                (attempt.etag, attempt.last_modified) = (validators.etag, validators.last_modified);
+                let records = items
+                    .into_iter()
+                    .map(|item| match item {
+                        Ok(raw) => validate(raw, now),
+                        Err(rejection) => Record::Rejected(rejection),
+                    })
+                    .collect();
+                inputs.push(Input::Records { name: spec.to_string(), records });
+                SourceOutcome { source: spec.to_string(), outcome: "ok", postings: Some(n), error: None }
+            }
+            Ok(BoardFetch::NotModified { .. }) => {
+                (attempt.outcome, attempt.http_status) = (AttemptOutcome::Unchanged, Some(304));
+                SourceOutcome { source: spec.to_string(), outcome: "unchanged", postings: None, error: None }
+            }
+            Err(e) => {
+                attempt.http_status = match &e {
+                    BoardError::Fetch(f) => f.kind.status(),
+                    _ => None,
+                };
+                attempt.error = Some(e.to_string());
+                SourceOutcome { source: spec.to_string(), outcome: "failed", postings: None, error: Some(e.to_string()) }
+            }
+        };
+        store.record_crawl_attempt(&attempt)?;
+        outcomes.push(outcome);
+    }
+    drop(store);
+    outcomes.sort_by(|a, b| a.source.cmp(&b.source));
+
+    let input_args = InputArgs { format: mljobs_core::ingest::Format::Auto, map: None, company: None };
+    let Ingested { summary, rejected, warnings } = ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, inputs, &input_args, 500, keep == Keep::Ml)?;
+    let failed = outcomes.iter().filter(|o| o.outcome == "failed").count();
+    if json {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            sources: &'a [SourceOutcome],
+            #[serde(flatten)]
+            summary: &'a mljobs_store::IngestSummary,
+            rejections: &'a [String],
+            warnings: usize,
+        }
+        outln!("{}", serde_json::to_string_pretty(&Out { sources: &outcomes, summary: &summary, rejections: &rejected, warnings: warnings.len() })?);
+    } else {
+        for o in outcomes.iter().filter(|o| o.outcome == "failed") {
+            eprintln!("{}: {}", o.source, o.error.as_deref().unwrap_or_default());
+        }
+        let count = |what: &str| outcomes.iter().filter(|o| o.outcome == what).count();
+        outln!("{} boards: {} read, {} unchanged, {} failed", outcomes.len(), count("ok"), count("unchanged"), failed);
+        let o = &summary.outcome;
+        outln!(
+            "{} postings read: {} new, {} updated, {} unchanged, {} duplicates, {} not ML roles (not stored), {} rejected",
+            summary.read,
+            o.new,
+            o.updated,
+            o.unchanged,
+            o.duplicates,
+            summary.not_ml,
+            summary.rejected
+        );
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

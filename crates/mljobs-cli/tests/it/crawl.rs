@@ -1,0 +1,108 @@
+//! `mljobs crawl` end to end against a fake Greenhouse on 127.0.0.1: boards fetched, their
+//! postings through the one ingest path (`--keep ml` counts the rest), every attempt on its source,
+//! an unchanged board answered 304 on the next crawl, a gone board a failure that stores nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::{ok, repo};
+
+/// A Greenhouse board with one non-ML job added to the recorded one (3 ML/data jobs).
+fn mixed_board() -> String {
+    let mut board: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("testdata/formats/greenhouse.json")).unwrap()).unwrap();
+    board["jobs"].as_array_mut().unwrap().push(serde_json::json!({
+        "id": 4_012_345_099u64, "title": "Account Executive, Enterprise", "updated_at": "2026-03-12T10:00:00-04:00",
+        "location": {"name": "Chicago, IL"}, "absolute_url": "https://boards.greenhouse.example/otterstream/jobs/4012345099",
+        "company_name": "Otterstream",
+        "content": "&lt;p&gt;Own a book of enterprise accounts: prospecting, negotiation and closing. Salesforce, quota carrying, 5+ years of B2B sales.&lt;/p&gt;"
+    }));
+    board.to_string()
+}
+
+async fn board(axum::extract::Path(token): axum::extract::Path<String>, headers: HeaderMap) -> Response {
+    match token.as_str() {
+        "otterstream" if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"b1\"") => StatusCode::NOT_MODIFIED.into_response(),
+        "otterstream" => ([(header::CONTENT_TYPE, "application/json"), (header::ETAG, "\"b1\"")], mixed_board()).into_response(),
+        _ => (StatusCode::NOT_FOUND, "{\"status\":404,\"error\":\"Job board not found\"}").into_response(),
+    }
+}
+
+/// Starts the fake Greenhouse on its own thread; returns its base URL.
+fn fake_greenhouse() -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let app = axum::Router::new().route("/v1/boards/{token}/jobs", axum::routing::get(board));
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{}", rx.recv().unwrap())
+}
+
+fn crawl(data: &Path, base: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .current_dir(repo())
+        .env("MLJOBS_DATA_DIR", data)
+        .env("MLJOBS_GREENHOUSE_URL", base)
+        .env_remove("MLJOBS_TAXONOMY")
+        .args(args)
+        .output()
+        .expect("mljobs runs")
+}
+
+#[test]
+fn crawl_fetches_boards_ingests_ml_postings_and_records_each_attempt() {
+    let base = fake_greenhouse();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+
+    let out = crawl(data, &base, &["crawl", "--source", "greenhouse:otterstream", "--source", "https://job-boards.greenhouse.io/vanished", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "one board failed: {}", String::from_utf8_lossy(&out.stderr));
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sources = run["sources"].as_array().unwrap();
+    assert_eq!(
+        (sources[0]["source"].as_str(), sources[0]["outcome"].as_str(), sources[0]["postings"].as_u64()),
+        (Some("greenhouse:otterstream"), Some("ok"), Some(4))
+    );
+    assert_eq!((sources[1]["source"].as_str(), sources[1]["outcome"].as_str()), (Some("greenhouse:vanished"), Some("failed")));
+    assert!(sources[1]["error"].as_str().unwrap().contains("HTTP 404"), "{}", sources[1]);
+    // --keep ml (the default): the account executive is read and counted, not stored.
+    assert_eq!((run["read"].as_u64(), run["not_ml"].as_u64()), (Some(4), Some(1)), "{run}");
+    assert_eq!(run["new"].as_u64().unwrap() + run["duplicates"].as_u64().unwrap() + run["rejected"].as_u64().unwrap(), 3, "{run}");
+    let stats: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["stats", "--json"]))).unwrap();
+    assert_eq!(stats["postings"].as_u64(), run["new"].as_u64());
+    let found = ok(&super::mljobs(data, &["search", "recommendation", "--json"]));
+    assert!(found.contains("Machine Learning Engineer, Recommendations"), "{found}");
+
+    // Every attempt is on its source.
+    let list: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["sources", "list", "--json"]))).unwrap();
+    let by = |spec: &str| list.as_array().unwrap().iter().find(|s| s["spec"] == spec).unwrap().clone();
+    let good = by("greenhouse:otterstream");
+    assert_eq!((good["attempts"].as_u64(), good["consecutive_failures"].as_u64(), good["last_http_status"].as_u64()), (Some(1), Some(0), Some(200)));
+    assert!(good["last_success_at"].is_string());
+    let gone = by("greenhouse:vanished");
+    assert_eq!((gone["consecutive_failures"].as_u64(), gone["last_http_status"].as_u64(), gone["last_success_at"].is_null()), (Some(1), Some(404), true));
+
+    // Crawl again (every enabled source): the board answers 304 to its ETag; nothing is re-read.
+    let out = crawl(data, &base, &["crawl", "--json"]);
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sources = run["sources"].as_array().unwrap();
+    assert_eq!(sources[0]["outcome"].as_str(), Some("unchanged"));
+    assert_eq!(run["read"].as_u64(), Some(0));
+    let list: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["sources", "list", "--json"]))).unwrap();
+    let gone = list.as_array().unwrap().iter().find(|s| s["spec"] == "greenhouse:vanished").unwrap();
+    assert_eq!(gone["consecutive_failures"].as_u64(), Some(2));
+
+    // --keep all on a fresh store keeps the account executive too.
+    let dir2 = tempfile::tempdir().unwrap();
+    let out = crawl(dir2.path(), &base, &["crawl", "--source", "greenhouse:otterstream", "--keep", "all"]);
+    let text = ok(&out);
+    assert!(text.contains("1 boards: 1 read, 0 unchanged, 0 failed"), "{text}");
+    assert!(text.contains("0 not ML roles"), "{text}");
+}

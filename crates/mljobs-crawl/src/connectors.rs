@@ -1,0 +1,175 @@
+//! One connector per system: the public endpoint of a board (the system's own request path, on a
+//! base URL that tests, mirrors and proxies can replace) and the decoding of its answer into raw
+//! postings by the same decoders `mljobs ingest` uses for board files.
+//!
+//! Connected so far: Greenhouse, Lever and Ashby (one request each, pay fields included:
+//! Greenhouse `pay_input_ranges`, Lever `salaryRange`, Ashby compensation). The other kinds of
+//! [`SourceKind`] answer [`BoardError::Unsupported`] until their connectors land.
+
+use mljobs_core::ingest::{DecodeOptions, Format, Item, decode_document};
+use mljobs_core::sources::{SourceKind, SourceSpec};
+
+use crate::fetch::{FetchError, Fetched, Fetcher, Validators};
+
+/// The base URL of each system's API; `Bases::from_env` reads `MLJOBS_<SYSTEM>_URL`
+/// (`MLJOBS_GREENHOUSE_URL=http://127.0.0.1:8099`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bases {
+    /// `https://boards-api.greenhouse.io`
+    pub greenhouse: String,
+    /// `https://api.lever.co`
+    pub lever: String,
+    /// `https://api.ashbyhq.com`
+    pub ashby: String,
+}
+
+impl Default for Bases {
+    fn default() -> Self {
+        Bases { greenhouse: "https://boards-api.greenhouse.io".into(), lever: "https://api.lever.co".into(), ashby: "https://api.ashbyhq.com".into() }
+    }
+}
+
+impl Bases {
+    /// The defaults, each replaced by its environment variable when set and not empty.
+    pub fn from_env() -> Bases {
+        Bases::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`Bases::from_env`] over any lookup (the config file's keys, tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Bases {
+        let d = Bases::default();
+        let pick = |key: &str, default: String| lookup(key).map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()).unwrap_or(default);
+        Bases { greenhouse: pick("MLJOBS_GREENHOUSE_URL", d.greenhouse), lever: pick("MLJOBS_LEVER_URL", d.lever), ashby: pick("MLJOBS_ASHBY_URL", d.ashby) }
+    }
+}
+
+/// Why a board could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BoardError {
+    /// The request failed (status, timeout, size, network).
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The answer is not the system's JSON (an HTML error page with status 200, a cut-off body):
+    /// never read as an empty board.
+    #[error("{url}: the answer is not {system} board JSON: {reason}")]
+    NotABoard {
+        /// The URL.
+        url: String,
+        /// The system.
+        system: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
+    /// No connector for this kind yet.
+    #[error("{0}: no connector for this kind of source yet")]
+    Unsupported(String),
+}
+
+/// A board as fetched.
+#[derive(Debug)]
+pub enum BoardFetch {
+    /// Every posting of the board, decoded (rejections included, each naming its record).
+    Complete {
+        /// Postings and rejected records.
+        items: Vec<Item>,
+        /// Validators for the next conditional request.
+        validators: Validators,
+        /// HTTP status.
+        status: u16,
+        /// Attempts it took.
+        attempts: u32,
+    },
+    /// Unchanged since the validators sent (304).
+    NotModified {
+        /// Attempts it took.
+        attempts: u32,
+    },
+}
+
+/// The URL of a board's public JSON endpoint, on `bases`.
+pub fn board_url(spec: &SourceSpec, bases: &Bases) -> Result<String, BoardError> {
+    let key = &spec.key;
+    Ok(match spec.kind {
+        SourceKind::Greenhouse => format!("{}/v1/boards/{key}/jobs?content=true", bases.greenhouse),
+        SourceKind::Lever => format!("{}/v0/postings/{key}?mode=json", bases.lever),
+        SourceKind::Ashby => format!("{}/posting-api/job-board/{key}?includeCompensation=true", bases.ashby),
+        _ => return Err(BoardError::Unsupported(spec.to_string())),
+    })
+}
+
+/// Fetches one board and decodes it. A body that is not the system's JSON is an error, so a
+/// failed fetch can never look like an empty (all closed) board. `company` names the employer of
+/// postings that carry none (Lever and Ashby boards do not).
+pub async fn fetch_board(
+    fetcher: &Fetcher,
+    spec: &SourceSpec,
+    bases: &Bases,
+    validators: Option<&Validators>,
+    company: Option<&str>,
+) -> Result<BoardFetch, BoardError> {
+    let url = board_url(spec, bases)?;
+    let (format, system) = match spec.kind {
+        SourceKind::Greenhouse => (Format::Greenhouse, "Greenhouse"),
+        SourceKind::Lever => (Format::Lever, "Lever"),
+        _ => (Format::Ashby, "Ashby"),
+    };
+    let (body, validators, status, attempts) = match fetcher.get(&url, validators).await? {
+        Fetched::NotModified { attempts } => return Ok(BoardFetch::NotModified { attempts }),
+        Fetched::Body { status, body, validators, attempts } => (body, validators, status, attempts),
+    };
+    let not_a_board = |reason: String| BoardError::NotABoard { url: url.clone(), system, reason };
+    let text = String::from_utf8(body).map_err(|e| not_a_board(format!("not UTF-8 ({e})")))?;
+    // The board's own shape must be there: an object with `jobs` (Greenhouse, Ashby) or an array
+    // (Lever). A 200 HTML page or truncated JSON fails here, not as "no postings".
+    let value: serde_json_shape::Shape = serde_json_shape::shape(&text).map_err(not_a_board)?;
+    let expected = match spec.kind {
+        SourceKind::Lever => value == serde_json_shape::Shape::Array,
+        _ => value == serde_json_shape::Shape::ObjectWithJobs,
+    };
+    if !expected {
+        return Err(not_a_board(format!("expected {}", if spec.kind == SourceKind::Lever { "a JSON array" } else { "an object with `jobs`" })));
+    }
+    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
+    let items = decode_document(&text, &spec.to_string(), format, &options);
+    Ok(BoardFetch::Complete { items, validators, status, attempts })
+}
+
+/// The outline of a JSON answer, read without building it.
+mod serde_json_shape {
+    #[derive(Debug, PartialEq, Eq)]
+    pub enum Shape {
+        Array,
+        ObjectWithJobs,
+        Other,
+    }
+
+    pub fn shape(text: &str) -> Result<Shape, String> {
+        let v: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            let head: String = text.trim_start().chars().take(40).collect();
+            format!("{e} (it starts {head:?})")
+        })?;
+        Ok(match &v {
+            serde_json::Value::Array(_) => Shape::Array,
+            serde_json::Value::Object(o) if o.get("jobs").is_some_and(serde_json::Value::is_array) => Shape::ObjectWithJobs,
+            _ => Shape::Other,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_urls_use_the_systems_paths_on_replaceable_bases() {
+        let spec = |s: &str| s.parse::<SourceSpec>().unwrap();
+        let d = Bases::default();
+        assert_eq!(board_url(&spec("greenhouse:acme"), &d).unwrap(), "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true");
+        assert_eq!(board_url(&spec("lever:acme"), &d).unwrap(), "https://api.lever.co/v0/postings/acme?mode=json");
+        assert_eq!(board_url(&spec("ashby:acme"), &d).unwrap(), "https://api.ashbyhq.com/posting-api/job-board/acme?includeCompensation=true");
+        let local = Bases::from_lookup(|k| (k == "MLJOBS_GREENHOUSE_URL").then(|| "http://127.0.0.1:8099/".to_string()));
+        assert_eq!(board_url(&spec("greenhouse:acme"), &local).unwrap(), "http://127.0.0.1:8099/v1/boards/acme/jobs?content=true");
+        assert_eq!(local.lever, d.lever);
+        assert!(matches!(board_url(&spec("workable:acme"), &d), Err(BoardError::Unsupported(_))));
+    }
+}

@@ -1,0 +1,203 @@
+//! The fetcher and the board connectors against a fake ATS on 127.0.0.1 that serves the systems'
+//! real shapes (the recorded boards in `testdata/formats/`) and their faults on demand: a gone
+//! board, 429 with Retry-After, 500s, a slow answer, a body over the cap, an HTML page with status
+//! 200, a cut-off body, a redirect loop, conditional requests — and per-host politeness.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mljobs_core::sources::SourceSpec;
+use mljobs_crawl::connectors::BoardError;
+use mljobs_crawl::{Bases, BoardFetch, FetchConfig, FetchErrorKind, Fetcher, Validators, fetch_board};
+
+#[derive(Default)]
+struct Fake {
+    /// Requests per board token.
+    hits: Mutex<HashMap<String, u32>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    starts: Mutex<Vec<Instant>>,
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/formats/").to_string() + name).unwrap()
+}
+
+async fn greenhouse(State(fake): State<Arc<Fake>>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let n = {
+        let mut hits = fake.hits.lock().unwrap();
+        let n = hits.entry(token.clone()).or_default();
+        *n += 1;
+        *n
+    };
+    let board = fixture("greenhouse.json");
+    let json = |body: String| ([(header::CONTENT_TYPE, "application/json"), (header::ETAG, "\"v1\"")], body).into_response();
+    match token.as_str() {
+        "acme" if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") => StatusCode::NOT_MODIFIED.into_response(),
+        "acme" => json(board),
+        "gone" => (StatusCode::NOT_FOUND, "{\"status\":404,\"error\":\"Job board not found\"}").into_response(),
+        "busy" if n == 1 => (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")], "slow down").into_response(),
+        "busy" => json(board),
+        "flaky" if n <= 2 => (StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response(),
+        "flaky" => json(board),
+        "down" => (StatusCode::SERVICE_UNAVAILABLE, "maintenance").into_response(),
+        "patient" => (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "3600")], "come back in an hour").into_response(),
+        "slow" => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            json(board)
+        }
+        "huge" => json(format!("{{\"jobs\": [], \"padding\": \"{}\"}}", "x".repeat(3 << 20))),
+        "html" => ([(header::CONTENT_TYPE, "text/html")], "<html><body><h1>We'll be right back</h1></body></html>").into_response(),
+        "truncated" => json(board[..board.len() / 2].to_string()),
+        "loop" => (StatusCode::FOUND, [(header::LOCATION, "/v1/boards/loop/jobs?content=true")]).into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn polite(State(fake): State<Arc<Fake>>) -> &'static str {
+    fake.starts.lock().unwrap().push(Instant::now());
+    let now = fake.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    fake.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    fake.in_flight.fetch_sub(1, Ordering::SeqCst);
+    "ok"
+}
+
+async fn serve() -> (String, Arc<Fake>) {
+    let fake = Arc::new(Fake::default());
+    let app = axum::Router::new()
+        .route("/v1/boards/{token}/jobs", axum::routing::get(greenhouse))
+        .route("/polite/{n}", axum::routing::get(polite))
+        .route("/v0/postings/{site}", axum::routing::get(|| async { ([(header::CONTENT_TYPE, "application/json")], fixture("lever.json")) }))
+        .with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), fake)
+}
+
+fn quick() -> FetchConfig {
+    FetchConfig {
+        timeout: Duration::from_millis(700),
+        backoff: Duration::from_millis(50),
+        per_host_interval: Duration::from_millis(0),
+        max_body_bytes: 1 << 20,
+        max_retry_after: Duration::from_secs(5),
+        ..FetchConfig::default()
+    }
+}
+
+async fn board(base: &str, token: &str, fetcher: &Fetcher, validators: Option<&Validators>) -> Result<BoardFetch, BoardError> {
+    let bases = Bases::from_lookup(|k| (k == "MLJOBS_GREENHOUSE_URL").then(|| base.to_string()));
+    fetch_board(fetcher, &SourceSpec::parse_or_url(&format!("greenhouse:{token}")).unwrap(), &bases, validators, None).await
+}
+
+#[tokio::test]
+async fn a_board_is_fetched_decoded_and_then_not_modified() {
+    let (base, fake) = serve().await;
+    let fetcher = Fetcher::new(quick()).unwrap();
+    let BoardFetch::Complete { items, validators, status, attempts } = board(&base, "acme", &fetcher, None).await.unwrap() else { panic!("a body") };
+    assert_eq!((status, attempts), (200, 1));
+    let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
+    assert!(!postings.is_empty(), "the recorded board has postings");
+    assert!(postings.iter().all(|p| p.source == "greenhouse" && p.record.file == "greenhouse:acme"), "{:?}", postings[0].record);
+    assert!(
+        postings.iter().any(|p| p.salary_min == Some(175_000.0) && p.salary_currency.as_deref() == Some("USD")),
+        "Greenhouse pay ranges reach the salary fields"
+    );
+    assert_eq!(validators.etag.as_deref(), Some("\"v1\""));
+    // The same board again with its validators: one small 304, nothing to decode.
+    assert!(matches!(board(&base, "acme", &fetcher, Some(&validators)).await.unwrap(), BoardFetch::NotModified { attempts: 1 }));
+    assert_eq!(fake.hits.lock().unwrap()["acme"], 2);
+}
+
+#[tokio::test]
+async fn a_lever_board_gets_the_company_its_source_names() {
+    let (base, _) = serve().await;
+    let fetcher = Fetcher::new(quick()).unwrap();
+    let bases = Bases::from_lookup(|k| (k == "MLJOBS_LEVER_URL").then(|| base.clone()));
+    let spec = SourceSpec::parse_or_url("https://jobs.lever.co/northwind").unwrap();
+    let BoardFetch::Complete { items, .. } = fetch_board(&fetcher, &spec, &bases, None, Some("Northwind Labs")).await.unwrap() else { panic!("a body") };
+    let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
+    assert!(!postings.is_empty());
+    assert!(postings.iter().all(|p| p.company.as_deref() == Some("Northwind Labs") && p.source == "lever"), "{:?}", postings[0].company);
+}
+
+#[tokio::test]
+async fn faults_end_as_errors_or_as_the_board_after_retries() {
+    let (base, fake) = serve().await;
+    let fetcher = Fetcher::new(quick()).unwrap();
+    let status = |e: &BoardError| match e {
+        BoardError::Fetch(f) => f.kind.status(),
+        _ => None,
+    };
+
+    // Gone: 404 at once, no retries.
+    let e = board(&base, "gone", &fetcher, None).await.unwrap_err();
+    assert_eq!(status(&e), Some(404));
+    assert_eq!(fake.hits.lock().unwrap()["gone"], 1, "a 404 is not retried");
+
+    // 429 with Retry-After: 1 → waited for, then the board.
+    let t = Instant::now();
+    assert!(matches!(board(&base, "busy", &fetcher, None).await.unwrap(), BoardFetch::Complete { attempts: 2, .. }));
+    assert!(t.elapsed() >= Duration::from_millis(950), "Retry-After honoured: {:?}", t.elapsed());
+
+    // Two 500s, then the board.
+    assert!(matches!(board(&base, "flaky", &fetcher, None).await.unwrap(), BoardFetch::Complete { attempts: 3, .. }));
+
+    // Always 503: the retries run out and the error says so.
+    let e = board(&base, "down", &fetcher, None).await.unwrap_err();
+    assert_eq!(status(&e), Some(503));
+    assert!(e.to_string().contains("after 4 attempts"), "{e}");
+
+    // A Retry-After of an hour is not waited for: the source's schedule backs off instead.
+    let t = Instant::now();
+    let e = board(&base, "patient", &fetcher, None).await.unwrap_err();
+    assert!(t.elapsed() < Duration::from_secs(2));
+    assert!(e.to_string().contains("HTTP 429 (Retry-After 3600 s)"), "{e}");
+
+    // Slow: timed out on every attempt.
+    let e = board(&base, "slow", &fetcher, None).await.unwrap_err();
+    assert!(matches!(&e, BoardError::Fetch(f) if f.kind == FetchErrorKind::Timeout), "{e}");
+
+    // Over the size cap: an error, not a truncated board; not retried.
+    let e = board(&base, "huge", &fetcher, None).await.unwrap_err();
+    assert!(matches!(&e, BoardError::Fetch(f) if matches!(f.kind, FetchErrorKind::TooLarge { .. }) && f.attempts == 1), "{e}");
+
+    // An HTML page with status 200 and a cut-off body are not boards (never "no postings").
+    for token in ["html", "truncated"] {
+        let e = board(&base, token, &fetcher, None).await.unwrap_err();
+        assert!(matches!(&e, BoardError::NotABoard { .. }), "{token}: {e}");
+        assert!(e.to_string().contains("not Greenhouse board JSON"), "{e}");
+    }
+
+    // A redirect loop.
+    let e = board(&base, "loop", &fetcher, None).await.unwrap_err();
+    assert!(e.to_string().contains("redirect"), "{e}");
+}
+
+#[tokio::test]
+async fn one_host_gets_at_most_two_requests_at_once_and_spaced_starts() {
+    let (base, fake) = serve().await;
+    let fetcher = Fetcher::new(FetchConfig { per_host_in_flight: 2, per_host_interval: Duration::from_millis(100), ..quick() }).unwrap();
+    let tasks: Vec<_> = (0..6)
+        .map(|i| {
+            let (f, url) = (fetcher.clone(), format!("{base}/polite/{i}"));
+            tokio::spawn(async move { f.get(&url, None).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(fake.max_in_flight.load(Ordering::SeqCst), 2, "never more than 2 in flight to one host");
+    let mut starts = fake.starts.lock().unwrap().clone();
+    starts.sort();
+    for pair in starts.windows(2) {
+        assert!(pair[1] - pair[0] >= Duration::from_millis(90), "starts {:?} apart", pair[1] - pair[0]);
+    }
+}
