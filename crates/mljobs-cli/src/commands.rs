@@ -38,7 +38,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Salary { command: crate::config::SalaryCommand::Estimate(args) } => salary_estimate(&cli, args),
         Command::Sources { command } => crate::sources::run(&cli, command),
-        Command::Crawl { sources, keep, concurrency, json } => crate::crawl::run(&cli, sources, *keep, *concurrency, *json),
+        Command::Crawl { sources, keep, concurrency, due, every, json } => {
+            crate::crawl::run(&cli, sources, crate::crawl::Options { keep: *keep, concurrency: *concurrency, due: *due, every: *every }, *json)
+        }
         Command::Serve { demo, bind, threads, cache, max_connections, header_timeout } => {
             let options =
                 mljobs_web::ServeOptions { header_read_timeout: std::time::Duration::from_secs((*header_timeout).max(1)), max_connections: *max_connections };

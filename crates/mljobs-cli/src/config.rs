@@ -305,6 +305,15 @@ pub enum Command {
         /// Boards fetched at once (across hosts; each host also gets at most 2 at once).
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Only sources that are due (never crawled, or their next crawl time has come): for cron
+        /// and systemd timers.
+        #[arg(long)]
+        due: bool,
+        /// How often a source is crawled when it works (`30m`, `6h`, `1d`); the next crawl of each
+        /// is set this far ahead, ±10 % so that sources spread over the interval. A failing source
+        /// backs off instead: 30 min, doubled per failure, at most a day.
+        #[arg(long, default_value = "6h", value_parser = parse_duration)]
+        every: std::time::Duration,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -391,6 +400,24 @@ pub enum TaxonomyKind {
     Areas,
     /// Seniority levels.
     Levels,
+}
+
+/// A duration as `90s`, `30m`, `6h` or `1d`.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = n.parse().map_err(|_| format!("{s:?}: a duration is a number and a unit, e.g. 30m, 6h, 1d"))?;
+    let secs = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("{s:?}: the unit must be s, m, h or d")),
+    };
+    if n == 0 {
+        return Err(format!("{s:?}: must be more than zero"));
+    }
+    Ok(std::time::Duration::from_secs(n * secs))
 }
 
 fn parse_format(s: &str) -> Result<ingest::Format, String> {

@@ -28,7 +28,37 @@ struct SourceOutcome {
     error: Option<String>,
 }
 
-pub fn run(cli: &Cli, args: &[String], keep: Keep, concurrency: usize, json: bool) -> Result<ExitCode> {
+/// How `crawl` runs.
+pub struct Options {
+    /// Which postings are stored.
+    pub keep: Keep,
+    /// Boards fetched at once.
+    pub concurrency: usize,
+    /// Only sources that are due.
+    pub due: bool,
+    /// The interval between crawls of a working source.
+    pub every: std::time::Duration,
+}
+
+/// First wait after a failure; doubled per consecutive failure up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: chrono::Duration = chrono::Duration::minutes(30);
+/// The longest a failing source waits.
+const MAX_BACKOFF: chrono::Duration = chrono::Duration::days(1);
+
+/// When a source is due next: `every` ±10 % after a success (spread over the interval); after
+/// the `failures`-th failure in a row, 30 min × 2^(failures − 1), at most a day.
+fn next_due(now: chrono::DateTime<chrono::Utc>, every: std::time::Duration, failures: Option<u32>) -> chrono::DateTime<chrono::Utc> {
+    match failures {
+        None => {
+            let every = every.as_secs_f64() * rand::random_range(0.9..1.1);
+            now + chrono::Duration::milliseconds((every * 1000.0) as i64)
+        }
+        Some(n) => now + (FIRST_BACKOFF * (1 << (n.max(1) - 1).min(16))).min(MAX_BACKOFF),
+    }
+}
+
+pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<ExitCode> {
+    let Options { keep, concurrency, due, every } = options;
     let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
     let data_dir = cli.data_dir();
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
@@ -38,13 +68,22 @@ pub fn run(cli: &Cli, args: &[String], keep: Keep, concurrency: usize, json: boo
         store.add_sources(&specs.iter().map(|spec| ListedBoard { spec: spec.clone(), name: None }).collect::<Vec<_>>(), chrono::Utc::now())?;
     }
     let named: Vec<String> = args.iter().filter_map(|a| SourceSpec::parse_or_url(a).ok()).map(|s| s.to_string()).collect();
-    // The spec and the company name the list gave it (the employer of Lever and Ashby postings).
-    let specs: Vec<(SourceSpec, Option<String>)> = store
-        .sources()?
-        .into_iter()
-        .filter(|s| if named.is_empty() { s.enabled } else { named.contains(&s.spec) })
-        .filter_map(|s| Some((s.spec.parse().ok()?, s.name)))
-        .collect();
+    // The spec, the company name the list gave it (the employer of Lever and Ashby postings) and
+    // its failures so far.
+    let now = chrono::Utc::now();
+    let is_due = |s: &mljobs_store::SourceRow| s.next_due_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).is_none_or(|t| t <= now);
+    let rows: Vec<_> =
+        store.sources()?.into_iter().filter(|s| if named.is_empty() { s.enabled && (!due || is_due(s)) } else { named.contains(&s.spec) }).collect();
+    let failures: std::collections::HashMap<String, u32> = rows.iter().map(|s| (s.spec.clone(), s.consecutive_failures)).collect();
+    let specs: Vec<(SourceSpec, Option<String>)> = rows.into_iter().filter_map(|s| Some((s.spec.parse().ok()?, s.name))).collect();
+    if specs.is_empty() && due {
+        if json {
+            outln!("{{\"sources\": [], \"read\": 0}}");
+        } else {
+            outln!("no source is due");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if specs.is_empty() {
         bail!("no sources to crawl: add boards with `mljobs sources add greenhouse:TOKEN …` or `mljobs sources import data/ats-boards/greenhouse.csv`");
     }
@@ -79,7 +118,6 @@ pub fn run(cli: &Cli, args: &[String], keep: Keep, concurrency: usize, json: boo
     progress.finish_and_clear();
 
     // Record every attempt; gather what to ingest.
-    let now = chrono::Utc::now();
     let mut inputs = Vec::new();
     let mut outcomes = Vec::new();
     for (spec, started, finished, result) in fetched {
@@ -123,6 +161,8 @@ pub fn run(cli: &Cli, args: &[String], keep: Keep, concurrency: usize, json: boo
                 SourceOutcome { source: spec.to_string(), outcome: "failed", postings: None, error: Some(e.to_string()) }
             }
         };
+        let failed_before = failures.get(&attempt.spec).copied().unwrap_or(0);
+        attempt.next_due_at = Some(next_due(finished, every, (attempt.outcome == AttemptOutcome::Failed).then_some(failed_before + 1)));
         store.record_crawl_attempt(&attempt)?;
         outcomes.push(outcome);
     }
@@ -161,4 +201,21 @@ pub fn run(cli: &Cli, args: &[String], keep: Keep, concurrency: usize, json: boo
         );
     }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_working_source_is_due_after_the_interval_and_a_failing_one_backs_off() {
+        let now = chrono::Utc::now();
+        let six_h = std::time::Duration::from_secs(6 * 3600);
+        for _ in 0..50 {
+            let d = next_due(now, six_h, None) - now;
+            assert!(d >= chrono::Duration::minutes(324) && d <= chrono::Duration::minutes(396), "{d}");
+        }
+        let waits: Vec<i64> = (1..=8).map(|n| (next_due(now, six_h, Some(n)) - now).num_minutes()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1440, 1440]);
+    }
 }

@@ -98,6 +98,19 @@ fn crawl_fetches_boards_ingests_ml_postings_and_records_each_attempt() {
     let list: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["sources", "list", "--json"]))).unwrap();
     let gone = list.as_array().unwrap().iter().find(|s| s["spec"] == "greenhouse:vanished").unwrap();
     assert_eq!(gone["consecutive_failures"].as_u64(), Some(2));
+    // A failing source backs off (30 min, then 60), a working one waits its interval (6 h ± 10 %).
+    let due_in = |s: &serde_json::Value| {
+        let t = chrono::DateTime::parse_from_rfc3339(s["next_due_at"].as_str().unwrap()).unwrap();
+        (t.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_minutes()
+    };
+    assert!((55..=60).contains(&due_in(gone)), "{}", due_in(gone));
+    let good = list.as_array().unwrap().iter().find(|s| s["spec"] == "greenhouse:otterstream").unwrap();
+    assert!((320..=396).contains(&due_in(good)), "{}", due_in(good));
+    // So nothing is due now.
+    let text = ok(&crawl(data, &base, &["crawl", "--due"]));
+    assert!(text.contains("no source is due"), "{text}");
+    let bad = crawl(data, &base, &["crawl", "--every", "6x"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the unit must be s, m, h or d"));
 
     // --keep all on a fresh store keeps the account executive too.
     let dir2 = tempfile::tempdir().unwrap();
