@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let Ok(text) = std::str::from_utf8(data) else { return };
     let options = DecodeOptions::default();
-    for format in [Format::Jsonld, Format::Greenhouse, Format::Lever, Format::Ashby] {
+    for format in [Format::Jsonld, Format::Greenhouse, Format::Lever, Format::Ashby, Format::Workable] {
         common::ingest(decode_document(text, "fuzz.json", format, &options));
     }
 });

@@ -421,7 +421,7 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 }
 
 fn parse_format(s: &str) -> Result<ingest::Format, String> {
-    ingest::Format::parse(s).ok_or_else(|| format!("unknown format {s:?}; one of auto, csv, jsonl, jsonld, greenhouse, lever, ashby"))
+    ingest::Format::parse(s).ok_or_else(|| format!("unknown format {s:?}; one of auto, csv, jsonl, jsonld, greenhouse, lever, ashby, workable"))
 }
 
 fn parse_map(s: &str) -> Result<ingest::ColumnMap, String> {

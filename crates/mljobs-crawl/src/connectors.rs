@@ -2,8 +2,8 @@
 //! base URL that tests, mirrors and proxies can replace) and the decoding of its answer into raw
 //! postings by the same decoders `mljobs ingest` uses for board files.
 //!
-//! Connected so far: Greenhouse, Lever and Ashby (one request each, pay fields included:
-//! Greenhouse `pay_input_ranges`, Lever `salaryRange`, Ashby compensation). The other kinds of
+//! Connected so far: Greenhouse, Lever, Ashby and Workable (one request each, pay fields included:
+//! Greenhouse `pay_input_ranges`, Lever `salaryRange`, Ashby compensation, Workable `salary`). The other kinds of
 //! [`SourceKind`] answer [`BoardError::Unsupported`] until their connectors land.
 
 use mljobs_core::ingest::{DecodeOptions, Format, Item, decode_document};
@@ -21,11 +21,18 @@ pub struct Bases {
     pub lever: String,
     /// `https://api.ashbyhq.com`
     pub ashby: String,
+    /// `https://apply.workable.com`
+    pub workable: String,
 }
 
 impl Default for Bases {
     fn default() -> Self {
-        Bases { greenhouse: "https://boards-api.greenhouse.io".into(), lever: "https://api.lever.co".into(), ashby: "https://api.ashbyhq.com".into() }
+        Bases {
+            greenhouse: "https://boards-api.greenhouse.io".into(),
+            lever: "https://api.lever.co".into(),
+            ashby: "https://api.ashbyhq.com".into(),
+            workable: "https://apply.workable.com".into(),
+        }
     }
 }
 
@@ -39,7 +46,12 @@ impl Bases {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Bases {
         let d = Bases::default();
         let pick = |key: &str, default: String| lookup(key).map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()).unwrap_or(default);
-        Bases { greenhouse: pick("MLJOBS_GREENHOUSE_URL", d.greenhouse), lever: pick("MLJOBS_LEVER_URL", d.lever), ashby: pick("MLJOBS_ASHBY_URL", d.ashby) }
+        Bases {
+            greenhouse: pick("MLJOBS_GREENHOUSE_URL", d.greenhouse),
+            lever: pick("MLJOBS_LEVER_URL", d.lever),
+            ashby: pick("MLJOBS_ASHBY_URL", d.ashby),
+            workable: pick("MLJOBS_WORKABLE_URL", d.workable),
+        }
     }
 }
 
@@ -93,6 +105,7 @@ pub fn board_url(spec: &SourceSpec, bases: &Bases) -> Result<String, BoardError>
         SourceKind::Greenhouse => format!("{}/v1/boards/{key}/jobs?content=true", bases.greenhouse),
         SourceKind::Lever => format!("{}/v0/postings/{key}?mode=json", bases.lever),
         SourceKind::Ashby => format!("{}/posting-api/job-board/{key}?includeCompensation=true", bases.ashby),
+        SourceKind::Workable => format!("{}/api/v1/widget/accounts/{key}?details=true", bases.workable),
         _ => return Err(BoardError::Unsupported(spec.to_string())),
     })
 }
@@ -111,6 +124,7 @@ pub async fn fetch_board(
     let (format, system) = match spec.kind {
         SourceKind::Greenhouse => (Format::Greenhouse, "Greenhouse"),
         SourceKind::Lever => (Format::Lever, "Lever"),
+        SourceKind::Workable => (Format::Workable, "Workable"),
         _ => (Format::Ashby, "Ashby"),
     };
     let (body, validators, status, attempts) = match fetcher.get(&url, validators).await? {
@@ -170,6 +184,7 @@ mod tests {
         let local = Bases::from_lookup(|k| (k == "MLJOBS_GREENHOUSE_URL").then(|| "http://127.0.0.1:8099/".to_string()));
         assert_eq!(board_url(&spec("greenhouse:acme"), &local).unwrap(), "http://127.0.0.1:8099/v1/boards/acme/jobs?content=true");
         assert_eq!(local.lever, d.lever);
-        assert!(matches!(board_url(&spec("workable:acme"), &d), Err(BoardError::Unsupported(_))));
+        assert_eq!(board_url(&spec("workable:acme"), &d).unwrap(), "https://apply.workable.com/api/v1/widget/accounts/acme?details=true");
+        assert!(matches!(board_url(&spec("rippling:acme"), &d), Err(BoardError::Unsupported(_))));
     }
 }

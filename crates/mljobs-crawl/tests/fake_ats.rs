@@ -74,6 +74,7 @@ async fn serve() -> (String, Arc<Fake>) {
         .route("/v1/boards/{token}/jobs", axum::routing::get(greenhouse))
         .route("/polite/{n}", axum::routing::get(polite))
         .route("/v0/postings/{site}", axum::routing::get(|| async { ([(header::CONTENT_TYPE, "application/json")], fixture("lever.json")) }))
+        .route("/api/v1/widget/accounts/{slug}", axum::routing::get(|| async { ([(header::CONTENT_TYPE, "application/json")], fixture("workable.json")) }))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -126,6 +127,23 @@ async fn a_lever_board_gets_the_company_its_source_names() {
     let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
     assert!(!postings.is_empty());
     assert!(postings.iter().all(|p| p.company.as_deref() == Some("Northwind Labs") && p.source == "lever"), "{:?}", postings[0].company);
+}
+
+#[tokio::test]
+async fn a_workable_account_is_read_with_its_company_places_and_pay() {
+    let (base, _) = serve().await;
+    let fetcher = Fetcher::new(quick()).unwrap();
+    let bases = Bases::from_lookup(|k| (k == "MLJOBS_WORKABLE_URL").then(|| base.clone()));
+    let spec = SourceSpec::parse_or_url("https://apply.workable.com/fjordline/").unwrap();
+    let BoardFetch::Complete { items, .. } = fetch_board(&fetcher, &spec, &bases, None, None).await.unwrap() else { panic!("a body") };
+    let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
+    assert_eq!(items.len(), 3);
+    let ml = postings.iter().find(|p| p.source_id.as_deref() == Some("7F3A2C19B4")).unwrap();
+    assert_eq!(ml.company.as_deref(), Some("Fjordline Analytics"), "the account's name");
+    assert_eq!((ml.salary_min, ml.salary_max, ml.salary_currency.as_deref()), (Some(850_000.0), Some(1_050_000.0), Some("NOK")));
+    assert_eq!(ml.locations, ["Bergen, Vestland, Norway", "Oslo, Norway"]);
+    let remote = postings.iter().find(|p| p.source_id.as_deref() == Some("0B19D4E7AA")).unwrap();
+    assert_eq!((remote.work_mode.as_deref(), remote.locations.len()), (Some("remote"), 1), "a hidden location is left out");
 }
 
 #[tokio::test]

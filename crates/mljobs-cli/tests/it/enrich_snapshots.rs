@@ -14,9 +14,18 @@ fn enrich(file: &str, extra: &[&str]) -> Vec<Value> {
 
 #[test]
 fn fixtures_in_every_format() {
-    for file in
-        ["postings.csv", "postings.jsonl", "jobposting.html", "jobposting.json", "greenhouse.json", "lever.json", "ashby.json", "reposts.jsonl", "soup.html"]
-    {
+    for file in [
+        "postings.csv",
+        "postings.jsonl",
+        "jobposting.html",
+        "jobposting.json",
+        "greenhouse.json",
+        "lever.json",
+        "ashby.json",
+        "workable.json",
+        "reposts.jsonl",
+        "soup.html",
+    ] {
         let company: &[&str] = if file == "lever.json" {
             &["--company", "Polyglot"]
         } else if file == "ashby.json" {

@@ -1,4 +1,4 @@
-//! Greenhouse, Lever and Ashby job-board JSON (shapes in `shared/design/FORMATS.md`).
+//! Greenhouse, Lever, Ashby and Workable job-board JSON (shapes in `shared/design/FORMATS.md`).
 
 use serde_json::Value;
 
@@ -30,12 +30,14 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
             let mut p = match format {
                 Format::Greenhouse => greenhouse(job),
                 Format::Lever => lever(job),
+                Format::Workable => workable(job),
                 _ => ashby(job),
             };
             p.source = format.name().into();
             p.record = record;
             if p.company.is_none() {
-                p.company = options.company.clone();
+                // A Workable account names its company once, for every job.
+                p.company = options.company.clone().or_else(|| if format == Format::Workable { s(doc, "name") } else { None });
             }
             Ok(p)
         })
@@ -139,6 +141,46 @@ fn lever(job: &Value) -> RawPosting {
         p.salary_currency = s(range, "currency");
         // "per-year-salary", "per-hour-wage", "per-month-salary", "one-time".
         p.salary_period = s(range, "interval").map(|i| i.split('-').nth(1).unwrap_or(&i).to_string());
+    }
+    p
+}
+
+/// A job of a Workable account (`/api/v1/widget/accounts/{slug}?details=true`): `shortcode`,
+/// `title`, `url`, `description` (HTML), `employment_type`, `telecommuting`, `published_on`, the
+/// first location in `country`/`city`/`state` and every one in `locations[]`; pay, when present,
+/// in `salary{salary_from, salary_to, salary_currency}`.
+fn workable(job: &Value) -> RawPosting {
+    let mut p = RawPosting {
+        source_id: s(job, "shortcode").or_else(|| s(job, "id")),
+        url: s(job, "url").or_else(|| s(job, "shortlink")).or_else(|| s(job, "application_url")),
+        description: s(job, "description"),
+        employment_type: s(job, "employment_type"),
+        date_posted: s(job, "published_on").or_else(|| s(job, "created_at")),
+        city: s(job, "city"),
+        region: s(job, "state"),
+        country: s(job, "country"),
+        work_mode: job
+            .get("workplace_type")
+            .and_then(value_text)
+            .or_else(|| job.get("telecommuting").and_then(Value::as_bool).filter(|r| *r).map(|_| "remote".to_string())),
+        ..Default::default()
+    };
+    p.title = strict_text(job, "title", "title", &mut p.warnings);
+    for loc in job.get("locations").and_then(Value::as_array).into_iter().flatten() {
+        if loc.get("hidden").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let mut parts: Vec<String> = ["city", "region", "country"].iter().filter_map(|k| s(loc, k)).collect();
+        parts.dedup(); // "Oslo, Oslo" (city and region of the same name) once
+        let text = parts.join(", ");
+        if !text.is_empty() && !p.locations.contains(&text) {
+            p.locations.push(text);
+        }
+    }
+    if let Some(pay) = job.get("salary") {
+        p.salary_min = pay.get("salary_from").and_then(|v| value_number(v).ok().flatten());
+        p.salary_max = pay.get("salary_to").and_then(|v| value_number(v).ok().flatten());
+        p.salary_currency = s(pay, "salary_currency");
     }
     p
 }

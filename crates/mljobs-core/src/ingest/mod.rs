@@ -34,6 +34,8 @@ pub enum Format {
     Lever,
     /// Ashby job board JSON.
     Ashby,
+    /// Workable account widget JSON (`/api/v1/widget/accounts/{slug}?details=true`).
+    Workable,
 }
 
 impl Format {
@@ -47,6 +49,7 @@ impl Format {
             "greenhouse" => Format::Greenhouse,
             "lever" => Format::Lever,
             "ashby" => Format::Ashby,
+            "workable" => Format::Workable,
             _ => return None,
         })
     }
@@ -61,6 +64,7 @@ impl Format {
             Format::Greenhouse => "greenhouse",
             Format::Lever => "lever",
             Format::Ashby => "ashby",
+            Format::Workable => "workable",
         }
     }
 }
@@ -120,6 +124,9 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
     }
     if t.contains("\"jobUrl\"") || t.contains("\"descriptionHtml\"") || t.contains("\"isRemote\"") {
         return Format::Ashby;
+    }
+    if t.contains("\"shortcode\"") && t.contains("\"telecommuting\"") {
+        return Format::Workable;
     }
     if t.starts_with('{') {
         // One object per line, or one document.
@@ -295,7 +302,7 @@ pub fn decode_text(text: &str, file: &str, options: &DecodeOptions) -> Vec<Item>
 pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
     match format {
         Format::Jsonld => jsonld::decode(text, file, options),
-        Format::Greenhouse | Format::Lever | Format::Ashby => {
+        Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable => {
             let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
                 Ok(v) => v,
                 Err(e) => {
