@@ -63,11 +63,10 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
     let data_dir = cli.data_dir();
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let mut store = Store::open(&data_dir)?;
-    if !args.is_empty() {
-        let specs = args.iter().map(|a| SourceSpec::parse_or_url(a)).collect::<Result<Vec<_>, _>>().map_err(anyhow::Error::msg)?;
-        store.add_sources(&specs.iter().map(|spec| ListedBoard { spec: spec.clone(), name: None }).collect::<Vec<_>>(), chrono::Utc::now())?;
-    }
-    let named: Vec<String> = args.iter().filter_map(|a| SourceSpec::parse_or_url(a).ok()).map(|s| s.to_string()).collect();
+    let boards: Vec<ListedBoard> =
+        args.iter().map(|a| SourceSpec::parse_or_url(a).map(|spec| ListedBoard { spec, name: None })).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
+    store.add_sources(&boards, chrono::Utc::now())?;
+    let named: Vec<String> = boards.iter().map(|b| b.spec.to_string()).collect();
     // The spec, the company name the list gave it (the employer of Lever and Ashby postings) and
     // its failures so far.
     let now = chrono::Utc::now();

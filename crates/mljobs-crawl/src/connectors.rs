@@ -133,41 +133,15 @@ pub async fn fetch_board(
     };
     let not_a_board = |reason: String| BoardError::NotABoard { url: url.clone(), system, reason };
     let text = String::from_utf8(body).map_err(|e| not_a_board(format!("not UTF-8 ({e})")))?;
-    // The board's own shape must be there: an object with `jobs` (Greenhouse, Ashby) or an array
-    // (Lever). A 200 HTML page or truncated JSON fails here, not as "no postings".
-    let value: serde_json_shape::Shape = serde_json_shape::shape(&text).map_err(not_a_board)?;
-    let expected = match spec.kind {
-        SourceKind::Lever => value == serde_json_shape::Shape::Array,
-        _ => value == serde_json_shape::Shape::ObjectWithJobs,
-    };
-    if !expected {
-        return Err(not_a_board(format!("expected {}", if spec.kind == SourceKind::Lever { "a JSON array" } else { "an object with `jobs`" })));
-    }
     let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
     let items = decode_document(&text, &spec.to_string(), format, &options);
+    // The decoder rejects a document that is not the board's JSON (an HTML page with status 200,
+    // a cut-off body, another shape) as a whole — record 0 — and single jobs by their number: the
+    // first is a failed fetch, never an empty board.
+    if let Some(Err(whole)) = items.iter().find(|i| i.as_ref().is_err_and(|r| r.record.record == 0)) {
+        return Err(not_a_board(whole.reason.clone()));
+    }
     Ok(BoardFetch::Complete { items, validators, status, attempts })
-}
-
-/// The outline of a JSON answer, read without building it.
-mod serde_json_shape {
-    #[derive(Debug, PartialEq, Eq)]
-    pub enum Shape {
-        Array,
-        ObjectWithJobs,
-        Other,
-    }
-
-    pub fn shape(text: &str) -> Result<Shape, String> {
-        let v: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-            let head: String = text.trim_start().chars().take(40).collect();
-            format!("{e} (it starts {head:?})")
-        })?;
-        Ok(match &v {
-            serde_json::Value::Array(_) => Shape::Array,
-            serde_json::Value::Object(o) if o.get("jobs").is_some_and(serde_json::Value::is_array) => Shape::ObjectWithJobs,
-            _ => Shape::Other,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -93,6 +93,13 @@ fn quick() -> FetchConfig {
     }
 }
 
+/// Fetches `spec` (a spec or board URL) from the fake, which stands in for the system named by
+/// `env` (`MLJOBS_LEVER_URL`, …).
+async fn board_of(base: &str, env: &str, spec: &str, company: Option<&str>, validators: Option<&Validators>) -> Result<BoardFetch, BoardError> {
+    let bases = Bases::from_lookup(|k| (k == env).then(|| base.to_string()));
+    fetch_board(&Fetcher::new(quick()).unwrap(), &SourceSpec::parse_or_url(spec).unwrap(), &bases, validators, company).await
+}
+
 async fn board(base: &str, token: &str, fetcher: &Fetcher, validators: Option<&Validators>) -> Result<BoardFetch, BoardError> {
     let bases = Bases::from_lookup(|k| (k == "MLJOBS_GREENHOUSE_URL").then(|| base.to_string()));
     fetch_board(fetcher, &SourceSpec::parse_or_url(&format!("greenhouse:{token}")).unwrap(), &bases, validators, None).await
@@ -120,10 +127,11 @@ async fn a_board_is_fetched_decoded_and_then_not_modified() {
 #[tokio::test]
 async fn a_lever_board_gets_the_company_its_source_names() {
     let (base, _) = serve().await;
-    let fetcher = Fetcher::new(quick()).unwrap();
-    let bases = Bases::from_lookup(|k| (k == "MLJOBS_LEVER_URL").then(|| base.clone()));
-    let spec = SourceSpec::parse_or_url("https://jobs.lever.co/northwind").unwrap();
-    let BoardFetch::Complete { items, .. } = fetch_board(&fetcher, &spec, &bases, None, Some("Northwind Labs")).await.unwrap() else { panic!("a body") };
+    let BoardFetch::Complete { items, .. } =
+        board_of(&base, "MLJOBS_LEVER_URL", "https://jobs.lever.co/northwind", Some("Northwind Labs"), None).await.unwrap()
+    else {
+        panic!("a body")
+    };
     let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
     assert!(!postings.is_empty());
     assert!(postings.iter().all(|p| p.company.as_deref() == Some("Northwind Labs") && p.source == "lever"), "{:?}", postings[0].company);
@@ -132,10 +140,9 @@ async fn a_lever_board_gets_the_company_its_source_names() {
 #[tokio::test]
 async fn a_workable_account_is_read_with_its_company_places_and_pay() {
     let (base, _) = serve().await;
-    let fetcher = Fetcher::new(quick()).unwrap();
-    let bases = Bases::from_lookup(|k| (k == "MLJOBS_WORKABLE_URL").then(|| base.clone()));
-    let spec = SourceSpec::parse_or_url("https://apply.workable.com/fjordline/").unwrap();
-    let BoardFetch::Complete { items, .. } = fetch_board(&fetcher, &spec, &bases, None, None).await.unwrap() else { panic!("a body") };
+    let BoardFetch::Complete { items, .. } = board_of(&base, "MLJOBS_WORKABLE_URL", "https://apply.workable.com/fjordline/", None, None).await.unwrap() else {
+        panic!("a body")
+    };
     let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
     assert_eq!(items.len(), 3);
     let ml = postings.iter().find(|p| p.source_id.as_deref() == Some("7F3A2C19B4")).unwrap();
