@@ -120,7 +120,19 @@ pub(crate) enum Input {
         name: String,
         /// Its postings and rejected records.
         records: Vec<Record>,
+        /// The fetch's lifecycle facts, when the records are a board's listing.
+        board: Option<BoardListing>,
     },
+}
+
+/// What a board fetch says about its postings' lives.
+pub(crate) struct BoardListing {
+    /// The source spec.
+    pub spec: String,
+    /// Ids of every posting the board listed (the unreadable ones too, where their id is known).
+    pub seen: Vec<String>,
+    /// Whether the fetch listed the whole board: only then are the missing ones closed.
+    pub complete: bool,
 }
 
 impl Input {
@@ -155,7 +167,7 @@ pub(crate) fn ingest_inputs(
     mljobs_store::sync(&store, &index)?;
     let mut index_sync = mljobs_store::IndexSync::new(&index)?;
     let run = store.begin_run(&names, now)?;
-    let mut summary = IngestSummary::default();
+    let mut summary = IngestSummary { closed: store.close_expired(now)?, ..IngestSummary::default() };
     let mut rejected_lines = Vec::new();
     let mut warning_lines = Vec::new();
     for source in inputs {
@@ -203,12 +215,23 @@ pub(crate) fn ingest_inputs(
             }
             Ok(())
         };
-        match source {
-            Input::File(file) => read_file(&file, input.format, &options, now, &mut on_record)?,
-            Input::Records { records, .. } => records.into_iter().try_for_each(&mut on_record)?,
-        }
+        let board = match source {
+            Input::File(file) => {
+                read_file(&file, input.format, &options, now, &mut on_record)?;
+                None
+            }
+            Input::Records { records, board, .. } => {
+                records.into_iter().try_for_each(&mut on_record)?;
+                board
+            }
+        };
         let o = store.write_batch(run, &batch, &rejections, taxonomy_hash, now)?;
         summary.add(o);
+        if let Some(BoardListing { spec, seen, complete }) = board {
+            let l = store.apply_board(&spec, &seen, complete, now)?;
+            summary.closed += l.closed;
+            summary.reopened += l.reopened;
+        }
         index_sync.catch_up(&store)?;
     }
     index_sync.commit()?;
@@ -416,6 +439,13 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
     }
     if let Some(u) = &p.provenance.url {
         outln!("url         {u}");
+    }
+    let l = &stored.lifecycle;
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    match (&l.closed_at, l.closed_reason.as_deref()) {
+        (Some(at), Some("expired")) => outln!("status      closed on {} (past its closing date)", day(at)),
+        (Some(at), _) => outln!("status      closed on {} (no longer on {})", day(at), l.source.as_deref().unwrap_or("its board")),
+        (None, _) => outln!("status      open · first seen {} · last seen {}", day(&l.first_seen), day(&l.last_seen)),
     }
     outln!("role        {} (confidence {:.2}, from {})", e.role.id, e.role.confidence, e.role.basis);
     if let Some(s) = &e.seniority {
@@ -828,6 +858,8 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         salary_min,
         with_salary,
         posted_after,
+        first_seen_after,
+        status,
         sort,
         limit,
         offset,
@@ -892,6 +924,8 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         salary_floor: None,
         require_salary: *with_salary,
         posted_after: *posted_after,
+        first_seen_after: *first_seen_after,
+        status: status.parse().map_err(anyhow::Error::msg)?,
         sort: match sort.as_str() {
             "date" => mljobs_store::Sort::Date,
             "salary" => mljobs_store::Sort::Salary,
@@ -928,7 +962,7 @@ fn search(cli: &Cli) -> Result<ExitCode> {
                     "role": e.role.id, "seniority": e.seniority.as_ref().map(|x| &x.id), "location": e.location, "work_mode": e.work_mode,
                     "salary": e.salary.as_ref().map(|x| serde_json::json!({"annual_usd_min": x.annual_usd_min, "annual_usd_max": x.annual_usd_max, "raw": x.raw})),
                     "date_posted": s.posting.date_posted, "skills": e.skills.iter().map(|x| &*x.id).collect::<Vec<_>>(),
-                    "snippet": snippet.html,
+                    "snippet": snippet.html, "first_seen": s.lifecycle.first_seen, "closed_at": s.lifecycle.closed_at,
                 })
             })
             .collect();

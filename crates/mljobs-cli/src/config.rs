@@ -257,6 +257,12 @@ pub enum Command {
         /// Posted on or after this date (YYYY-MM-DD).
         #[arg(long = "posted-after")]
         posted_after: Option<chrono::NaiveDate>,
+        /// First seen by mljobs on or after this date (YYYY-MM-DD): what is new since.
+        #[arg(long = "first-seen-after")]
+        first_seen_after: Option<chrono::NaiveDate>,
+        /// Open postings (default), closed ones, or all.
+        #[arg(long, default_value = "open", value_parser = ["open", "closed", "all"])]
+        status: String,
         /// Order: relevance, date or salary.
         #[arg(long, default_value = "relevance", value_parser = ["relevance", "date", "salary"])]
         sort: String,

@@ -12,7 +12,7 @@ use mljobs_crawl::{Bases, BoardFetch, FetchConfig, Fetcher, Validators, fetch_bo
 use mljobs_store::{AttemptOutcome, CrawlAttempt, Store};
 use serde::Serialize;
 
-use crate::commands::{Ingested, Input, ingest_inputs};
+use crate::commands::{BoardListing, Ingested, Input, ingest_inputs};
 use crate::config::{Cli, InputArgs, Keep};
 use crate::outln;
 use crate::pipeline::{Record, validate};
@@ -88,8 +88,8 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
     }
     let mut validators = Vec::with_capacity(specs.len());
     for (spec, _) in &specs {
-        let (etag, last_modified) = store.source_validators(&spec.to_string())?;
-        validators.push((etag.is_some() || last_modified.is_some()).then_some(Validators { etag, last_modified }));
+        let v = store.source_validators(&spec.to_string())?;
+        validators.push((!v.is_empty()).then_some(Validators { etag: v.etag, last_modified: v.last_modified, content_hash: v.content_hash }));
     }
     let user_agent = std::env::var("MLJOBS_USER_AGENT").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| FetchConfig::default().user_agent);
     let fetcher = Fetcher::new(FetchConfig { user_agent, ..FetchConfig::default() }).map_err(anyhow::Error::msg)?;
@@ -130,25 +130,51 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
             error: None,
             etag: None,
             last_modified: None,
+            content_hash: None,
             next_due_at: None,
         };
         let outcome = match result {
             Ok(BoardFetch::Complete { items, validators, status, .. }) => {
                 let n = items.len();
-                (attempt.outcome, attempt.http_status, attempt.postings_seen) = (AttemptOutcome::Ok, Some(status), Some(n as u64));
-                (attempt.etag, attempt.last_modified) = (validators.etag, validators.last_modified);
-                let records = items
+                (attempt.http_status, attempt.postings_seen) = (Some(status), Some(n as u64));
+                // Every posting the board lists, by id — the unreadable ones too when their id
+                // does not depend on their text. One without (a record that is not a job object)
+                // could be a stored posting: then the fetch closes nothing.
+                let mut seen = Vec::with_capacity(n);
+                let mut unknown = 0usize;
+                let records: Vec<Record> = items
                     .into_iter()
                     .map(|item| match item {
-                        Ok(raw) => validate(raw, now),
-                        Err(rejection) => Record::Rejected(rejection),
+                        Ok(raw) => {
+                            let stable = raw.stable_id();
+                            let record = validate(raw, now);
+                            match (&record, stable) {
+                                (Record::Posting(p), _) => seen.push(p.id.to_string()),
+                                (_, Some(id)) => seen.push(id.to_string()),
+                                _ => unknown += 1,
+                            }
+                            record
+                        }
+                        Err(rejection) => {
+                            unknown += 1;
+                            Record::Rejected(rejection)
+                        }
                     })
                     .collect();
-                inputs.push(Input::Records { name: spec.to_string(), records });
-                SourceOutcome { source: spec.to_string(), outcome: "ok", postings: Some(n), error: None }
+                let complete = unknown == 0;
+                if complete {
+                    attempt.outcome = AttemptOutcome::Ok;
+                    (attempt.etag, attempt.last_modified, attempt.content_hash) = (validators.etag, validators.last_modified, validators.content_hash);
+                } else {
+                    attempt.outcome = AttemptOutcome::Partial;
+                    attempt.error = Some(format!("{unknown} of {n} records could not be read or identified; nothing was closed"));
+                }
+                inputs.push(Input::Records { name: spec.to_string(), records, board: Some(BoardListing { spec: spec.to_string(), seen, complete }) });
+                SourceOutcome { source: spec.to_string(), outcome: if complete { "ok" } else { "partial" }, postings: Some(n), error: attempt.error.clone() }
             }
-            Ok(BoardFetch::NotModified { .. }) => {
-                (attempt.outcome, attempt.http_status) = (AttemptOutcome::Unchanged, Some(304));
+            Ok(BoardFetch::NotModified { status, .. }) => {
+                (attempt.outcome, attempt.http_status) = (AttemptOutcome::Unchanged, Some(status));
+                store.touch_board(&attempt.spec, finished)?;
                 SourceOutcome { source: spec.to_string(), outcome: "unchanged", postings: None, error: None }
             }
             Err(e) => {
@@ -186,17 +212,19 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
             eprintln!("{}: {}", o.source, o.error.as_deref().unwrap_or_default());
         }
         let count = |what: &str| outcomes.iter().filter(|o| o.outcome == what).count();
-        outln!("{} boards: {} read, {} unchanged, {} failed", outcomes.len(), count("ok"), count("unchanged"), failed);
+        outln!("{} boards: {} read, {} read in part, {} unchanged, {} failed", outcomes.len(), count("ok"), count("partial"), count("unchanged"), failed);
         let o = &summary.outcome;
         outln!(
-            "{} postings read: {} new, {} updated, {} unchanged, {} duplicates, {} not ML roles (not stored), {} rejected",
+            "{} postings read: {} new, {} updated, {} unchanged, {} duplicates, {} not ML roles (not stored), {} rejected; {} closed, {} reopened",
             summary.read,
             o.new,
             o.updated,
             o.unchanged,
             o.duplicates,
             summary.not_ml,
-            summary.rejected
+            summary.rejected,
+            summary.closed,
+            summary.reopened
         );
     }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })

@@ -104,23 +104,54 @@ fn list(cli: &Cli, kind: Option<&str>, json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let day = |t: &Option<String>| t.as_deref().map_or("never".to_string(), |t| t.get(..16).unwrap_or(t).replace('T', " "));
-    outln!("{:<44} {:<24} {:<14} {:<17} {:<17} {}", "SOURCE", "NAME", "STATE", "LAST SUCCESS", "LAST ATTEMPT", "STATUS");
+    outln!(
+        "{:<40} {:<22} {:<13} {:>6} {:>6} {:<17} {:<17} {:<17} {}",
+        "SOURCE",
+        "NAME",
+        "STATE",
+        "OPEN",
+        "CLOSED",
+        "LAST SUCCESS",
+        "LAST ATTEMPT",
+        "NEXT DUE",
+        "STATUS"
+    );
     for r in &rows {
-        let state = match (r.enabled, r.consecutive_failures) {
-            (false, _) => "disabled".to_string(),
-            (true, 0) => "enabled".to_string(),
-            (true, n) => format!("failing ×{n}"),
+        let state = match (r.enabled, r.consecutive_failures, r.failing) {
+            (false, ..) => "disabled".to_string(),
+            (true, 0, _) => "ok".to_string(),
+            (true, n, true) => format!("FAILING ×{n}"),
+            (true, n, false) => format!("failed ×{n}"),
         };
         let status = match (&r.last_http_status, &r.last_error) {
             (_, Some(e)) => e.clone(),
             (Some(s), None) => s.to_string(),
             (None, None) => "-".to_string(),
         };
-        let name: String = r.name.as_deref().unwrap_or("-").chars().take(24).collect();
-        outln!("{:<44} {:<24} {:<14} {:<17} {:<17} {}", r.spec, name, state, day(&r.last_success_at), day(&r.last_attempt_at), status);
+        let name: String = r.name.as_deref().unwrap_or("-").chars().take(22).collect();
+        let next = r.next_due_at.as_ref().map_or("next run".to_string(), |t| day(&Some(t.clone())));
+        outln!(
+            "{:<40} {:<22} {:<13} {:>6} {:>6} {:<17} {:<17} {:<17} {}",
+            r.spec,
+            name,
+            state,
+            r.open,
+            r.closed,
+            day(&r.last_success_at),
+            day(&r.last_attempt_at),
+            next,
+            status
+        );
     }
     let enabled = rows.iter().filter(|r| r.enabled).count();
-    outln!("\n{}, {} enabled, {} failing", sources(rows.len()), enabled, rows.iter().filter(|r| r.consecutive_failures > 0).count());
+    let failing = rows.iter().filter(|r| r.failing).count();
+    outln!(
+        "\n{}, {} enabled, {} failing ({}+ failed attempts in a row; they back off up to a day)",
+        sources(rows.len()),
+        enabled,
+        failing,
+        mljobs_store::FAILING_AFTER
+    );
     Ok(ExitCode::SUCCESS)
 }
 

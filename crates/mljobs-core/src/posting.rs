@@ -355,6 +355,20 @@ impl JobPosting {
 
 /// The posting's identity: source + source id when the source gives one; else the canonical URL;
 /// else the content. Two records with the same identity are the same posting (an update).
+impl RawPosting {
+    /// The id its posting has whatever its text says: from the source and source id, or else its
+    /// canonical URL. `None` when the id would depend on the text (a record without either), so a
+    /// record that cannot be read can still be recognised as a posting already stored.
+    pub fn stable_id(&self) -> Option<PostingId> {
+        let source_id = self.source_id.as_deref().and_then(text::clean_field);
+        let url = self.url.as_deref().and_then(text::clean_field);
+        if source_id.is_none() && url.as_deref().and_then(crate::dedupe::canonical_url).is_none() {
+            return None;
+        }
+        Some(identity(&self.source, source_id.as_deref(), url.as_deref(), None, "", ""))
+    }
+}
+
 fn identity(source: &str, source_id: Option<&str>, url: Option<&str>, company: Option<&str>, title: &str, description: &str) -> PostingId {
     if let Some(sid) = source_id {
         return PostingId::from_parts(&["sid", source, sid]);

@@ -91,8 +91,11 @@ pub enum BoardFetch {
         /// Attempts it took.
         attempts: u32,
     },
-    /// Unchanged since the validators sent (304).
+    /// Unchanged since the last complete fetch: a 304 to the validators sent, or the same body
+    /// (by hash) as then.
     NotModified {
+        /// HTTP status (304, or 200 with the same body).
+        status: u16,
         /// Attempts it took.
         attempts: u32,
     },
@@ -117,7 +120,7 @@ pub async fn fetch_board(
     fetcher: &Fetcher,
     spec: &SourceSpec,
     bases: &Bases,
-    validators: Option<&Validators>,
+    previous: Option<&Validators>,
     company: Option<&str>,
 ) -> Result<BoardFetch, BoardError> {
     let url = board_url(spec, bases)?;
@@ -127,12 +130,17 @@ pub async fn fetch_board(
         SourceKind::Workable => (Format::Workable, "Workable"),
         _ => (Format::Ashby, "Ashby"),
     };
-    let (body, validators, status, attempts) = match fetcher.get(&url, validators).await? {
-        Fetched::NotModified { attempts } => return Ok(BoardFetch::NotModified { attempts }),
+    let (body, validators, status, attempts) = match fetcher.get(&url, previous).await? {
+        Fetched::NotModified { attempts } => return Ok(BoardFetch::NotModified { status: 304, attempts }),
         Fetched::Body { status, body, validators, attempts } => (body, validators, status, attempts),
     };
     let not_a_board = |reason: String| BoardError::NotABoard { url: url.clone(), system, reason };
     let text = String::from_utf8(body).map_err(|e| not_a_board(format!("not UTF-8 ({e})")))?;
+    let hash = mljobs_core::posting::hash64(&[&text]);
+    if previous.is_some_and(|p| p.content_hash == Some(hash)) {
+        return Ok(BoardFetch::NotModified { status, attempts });
+    }
+    let validators = Validators { content_hash: Some(hash), ..validators };
     let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
     let items = decode_document(&text, &spec.to_string(), format, &options);
     // The decoder rejects a document that is not the board's JSON (an HTML page with status 200,

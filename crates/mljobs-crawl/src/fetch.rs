@@ -55,6 +55,9 @@ pub struct Validators {
     pub etag: Option<String>,
     /// `Last-Modified` it answered.
     pub last_modified: Option<String>,
+    /// Hash of the body (set by the connectors): the same body again is an unchanged board even
+    /// when the server sends no validators.
+    pub content_hash: Option<u64>,
 }
 
 /// A successful fetch.
@@ -241,7 +244,7 @@ impl Fetcher {
             return Err((FetchErrorKind::Status { status, retry_after: retry_after.map(|d| d.as_secs()) }, retry_after));
         }
         let header = |name: reqwest::header::HeaderName| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let validators = Validators { etag: header(reqwest::header::ETAG), last_modified: header(reqwest::header::LAST_MODIFIED) };
+        let validators = Validators { etag: header(reqwest::header::ETAG), last_modified: header(reqwest::header::LAST_MODIFIED), content_hash: None };
         let limit = self.config.max_body_bytes;
         if resp.content_length().is_some_and(|n| n as usize > limit) {
             return Err((FetchErrorKind::TooLarge { limit }, None));

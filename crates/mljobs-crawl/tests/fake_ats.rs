@@ -120,7 +120,7 @@ async fn a_board_is_fetched_decoded_and_then_not_modified() {
     );
     assert_eq!(validators.etag.as_deref(), Some("\"v1\""));
     // The same board again with its validators: one small 304, nothing to decode.
-    assert!(matches!(board(&base, "acme", &fetcher, Some(&validators)).await.unwrap(), BoardFetch::NotModified { attempts: 1 }));
+    assert!(matches!(board(&base, "acme", &fetcher, Some(&validators)).await.unwrap(), BoardFetch::NotModified { status: 304, attempts: 1 }));
     assert_eq!(fake.hits.lock().unwrap()["acme"], 2);
 }
 

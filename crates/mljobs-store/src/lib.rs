@@ -18,6 +18,7 @@
 mod facets;
 mod fast;
 mod fuzzy;
+mod lifecycle;
 mod migrations;
 pub use migrations::SCHEMA_VERSION;
 pub mod query;
@@ -26,7 +27,8 @@ pub mod search;
 mod sources;
 mod store;
 
+pub use lifecycle::{BoardCounts, BoardLifecycle, Lifecycle};
 pub use query::Synonyms;
-pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, rebuild, sync};
-pub use sources::{AttemptOutcome, CrawlAttempt, SourceRow, SourcesAdded};
-pub use store::{BatchOutcome, Card, IngestSummary, SkillYears, Stats, Store, StoreError, StoredPosting};
+pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, Status, rebuild, sync};
+pub use sources::{AttemptOutcome, CrawlAttempt, FAILING_AFTER, SourceRow, SourceValidators, SourcesAdded};
+pub use store::{BatchOutcome, Card, Changed, IngestSummary, SkillYears, Stats, Store, StoreError, StoredPosting};

@@ -130,6 +130,24 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX crawl_attempts_spec ON crawl_attempts(spec, started_at);
     "#,
+    // 5 → 6: the posting lifecycle. `last_seen_at` (the last ingest or complete board fetch that
+    // held it), `closed_at` and `closed_reason` (`gone`: missing from a complete fetch of its
+    // board; `expired`: past `valid_through`),
+    // `board` (the source whose fetches decide it); the result-card index carries first seen and
+    // closed so a card shows "new" and "closed" without the wide row.
+    r#"
+    ALTER TABLE postings ADD COLUMN last_seen_at TEXT;
+    ALTER TABLE postings ADD COLUMN closed_at TEXT;
+    ALTER TABLE postings ADD COLUMN closed_reason TEXT;
+    ALTER TABLE postings ADD COLUMN board TEXT;
+    ALTER TABLE postings ADD COLUMN valid_through TEXT;
+    UPDATE postings SET last_seen_at = updated_at, valid_through = json_extract(posting_json, '$.valid_through');
+    CREATE INDEX postings_board ON postings(board) WHERE board IS NOT NULL;
+    CREATE INDEX postings_expiring ON postings(valid_through) WHERE valid_through IS NOT NULL AND closed_at IS NULL;
+    DROP INDEX postings_card;
+    CREATE INDEX postings_card ON postings(id, title, company, role, seniority, city, country, work_mode,
+        employment_type, salary_usd_min, salary_usd_max, date_posted, first_seen_at, closed_at);
+    "#,
 ];
 
 /// The schema version this build writes.

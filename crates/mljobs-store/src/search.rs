@@ -41,6 +41,42 @@ pub enum Sort {
     Salary,
 }
 
+/// Which postings a search looks at by their lifecycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Still listed by their board and not past their closing date.
+    #[default]
+    Open,
+    /// Closed postings only.
+    Closed,
+    /// Both.
+    All,
+}
+
+impl Status {
+    /// `open`, `closed` or `all`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Closed => "closed",
+            Status::All => "all",
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Status, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "open" | "" => Ok(Status::Open),
+            "closed" => Ok(Status::Closed),
+            "all" | "any" => Ok(Status::All),
+            other => Err(format!("status {other:?}: expected open, closed or all")),
+        }
+    }
+}
+
 /// A search.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
@@ -58,6 +94,10 @@ pub struct SearchRequest {
     pub require_salary: bool,
     /// Posted on or after.
     pub posted_after: Option<NaiveDate>,
+    /// First seen by mljobs on or after.
+    pub first_seen_after: Option<NaiveDate>,
+    /// Open postings (the default), closed ones, or both.
+    pub status: Status,
     /// Order.
     pub sort: Sort,
     /// Hits to skip.
@@ -169,6 +209,8 @@ struct Fields {
     salary_max: Field,
     has_salary: Field,
     date: Field,
+    first_seen: Field,
+    closed: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -199,6 +241,10 @@ fn schema() -> (Schema, Fields) {
         salary_max: b.add_f64_field("salary_max", INDEXED | FAST),
         has_salary: b.add_u64_field("has_salary", INDEXED),
         date: b.add_u64_field("date", INDEXED | FAST),
+        first_seen: b.add_u64_field("first_seen", INDEXED | FAST),
+        // Only closed postings carry the term (1), as only duplicates carry `duplicate`: the
+        // default "open" search excludes a short posting list instead of intersecting a long one.
+        closed: b.add_u64_field("closed", INDEXED),
     };
     (b.build(), f)
 }
@@ -271,6 +317,10 @@ pub struct IndexDoc<'a> {
     pub salary_max: Option<f64>,
     /// Date posted.
     pub date_posted: Option<NaiveDate>,
+    /// When mljobs first saw it.
+    pub first_seen: Option<NaiveDate>,
+    /// Closed (gone from its board, or past its closing date).
+    pub closed: bool,
 }
 
 impl<'a> IndexDoc<'a> {
@@ -298,6 +348,8 @@ impl<'a> IndexDoc<'a> {
             salary_min: min,
             salary_max: max,
             date_posted: p.date_posted,
+            first_seen: None,
+            closed: false,
         }
     }
 }
@@ -474,6 +526,10 @@ impl SearchIndex {
         doc.add_f64(f.salary_min, d.salary_min.unwrap_or(-1.0));
         doc.add_f64(f.salary_max, d.salary_max.unwrap_or(-1.0));
         doc.add_u64(f.date, d.date_posted.map_or(0, day_number));
+        doc.add_u64(f.first_seen, d.first_seen.map_or(0, day_number));
+        if d.closed {
+            doc.add_u64(f.closed, 1);
+        }
         writer.add_document(doc)?;
         Ok(())
     }
@@ -566,8 +622,16 @@ impl SearchIndex {
         if let Some(after) = req.posted_after {
             plan.filters.push(Filter::AtLeastU64("date", day_number(after)));
         }
+        if let Some(after) = req.first_seen_after {
+            plan.filters.push(Filter::AtLeastU64("first_seen", day_number(after)));
+        }
         if req.collapse {
             plan.excluded.push(Filter::Term(Term::from_field_u64(f.duplicate, 1)));
+        }
+        match req.status {
+            Status::Open => plan.excluded.push(Filter::Term(Term::from_field_u64(f.closed, 1))),
+            Status::Closed => plan.filters.push(Filter::Term(Term::from_field_u64(f.closed, 1))),
+            Status::All => {}
         }
         Some(plan)
     }
@@ -658,8 +722,17 @@ impl SearchIndex {
         if let Some(after) = req.posted_after {
             clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(f.date, day_number(after))), Bound::Unbounded))));
         }
+        if let Some(after) = req.first_seen_after {
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(f.first_seen, day_number(after))), Bound::Unbounded))));
+        }
         if req.collapse {
             clauses.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_u64(f.duplicate, 1), IndexRecordOption::Basic))));
+        }
+        let closed = || Box::new(TermQuery::new(Term::from_field_u64(f.closed, 1), IndexRecordOption::Basic));
+        match req.status {
+            Status::Open => clauses.push((Occur::MustNot, closed())),
+            Status::Closed => clauses.push((Occur::Must, closed())),
+            Status::All => {}
         }
         Ok(clauses)
     }
@@ -974,11 +1047,14 @@ impl<'a> IndexSync<'a> {
         let (index, writer) = (self.index, &mut self.writer);
         let mut revision = self.revision;
         store.for_each_changed_since(self.revision, 2_000, |chunk| {
-            let entries: Vec<IndexDoc<'_>> = chunk.iter().map(|(p, e, c, _)| IndexDoc::new(p, e, c)).collect();
+            let entries: Vec<IndexDoc<'_>> = chunk
+                .iter()
+                .map(|c| IndexDoc { first_seen: c.first_seen, closed: c.closed, ..IndexDoc::new(&c.posting, &c.enrichment, &c.canonical_id) })
+                .collect();
             if let Err(e) = index.upsert(writer, &entries) {
                 error = Some(e);
             }
-            revision = chunk.last().map_or(revision, |c| c.3);
+            revision = chunk.last().map_or(revision, |c| c.rev);
             n += chunk.len() as u64;
             Ok(())
         })?;

@@ -34,7 +34,16 @@ pub struct SourceRow {
     pub next_due_at: Option<String>,
     /// Crawl attempts recorded.
     pub attempts: u64,
+    /// Its postings still open.
+    pub open: u64,
+    /// Its postings closed.
+    pub closed: u64,
+    /// Failing: [`FAILING_AFTER`] or more failed attempts in a row (backing off).
+    pub failing: bool,
 }
+
+/// Failed attempts in a row after which a source is flagged as failing.
+pub const FAILING_AFTER: u32 = 3;
 
 /// What adding a list of boards did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -88,7 +97,9 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT s.spec, s.kind, s.name, s.enabled, s.added_at, s.last_attempt_at, s.last_success_at, s.last_http_status, s.last_error,
-                        s.consecutive_failures, s.next_due_at, (SELECT count(*) FROM crawl_attempts a WHERE a.spec = s.spec)
+                        s.consecutive_failures, s.next_due_at, (SELECT count(*) FROM crawl_attempts a WHERE a.spec = s.spec),
+                        (SELECT count(*) FROM postings p WHERE p.board = s.spec AND p.closed_at IS NULL),
+                        (SELECT count(*) FROM postings p WHERE p.board = s.spec AND p.closed_at IS NOT NULL)
                  FROM sources s WHERE ?1 IS NULL OR s.spec = ?1 ORDER BY s.spec",
             )
             .map_err(self.sq())?;
@@ -107,6 +118,9 @@ impl Store {
                     consecutive_failures: r.get(9)?,
                     next_due_at: r.get(10)?,
                     attempts: r.get::<_, i64>(11)? as u64,
+                    open: r.get::<_, i64>(12)? as u64,
+                    closed: r.get::<_, i64>(13)? as u64,
+                    failing: r.get::<_, u32>(9)? >= FAILING_AFTER,
                 })
             })
             .map_err(self.sq())?;
@@ -168,8 +182,28 @@ pub struct CrawlAttempt {
     pub etag: Option<String>,
     /// See `etag`.
     pub last_modified: Option<String>,
+    /// Hash of the body of a complete fetch: the same body next time is an unchanged board.
+    pub content_hash: Option<u64>,
     /// When the schedule should crawl it next.
     pub next_due_at: Option<DateTime<Utc>>,
+}
+
+/// What the last complete fetch of a source left for the next one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceValidators {
+    /// Its `ETag`.
+    pub etag: Option<String>,
+    /// Its `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// The hash of its body.
+    pub content_hash: Option<u64>,
+}
+
+impl SourceValidators {
+    /// Whether there is anything to compare with.
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none() && self.content_hash.is_none()
+    }
 }
 
 /// How an attempt ended.
@@ -177,6 +211,9 @@ pub struct CrawlAttempt {
 pub enum AttemptOutcome {
     /// The whole board was read.
     Ok,
+    /// Part of the board was read (a page failed, records without an id could not be read):
+    /// what was read is stored, nothing is closed, and the next fetch is a full one.
+    Partial,
     /// 304: unchanged since the last complete fetch.
     Unchanged,
     /// No board: error, timeout, not the system's JSON.
@@ -187,6 +224,7 @@ impl AttemptOutcome {
     fn name(self) -> &'static str {
         match self {
             AttemptOutcome::Ok => "ok",
+            AttemptOutcome::Partial => "partial",
             AttemptOutcome::Unchanged => "unchanged",
             AttemptOutcome::Failed => "failed",
         }
@@ -221,19 +259,28 @@ impl Store {
             ),
             AttemptOutcome::Ok => tx.execute(
                 "UPDATE sources SET last_attempt_at = ?2, last_success_at = ?2, last_http_status = ?3, last_error = NULL, consecutive_failures = 0,
-                 next_due_at = ?4, etag = ?5, last_modified = ?6 WHERE spec = ?1",
-                params![a.spec, secs(&a.started_at), a.http_status, next_due, a.etag, a.last_modified],
+                 next_due_at = ?4, etag = ?5, last_modified = ?6, content_hash = ?7 WHERE spec = ?1",
+                params![a.spec, secs(&a.started_at), a.http_status, next_due, a.etag, a.last_modified, a.content_hash.map(|h| h as i64)],
+            ),
+            // Read in part: not a failure (no back-off), but the error says what was missed, and
+            // the validators are dropped so the next fetch reads the whole board again.
+            AttemptOutcome::Partial => tx.execute(
+                "UPDATE sources SET last_attempt_at = ?2, last_http_status = ?3, last_error = ?4, consecutive_failures = 0,
+                 next_due_at = ?5, etag = NULL, last_modified = NULL, content_hash = NULL WHERE spec = ?1",
+                params![a.spec, secs(&a.started_at), a.http_status, a.error, next_due],
             ),
         }
         .map_err(sq)?;
         tx.commit().map_err(sq)
     }
 
-    /// The ETag and Last-Modified of a source's last complete fetch.
-    pub fn source_validators(&self, spec: &str) -> Result<(Option<String>, Option<String>), StoreError> {
+    /// The ETag, Last-Modified and body hash of a source's last complete fetch.
+    pub fn source_validators(&self, spec: &str) -> Result<SourceValidators, StoreError> {
         self.conn
-            .query_row("SELECT etag, last_modified FROM sources WHERE spec = ?1", [spec], |r| Ok((r.get(0)?, r.get(1)?)))
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok((None, None)) } else { Err(e) })
+            .query_row("SELECT etag, last_modified, content_hash FROM sources WHERE spec = ?1", [spec], |r| {
+                Ok(SourceValidators { etag: r.get(0)?, last_modified: r.get(1)?, content_hash: r.get::<_, Option<i64>>(2)?.map(|h| h as u64) })
+            })
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(SourceValidators::default()) } else { Err(e) })
             .map_err(self.sq())
     }
 }
@@ -283,6 +330,7 @@ mod tests {
             error: error.map(str::to_string),
             etag: etag.map(str::to_string),
             last_modified: None,
+            content_hash: None,
             next_due_at: None,
         };
         store.record_crawl_attempt(&attempt(AttemptOutcome::Ok, Some(200), None, Some("\"v1\""))).unwrap();
@@ -290,10 +338,10 @@ mod tests {
         store.record_crawl_attempt(&attempt(AttemptOutcome::Failed, None, Some("timed out"), None)).unwrap();
         let s = store.source(&"greenhouse:acme".parse().unwrap()).unwrap().unwrap();
         assert_eq!((s.consecutive_failures, s.attempts, s.last_error.as_deref(), s.last_success_at.is_some()), (2, 3, Some("timed out"), true));
-        assert_eq!(store.source_validators("greenhouse:acme").unwrap().0.as_deref(), Some("\"v1\""), "a failure keeps the last good validators");
+        assert_eq!(store.source_validators("greenhouse:acme").unwrap().etag.as_deref(), Some("\"v1\""), "a failure keeps the last good validators");
         store.record_crawl_attempt(&attempt(AttemptOutcome::Unchanged, Some(304), None, None)).unwrap();
         let s = store.source(&"greenhouse:acme".parse().unwrap()).unwrap().unwrap();
         assert_eq!((s.consecutive_failures, s.last_error, s.last_http_status), (0, None, Some(304)));
-        assert_eq!(store.source_validators("greenhouse:acme").unwrap().0.as_deref(), Some("\"v1\""));
+        assert_eq!(store.source_validators("greenhouse:acme").unwrap().etag.as_deref(), Some("\"v1\""));
     }
 }

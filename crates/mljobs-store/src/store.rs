@@ -58,6 +58,8 @@ pub struct StoredPosting {
     pub similar: Vec<String>,
     /// Other sources that carried the same posting (same canonical URL).
     pub aliases: Vec<String>,
+    /// When it was first and last seen, and whether it closed.
+    pub lifecycle: crate::Lifecycle,
 }
 
 /// A posting as a result list shows it.
@@ -87,6 +89,34 @@ pub struct Card {
     pub salary_usd_max: Option<f64>,
     /// Date posted (YYYY-MM-DD).
     pub date_posted: Option<String>,
+    /// When mljobs first saw it (YYYY-MM-DD).
+    pub first_seen: String,
+    /// When it closed (YYYY-MM-DD); none while open.
+    pub closed_on: Option<String>,
+}
+
+impl Card {
+    /// Whether it was first seen within `days` days before `today` (a "new" badge).
+    pub fn is_new(&self, today: chrono::NaiveDate, days: i64) -> bool {
+        self.closed_on.is_none() && chrono::NaiveDate::parse_from_str(&self.first_seen, "%Y-%m-%d").is_ok_and(|d| (today - d).num_days() < days && d <= today)
+    }
+}
+
+/// A posting changed since some store revision, as the search index reads it.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    /// The posting.
+    pub posting: JobPosting,
+    /// Its enrichment.
+    pub enrichment: Enrichment,
+    /// Its group's canonical posting.
+    pub canonical_id: String,
+    /// The store revision of the change.
+    pub rev: i64,
+    /// When it was first seen.
+    pub first_seen: Option<chrono::NaiveDate>,
+    /// Whether it is closed.
+    pub closed: bool,
 }
 
 /// What one batch did.
@@ -129,6 +159,12 @@ pub struct IngestSummary {
     /// Postings read but not stored because their role is not an ML or data role (`crawl --keep ml`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub not_ml: u64,
+    /// Postings closed by this run: gone from a complete fetch of their board, or past their closing date.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub closed: u64,
+    /// Closed postings listed again by their board, now open.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reopened: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -306,14 +342,21 @@ impl Store {
 
     /// Reads one posting.
     pub fn get(&self, id: &PostingId) -> Result<Option<StoredPosting>, StoreError> {
-        let row: Option<(String, String, String)> = self
+        let row: Option<(String, String, String, crate::Lifecycle)> = self
             .conn
-            .query_row("SELECT posting_json, enrichment_json, canonical_id FROM postings WHERE id = ?1", [id.as_str()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT posting_json, enrichment_json, canonical_id, first_seen_at, COALESCE(last_seen_at, updated_at), closed_at, closed_reason, board
+                 FROM postings WHERE id = ?1",
+                [id.as_str()],
+                |r| {
+                    let lifecycle =
+                        crate::Lifecycle { first_seen: r.get(3)?, last_seen: r.get(4)?, closed_at: r.get(5)?, closed_reason: r.get(6)?, source: r.get(7)? };
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, lifecycle))
+                },
+            )
             .optional()
             .map_err(self.sq())?;
-        let Some((pj, ej, canonical_id)) = row else { return Ok(None) };
+        let Some((pj, ej, canonical_id, lifecycle)) = row else { return Ok(None) };
         let posting: JobPosting = serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "posting", message: e.to_string() })?;
         let enrichment: Enrichment =
             serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id: id.to_string(), what: "enrichment", message: e.to_string() })?;
@@ -331,7 +374,7 @@ impl Store {
             .prepare_cached("SELECT source || COALESCE(':' || source_id, '') FROM posting_aliases WHERE posting_id = ?1 ORDER BY alias_id")
             .map_err(self.sq())?;
         let aliases = stmt.query_map([id.as_str()], |r| r.get(0)).map_err(self.sq())?.collect::<Result<Vec<String>, _>>().map_err(self.sq())?;
-        Ok(Some(StoredPosting { posting, enrichment, canonical_id, similar, aliases }))
+        Ok(Some(StoredPosting { posting, enrichment, canonical_id, similar, aliases, lifecycle }))
     }
 
     /// Ids and last-change dates (`YYYY-MM-DD`) of the canonical postings (one per near-duplicate
@@ -354,7 +397,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, title, company, role, seniority, city, country, work_mode, \
-                 employment_type, salary_usd_min, salary_usd_max, date_posted FROM postings INDEXED BY postings_card WHERE id = ?1",
+                 employment_type, salary_usd_min, salary_usd_max, date_posted, substr(first_seen_at, 1, 10), substr(closed_at, 1, 10)
+                 FROM postings INDEXED BY postings_card WHERE id = ?1",
             )
             .map_err(self.sq())?;
         let mut out = Vec::with_capacity(ids.len());
@@ -374,6 +418,8 @@ impl Store {
                         salary_usd_min: r.get(9)?,
                         salary_usd_max: r.get(10)?,
                         date_posted: r.get(11)?,
+                        first_seen: r.get(12)?,
+                        closed_on: r.get(13)?,
                     })
                 })
                 .optional()
@@ -410,33 +456,40 @@ impl Store {
     }
 
     /// Calls `f` with chunks (up to `chunk` postings) of every posting changed after revision
-    /// `since`, in revision order, with its enrichment, canonical id and revision.
-    pub fn for_each_changed_since(
-        &self,
-        since: i64,
-        chunk: usize,
-        mut f: impl FnMut(&[(JobPosting, Enrichment, String, i64)]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    /// `since`, in revision order, with its enrichment, canonical id, revision and lifecycle.
+    pub fn for_each_changed_since(&self, since: i64, chunk: usize, mut f: impl FnMut(&[Changed]) -> Result<(), StoreError>) -> Result<(), StoreError> {
         let mut last = since;
         loop {
             let mut stmt = self
                 .conn
-                .prepare_cached("SELECT id, posting_json, enrichment_json, canonical_id, rev FROM postings WHERE rev > ?1 ORDER BY rev LIMIT ?2")
+                .prepare_cached(
+                    "SELECT id, posting_json, enrichment_json, canonical_id, rev, substr(first_seen_at, 1, 10), closed_at IS NOT NULL
+                     FROM postings WHERE rev > ?1 ORDER BY rev LIMIT ?2",
+                )
                 .map_err(self.sq())?;
             let rows = stmt
                 .query_map(params![last, chunk as i64], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, bool>(6)?,
+                    ))
                 })
                 .map_err(self.sq())?;
             let mut batch = Vec::with_capacity(chunk);
             for row in rows {
-                let (id, pj, ej, canonical, rev) = row.map_err(self.sq())?;
+                let (id, pj, ej, canonical_id, rev, first_seen, closed) = row.map_err(self.sq())?;
                 let posting: JobPosting =
                     serde_json::from_str(&pj).map_err(|e| StoreError::Corrupt { id: id.clone(), what: "posting", message: e.to_string() })?;
                 let enrichment: Enrichment = serde_json::from_str(&ej).map_err(|e| StoreError::Corrupt { id, what: "enrichment", message: e.to_string() })?;
-                batch.push((posting, enrichment, canonical, rev));
+                let first_seen = first_seen.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+                batch.push(Changed { posting, enrichment, canonical_id, rev, first_seen, closed });
             }
-            let Some(&(_, _, _, max_rev)) = batch.last() else { return Ok(()) };
+            let Some(max_rev) = batch.last().map(|c| c.rev) else { return Ok(()) };
             f(&batch)?;
             last = max_rev;
         }
@@ -598,6 +651,12 @@ fn content_hash(p: &JobPosting) -> i64 {
     hash64(&fields) as i64
 }
 
+/// When a posting whose `valid_through` is before `now`'s day closed: the end of that day (UTC).
+pub(crate) fn expired_at(valid_through: Option<chrono::NaiveDate>, now: DateTime<Utc>) -> Option<String> {
+    let v = valid_through?;
+    (v < now.date_naive()).then(|| format!("{v}T23:59:59+00:00"))
+}
+
 fn company_key(p: &JobPosting) -> Option<String> {
     p.company.as_deref().map(dedupe::title_key).filter(|k| !k.is_empty())
 }
@@ -620,11 +679,13 @@ fn write_one(
         .prepare_cached("SELECT seq, content_hash, canonical_id FROM postings WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
+    let now_text = now.to_rfc3339();
     let mut outcome = BatchOutcome::default();
     let simhash = |p: &JobPosting| dedupe::simhash(&p.description);
     let (canonical_id, fingerprint) = match &existing {
         Some((_, old_hash, canonical)) => {
             if *old_hash == hash {
+                tx.prepare_cached("UPDATE postings SET last_seen_at = ?2 WHERE seq = ?1")?.execute(params![existing.as_ref().map(|e| e.0), now_text])?;
                 outcome.unchanged = 1;
                 return Ok(outcome);
             }
@@ -665,15 +726,19 @@ fn write_one(
         .prepare_cached(
             "INSERT INTO postings(id, source, source_id, source_group_id, canonical_url, url_hash, company_key, title_key, dup_key, simhash, content_hash,
             canonical_id, posting_json, enrichment_json, taxonomy_hash, title, company, role, seniority, country, work_mode, employment_type, industry,
-            salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at, rev, city)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27, ?28, ?29)
+            salary_usd_min, salary_usd_max, date_posted, first_seen_at, updated_at, rev, city, last_seen_at, valid_through, closed_at, closed_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?27, ?28, ?29,
+            ?27, ?30, ?31, CASE WHEN ?31 IS NULL THEN NULL ELSE 'expired' END)
          ON CONFLICT(id) DO UPDATE SET source_group_id = excluded.source_group_id, canonical_url = excluded.canonical_url, url_hash = excluded.url_hash,
             company_key = excluded.company_key, title_key = excluded.title_key, dup_key = excluded.dup_key, simhash = excluded.simhash,
             content_hash = excluded.content_hash, posting_json = excluded.posting_json, enrichment_json = excluded.enrichment_json,
             taxonomy_hash = excluded.taxonomy_hash, title = excluded.title, company = excluded.company, role = excluded.role,
             seniority = excluded.seniority, country = excluded.country, work_mode = excluded.work_mode, employment_type = excluded.employment_type,
             industry = excluded.industry, salary_usd_min = excluded.salary_usd_min, salary_usd_max = excluded.salary_usd_max,
-            date_posted = excluded.date_posted, updated_at = excluded.updated_at, rev = excluded.rev, city = excluded.city
+            date_posted = excluded.date_posted, updated_at = excluded.updated_at, rev = excluded.rev, city = excluded.city,
+            last_seen_at = excluded.last_seen_at, valid_through = excluded.valid_through,
+            closed_reason = CASE WHEN closed_at IS NULL AND excluded.closed_at IS NOT NULL THEN 'expired' ELSE closed_reason END,
+            closed_at = COALESCE(closed_at, excluded.closed_at)
          RETURNING seq",
         )?
         .query_row(
@@ -704,9 +769,11 @@ fn write_one(
                 salary.and_then(|s| s.annual_usd_min),
                 salary.and_then(|s| s.annual_usd_max),
                 posting.date_posted.map(|d| d.to_string()),
-                now.to_rfc3339(),
+                now_text,
                 rev,
                 enrichment.location.city,
+                posting.valid_through.map(|d| d.to_string()),
+                expired_at(posting.valid_through, now),
             ],
             |r| r.get(0),
         )?;

@@ -162,6 +162,8 @@ fn a_version_1_store_is_upgraded_with_cities_the_card_and_pay_indexes_and_source
     let conn = rusqlite::Connection::open(dir.path().join("mljobs.sqlite3")).unwrap();
     conn.execute_batch(
         "DROP INDEX postings_card; DROP INDEX postings_pay; ALTER TABLE postings DROP COLUMN city; DROP TABLE crawl_attempts; DROP TABLE sources;
+         DROP INDEX postings_board; DROP INDEX postings_expiring; ALTER TABLE postings DROP COLUMN last_seen_at; ALTER TABLE postings DROP COLUMN closed_at;
+         ALTER TABLE postings DROP COLUMN closed_reason; ALTER TABLE postings DROP COLUMN board; ALTER TABLE postings DROP COLUMN valid_through;
          PRAGMA user_version = 1;",
     )
     .unwrap();
@@ -174,6 +176,109 @@ fn a_version_1_store_is_upgraded_with_cities_the_card_and_pay_indexes_and_source
     assert_eq!(version, mljobs_store::SCHEMA_VERSION);
     assert!(store.industry_salaries().is_ok(), "the pay index is there again");
     assert_eq!(store.sources().unwrap(), [], "the sources table is there, empty");
+    let life = store.lifecycle(p.id.as_str()).unwrap().unwrap();
+    assert_eq!((life.last_seen.as_str(), life.closed_at), (life.first_seen.as_str(), None), "last seen starts as the last change, open");
+}
+
+/// The board `greenhouse:acme` listing `postings` at `at`, written and applied as a crawl does.
+fn board_fetch(store: &mut Store, postings: &[JobPosting], complete: bool, at: DateTime<Utc>) -> (mljobs_store::BatchOutcome, mljobs_store::BoardLifecycle) {
+    let t = Taxonomy::embedded();
+    let batch: Vec<_> = postings.iter().map(|p| (p.clone(), enrich(p, &t))).collect();
+    let run = store.begin_run(&["greenhouse:acme".into()], at).unwrap();
+    let written = store.write_batch(run, &batch, &[], "tax", at).unwrap();
+    let seen: Vec<String> = postings.iter().map(|p| p.id.to_string()).collect();
+    (written, store.apply_board("greenhouse:acme", &seen, complete, at).unwrap())
+}
+
+fn open_ids(store: &Store, index: &mljobs_store::SearchIndex, status: mljobs_store::Status) -> Vec<String> {
+    mljobs_store::sync(store, index).unwrap();
+    let req = mljobs_store::SearchRequest { status, limit: 100, ..Default::default() };
+    let mut ids: Vec<String> = index.search(&req, None).unwrap().hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_posting_appears_changes_disappears_and_reappears() {
+    use mljobs_store::{BoardLifecycle, Status};
+    let mut store = Store::open_in_memory().unwrap();
+    let index = mljobs_store::SearchIndex::in_memory().unwrap();
+    let day = |d: i64| now() + chrono::Duration::days(d);
+    let a = posting("1", "Machine Learning Engineer", "Acme", "https://acme.example/jobs/1", TEXT);
+    let b = posting("2", "Data Scientist", "Acme", "https://acme.example/jobs/2", &TEXT.replace("retailers", "banks"));
+    let mut ids = vec![a.id.to_string(), b.id.to_string()];
+    ids.sort();
+
+    // Appear.
+    let (w, l) = board_fetch(&mut store, &[a.clone(), b.clone()], true, day(0));
+    assert_eq!((w.new, l), (2, BoardLifecycle { seen: 2, closed: 0, reopened: 0 }));
+    assert_eq!(open_ids(&store, &index, Status::Open), ids);
+    // Change: updated in place, not doubled; first seen stays, last seen moves.
+    let mut a2 = a.clone();
+    a2.description.push_str(" Visa sponsorship is available.");
+    let (w, l) = board_fetch(&mut store, &[a2.clone(), b.clone()], true, day(1));
+    assert_eq!((w.new, w.updated, w.unchanged, l.closed), (0, 1, 1, 0));
+    assert_eq!(store.count().unwrap(), 2);
+    let life = store.lifecycle(a.id.as_str()).unwrap().unwrap();
+    assert_eq!((life.first_seen, life.last_seen, life.source.as_deref()), (day(0).to_rfc3339(), day(1).to_rfc3339(), Some("greenhouse:acme")));
+    // A failed fetch never reaches the store; a partial one closes nothing.
+    let (_, l) = board_fetch(&mut store, std::slice::from_ref(&b), false, day(2));
+    assert_eq!(l, BoardLifecycle { seen: 1, closed: 0, reopened: 0 });
+    assert_eq!(open_ids(&store, &index, Status::Open), ids, "a partial fetch closes nothing");
+    // Disappear from a complete fetch: closed, kept, searchable as closed.
+    let (_, l) = board_fetch(&mut store, std::slice::from_ref(&b), true, day(3));
+    assert_eq!(l, BoardLifecycle { seen: 1, closed: 1, reopened: 0 });
+    assert_eq!(open_ids(&store, &index, Status::Open), [b.id.to_string()]);
+    assert_eq!(open_ids(&store, &index, Status::Closed), [a.id.to_string()]);
+    assert_eq!(open_ids(&store, &index, Status::All), ids);
+    let life = store.lifecycle(a.id.as_str()).unwrap().unwrap();
+    assert_eq!((life.closed_at, life.closed_reason.as_deref()), (Some(day(3).to_rfc3339()), Some("gone")));
+    assert_eq!(store.cards(&[a.id.as_str()]).unwrap()[0].closed_on.as_deref(), Some(&day(3).to_rfc3339()[..10]));
+    assert!(store.get(&a.id).unwrap().is_some(), "a closed posting is kept");
+    let counts = store.board_counts().unwrap();
+    assert_eq!(counts["greenhouse:acme"], mljobs_store::BoardCounts { open: 1, closed: 1 });
+    // Reappear: reopened, not a new posting.
+    let (w, l) = board_fetch(&mut store, &[a2.clone(), b.clone()], true, day(4));
+    assert_eq!((w.new, w.unchanged, l), (0, 2, BoardLifecycle { seen: 2, closed: 0, reopened: 1 }));
+    assert_eq!(open_ids(&store, &index, Status::Open), ids);
+    assert_eq!(store.lifecycle(a.id.as_str()).unwrap().unwrap().closed_at, None);
+    // An unchanged board (304) touches its open postings.
+    assert_eq!(store.touch_board("greenhouse:acme", day(5)).unwrap(), 2);
+    assert_eq!(store.lifecycle(b.id.as_str()).unwrap().unwrap().last_seen, day(5).to_rfc3339());
+}
+
+#[test]
+fn a_posting_past_its_closing_date_closes_and_the_new_ones_are_found_by_first_seen() {
+    let mut store = Store::open_in_memory().unwrap();
+    let index = mljobs_store::SearchIndex::in_memory().unwrap();
+    let mut old = posting("1", "Machine Learning Engineer", "Acme", "https://acme.example/jobs/1", TEXT);
+    old.valid_through = Some(now().date_naive() - chrono::Days::new(3));
+    let mut later = posting("2", "Data Scientist", "Acme", "https://acme.example/jobs/2", &TEXT.replace("retailers", "banks"));
+    later.valid_through = Some(now().date_naive() + chrono::Days::new(2));
+    write(&mut store, &[old.clone(), later.clone()]);
+    let life = store.lifecycle(old.id.as_str()).unwrap().unwrap();
+    assert_eq!((life.closed_reason.as_deref(), life.closed_at.as_deref().map(|t| &t[..10])), (Some("expired"), Some(&*old.valid_through.unwrap().to_string())));
+    assert_eq!(open_ids(&store, &index, mljobs_store::Status::Open), [later.id.to_string()]);
+    // Three days on, the other one has passed its date too.
+    assert_eq!(store.close_expired(now() + chrono::Duration::days(3)).unwrap(), 1);
+    assert_eq!(open_ids(&store, &index, mljobs_store::Status::Open), Vec::<String>::new());
+    // first_seen_after: what is new since a day.
+    let fresh = posting("3", "MLOps Engineer", "Beta", "https://beta.example/jobs/3", &TEXT.replace("retailers", "insurers"));
+    let t = Taxonomy::embedded();
+    let run = store.begin_run(&["b.jsonl".into()], now()).unwrap();
+    store.write_batch(run, &[(fresh.clone(), enrich(&fresh, &t))], &[], "tax", now() + chrono::Duration::days(10)).unwrap();
+    mljobs_store::sync(&store, &index).unwrap();
+    let since = |d: i64| mljobs_store::SearchRequest {
+        first_seen_after: Some(now().date_naive() + chrono::Days::new(d as u64)),
+        status: mljobs_store::Status::All,
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(index.search(&since(5), None).unwrap().hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>(), [fresh.id.to_string()]);
+    assert_eq!(index.search(&since(0), None).unwrap().total, 3);
+    let card = &store.cards(&[fresh.id.as_str()]).unwrap()[0];
+    assert!(card.is_new((now() + chrono::Duration::days(12)).date_naive(), 7));
+    assert!(!card.is_new((now() + chrono::Duration::days(17)).date_naive(), 7));
 }
 
 #[test]

@@ -224,6 +224,21 @@ pub struct JobDetail {
     /// schema.org JobPosting JSON-LD.
     #[schema(value_type = Object)]
     json_ld: Value,
+    /// `open` or `closed`.
+    status: &'static str,
+    /// When mljobs first saw it (RFC 3339).
+    first_seen: String,
+    /// When an ingest or a fetch of its board last held it (RFC 3339).
+    last_seen: String,
+    /// When it closed (RFC 3339); absent while open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closed_at: Option<String>,
+    /// `gone` (no longer on its board) or `expired` (past its closing date); absent while open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closed_reason: Option<String>,
+    /// The source (board) whose fetches decide its status, when crawled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
 }
 
 /// Liveness.
@@ -307,6 +322,12 @@ async fn job(State(s): AppStateRef, Path(id): Path<String>) -> Result<Json<JobDe
         posting: serde_json::to_value(&stored.posting).map_err(|e| ApiError::internal(&e))?,
         enrichment: serde_json::to_value(&stored.enrichment).map_err(|e| ApiError::internal(&e))?,
         json_ld,
+        status: if stored.lifecycle.closed_at.is_some() { "closed" } else { "open" },
+        first_seen: stored.lifecycle.first_seen.clone(),
+        last_seen: stored.lifecycle.last_seen.clone(),
+        closed_at: stored.lifecycle.closed_at.clone(),
+        closed_reason: stored.lifecycle.closed_reason.clone(),
+        source: stored.lifecycle.source.clone(),
     }))
 }
 

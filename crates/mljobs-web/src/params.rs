@@ -62,6 +62,10 @@ pub struct SearchParams {
     with_salary: Option<bool>,
     /// Posted on or after (YYYY-MM-DD).
     posted_after: Option<NaiveDate>,
+    /// First seen by mljobs on or after (YYYY-MM-DD): what is new since a day.
+    first_seen_after: Option<NaiveDate>,
+    /// `open` (default: still on their board and not past their closing date), `closed` or `all`.
+    status: Option<String>,
     /// `relevance` (default), `date` (newest first) or `salary` (highest first).
     sort: Option<String>,
     /// Page, from 1.
@@ -90,8 +94,23 @@ pub struct Search {
 
 const FACET_PARAMS: [&str; 10] = mljobs_core::taxonomy::FACETS;
 /// The other parameters of a search.
-const OTHER_PARAMS: [&str; 13] =
-    ["q", "remote", "salary_min", "salary_floor", "with_salary", "posted_after", "sort", "page", "per_page", "collapse", "typos", "facets", "highlight"];
+const OTHER_PARAMS: [&str; 15] = [
+    "q",
+    "remote",
+    "salary_min",
+    "salary_floor",
+    "with_salary",
+    "posted_after",
+    "first_seen_after",
+    "status",
+    "sort",
+    "page",
+    "per_page",
+    "collapse",
+    "typos",
+    "facets",
+    "highlight",
+];
 
 /// Whether a search knows the parameter (the web pages drop the others: tracking parameters such
 /// as `utm_source`, `fbclid` or `ref` on a shared link must not break it).
@@ -136,6 +155,10 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
             "posted_after" => {
                 req.posted_after = Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ApiError::invalid(key, value, "a date YYYY-MM-DD"))?);
             }
+            "first_seen_after" => {
+                req.first_seen_after = Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ApiError::invalid(key, value, "a date YYYY-MM-DD"))?);
+            }
+            "status" => req.status = value.parse().map_err(|_| ApiError::invalid(key, value, "open, closed or all"))?,
             "sort" => {
                 req.sort = match value {
                     "relevance" | "" => Sort::Relevance,

@@ -11,6 +11,9 @@ use utoipa::ToSchema;
 use crate::params::parse_search;
 use crate::{ApiError, AppState};
 
+/// A posting first seen this many days ago or less is "new".
+pub const NEW_DAYS: i64 = 7;
+
 /// One search hit.
 #[derive(Serialize, ToSchema)]
 pub struct JobHit {
@@ -38,6 +41,13 @@ pub struct JobHit {
     pub(crate) salary_usd_max: Option<f64>,
     /// Date posted, YYYY-MM-DD.
     pub(crate) date_posted: Option<String>,
+    /// When mljobs first saw it, YYYY-MM-DD.
+    pub(crate) first_seen: String,
+    /// First seen in the last 7 days and still open.
+    pub(crate) new: bool,
+    /// When it closed (gone from its board or past its closing date), YYYY-MM-DD; absent while open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) closed_on: Option<String>,
     /// Relevance score (0 when sorted by date or salary).
     pub(crate) score: f32,
     /// Other postings of its near-duplicate group (when collapsed).
@@ -111,12 +121,14 @@ pub(crate) fn search_jobs(s: &AppState, q: Option<&str>) -> Result<JobsResponse,
         vec![None; cards.len()]
     };
     let by_id: BTreeMap<&str, &mljobs_store::Hit> = results.hits.iter().map(|h| (h.id.as_str(), h)).collect();
+    let today = chrono::Utc::now().date_naive();
     let hits = cards
         .into_iter()
         .zip(snippets)
         .map(|(c, snippet)| {
             let hit = by_id.get(c.id.as_str());
             JobHit {
+                new: c.is_new(today, NEW_DAYS),
                 href: format!("/api/v1/jobs/{}", c.id),
                 score: hit.map_or(0.0, |h| h.score),
                 similar: hit.map_or(0, |h| h.similar),
@@ -133,6 +145,8 @@ pub(crate) fn search_jobs(s: &AppState, q: Option<&str>) -> Result<JobsResponse,
                 salary_usd_min: c.salary_usd_min,
                 salary_usd_max: c.salary_usd_max,
                 date_posted: c.date_posted,
+                first_seen: c.first_seen,
+                closed_on: c.closed_on,
             }
         })
         .collect();

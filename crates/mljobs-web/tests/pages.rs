@@ -336,3 +336,54 @@ async fn an_empty_instance_says_how_to_add_postings_and_the_footer_names_no_demo
     let full = page("/").await;
     assert!(!full.html.contains("id=\"empty-instance\""));
 }
+
+#[tokio::test]
+async fn closed_jobs_leave_the_results_keep_their_page_and_new_jobs_carry_a_badge() {
+    let (app, closed, new) = common::build_lifecycle();
+    let get = |uri: String| {
+        let router = app.router.clone();
+        async move {
+            let r = router.oneshot(Request::builder().uri(&uri).body(Body::empty()).unwrap()).await.unwrap();
+            let status = r.status();
+            (status, String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
+        }
+    };
+    // Results: open jobs by default, the new one badged; the closed one only when asked for.
+    let (status, open) = get("/jobs?collapse=false".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!open.contains(&format!("/jobs/{closed}\"")), "a closed job is not in the default results");
+    let card = &open[open.find(&format!("/jobs/{new}\"")).expect("the new job is listed")..];
+    assert!(card[..card.find("</h2>").unwrap()].contains("class=\"badge new\""), "{}", &card[..300]);
+    let (_, closed_list) = get("/jobs?status=closed&collapse=false".into()).await;
+    assert!(closed_list.contains(&format!("/jobs/{closed}\"")));
+    assert!(closed_list.contains("class=\"badge closed\"") && closed_list.contains("Closed jobs"), "the badge and the filter chip");
+    assert!(!closed_list.contains("class=\"badge new\""));
+    // The closed job's page: kept, says when and why, no JobPosting markup.
+    let (status, page) = get(format!("/jobs/{closed}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let day = (chrono::Utc::now() - chrono::Duration::days(2)).date_naive().to_string();
+    assert!(page.contains("id=\"closed\"") && page.contains(&format!("This job closed on {day}: it is no longer on the employer")), "closed notice");
+    assert!(!page.contains("application/ld+json"), "no JobPosting JSON-LD for a closed job");
+    let (_, open_page) = get(format!("/jobs/{new}")).await;
+    assert!(!open_page.contains("id=\"closed\"") && open_page.contains("application/ld+json"));
+    assert!(open_page.contains(&format!("First seen {}", chrono::Utc::now().date_naive())));
+
+    // The API: status, first_seen_after, and the lifecycle on the job.
+    let (_, body) = get("/api/v1/jobs?status=all&collapse=false&per_page=50".into()).await;
+    let all: Value = serde_json::from_str(&body).unwrap();
+    let (_, body) = get("/api/v1/jobs?collapse=false&per_page=50".into()).await;
+    let open: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(open["total"].as_u64().unwrap() + 1, all["total"].as_u64().unwrap());
+    let since = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    let (_, body) = get(format!("/api/v1/jobs?first_seen_after={since}&collapse=false&per_page=50")).await;
+    let fresh: Value = serde_json::from_str(&body).unwrap();
+    let hits = fresh["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|h| h["new"] == true && h["first_seen"].as_str() == Some(&chrono::Utc::now().date_naive().to_string())));
+    assert!(hits.iter().any(|h| h["id"] == new.as_str()));
+    let (_, body) = get(format!("/api/v1/jobs/{closed}")).await;
+    let job: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((job["status"].as_str(), job["closed_reason"].as_str(), job["source"].as_str()), (Some("closed"), Some("gone"), Some("greenhouse:otterstream")));
+    let (status, body) = get("/api/v1/jobs?status=shut".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("open, closed or all"), "{body}");
+}

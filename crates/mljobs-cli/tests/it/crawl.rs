@@ -116,6 +116,115 @@ fn crawl_fetches_boards_ingests_ml_postings_and_records_each_attempt() {
     let dir2 = tempfile::tempdir().unwrap();
     let out = crawl(dir2.path(), &base, &["crawl", "--source", "greenhouse:otterstream", "--keep", "all"]);
     let text = ok(&out);
-    assert!(text.contains("1 boards: 1 read, 0 unchanged, 0 failed"), "{text}");
+    assert!(text.contains("1 boards: 1 read, 0 read in part, 0 unchanged, 0 failed"), "{text}");
     assert!(text.contains("0 not ML roles"), "{text}");
+}
+
+/// What the lifecycle test's fake board answers.
+#[derive(Clone)]
+enum Board {
+    /// These jobs (Greenhouse JSON), no validators: an unchanged board is known by its body.
+    Jobs(Vec<serde_json::Value>),
+    /// HTTP 500 every time.
+    Failing,
+    /// An HTML error page with status 200.
+    Html,
+}
+
+async fn lifecycle_board(axum::extract::State(state): axum::extract::State<std::sync::Arc<std::sync::Mutex<Board>>>) -> Response {
+    let board = state.lock().unwrap().clone();
+    match board {
+        Board::Jobs(jobs) => {
+            ([(header::CONTENT_TYPE, "application/json")], serde_json::json!({"jobs": jobs, "meta": {"total": jobs.len()}}).to_string()).into_response()
+        }
+        Board::Failing => (StatusCode::INTERNAL_SERVER_ERROR, "upstream error").into_response(),
+        Board::Html => ([(header::CONTENT_TYPE, "text/html")], "<html><body>We'll be right back</body></html>").into_response(),
+    }
+}
+
+#[test]
+fn postings_close_when_gone_from_a_complete_fetch_and_reopen_when_back_and_failures_close_nothing() {
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("testdata/formats/greenhouse.json")).unwrap()).unwrap();
+    let jobs: Vec<serde_json::Value> = recorded["jobs"].as_array().unwrap().clone();
+    assert!(jobs.len() >= 3);
+    let state = std::sync::Arc::new(std::sync::Mutex::new(Board::Jobs(jobs.clone())));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let shared = state.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let app = axum::Router::new().route("/v1/boards/{token}/jobs", axum::routing::get(lifecycle_board)).with_state(shared);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    let base = format!("http://{}", rx.recv().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let run = |expect_ok: bool| -> serde_json::Value {
+        let out = crawl(data, &base, &["crawl", "--source", "greenhouse:otterstream", "--json"]);
+        assert_eq!(out.status.success(), expect_ok, "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let ids = |status: &str| -> Vec<String> {
+        let found: serde_json::Value =
+            serde_json::from_str(&ok(&super::mljobs(data, &["search", "--status", status, "--limit", "50", "--no-collapse", "--json"]))).unwrap();
+        let mut titles: Vec<String> = found["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
+        titles.sort();
+        titles
+    };
+    let counts = || {
+        let list: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["sources", "list", "--json"]))).unwrap();
+        (list[0]["open"].as_u64().unwrap(), list[0]["closed"].as_u64().unwrap())
+    };
+
+    // Appear.
+    let first = run(true);
+    let stored = first["new"].as_u64().unwrap();
+    assert!(stored >= 2, "{first}");
+    let all_open = ids("open");
+    assert_eq!(all_open.len() as u64, stored);
+    assert_eq!(counts(), (stored, 0));
+    // The same body again, without validators: unchanged by its hash, nothing re-read.
+    let again = run(true);
+    assert_eq!((again["sources"][0]["outcome"].as_str(), again["read"].as_u64()), (Some("unchanged"), Some(0)), "{again}");
+
+    // Change one job, drop another: updated in place (not doubled), the dropped one closed.
+    let last = jobs.len() - 1;
+    let dropped_title = jobs[last]["title"].as_str().unwrap().to_string();
+    let mut changed = jobs[..last].to_vec();
+    changed[0]["content"] = serde_json::Value::String(format!("{} &lt;p&gt;Visa sponsorship available.&lt;/p&gt;", changed[0]["content"].as_str().unwrap()));
+    *state.lock().unwrap() = Board::Jobs(changed.clone());
+    let second = run(true);
+    assert_eq!((second["new"].as_u64(), second["updated"].as_u64(), second["closed"].as_u64()), (Some(0), Some(1), Some(1)), "{second}");
+    assert_eq!(ids("closed"), std::slice::from_ref(&dropped_title));
+    assert!(!ids("open").contains(&dropped_title));
+    assert_eq!(ids("all"), all_open);
+    assert_eq!(counts(), (stored - 1, 1));
+    let closed: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["search", "--status", "closed", "--no-collapse", "--json"]))).unwrap();
+    let closed_id = closed["hits"][0]["id"].as_str().unwrap().to_string();
+    assert!(closed["hits"][0]["closed_at"].is_string());
+    let shown = ok(&super::mljobs(data, &["show", &closed_id]));
+    assert!(shown.contains("closed on ") && shown.contains("no longer on greenhouse:otterstream"), "{shown}");
+
+    // The board fails for a while (500s, then an HTML page with status 200): nothing closes.
+    *state.lock().unwrap() = Board::Failing;
+    let failed = run(false);
+    assert_eq!((failed["sources"][0]["outcome"].as_str(), failed["closed"].as_u64()), (Some("failed"), None), "{failed}");
+    *state.lock().unwrap() = Board::Html;
+    let failed = run(false);
+    assert_eq!(failed["sources"][0]["outcome"].as_str(), Some("failed"));
+    assert_eq!(counts(), (stored - 1, 1), "a failing board closes nothing");
+
+    // Back with the dropped job: reopened, not new.
+    let mut back = changed.clone();
+    back.push(jobs[last].clone());
+    *state.lock().unwrap() = Board::Jobs(back);
+    let third = run(true);
+    assert_eq!((third["new"].as_u64(), third["reopened"].as_u64(), third["closed"].as_u64()), (Some(0), Some(1), None), "{third}");
+    assert_eq!(ids("open"), all_open);
+    assert_eq!(counts(), (stored, 0));
+    let shown = ok(&super::mljobs(data, &["show", &closed_id]));
+    assert!(shown.contains("status      open"), "{shown}");
 }

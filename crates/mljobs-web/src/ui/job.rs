@@ -65,6 +65,10 @@ struct JobPage {
     warnings: Vec<String>,
     /// "Bachelor's or Master's in Physics, Mathematics": the degree requirement read.
     education: Option<String>,
+    /// Why and when it closed; none while open.
+    closed: Option<String>,
+    /// "First seen 2026-11-28 · last seen 2026-12-01".
+    seen: String,
 }
 
 /// JSON for a `<script type="application/ld+json">` element: `<`, `>` and `&` as `\u00XX`, so no
@@ -186,7 +190,18 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
         Some(h) => sanitise(h),
         None => text_html(&p.description),
     };
-    let json_ld = script_json(&crate::html::json_ld(p, e, &s.taxonomy));
+    let life = &stored.lifecycle;
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    let closed = life.closed_at.as_deref().map(|at| match life.closed_reason.as_deref() {
+        Some("expired") => format!("This job closed on {} (its closing date passed). It is kept here for reference; applications are no longer open.", day(at)),
+        _ => format!(
+            "This job closed on {}: it is no longer on the employer's job board. It is kept here for reference; applications are no longer open.",
+            day(at)
+        ),
+    });
+    let seen = format!("First seen {} · last seen {}", day(&life.first_seen), day(&life.last_seen));
+    // A closed job carries no JobPosting markup (search engines are asked to drop expired jobs).
+    let json_ld = if closed.is_some() { String::new() } else { script_json(&crate::html::json_ld(p, e, &s.taxonomy)) };
     let mut group: Vec<String> = stored.similar.clone();
     if stored.canonical_id != id {
         group.insert(0, stored.canonical_id.clone());
@@ -209,6 +224,8 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
             similar,
             group,
             sample: p.provenance.is_sample(),
+            closed,
+            seen,
             warnings: e.warnings.clone(),
             education: (!e.education.is_empty()).then(|| {
                 let degrees: Vec<&str> = e

@@ -41,6 +41,7 @@ struct JobsPage {
     salary_min: String,
     with_salary: bool,
     posted_after: String,
+    status: String,
     sort: String,
     pages: Vec<PageLink>,
     /// Set when the page asked for is past the last one: says so and links the last page.
@@ -105,7 +106,10 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             facets.push(FacetView { key: key.to_string(), label, values });
         }
     }
-    for key in ["salary_min", "with_salary", "posted_after", "q"] {
+    for key in ["salary_min", "with_salary", "posted_after", "first_seen_after", "status", "q"] {
+        if key == "status" && state.get(key).is_none_or(|v| v == "open" || v.is_empty()) {
+            continue;
+        }
         if let Some(v) = state.get(key) {
             let label = match key {
                 "salary_min" => match v.parse::<f64>() {
@@ -114,6 +118,9 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
                 },
                 "with_salary" => "Only jobs that state a salary".to_string(),
                 "posted_after" => format!("Posted on or after {v}"),
+                "first_seen_after" => format!("New since {v}"),
+                "status" if v == "closed" => "Closed jobs".to_string(),
+                "status" => "Open and closed jobs".to_string(),
                 _ => format!("Words: {v}"),
             };
             active.push(ActiveFilter { label, href: state.without(key).without("page").href("/jobs") });
@@ -158,6 +165,7 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             salary_min: state.get("salary_min").unwrap_or("").to_string(),
             with_salary: state.get("with_salary").is_some_and(|v| matches!(v, "true" | "1" | "on" | "yes")),
             posted_after: state.get("posted_after").unwrap_or("").to_string(),
+            status: state.get("status").unwrap_or("open").to_string(),
             sort: state.get("sort").unwrap_or("relevance").to_string(),
             pages,
             past_end,

@@ -236,6 +236,10 @@ pub struct HitView {
     pub snippet: Option<String>,
     /// Other postings of its near-duplicate group.
     pub similar: u64,
+    /// First seen in the last week and open.
+    pub new: bool,
+    /// Closed on (YYYY-MM-DD).
+    pub closed_on: Option<String>,
 }
 
 fn hit_views(r: &JobsResponse, l: &Labels) -> Vec<HitView> {
@@ -267,6 +271,8 @@ fn hit_views(r: &JobsResponse, l: &Labels) -> Vec<HitView> {
                 date: h.date_posted.clone().unwrap_or_default(),
                 snippet: h.snippet.clone(),
                 similar: h.similar,
+                new: h.new,
+                closed_on: h.closed_on.clone(),
             }
         })
         .collect()

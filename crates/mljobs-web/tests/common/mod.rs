@@ -82,3 +82,47 @@ pub fn build_in(files: &[&str], state: IndexState) -> TestApp {
     let turns = state.turns();
     TestApp { router: mljobs_web::router(state), turns, _dir: dir }
 }
+
+/// An app over a crawled board's life: the Greenhouse fixture first seen 60 days ago with its last
+/// job since gone from the board (closed), and the Lever fixture first seen today (new). Returns
+/// the app, the closed job's id and a new job's id.
+#[allow(dead_code)]
+pub fn build_lifecycle() -> (TestApp, String, String) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let taxonomy = Taxonomy::embedded();
+    let today = Utc::now();
+    let then = today - chrono::Duration::days(60);
+    let read = |name: &str, at: DateTime<Utc>| -> Vec<(JobPosting, mljobs_core::Enrichment)> {
+        let path = root.join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        ingest::decode_text(&text, &path.display().to_string(), &DecodeOptions::default())
+            .into_iter()
+            .flatten()
+            .filter_map(|raw| JobPosting::from_raw(raw, at).ok())
+            .map(|mut p| {
+                p.valid_through = None;
+                let e = enrich(&p, &taxonomy);
+                (p, e)
+            })
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let board = read("formats/greenhouse.json", then);
+    let run = store.begin_run(&[], then).unwrap();
+    store.write_batch(run, &board, &[], "t", then).unwrap();
+    let ids: Vec<String> = board.iter().map(|(p, _)| p.id.to_string()).collect();
+    store.apply_board("greenhouse:otterstream", &ids, true, then).unwrap();
+    let closed = ids.last().unwrap().clone();
+    store.apply_board("greenhouse:otterstream", &ids[..ids.len() - 1], true, today - chrono::Duration::days(2)).unwrap();
+    let fresh = read("formats/lever.json", today);
+    store.write_batch(run, &fresh, &[], "t", today).unwrap();
+    let new = fresh[0].0.id.to_string();
+    let index = SearchIndex::open(&dir.path().join("index")).unwrap();
+    mljobs_store::sync(&store, &index).unwrap();
+    drop(index);
+    drop(store);
+    let state = mljobs_web::AppState::open(dir.path(), taxonomy).unwrap();
+    let turns = state.turns();
+    (TestApp { router: mljobs_web::router(state), turns, _dir: dir }, closed, new)
+}
