@@ -30,5 +30,5 @@ mod store;
 pub use lifecycle::{BoardCounts, BoardLifecycle, Lifecycle};
 pub use query::Synonyms;
 pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, Status, rebuild, sync};
-pub use sources::{AttemptOutcome, CrawlAttempt, FAILING_AFTER, SourceRow, SourceValidators, SourcesAdded};
+pub use sources::{AttemptOutcome, AttemptRow, CrawlAttempt, FAILING_AFTER, RunRow, SourceRow, SourceValidators, SourcesAdded};
 pub use store::{BatchOutcome, Card, Changed, IngestSummary, SkillYears, Stats, Store, StoreError, StoredPosting};

@@ -285,6 +285,96 @@ impl Store {
     }
 }
 
+/// One recorded crawl attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttemptRow {
+    /// `kind:key`.
+    pub spec: String,
+    /// Started (RFC 3339).
+    pub started_at: String,
+    /// Ended (RFC 3339).
+    pub finished_at: Option<String>,
+    /// `ok`, `partial`, `unchanged` or `failed`.
+    pub outcome: Option<String>,
+    /// HTTP status, when the server answered.
+    pub http_status: Option<u16>,
+    /// Postings the board listed.
+    pub postings_seen: Option<u64>,
+    /// What went wrong.
+    pub error: Option<String>,
+}
+
+/// One ingest or crawl run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRow {
+    /// Run id.
+    pub id: i64,
+    /// Started (RFC 3339).
+    pub started_at: String,
+    /// Ended (RFC 3339); none if it is running or died.
+    pub finished_at: Option<String>,
+    /// Inputs: files, or the sources crawled.
+    pub inputs: Vec<String>,
+    /// What it did (`IngestSummary` as JSON), once finished.
+    pub summary: Option<serde_json::Value>,
+}
+
+impl Store {
+    /// The latest crawl attempts, newest first; with `failed_only`, only failed ones.
+    pub fn recent_attempts(&self, limit: usize, failed_only: bool) -> Result<Vec<AttemptRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT spec, started_at, finished_at, outcome, http_status, postings_seen, error FROM crawl_attempts
+                 WHERE ?2 = 0 OR outcome = 'failed' ORDER BY id DESC LIMIT ?1",
+            )
+            .map_err(self.sq())?;
+        let rows = stmt
+            .query_map(params![i64::try_from(limit).unwrap_or(i64::MAX), failed_only], |r| {
+                Ok(AttemptRow {
+                    spec: r.get(0)?,
+                    started_at: r.get(1)?,
+                    finished_at: r.get(2)?,
+                    outcome: r.get(3)?,
+                    http_status: r.get(4)?,
+                    postings_seen: r.get::<_, Option<i64>>(5)?.map(|n| n as u64),
+                    error: r.get(6)?,
+                })
+            })
+            .map_err(self.sq())?;
+        rows.collect::<Result<_, _>>().map_err(self.sq())
+    }
+
+    /// Sources, enabled ones, and failing ones ([`FAILING_AFTER`]+ failures in a row, enabled).
+    pub fn source_health(&self) -> Result<(u64, u64, u64), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*), COALESCE(sum(enabled), 0), COALESCE(sum(enabled AND consecutive_failures >= ?1), 0) FROM sources",
+                [FAILING_AFTER],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64)),
+            )
+            .map_err(self.sq())
+    }
+
+    /// The latest ingest and crawl runs, newest first.
+    pub fn recent_runs(&self, limit: usize) -> Result<Vec<RunRow>, StoreError> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT id, started_at, finished_at, files, summary FROM ingest_runs ORDER BY id DESC LIMIT ?1").map_err(self.sq())?;
+        let rows = stmt
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok(RunRow {
+                    id: r.get(0)?,
+                    started_at: r.get(1)?,
+                    finished_at: r.get(2)?,
+                    inputs: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                    summary: r.get::<_, Option<String>>(4)?.and_then(|s| serde_json::from_str(&s).ok()),
+                })
+            })
+            .map_err(self.sq())?;
+        rows.collect::<Result<_, _>>().map_err(self.sq())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,7 +33,7 @@ type AppStateRef = State<Arc<AppState>>;
         title = "mljobs API",
         description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
     ),
-    paths(jobs, job, facets, taxonomy, stats, salary_stats, salary_estimate, healthz),
+    paths(jobs, job, facets, taxonomy, stats, salary_stats, salary_estimate, sources, healthz),
     components(schemas(
         JobsResponse,
         JobHit,
@@ -45,6 +45,8 @@ type AppStateRef = State<Arc<AppState>>;
         SalaryStats,
         SalaryGroup,
         EstimateRequest,
+        crate::sources::SourcesResponse,
+        crate::sources::SourcesSummary,
         ErrorBody
     ))
 )]
@@ -63,6 +65,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/stats", get(stats))
         .route("/api/v1/salary/stats", get(salary_stats))
         .route("/api/v1/salary/estimate", axum::routing::post(salary_estimate))
+        .route("/api/v1/sources", get(sources))
         .route("/healthz", get(healthz))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
         .fallback(not_found)
@@ -364,6 +367,17 @@ async fn taxonomy(State(s): AppStateRef, Path(kind): Path<String>) -> Result<Jso
         _ => return Err(ApiError::not_found(format!("no taxonomy {kind:?}; kinds are roles, levels, skills, industries, areas, countries"))),
     };
     v.map(Json).map_err(|e| ApiError::internal(&e))
+}
+
+/// The crawled sources (public job boards): each one's health (last attempt and success, HTTP
+/// status, error, failures in a row, next due) and its open and closed postings, failing ones
+/// first; the latest runs and failed attempts.
+#[utoipa::path(get, path = "/api/v1/sources", params(crate::sources::SourcesParams), responses(
+    (status = 200, description = "Sources and crawl activity", body = crate::sources::SourcesResponse),
+    (status = 400, description = "A parameter is unknown or its value invalid", body = ErrorBody),
+))]
+async fn sources(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Json<crate::sources::SourcesResponse>, ApiError> {
+    crate::sources::sources_overview(&s, q.as_deref()).map(Json)
 }
 
 /// Counts of the stored postings by role, seniority, skill, industry, country, work mode and area.

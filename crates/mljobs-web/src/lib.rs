@@ -23,6 +23,7 @@ mod error;
 pub mod html;
 mod params;
 mod search;
+mod sources;
 pub mod ui;
 
 /// Entry points for the fuzz targets in `fuzz/` (not an API).

@@ -223,7 +223,7 @@ fn check_value(facet: &str, v: &str, t: &Taxonomy) -> Result<String, ApiError> {
     })
 }
 
-fn boolean(key: &str, value: &str) -> Result<bool, ApiError> {
+pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, ApiError> {
     match value.to_ascii_lowercase().as_str() {
         "" | "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
@@ -238,7 +238,7 @@ fn amount(key: &str, value: &str) -> Result<f64, ApiError> {
     }
 }
 
-fn number(key: &str, value: &str, min: usize, max: usize) -> Result<usize, ApiError> {
+pub(crate) fn number(key: &str, value: &str, min: usize, max: usize) -> Result<usize, ApiError> {
     match value.parse::<usize>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
         _ => Err(ApiError::invalid(key, value, format_args!("a whole number from {min} to {max}"))),

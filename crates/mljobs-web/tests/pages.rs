@@ -387,3 +387,45 @@ async fn closed_jobs_leave_the_results_keep_their_page_and_new_jobs_carry_a_badg
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("open, closed or all"), "{body}");
 }
+
+#[tokio::test]
+async fn the_sources_page_and_api_show_each_boards_health_failing_first() {
+    let (app, _, _) = common::build_lifecycle();
+    let get = |uri: &str| {
+        let (router, uri) = (app.router.clone(), uri.to_string());
+        async move {
+            let r = router.oneshot(Request::builder().uri(&uri).body(Body::empty()).unwrap()).await.unwrap();
+            let status = r.status();
+            (status, String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
+        }
+    };
+    let (status, body) = get("/api/v1/sources").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((v["summary"]["total"].as_u64(), v["summary"]["failing"].as_u64(), v["summary"]["closed_postings"].as_u64()), (Some(2), Some(1), Some(1)));
+    let sources = v["sources"].as_array().unwrap();
+    assert_eq!(sources[0]["spec"], "lever:vanished", "failing first");
+    assert_eq!((sources[0]["failing"].as_bool(), sources[0]["consecutive_failures"].as_u64()), (Some(true), Some(3)));
+    assert_eq!((sources[1]["open"].as_u64(), sources[1]["closed"].as_u64()), (Some(2), Some(1)));
+    assert!(v["errors"].as_array().unwrap().iter().all(|e| e["spec"] == "lever:vanished"));
+    let (_, body) = get("/api/v1/sources?kind=greenhouse").await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((v["matching"].as_u64(), v["sources"][0]["spec"].as_str()), (Some(1), Some("greenhouse:otterstream")));
+    let (status, body) = get("/api/v1/sources?kind=monster").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = get("/api/v1/sources?colour=red").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, html) = get("/sources").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h1(&html), "Sources");
+    let failing = html.find("lever:vanished").unwrap();
+    assert!(failing < html.find("greenhouse:otterstream").unwrap(), "failing first");
+    assert!(html.contains("Failing (3 in a row)") && html.contains("HTTP 404 Not Found"), "state and error");
+    assert!(html.contains("id=\"failing-count\">1<"));
+    let (_, only) = get("/sources?failing=true").await;
+    assert!(only.contains("lever:vanished") && !only.contains("<code>greenhouse:otterstream</code>"));
+    // /about flags the failing board and links the page.
+    let (_, about) = get("/about").await;
+    assert!(about.contains("It crawls 2 public job boards") && about.contains("1 is failing") && about.contains("href=\"/sources\""), "about");
+}

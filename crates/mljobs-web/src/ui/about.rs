@@ -9,11 +9,17 @@ struct AboutPage {
     postings: String,
     survey_rows: String,
     trained_on: String,
+    /// Crawled sources: how many, and how many are failing.
+    sources: u64,
+    failing: u64,
 }
 
 pub(super) async fn about(State(s): St) -> Response {
     let r = (|| -> Result<AboutPage, crate::ApiError> {
+        let (sources, _, failing) = s.store().source_health()?;
         Ok(AboutPage {
+            sources,
+            failing,
             page: chrome(
                 "About mljobs and its data",
                 "about",

@@ -15,6 +15,7 @@ mod roles;
 mod salaries;
 mod site;
 mod skills;
+mod sources;
 pub mod state;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/salaries", get(salaries::salaries))
         .route("/skills", get(skills::skills))
         .route("/about", get(about::about))
+        .route("/sources", get(sources::sources))
         .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../../static/app.css")) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../static/app.js")) }))
         .route("/favicon.ico", get(site::favicon))

@@ -115,6 +115,30 @@ pub fn build_lifecycle() -> (TestApp, String, String) {
     store.apply_board("greenhouse:otterstream", &ids, true, then).unwrap();
     let closed = ids.last().unwrap().clone();
     store.apply_board("greenhouse:otterstream", &ids[..ids.len() - 1], true, today - chrono::Duration::days(2)).unwrap();
+    // The board's source, crawled fine, and a gone board failing three times in a row.
+    let boards: Vec<mljobs_core::sources::ListedBoard> = [("greenhouse:otterstream", "Otterstream"), ("lever:vanished", "Vanished Inc")]
+        .iter()
+        .map(|(spec, name)| mljobs_core::sources::ListedBoard { spec: spec.parse().unwrap(), name: Some(name.to_string()) })
+        .collect();
+    store.add_sources(&boards, then).unwrap();
+    let attempt = |spec: &str, outcome, status: u16, error: Option<&str>| mljobs_store::CrawlAttempt {
+        spec: spec.into(),
+        started_at: today,
+        finished_at: today,
+        outcome,
+        http_status: Some(status),
+        postings_seen: None,
+        error: error.map(str::to_string),
+        etag: None,
+        last_modified: None,
+        content_hash: None,
+        next_due_at: Some(today + chrono::Duration::hours(6)),
+    };
+    store.record_crawl_attempt(&attempt("greenhouse:otterstream", mljobs_store::AttemptOutcome::Ok, 200, None)).unwrap();
+    for _ in 0..3 {
+        let error = "https://api.lever.co/v0/postings/vanished?mode=json: HTTP 404 Not Found";
+        store.record_crawl_attempt(&attempt("lever:vanished", mljobs_store::AttemptOutcome::Failed, 404, Some(error))).unwrap();
+    }
     let fresh = read("formats/lever.json", today);
     store.write_batch(run, &fresh, &[], "t", today).unwrap();
     let new = fresh[0].0.id.to_string();
