@@ -41,10 +41,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Crawl { sources, keep, concurrency, due, every, json } => {
             crate::crawl::run(&cli, sources, crate::crawl::Options { keep: *keep, concurrency: *concurrency, due: *due, every: *every }, *json)
         }
-        Command::Serve { demo, bind, threads, cache, max_connections, header_timeout } => {
+        Command::Serve { demo, bind, threads, cache, max_connections, header_timeout, crawl_every } => {
             let options =
                 mljobs_web::ServeOptions { header_read_timeout: std::time::Duration::from_secs((*header_timeout).max(1)), max_connections: *max_connections };
-            serve(&cli, *demo, *bind, *threads, *cache, options)
+            serve(&cli, *demo, *bind, *threads, *cache, options, *crawl_every)
         }
     }
 }
@@ -807,7 +807,18 @@ fn salary_estimate(cli: &Cli, a: &crate::config::EstimateArgs) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve(cli: &Cli, demo: bool, bind: std::net::SocketAddr, threads: Option<usize>, cache: usize, options: mljobs_web::ServeOptions) -> Result<ExitCode> {
+fn serve(
+    cli: &Cli,
+    demo: bool,
+    bind: std::net::SocketAddr,
+    threads: Option<usize>,
+    cache: usize,
+    options: mljobs_web::ServeOptions,
+    crawl_every: Option<std::time::Duration>,
+) -> Result<ExitCode> {
+    if demo && crawl_every.is_some() {
+        bail!("--crawl-every crawls the sources of a data directory; the demo serves sample postings only (drop --demo)");
+    }
     let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
     let data = if demo { crate::demo::data_dir(cli) } else { cli.data_dir() };
     if demo {
@@ -836,8 +847,27 @@ fn serve(cli: &Cli, demo: bool, bind: std::net::SocketAddr, threads: Option<usiz
             data.display()
         );
     };
-    rt.block_on(mljobs_web::serve_until(bind, mljobs_web::router(state), options, ready, mljobs_web::shutdown_signal()))
-        .with_context(|| format!("serving on {bind}"))?;
+    // With --crawl-every, a thread keeps the store fresh; the server follows the index's commits.
+    // On Ctrl-C or SIGTERM the server stops taking requests and the crawl starts no new board:
+    // the boards in flight finish and are stored before the process ends.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let shutdown = {
+        let stop = stop.clone();
+        async move {
+            mljobs_web::shutdown_signal().await;
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    std::thread::scope(|scope| -> Result<()> {
+        if let Some(every) = crawl_every {
+            let stop = &stop;
+            scope.spawn(move || crate::crawl::keep_fresh(cli, every, stop));
+        }
+        let served =
+            rt.block_on(mljobs_web::serve_until(bind, mljobs_web::router(state), options, ready, shutdown)).with_context(|| format!("serving on {bind}"));
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        served
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

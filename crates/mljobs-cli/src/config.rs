@@ -349,6 +349,11 @@ pub enum Command {
         /// Search answers kept in memory until the next ingest (0 turns the cache off).
         #[arg(long, env = "MLJOBS_CACHE", default_value_t = 10_000)]
         cache: usize,
+        /// Keep the store fresh while serving: crawl the sources as they come due, each this
+        /// often when it works (`30m`, `6h`, `1d`; ±10 % so they spread), a failing one backing
+        /// off up to a day — as `mljobs crawl --due --every` would from a timer.
+        #[arg(long = "crawl-every", env = "MLJOBS_CRAWL_EVERY", value_parser = parse_duration)]
+        crawl_every: Option<std::time::Duration>,
     },
     /// Print the taxonomy.
     Taxonomy {

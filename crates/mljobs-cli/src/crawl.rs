@@ -29,6 +29,7 @@ struct SourceOutcome {
 }
 
 /// How `crawl` runs.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Which postings are stored.
     pub keep: Keep,
@@ -57,15 +58,141 @@ fn next_due(now: chrono::DateTime<chrono::Utc>, every: std::time::Duration, fail
     }
 }
 
+/// What one crawl did.
+pub struct Report {
+    /// Per source, by spec.
+    outcomes: Vec<SourceOutcome>,
+    /// The ingest of what was fetched.
+    summary: mljobs_store::IngestSummary,
+    /// Rejected records, as lines.
+    rejected: Vec<String>,
+    /// Warnings, counted.
+    warnings: usize,
+    /// Sources left for the next run because a stop was asked for.
+    pub left: usize,
+}
+
+impl Report {
+    /// Boards that failed.
+    pub fn failed(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.outcome == "failed").count()
+    }
+
+    /// One line: boards read, unchanged, failed; postings new, updated, closed, reopened.
+    pub fn line(&self) -> String {
+        let count = |what: &str| self.outcomes.iter().filter(|o| o.outcome == what).count();
+        let o = &self.summary.outcome;
+        format!(
+            "{} boards ({} read, {} unchanged, {} failed): {} new, {} updated, {} closed, {} reopened",
+            self.outcomes.len(),
+            count("ok") + count("partial"),
+            count("unchanged"),
+            self.failed(),
+            o.new,
+            o.updated,
+            self.summary.closed,
+            self.summary.reopened
+        )
+    }
+}
+
 pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<ExitCode> {
-    let Options { keep, concurrency, due, every } = options;
+    let boards: Vec<ListedBoard> =
+        args.iter().map(|a| SourceSpec::parse_or_url(a).map(|spec| ListedBoard { spec, name: None })).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
+    // Ctrl-C or SIGTERM: no new board is started; the ones in flight finish (each within its
+    // timeout), and what was fetched is stored and recorded. The sources not reached stay due.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let Some(report) = crawl_sources(cli, &boards, &options, &stop, true)? else {
+        if json {
+            outln!("{{\"sources\": [], \"read\": 0}}");
+        } else {
+            outln!("no source is due");
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Report { outcomes, summary, rejected, warnings, left } = &report;
+    if json {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            sources: &'a [SourceOutcome],
+            #[serde(flatten)]
+            summary: &'a mljobs_store::IngestSummary,
+            rejections: &'a [String],
+            warnings: usize,
+            #[serde(skip_serializing_if = "is_zero")]
+            left_for_next_run: usize,
+        }
+        outln!("{}", serde_json::to_string_pretty(&Out { sources: outcomes, summary, rejections: rejected, warnings: *warnings, left_for_next_run: *left })?);
+    } else {
+        for o in outcomes.iter().filter(|o| o.outcome == "failed") {
+            eprintln!("{}: {}", o.source, o.error.as_deref().unwrap_or_default());
+        }
+        let count = |what: &str| outcomes.iter().filter(|o| o.outcome == what).count();
+        outln!(
+            "{} boards: {} read, {} read in part, {} unchanged, {} failed",
+            outcomes.len(),
+            count("ok"),
+            count("partial"),
+            count("unchanged"),
+            report.failed()
+        );
+        let o = &summary.outcome;
+        outln!(
+            "{} postings read: {} new, {} updated, {} unchanged, {} duplicates, {} not ML roles (not stored), {} rejected; {} closed, {} reopened",
+            summary.read,
+            o.new,
+            o.updated,
+            o.unchanged,
+            o.duplicates,
+            summary.not_ml,
+            summary.rejected,
+            summary.closed,
+            summary.reopened
+        );
+        if *left > 0 {
+            outln!("stopped: {left} sources were not reached and stay due for the next run");
+        }
+    }
+    Ok(if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The first Ctrl-C or SIGTERM sets `stop` (no new board is started; what was fetched is still
+/// stored and recorded); a second one exits at once — safe, because the store writes in
+/// transactions and the sources not recorded stay due, so the next run resumes.
+fn watch_signals(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+        rt.block_on(async {
+            mljobs_web::shutdown_signal().await;
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            eprintln!("mljobs: stopping: the boards in flight finish and what was fetched is stored; the rest stay due (again to quit at once)");
+            mljobs_web::shutdown_signal().await;
+            eprintln!("mljobs: stopped; the next crawl resumes");
+            std::process::exit(130);
+        });
+    });
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Crawls `boards` (added to the store when new), or every enabled source (only the due ones
+/// with `options.due`); `None` when there was nothing to crawl in due mode. Setting `stop` starts
+/// no further board; with `signals`, Ctrl-C and SIGTERM set it.
+pub fn crawl_sources(
+    cli: &Cli,
+    boards: &[ListedBoard],
+    options: &Options,
+    stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+    signals: bool,
+) -> Result<Option<Report>> {
+    let &Options { keep, concurrency, due, every } = options;
     let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
     let data_dir = cli.data_dir();
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let mut store = Store::open(&data_dir)?;
-    let boards: Vec<ListedBoard> =
-        args.iter().map(|a| SourceSpec::parse_or_url(a).map(|spec| ListedBoard { spec, name: None })).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
-    store.add_sources(&boards, chrono::Utc::now())?;
+    store.add_sources(boards, chrono::Utc::now())?;
     let named: Vec<String> = boards.iter().map(|b| b.spec.to_string()).collect();
     // The spec, the company name the list gave it (the employer of Lever and Ashby postings) and
     // its failures so far.
@@ -76,12 +203,7 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
     let failures: std::collections::HashMap<String, u32> = rows.iter().map(|s| (s.spec.clone(), s.consecutive_failures)).collect();
     let specs: Vec<(SourceSpec, Option<String>)> = rows.into_iter().filter_map(|s| Some((s.spec.parse().ok()?, s.name))).collect();
     if specs.is_empty() && due {
-        if json {
-            outln!("{{\"sources\": [], \"read\": 0}}");
-        } else {
-            outln!("no source is due");
-        }
-        return Ok(ExitCode::SUCCESS);
+        return Ok(None);
     }
     if specs.is_empty() {
         bail!("no sources to crawl: add boards with `mljobs sources add greenhouse:TOKEN …` or `mljobs sources import data/ats-boards/greenhouse.csv`");
@@ -92,15 +214,22 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
         validators.push((!v.is_empty()).then_some(Validators { etag: v.etag, last_modified: v.last_modified, content_hash: v.content_hash }));
     }
     let user_agent = std::env::var("MLJOBS_USER_AGENT").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| FetchConfig::default().user_agent);
-    let fetcher = Fetcher::new(FetchConfig { user_agent, ..FetchConfig::default() }).map_err(anyhow::Error::msg)?;
+    let fetcher = Fetcher::new(FetchConfig { user_agent, ..FetchConfig::default() }).map_err(anyhow::Error::msg)?.with_stop(stop.clone());
     let bases = Bases::from_env();
 
-    let progress =
-        if std::io::IsTerminal::is_terminal(&std::io::stderr()) { indicatif::ProgressBar::new(specs.len() as u64) } else { indicatif::ProgressBar::hidden() };
+    let progress = if signals && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new(specs.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     progress.set_message("boards");
+    if signals {
+        watch_signals(stop.clone());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let fetched: Vec<_> = runtime.block_on(async {
         futures_util::stream::iter(specs.iter().zip(&validators))
+            .take_while(|_| std::future::ready(!stop.load(std::sync::atomic::Ordering::SeqCst)))
             .map(|((spec, company), v)| {
                 let (fetcher, bases, progress) = (&fetcher, &bases, &progress);
                 async move {
@@ -114,6 +243,11 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
             .collect()
             .await
     });
+    runtime.shutdown_background();
+    // Boards a stop kept from being asked stay due: not an attempt.
+    let stopped = |r: &Result<BoardFetch, BoardError>| matches!(r, Err(BoardError::Fetch(f)) if f.kind == mljobs_crawl::FetchErrorKind::Stopped);
+    let fetched: Vec<_> = fetched.into_iter().filter(|(.., r)| !stopped(r)).collect();
+    let left = specs.len() - fetched.len();
     progress.finish_and_clear();
 
     // Record every attempt; gather what to ingest.
@@ -196,38 +330,27 @@ pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<E
 
     let input_args = InputArgs { format: mljobs_core::ingest::Format::Auto, map: None, company: None };
     let Ingested { summary, rejected, warnings } = ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, inputs, &input_args, 500, keep == Keep::Ml)?;
-    let failed = outcomes.iter().filter(|o| o.outcome == "failed").count();
-    if json {
-        #[derive(Serialize)]
-        struct Out<'a> {
-            sources: &'a [SourceOutcome],
-            #[serde(flatten)]
-            summary: &'a mljobs_store::IngestSummary,
-            rejections: &'a [String],
-            warnings: usize,
+    Ok(Some(Report { outcomes, summary, rejected, warnings: warnings.len(), left }))
+}
+
+/// `serve --crawl-every`: crawls the due sources, then sleeps until the next one is due (looking
+/// again at least every minute, for sources added meanwhile), until `stop` is set.
+pub fn keep_fresh(cli: &Cli, every: std::time::Duration, stop: &std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let options = Options { keep: Keep::Ml, concurrency: 16, due: true, every };
+    let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
+    while !stopped() {
+        match crawl_sources(cli, &[], &options, stop, false) {
+            Ok(Some(report)) => eprintln!("mljobs: crawled {}", report.line()),
+            Ok(None) => {}
+            Err(e) => eprintln!("mljobs: crawl failed: {e:#}"),
         }
-        outln!("{}", serde_json::to_string_pretty(&Out { sources: &outcomes, summary: &summary, rejections: &rejected, warnings: warnings.len() })?);
-    } else {
-        for o in outcomes.iter().filter(|o| o.outcome == "failed") {
-            eprintln!("{}: {}", o.source, o.error.as_deref().unwrap_or_default());
+        let next = Store::open(&cli.data_dir()).ok().and_then(|s| s.next_due().ok().flatten());
+        let wait = next.map_or(std::time::Duration::from_secs(60), |t| (t - chrono::Utc::now()).to_std().unwrap_or_default());
+        let until = std::time::Instant::now() + wait.clamp(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60));
+        while !stopped() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(200));
         }
-        let count = |what: &str| outcomes.iter().filter(|o| o.outcome == what).count();
-        outln!("{} boards: {} read, {} read in part, {} unchanged, {} failed", outcomes.len(), count("ok"), count("partial"), count("unchanged"), failed);
-        let o = &summary.outcome;
-        outln!(
-            "{} postings read: {} new, {} updated, {} unchanged, {} duplicates, {} not ML roles (not stored), {} rejected; {} closed, {} reopened",
-            summary.read,
-            o.new,
-            o.updated,
-            o.unchanged,
-            o.duplicates,
-            summary.not_ml,
-            summary.rejected,
-            summary.closed,
-            summary.reopened
-        );
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 #[cfg(test)]

@@ -116,6 +116,10 @@ pub enum FetchErrorKind {
     /// Connection, TLS, redirect loop or a broken body.
     #[error("{0}")]
     Network(String),
+    /// A stop was asked for ([`Fetcher::with_stop`]) before the request was sent: not an
+    /// answer about the resource.
+    #[error("stopped before the request was sent")]
+    Stopped,
 }
 
 impl FetchErrorKind {
@@ -123,7 +127,7 @@ impl FetchErrorKind {
         match self {
             FetchErrorKind::Status { status, .. } => *status == 429 || *status >= 500,
             FetchErrorKind::Timeout | FetchErrorKind::Network(_) => true,
-            FetchErrorKind::TooLarge { .. } => false,
+            FetchErrorKind::TooLarge { .. } | FetchErrorKind::Stopped => false,
         }
     }
 
@@ -148,6 +152,7 @@ pub struct Fetcher {
     client: reqwest::Client,
     config: Arc<FetchConfig>,
     hosts: Arc<Mutex<HashMap<String, Arc<HostGate>>>>,
+    stop: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Fetcher {
@@ -161,7 +166,18 @@ impl Fetcher {
             .brotli(true)
             .build()
             .map_err(|e| format!("HTTP client: {e}"))?;
-        Ok(Fetcher { client, config: Arc::new(config), hosts: Arc::default() })
+        Ok(Fetcher { client, config: Arc::new(config), hosts: Arc::default(), stop: None })
+    }
+
+    /// Once `stop` is set, requests not yet sent (waiting for their host's turn, or for a retry)
+    /// end with [`FetchErrorKind::Stopped`]; those in flight finish.
+    pub fn with_stop(mut self, stop: Arc<std::sync::atomic::AtomicBool>) -> Fetcher {
+        self.stop = Some(stop);
+        self
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.as_ref().is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     /// The configuration in use.
@@ -195,6 +211,9 @@ impl Fetcher {
                     start
                 };
                 tokio::time::sleep_until(start).await;
+                if self.stopped() {
+                    return Err(FetchError { url: url.into(), kind: FetchErrorKind::Stopped, attempts: attempt - 1 });
+                }
                 self.once(url, validators).await
             };
             let (kind, retry_after) = match outcome {

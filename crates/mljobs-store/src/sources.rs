@@ -356,6 +356,13 @@ impl Store {
             .map_err(self.sq())
     }
 
+    /// When the next enabled source is due (none: no enabled source; a source never crawled is due now).
+    pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let next: Option<String> =
+            self.conn.query_row("SELECT min(COALESCE(next_due_at, '0000')) FROM sources WHERE enabled", [], |r| r.get(0)).map_err(self.sq())?;
+        Ok(next.map(|t| DateTime::parse_from_rfc3339(&t).map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc))))
+    }
+
     /// The latest ingest and crawl runs, newest first.
     pub fn recent_runs(&self, limit: usize) -> Result<Vec<RunRow>, StoreError> {
         let mut stmt =

@@ -129,6 +129,8 @@ enum Board {
     Failing,
     /// An HTML error page with status 200.
     Html,
+    /// These jobs, after a second.
+    Slow(Vec<serde_json::Value>),
 }
 
 async fn lifecycle_board(axum::extract::State(state): axum::extract::State<std::sync::Arc<std::sync::Mutex<Board>>>) -> Response {
@@ -139,27 +141,165 @@ async fn lifecycle_board(axum::extract::State(state): axum::extract::State<std::
         }
         Board::Failing => (StatusCode::INTERNAL_SERVER_ERROR, "upstream error").into_response(),
         Board::Html => ([(header::CONTENT_TYPE, "text/html")], "<html><body>We'll be right back</body></html>").into_response(),
+        Board::Slow(jobs) => {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            ([(header::CONTENT_TYPE, "application/json")], serde_json::json!({"jobs": jobs}).to_string()).into_response()
+        }
     }
 }
 
-#[test]
-fn postings_close_when_gone_from_a_complete_fetch_and_reopen_when_back_and_failures_close_nothing() {
-    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("testdata/formats/greenhouse.json")).unwrap()).unwrap();
-    let jobs: Vec<serde_json::Value> = recorded["jobs"].as_array().unwrap().clone();
-    assert!(jobs.len() >= 3);
-    let state = std::sync::Arc::new(std::sync::Mutex::new(Board::Jobs(jobs.clone())));
+/// Starts a fake Greenhouse whose every board answers what `state` holds; returns its base URL.
+fn changing_board(state: std::sync::Arc<std::sync::Mutex<Board>>) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
-    let shared = state.clone();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async move {
-            let app = axum::Router::new().route("/v1/boards/{token}/jobs", axum::routing::get(lifecycle_board)).with_state(shared);
+            let app = axum::Router::new().route("/v1/boards/{token}/jobs", axum::routing::get(lifecycle_board)).with_state(state);
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             axum::serve(listener, app).await.unwrap();
         });
     });
-    let base = format!("http://{}", rx.recv().unwrap());
+    format!("http://{}", rx.recv().unwrap())
+}
+
+/// The recorded Greenhouse board's jobs.
+fn recorded_jobs() -> Vec<serde_json::Value> {
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("testdata/formats/greenhouse.json")).unwrap()).unwrap();
+    recorded["jobs"].as_array().unwrap().clone()
+}
+
+#[test]
+fn serve_with_crawl_every_keeps_the_store_fresh_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    let jobs = recorded_jobs();
+    let state = std::sync::Arc::new(std::sync::Mutex::new(Board::Jobs(jobs.clone())));
+    let base = changing_board(state.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&super::mljobs(data, &["sources", "add", "greenhouse:otterstream"]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .current_dir(repo())
+        .env("MLJOBS_DATA_DIR", data)
+        .env("MLJOBS_GREENHOUSE_URL", &base)
+        .env_remove("MLJOBS_TAXONOMY")
+        .args(["serve", "--bind", "127.0.0.1:0", "--crawl-every", "2s"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut site = None;
+    let mut log = String::new();
+    for _ in 0..50 {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        log.push_str(&line);
+        if let Some(rest) = line.split("open ").nth(1) {
+            site = Some(rest.split_whitespace().next().unwrap().trim_end_matches('/').to_string());
+            break;
+        }
+    }
+    let site = site.unwrap_or_else(|| panic!("the server started: {log}"));
+    // A plain HTTP/1.0 GET (the answer is neither chunked nor compressed).
+    let get = |path: &str| -> serde_json::Value {
+        use std::io::Write;
+        let mut conn = std::net::TcpStream::connect(site.trim_start_matches("http://")).unwrap();
+        write!(conn, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).unwrap();
+        answer.split_once("\r\n\r\n").and_then(|(_, body)| serde_json::from_str(body).ok()).unwrap_or(serde_json::Value::Null)
+    };
+    let wait_for = |what: &str, check: &dyn Fn() -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !check() {
+            assert!(std::time::Instant::now() < deadline, "{what} within 60 s");
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    };
+    // The first crawl fills the store; the server sees it.
+    wait_for("the board's jobs are served", &|| get("/api/v1/jobs?collapse=false")["total"].as_u64() == Some(jobs.len() as u64));
+    // The board drops a job: a later crawl closes it.
+    *state.lock().unwrap() = Board::Jobs(jobs[..jobs.len() - 1].to_vec());
+    wait_for("the dropped job is closed", &|| get("/api/v1/jobs?status=closed&collapse=false")["total"].as_u64() == Some(1));
+    assert_eq!(get("/api/v1/jobs?collapse=false")["total"].as_u64(), Some(jobs.len() as u64 - 1));
+    let sources = get("/api/v1/sources");
+    assert!(sources["sources"][0]["attempts"].as_u64().unwrap() >= 2, "{sources}");
+    // SIGTERM: the server and the crawl stop cleanly, soon.
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "stopped within 30 s");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    stderr.read_to_string(&mut log).unwrap();
+    assert!(status.success(), "exit {status:?}: {log}");
+    assert!(log.contains("mljobs: crawled 1 boards"), "{log}");
+    // The store is whole and reads back: every job kept, the dropped one closed.
+    let stats: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["stats", "--json"]))).unwrap();
+    assert_eq!(stats["postings"].as_u64(), Some(jobs.len() as u64));
+    let closed = ok(&super::mljobs(data, &["search", "--status", "closed", "--no-collapse"]));
+    assert!(closed.starts_with("1 postings"), "{closed}");
+}
+
+#[test]
+fn a_crawl_stopped_by_sigterm_stores_what_it_fetched_and_the_next_run_resumes() {
+    let jobs = recorded_jobs();
+    let state = std::sync::Arc::new(std::sync::Mutex::new(Board::Slow(jobs.clone())));
+    let base = changing_board(state);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    // Ten boards on one host, two at a time, a second each: about five seconds.
+    let specs: Vec<String> = (0..10).map(|i| format!("greenhouse:board{i}")).collect();
+    let mut add = vec!["sources", "add"];
+    add.extend(specs.iter().map(String::as_str));
+    ok(&super::mljobs(data, &add));
+    let child = Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .current_dir(repo())
+        .env("MLJOBS_DATA_DIR", data)
+        .env("MLJOBS_GREENHOUSE_URL", &base)
+        .env_remove("MLJOBS_TAXONOMY")
+        .args(["crawl", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("mljobs: stopping"), "{stderr}");
+    let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let done = first["sources"].as_array().unwrap().len();
+    let left = first["left_for_next_run"].as_u64().unwrap() as usize;
+    assert!(done >= 1 && left >= 1 && done + left == specs.len(), "{first}");
+    assert!(first["sources"].as_array().unwrap().iter().all(|s| s["outcome"] == "ok"), "every board started was finished: {first}");
+    let stored_first = first["new"].as_u64().unwrap();
+    assert!(stored_first > 0);
+    // The next run takes only the boards not reached, and loses nothing.
+    let second: serde_json::Value = serde_json::from_slice(&crawl(data, &base, &["crawl", "--due", "--json"]).stdout).unwrap();
+    assert_eq!(second["sources"].as_array().unwrap().len(), left, "{second}");
+    assert!(second["sources"].as_array().unwrap().iter().all(|s| s["outcome"] == "ok"), "{second}");
+    // Every board read exactly once over the two runs (the boards list the same Greenhouse jobs,
+    // which are one posting each: the first run stored them).
+    let list: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["sources", "list", "--json"]))).unwrap();
+    assert!(list.as_array().unwrap().iter().all(|s| s["attempts"] == 1 && s["last_success_at"].is_string()), "{list}");
+    let stats: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(data, &["stats", "--json"]))).unwrap();
+    assert_eq!(stats["postings"].as_u64(), Some(stored_first));
+}
+
+#[test]
+fn postings_close_when_gone_from_a_complete_fetch_and_reopen_when_back_and_failures_close_nothing() {
+    let jobs = recorded_jobs();
+    assert!(jobs.len() >= 3);
+    let state = std::sync::Arc::new(std::sync::Mutex::new(Board::Jobs(jobs.clone())));
+    let base = changing_board(state.clone());
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     let run = |expect_ok: bool| -> serde_json::Value {
