@@ -594,7 +594,7 @@ fn taxonomy(cli: &Cli, kind: TaxonomyKind, json: bool) -> Result<ExitCode> {
 
 /// Opens the index for a command that writes it; a damaged index is recreated (it is derived
 /// from the store) and that is said on stderr.
-fn open_index_for_writing(dir: &std::path::Path) -> Result<mljobs_store::SearchIndex> {
+pub(crate) fn open_index_for_writing(dir: &std::path::Path) -> Result<mljobs_store::SearchIndex> {
     let (index, repaired) = mljobs_store::SearchIndex::open_repairing(dir)?;
     if let Some(note) = repaired {
         eprintln!("mljobs: {note}");

@@ -329,7 +329,19 @@ pub fn crawl_sources(
     outcomes.sort_by(|a, b| a.source.cmp(&b.source));
 
     let input_args = InputArgs { format: mljobs_core::ingest::Format::Auto, map: None, company: None };
-    let Ingested { summary, rejected, warnings } = ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, inputs, &input_args, 500, keep == Keep::Ml)?;
+    // Nothing fetched (every board failed or was unchanged): no ingest run, but postings past
+    // their closing date still close.
+    let Ingested { summary, rejected, warnings } = if inputs.is_empty() {
+        let mut store = Store::open(&data_dir)?;
+        let closed = store.close_expired(chrono::Utc::now())?;
+        if closed > 0 {
+            let index = crate::commands::open_index_for_writing(&data_dir.join("index"))?;
+            mljobs_store::sync(&store, &index)?;
+        }
+        Ingested { summary: mljobs_store::IngestSummary { closed, ..Default::default() }, rejected: Vec::new(), warnings: Vec::new() }
+    } else {
+        ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, inputs, &input_args, 500, keep == Keep::Ml)?
+    };
     Ok(Some(Report { outcomes, summary, rejected, warnings: warnings.len(), left }))
 }
 

@@ -46,15 +46,22 @@ fn target_dir() -> PathBuf {
 
 /// Starts `mljobs serve --demo` on a free port; returns the process and the site's base URL.
 fn start_site(data: &Path) -> (Running, String) {
+    start_server(data, &["--demo"], &[])
+}
+
+/// Starts `mljobs serve` with `args` and `env` on a free port; returns the process and the site's base URL.
+fn start_server(data: &Path, args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mljobs"))
         .args(["--data-dir"])
         .arg(data)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .envs(env.iter().copied())
         .env_remove("MLJOBS_DATA_DIR")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start mljobs serve --demo");
+        .expect("start mljobs serve");
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -187,29 +194,10 @@ fn usd(text: &str) -> f64 {
     if let Some(k) = t.strip_suffix('k') { k.parse::<f64>().unwrap() * 1000.0 } else { t.trim_end_matches('M').parse::<f64>().unwrap() * 1e6 }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_site_works_in_a_real_browser() {
-    let (Some(chromium), Some(driver)) =
-        (find_tool("MLJOBS_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]), find_tool("MLJOBS_CHROMEDRIVER", &["chromedriver"]))
-    else {
-        assert!(std::env::var("CI").is_err(), "CI must run the browser tests: install chromium and chromium-driver");
-        eprintln!("SKIPPED the browser tests: chromium or chromedriver not found (apt-get install chromium chromium-driver)");
-        return;
-    };
-    let data = tempfile::tempdir().unwrap();
-    let (_site, base) = start_site(data.path());
-    // A posting full of script payloads, ingested while the site runs (the index follows).
-    let out = Command::new(env!("CARGO_BIN_EXE_mljobs"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .arg("ingest")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/web/xss-postings.jsonl"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-
+/// Starts chromedriver and a headless Chromium session.
+async fn connect(chromium: &Path, driver: &Path) -> (Running, Client) {
     let port = free_port();
-    let _driver = Running(Command::new(&driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
+    let process = Running(Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
     let caps = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -232,6 +220,37 @@ async fn the_site_works_in_a_real_browser() {
             Err(e) => panic!("chromedriver did not start a session: {e}"),
         }
     };
+    (process, c)
+}
+
+/// Chromium and chromedriver, or `None` (then the test says it is skipped — failing under CI).
+fn browser_tools() -> Option<(PathBuf, PathBuf)> {
+    match (find_tool("MLJOBS_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]), find_tool("MLJOBS_CHROMEDRIVER", &["chromedriver"])) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            assert!(std::env::var("CI").is_err(), "CI must run the browser tests: install chromium and chromium-driver");
+            eprintln!("SKIPPED the browser tests: chromium or chromedriver not found (apt-get install chromium chromium-driver)");
+            None
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_works_in_a_real_browser() {
+    let Some((chromium, driver)) = browser_tools() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let (_site, base) = start_site(data.path());
+    // A posting full of script payloads, ingested while the site runs (the index follows).
+    let out = Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("ingest")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/web/xss-postings.jsonl"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let (_driver, c) = connect(&chromium, &driver).await;
     let shots = target_dir().join("screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let mut b = Browser { c, base, shots, console_errors: Vec::new(), a11y: Vec::new() };
@@ -432,4 +451,120 @@ async fn the_site_works_in_a_real_browser() {
     assert!(errors.is_empty(), "console errors:\n{}", errors.join("\n"));
     assert!(a11y.is_empty(), "accessibility problems:\n{}", a11y.join("\n"));
     eprintln!("screenshots in {}", target_dir().join("screenshots").display());
+}
+
+/// A Greenhouse board whose jobs the test changes while the site crawls it.
+async fn fake_board(
+    axum::extract::State(jobs): axum::extract::State<std::sync::Arc<std::sync::Mutex<Vec<Value>>>>,
+) -> ([(http::header::HeaderName, &'static str); 1], String) {
+    let jobs = jobs.lock().unwrap().clone();
+    ([(http::header::CONTENT_TYPE, "application/json")], json!({ "jobs": jobs }).to_string())
+}
+
+/// A site that crawls a board (`serve --crawl-every`): the jobs are "new", a job the board drops
+/// closes (its page says so), and `/sources` shows the board's health next to a failing one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crawled_jobs_open_close_and_the_sources_page_in_a_real_browser() {
+    let Some((chromium, driver)) = browser_tools() else { return };
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/formats/greenhouse.json")).unwrap()).unwrap();
+    let jobs: Vec<Value> = recorded["jobs"].as_array().unwrap().clone();
+    let board = std::sync::Arc::new(std::sync::Mutex::new(jobs.clone()));
+    let app = axum::Router::new().route("/v1/boards/{token}/jobs", axum::routing::get(fake_board)).with_state(board.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let fake = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let data = tempfile::tempdir().unwrap();
+    let mljobs = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mljobs"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .env("MLJOBS_GREENHOUSE_URL", &fake)
+            .env("MLJOBS_LEVER_URL", &fake)
+            .env_remove("MLJOBS_DATA_DIR")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    mljobs(&["sources", "add", "greenhouse:otterstream"]);
+    // A board that is gone: three failed crawls make it "failing".
+    for _ in 0..3 {
+        let err = tokio::task::block_in_place(|| mljobs(&["crawl", "--source", "lever:vanished"]));
+        assert!(err.contains("HTTP 404"), "{err}");
+    }
+    let (_site, base) =
+        tokio::task::block_in_place(|| start_server(data.path(), &["--crawl-every", "2s"], &[("MLJOBS_GREENHOUSE_URL", &fake), ("MLJOBS_LEVER_URL", &fake)]));
+    let (_driver, c) = connect(&chromium, &driver).await;
+    let shots = target_dir().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut b = Browser { c, base, shots, console_errors: Vec::new(), a11y: Vec::new() };
+    b.goto("/").await;
+    let count = |b: &Browser, query: &'static str| {
+        let script = format!("return fetch('/api/v1/jobs?collapse=false&{query}').then(r => r.json()).then(j => j.total)");
+        let c = b.c.clone();
+        async move { c.execute(&script, vec![]).await.unwrap().as_u64().unwrap_or(0) }
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&b, "status=open").await < jobs.len() as u64 {
+        assert!(Instant::now() < deadline, "the crawl filled the site within 60 s");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Every job was first seen today: "New" on each card.
+    b.goto("/jobs?collapse=false").await;
+    assert_eq!(b.js("return document.querySelectorAll('.hit .badge.new').length").await, json!(jobs.len()));
+    b.screenshot("20-jobs-new").await;
+    // The board drops its last job; the next crawl closes it.
+    let dropped = jobs.last().unwrap()["title"].as_str().unwrap().to_string();
+    board.lock().unwrap().pop();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&b, "status=closed").await < 1 {
+        assert!(Instant::now() < deadline, "the dropped job closed within 60 s");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    b.goto("/jobs?collapse=false").await;
+    let titles = b.js("return [...document.querySelectorAll('.hit h2 a')].map(a => a.textContent)").await;
+    assert!(!titles.as_array().unwrap().iter().any(|t| t == dropped.as_str()), "the closed job left the results: {titles}");
+    // Closed jobs, on request: the card says so; its page says when and why, and keeps the text.
+    b.c.find(Locator::Id("status")).await.unwrap().select_by_value("closed").await.unwrap();
+    b.wait_url("the closed jobs", |u| u.query().is_some_and(|q| q.contains("status=closed"))).await;
+    b.check_console("/jobs?status=closed").await;
+    assert_eq!(b.text(".hit h2 a").await, dropped);
+    assert!(b.text(".hit .badge.closed").await.starts_with("Closed "));
+    b.screenshot("21-jobs-closed").await;
+    b.c.find(Locator::Css(".hit h2 a")).await.unwrap().click().await.unwrap();
+    b.wait_url("the closed job's page", |u| u.path().starts_with("/jobs/")).await;
+    let path = b.c.current_url().await.unwrap().path().to_string();
+    b.check_console(&path).await;
+    let notice = b.text("#closed").await;
+    assert!(notice.starts_with("Closed.") && notice.contains("no longer on the employer's job board"), "{notice}");
+    assert_eq!(b.js("return document.querySelectorAll('script[type=\"application/ld+json\"]').length").await, 0, "no JobPosting markup for a closed job");
+    assert!(!b.text(".prose").await.is_empty(), "the posting is kept");
+    b.screenshot("22-closed-job").await;
+
+    // The operator's view: the failing board first, then the working one with its counts.
+    b.goto("/sources").await;
+    assert_eq!(b.text("h1").await, "Sources");
+    let rows = b.js("return [...document.querySelectorAll('.sources-table tbody tr')].map(r => [r.className, r.querySelector('code').textContent, r.cells[1].textContent.trim(), r.cells[2].textContent, r.cells[3].textContent])").await;
+    assert_eq!(rows[0], json!(["state-failing", "lever:vanished", "Failing (3 in a row)", "0", "0"]), "{rows}");
+    assert_eq!(rows[1].as_array().unwrap()[1..], [json!("greenhouse:otterstream"), json!("OK"), json!((jobs.len() - 1).to_string()), json!("1")], "{rows}");
+    assert!(b.text("#failing-count").await == "1");
+    b.screenshot("23-sources").await;
+    b.goto("/about").await;
+    assert!(b.text("#crawl-health").await.contains("1 is failing"));
+
+    // On a phone: nothing scrolls sideways (the table scrolls in its own frame).
+    b.c.set_window_size(390, 1600).await.unwrap();
+    for (page, shot) in [("/sources", "24-sources-phone"), (path.as_str(), "25-closed-job-phone"), ("/jobs?status=all&collapse=false", "26-jobs-status-phone")]
+    {
+        b.goto(page).await;
+        b.screenshot(shot).await;
+        assert_eq!(b.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth").await, true, "{page}");
+    }
+    let errors = std::mem::take(&mut b.console_errors);
+    let a11y = std::mem::take(&mut b.a11y);
+    b.c.close().await.unwrap();
+    assert!(errors.is_empty(), "console errors:\n{}", errors.join("\n"));
+    assert!(a11y.is_empty(), "accessibility problems:\n{}", a11y.join("\n"));
 }
