@@ -38,9 +38,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Salary { command: crate::config::SalaryCommand::Estimate(args) } => salary_estimate(&cli, args),
         Command::Sources { command } => crate::sources::run(&cli, command),
-        Command::Crawl { sources, keep, concurrency, due, every, json } => {
-            crate::crawl::run(&cli, sources, crate::crawl::Options { keep: *keep, concurrency: *concurrency, due: *due, every: *every }, *json)
-        }
+        Command::Crawl { sources, starter, keep, concurrency, due, per_host, host_interval, every, json } => crate::crawl::run(
+            &cli,
+            sources,
+            *starter,
+            crate::crawl::Options { keep: *keep, concurrency: *concurrency, due: *due, every: *every, per_host: *per_host, host_interval: *host_interval },
+            *json,
+        ),
         Command::Serve { demo, bind, threads, cache, max_connections, header_timeout, crawl_every } => {
             let options =
                 mljobs_web::ServeOptions { header_read_timeout: std::time::Duration::from_secs((*header_timeout).max(1)), max_connections: *max_connections };
@@ -106,18 +110,16 @@ pub(crate) fn ingest_files(
     input: &InputArgs,
     batch_size: usize,
 ) -> Result<Ingested> {
-    let inputs = files.iter().map(|f| Input::File(f.clone())).collect();
-    ingest_inputs(taxonomy, taxonomy_hash, data_dir, inputs, input, batch_size, false)
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    ingest_inputs(taxonomy, taxonomy_hash, data_dir, &names, files.iter().map(|f| Input::File(f.clone())), input, batch_size, false)
 }
 
 /// What one ingest run reads: files, or records already decoded (a crawled board).
 pub(crate) enum Input {
     /// A file, streamed.
     File(std::path::PathBuf),
-    /// Records of one source, named for the run's list of inputs.
+    /// Records of one source (the run's list of inputs names it).
     Records {
-        /// The source (`greenhouse:acme`).
-        name: String,
         /// Its postings and rejected records.
         records: Vec<Record>,
         /// The fetch's lifecycle facts, when the records are a board's listing.
@@ -133,16 +135,11 @@ pub(crate) struct BoardListing {
     pub seen: Vec<String>,
     /// Whether the fetch listed the whole board: only then are the missing ones closed.
     pub complete: bool,
+    /// The crawl attempt, recorded once the board's postings are stored (so a crawl killed
+    /// before that fetches the board again instead of taking it as unchanged).
+    pub attempt: Option<mljobs_store::CrawlAttempt>,
 }
 
-impl Input {
-    fn name(&self) -> String {
-        match self {
-            Input::File(f) => f.display().to_string(),
-            Input::Records { name, .. } => name.clone(),
-        }
-    }
-}
 
 /// The one ingest path: validate (done by the caller's decoding), enrich, dedupe, store and
 /// index `inputs` in batches. With `only_ml`, postings whose role is not an ML or data role are
@@ -151,14 +148,15 @@ pub(crate) fn ingest_inputs(
     taxonomy: &mljobs_core::Taxonomy,
     taxonomy_hash: &str,
     data_dir: &std::path::Path,
-    inputs: Vec<Input>,
+    names: &[String],
+    inputs: impl IntoIterator<Item = Input>,
     input: &InputArgs,
     batch_size: usize,
     only_ml: bool,
 ) -> Result<Ingested> {
     let mut store = Store::open(data_dir)?;
     let now = chrono::Utc::now();
-    let names: Vec<String> = inputs.iter().map(Input::name).collect();
+    let mut inputs = inputs.into_iter().peekable();
     let options = options(input);
     let index = open_index_for_writing(&data_dir.join("index"))?;
     // Catch the index up first (a previous run may have died between a store and an index commit).
@@ -166,8 +164,15 @@ pub(crate) fn ingest_inputs(
     // here with a sentence, leaving no unfinished run behind.
     mljobs_store::sync(&store, &index)?;
     let mut index_sync = mljobs_store::IndexSync::new(&index)?;
-    let run = store.begin_run(&names, now)?;
     let mut summary = IngestSummary { closed: store.close_expired(now)?, ..IngestSummary::default() };
+    if inputs.peek().is_none() {
+        // Nothing to read (a crawl whose boards all failed or were unchanged): no run is
+        // recorded, but what expired is closed and indexed.
+        index_sync.catch_up(&store)?;
+        index_sync.commit()?;
+        return Ok(Ingested { summary, rejected: Vec::new(), warnings: Vec::new() });
+    }
+    let run = store.begin_run(names, now)?;
     let mut rejected_lines = Vec::new();
     let mut warning_lines = Vec::new();
     for source in inputs {
@@ -227,10 +232,13 @@ pub(crate) fn ingest_inputs(
         };
         let o = store.write_batch(run, &batch, &rejections, taxonomy_hash, now)?;
         summary.add(o);
-        if let Some(BoardListing { spec, seen, complete }) = board {
+        if let Some(BoardListing { spec, seen, complete, attempt }) = board {
             let l = store.apply_board(&spec, &seen, complete, now)?;
             summary.closed += l.closed;
             summary.reopened += l.reopened;
+            if let Some(attempt) = attempt {
+                store.record_crawl_attempt(&attempt)?;
+            }
         }
         index_sync.catch_up(&store)?;
     }

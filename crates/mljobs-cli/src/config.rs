@@ -305,6 +305,10 @@ pub enum Command {
         /// Default: every enabled source.
         #[arg(long = "source")]
         sources: Vec<String>,
+        /// Add the bundled starter set of ML/AI employers' boards (data/ats-boards/starter-ml.csv,
+        /// about 190 boards on Greenhouse, Lever, Ashby and Workable) and crawl them.
+        #[arg(long)]
+        starter: bool,
         /// Store only ML and data roles (`ml`) or every posting (`all`); the rest are counted.
         #[arg(long, value_enum, default_value = "ml")]
         keep: Keep,
@@ -315,6 +319,13 @@ pub enum Command {
         /// and systemd timers.
         #[arg(long)]
         due: bool,
+        /// Requests in flight to one host at most (politeness: many boards share one API host).
+        #[arg(long = "per-host", env = "MLJOBS_CRAWL_PER_HOST", default_value_t = 2)]
+        per_host: usize,
+        /// Time between the starts of two requests to one host (`250ms`, `1s`; `0ms` for a mirror
+        /// of your own).
+        #[arg(long = "host-interval", env = "MLJOBS_CRAWL_HOST_INTERVAL", default_value = "250ms", value_parser = parse_interval)]
+        host_interval: std::time::Duration,
         /// How often a source is crawled when it works (`30m`, `6h`, `1d`); the next crawl of each
         /// is set this far ahead, ±10 % so that sources spread over the interval. A failing source
         /// backs off instead: 30 min, doubled per failure, at most a day.
@@ -411,6 +422,16 @@ pub enum TaxonomyKind {
     Areas,
     /// Seniority levels.
     Levels,
+}
+
+/// A short interval as `250ms`, `1s` or `0ms`.
+pub fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    match t.strip_suffix("ms") {
+        Some(ms) => ms.parse().map(std::time::Duration::from_millis).map_err(|_| format!("{s:?}: an interval is e.g. 250ms or 1s")),
+        None if t == "0" => Ok(std::time::Duration::ZERO),
+        None => parse_duration(t).map_err(|_| format!("{s:?}: an interval is e.g. 250ms or 1s")),
+    }
 }
 
 /// A duration as `90s`, `30m`, `6h` or `1d`.

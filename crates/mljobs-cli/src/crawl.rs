@@ -39,6 +39,10 @@ pub struct Options {
     pub due: bool,
     /// The interval between crawls of a working source.
     pub every: std::time::Duration,
+    /// Requests in flight to one host at most.
+    pub per_host: usize,
+    /// Time between the starts of two requests to one host.
+    pub host_interval: std::time::Duration,
 }
 
 /// First wait after a failure; doubled per consecutive failure up to [`MAX_BACKOFF`].
@@ -96,9 +100,25 @@ impl Report {
     }
 }
 
-pub fn run(cli: &Cli, args: &[String], options: Options, json: bool) -> Result<ExitCode> {
-    let boards: Vec<ListedBoard> =
+/// The curated starter set of ML/AI employers' boards (`scripts/starter-set.py` writes it; the
+/// rule is in `data/ats-boards/README.md`), in the binary so `crawl --starter` works anywhere.
+pub const STARTER: &str = include_str!("../../../data/ats-boards/starter-ml.csv");
+
+/// The starter set's boards.
+pub fn starter_boards() -> Result<Vec<ListedBoard>> {
+    let (boards, rejected) = mljobs_core::sources::read_board_list(STARTER).map_err(anyhow::Error::msg)?;
+    if let Some(e) = rejected.first() {
+        bail!("the bundled starter list has a bad row (line {}: {}); it is built by scripts/starter-set.py", e.line, e.reason);
+    }
+    Ok(boards)
+}
+
+pub fn run(cli: &Cli, args: &[String], starter: bool, options: Options, json: bool) -> Result<ExitCode> {
+    let mut boards: Vec<ListedBoard> =
         args.iter().map(|a| SourceSpec::parse_or_url(a).map(|spec| ListedBoard { spec, name: None })).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
+    if starter {
+        boards.extend(starter_boards()?);
+    }
     // Ctrl-C or SIGTERM: no new board is started; the ones in flight finish (each within its
     // timeout), and what was fetched is stored and recorded. The sources not reached stay due.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -187,7 +207,7 @@ pub fn crawl_sources(
     stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
     signals: bool,
 ) -> Result<Option<Report>> {
-    let &Options { keep, concurrency, due, every } = options;
+    let &Options { keep, concurrency, due, every, per_host, host_interval } = options;
     let (taxonomy, taxonomy_hash) = cli.load_taxonomy()?;
     let data_dir = cli.data_dir();
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating the data directory {}", data_dir.display()))?;
@@ -213,8 +233,8 @@ pub fn crawl_sources(
         let v = store.source_validators(&spec.to_string())?;
         validators.push((!v.is_empty()).then_some(Validators { etag: v.etag, last_modified: v.last_modified, content_hash: v.content_hash }));
     }
-    let user_agent = std::env::var("MLJOBS_USER_AGENT").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| FetchConfig::default().user_agent);
-    let fetcher = Fetcher::new(FetchConfig { user_agent, ..FetchConfig::default() }).map_err(anyhow::Error::msg)?.with_stop(stop.clone());
+    let config = FetchConfig { user_agent: user_agent(), per_host_in_flight: per_host.max(1), per_host_interval: host_interval, ..FetchConfig::default() };
+    let fetcher = Fetcher::new(config).map_err(anyhow::Error::msg)?.with_stop(stop.clone());
     let bases = Bases::from_env();
 
     let progress = if signals && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -227,128 +247,188 @@ pub fn crawl_sources(
         watch_signals(stop.clone());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let fetched: Vec<_> = runtime.block_on(async {
-        futures_util::stream::iter(specs.iter().zip(&validators))
-            .take_while(|_| std::future::ready(!stop.load(std::sync::atomic::Ordering::SeqCst)))
-            .map(|((spec, company), v)| {
-                let (fetcher, bases, progress) = (&fetcher, &bases, &progress);
-                async move {
-                    let started = chrono::Utc::now();
-                    let result = fetch_board(fetcher, spec, bases, v.as_ref(), company.as_deref()).await;
-                    progress.inc(1);
-                    (spec, started, chrono::Utc::now(), result)
-                }
-            })
-            .buffer_unordered(concurrency.max(1))
-            .collect()
-            .await
-    });
-    runtime.shutdown_background();
-    // Boards a stop kept from being asked stay due: not an attempt.
-    let stopped = |r: &Result<BoardFetch, BoardError>| matches!(r, Err(BoardError::Fetch(f)) if f.kind == mljobs_crawl::FetchErrorKind::Stopped);
-    let fetched: Vec<_> = fetched.into_iter().filter(|(.., r)| !stopped(r)).collect();
-    let left = specs.len() - fetched.len();
-    progress.finish_and_clear();
-
-    // Record every attempt; gather what to ingest.
-    let mut inputs = Vec::new();
-    let mut outcomes = Vec::new();
-    for (spec, started, finished, result) in fetched {
-        let mut attempt = CrawlAttempt {
-            spec: spec.to_string(),
-            started_at: started,
-            finished_at: finished,
-            outcome: AttemptOutcome::Failed,
-            http_status: None,
-            postings_seen: None,
-            error: None,
-            etag: None,
-            last_modified: None,
-            content_hash: None,
-            next_due_at: None,
-        };
-        let outcome = match result {
-            Ok(BoardFetch::Complete { items, validators, status, .. }) => {
-                let n = items.len();
-                (attempt.http_status, attempt.postings_seen) = (Some(status), Some(n as u64));
-                // Every posting the board lists, by id — the unreadable ones too when their id
-                // does not depend on their text. One without (a record that is not a job object)
-                // could be a stored posting: then the fetch closes nothing.
-                let mut seen = Vec::with_capacity(n);
-                let mut unknown = 0usize;
-                let records: Vec<Record> = items
-                    .into_iter()
-                    .map(|item| match item {
-                        Ok(raw) => {
-                            let stable = raw.stable_id();
-                            let record = validate(raw, now);
-                            match (&record, stable) {
-                                (Record::Posting(p), _) => seen.push(p.id.to_string()),
-                                (_, Some(id)) => seen.push(id.to_string()),
-                                _ => unknown += 1,
-                            }
-                            record
-                        }
-                        Err(rejection) => {
-                            unknown += 1;
-                            Record::Rejected(rejection)
-                        }
-                    })
-                    .collect();
-                let complete = unknown == 0;
-                if complete {
-                    attempt.outcome = AttemptOutcome::Ok;
-                    (attempt.etag, attempt.last_modified, attempt.content_hash) = (validators.etag, validators.last_modified, validators.content_hash);
-                } else {
-                    attempt.outcome = AttemptOutcome::Partial;
-                    attempt.error = Some(format!("{unknown} of {n} records could not be read or identified; nothing was closed"));
-                }
-                inputs.push(Input::Records { name: spec.to_string(), records, board: Some(BoardListing { spec: spec.to_string(), seen, complete }) });
-                SourceOutcome { source: spec.to_string(), outcome: if complete { "ok" } else { "partial" }, postings: Some(n), error: attempt.error.clone() }
-            }
-            Ok(BoardFetch::NotModified { status, .. }) => {
-                (attempt.outcome, attempt.http_status) = (AttemptOutcome::Unchanged, Some(status));
-                store.touch_board(&attempt.spec, finished)?;
-                SourceOutcome { source: spec.to_string(), outcome: "unchanged", postings: None, error: None }
-            }
-            Err(e) => {
-                attempt.http_status = match &e {
-                    BoardError::Fetch(f) => f.kind.status(),
-                    _ => None,
-                };
-                attempt.error = Some(e.to_string());
-                SourceOutcome { source: spec.to_string(), outcome: "failed", postings: None, error: Some(e.to_string()) }
-            }
-        };
-        let failed_before = failures.get(&attempt.spec).copied().unwrap_or(0);
-        attempt.next_due_at = Some(next_due(finished, every, (attempt.outcome == AttemptOutcome::Failed).then_some(failed_before + 1)));
-        store.record_crawl_attempt(&attempt)?;
-        outcomes.push(outcome);
-    }
-    drop(store);
-    outcomes.sort_by(|a, b| a.source.cmp(&b.source));
-
     let input_args = InputArgs { format: mljobs_core::ingest::Format::Auto, map: None, company: None };
-    // Nothing fetched (every board failed or was unchanged): no ingest run, but postings past
-    // their closing date still close.
-    let Ingested { summary, rejected, warnings } = if inputs.is_empty() {
-        let mut store = Store::open(&data_dir)?;
-        let closed = store.close_expired(chrono::Utc::now())?;
-        if closed > 0 {
-            let index = crate::commands::open_index_for_writing(&data_dir.join("index"))?;
-            mljobs_store::sync(&store, &index)?;
-        }
-        Ingested { summary: mljobs_store::IngestSummary { closed, ..Default::default() }, rejected: Vec::new(), warnings: Vec::new() }
-    } else {
-        ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, inputs, &input_args, 500, keep == Keep::Ml)?
-    };
+    let names: Vec<String> = specs.iter().map(|(s, _)| s.to_string()).collect();
+    // Boards stream from the fetching runtime to this thread, which records each attempt and
+    // feeds the postings to the one ingest path while the next boards download: the network
+    // overlaps enrichment, and memory holds a bounded queue of boards, not the whole crawl.
+    let (tx, rx) = std::sync::mpsc::sync_channel(32);
+    let stopped = |r: &Result<BoardFetch, BoardError>| matches!(r, Err(BoardError::Fetch(f)) if f.kind == mljobs_crawl::FetchErrorKind::Stopped);
+    let mut outcomes = Vec::new();
+    let mut left = 0usize;
+    let mut failure: Option<anyhow::Error> = None;
+    let ingested = std::thread::scope(|scope| {
+        let (fetcher, bases, progress, specs, validators) = (&fetcher, &bases, &progress, &specs, &validators);
+        scope.spawn(move || {
+            runtime.block_on(async {
+                futures_util::stream::iter(specs.iter().zip(validators))
+                    .take_while(|_| std::future::ready(!stop.load(std::sync::atomic::Ordering::SeqCst)))
+                    .map(|((spec, company), v)| async move {
+                        let started = chrono::Utc::now();
+                        let result = fetch_board(fetcher, spec, bases, v.as_ref(), company.as_deref()).await;
+                        progress.inc(1);
+                        (spec, started, chrono::Utc::now(), result)
+                    })
+                    .buffer_unordered(concurrency.max(1))
+                    .for_each(|fetched| {
+                        let _ = tx.send(fetched);
+                        std::future::ready(())
+                    })
+                    .await;
+            });
+            runtime.shutdown_background();
+        });
+        let inputs = rx.iter().filter_map(|(spec, started, finished, result)| {
+            // Boards a stop kept from being asked stay due: not an attempt.
+            if stopped(&result) {
+                left += 1;
+                return None;
+            }
+            let failed_before = failures.get(&spec.to_string()).copied().unwrap_or(0);
+            let (outcome, input) = board_input(spec, started, finished, result, now, |a| {
+                a.next_due_at = Some(next_due(finished, every, (a.outcome == AttemptOutcome::Failed).then_some(failed_before + 1)));
+            });
+            outcomes.push(outcome);
+            match input {
+                BoardInput::Ingest(input) => Some(input),
+                BoardInput::Record { attempt, unchanged } => {
+                    let recorded = (|| -> Result<()> {
+                        if unchanged {
+                            store.touch_board(&attempt.spec, finished)?;
+                        }
+                        Ok(store.record_crawl_attempt(&attempt)?)
+                    })();
+                    if let Err(e) = recorded {
+                        failure.get_or_insert(e);
+                        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    None
+                }
+            }
+        });
+        ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, &names, inputs, &input_args, 500, keep == Keep::Ml)
+    });
+    progress.finish_and_clear();
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let Ingested { summary, rejected, warnings } = ingested?;
+    outcomes.sort_by(|a, b| a.source.cmp(&b.source));
     Ok(Some(Report { outcomes, summary, rejected, warnings: warnings.len(), left }))
+}
+
+/// What a fetched board leads to: its postings to ingest (the attempt recorded after them), or
+/// only an attempt to record.
+enum BoardInput {
+    Ingest(Input),
+    Record { attempt: CrawlAttempt, unchanged: bool },
+}
+
+/// Turns one board's fetch into its outcome line and what to do with it; `schedule` sets the
+/// attempt's next due time.
+fn board_input(
+    spec: &SourceSpec,
+    started: chrono::DateTime<chrono::Utc>,
+    finished: chrono::DateTime<chrono::Utc>,
+    result: Result<BoardFetch, BoardError>,
+    now: chrono::DateTime<chrono::Utc>,
+    schedule: impl FnOnce(&mut CrawlAttempt),
+) -> (SourceOutcome, BoardInput) {
+    let mut attempt = CrawlAttempt {
+        spec: spec.to_string(),
+        started_at: started,
+        finished_at: finished,
+        outcome: AttemptOutcome::Failed,
+        http_status: None,
+        postings_seen: None,
+        error: None,
+        etag: None,
+        last_modified: None,
+        content_hash: None,
+        next_due_at: None,
+    };
+    match result {
+        Ok(BoardFetch::Complete { items, validators, status, .. }) => {
+            let n = items.len();
+            (attempt.http_status, attempt.postings_seen) = (Some(status), Some(n as u64));
+            // Every posting the board lists, by id — the unreadable ones too when their id
+            // does not depend on their text. One without (a record that is not a job object)
+            // could be a stored posting: then the fetch closes nothing.
+            let mut seen = Vec::with_capacity(n);
+            let mut unknown = 0usize;
+            let records: Vec<Record> = items
+                .into_iter()
+                .map(|item| match item {
+                    Ok(raw) => {
+                        let stable = raw.stable_id();
+                        let record = validate(raw, now);
+                        match (&record, stable) {
+                            (Record::Posting(p), _) => seen.push(p.id.to_string()),
+                            (_, Some(id)) => seen.push(id.to_string()),
+                            _ => unknown += 1,
+                        }
+                        record
+                    }
+                    Err(rejection) => {
+                        unknown += 1;
+                        Record::Rejected(rejection)
+                    }
+                })
+                .collect();
+            let complete = unknown == 0;
+            if complete {
+                attempt.outcome = AttemptOutcome::Ok;
+                (attempt.etag, attempt.last_modified, attempt.content_hash) = (validators.etag, validators.last_modified, validators.content_hash);
+            } else {
+                attempt.outcome = AttemptOutcome::Partial;
+                attempt.error = Some(format!("{unknown} of {n} records could not be read or identified; nothing was closed"));
+            }
+            schedule(&mut attempt);
+            let outcome = SourceOutcome { source: spec.to_string(), outcome: if complete { "ok" } else { "partial" }, postings: Some(n), error: attempt.error.clone() };
+            let board = BoardListing { spec: spec.to_string(), seen, complete, attempt: Some(attempt) };
+            (outcome, BoardInput::Ingest(Input::Records { records, board: Some(board) }))
+        }
+        Ok(BoardFetch::NotModified { status, .. }) => {
+            (attempt.outcome, attempt.http_status) = (AttemptOutcome::Unchanged, Some(status));
+            schedule(&mut attempt);
+            (SourceOutcome { source: spec.to_string(), outcome: "unchanged", postings: None, error: None }, BoardInput::Record { attempt, unchanged: true })
+        }
+        Err(e) => {
+            attempt.http_status = match &e {
+                BoardError::Fetch(f) => f.kind.status(),
+                _ => None,
+            };
+            attempt.error = Some(e.to_string());
+            schedule(&mut attempt);
+            (SourceOutcome { source: spec.to_string(), outcome: "failed", postings: None, error: Some(e.to_string()) }, BoardInput::Record { attempt, unchanged: false })
+        }
+    }
+}
+
+/// The crawler's `User-Agent`: `MLJOBS_USER_AGENT` as given, else `mljobs/VERSION (job-board
+/// crawler; +CONTACT)` with `MLJOBS_CRAWL_CONTACT` (a URL or address where board owners reach the
+/// operator).
+fn user_agent() -> String {
+    let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    var("MLJOBS_USER_AGENT").unwrap_or_else(|| match var("MLJOBS_CRAWL_CONTACT") {
+        Some(contact) => format!("mljobs/{} (job-board crawler; +{contact})", env!("CARGO_PKG_VERSION")),
+        None => FetchConfig::default().user_agent,
+    })
 }
 
 /// `serve --crawl-every`: crawls the due sources, then sleeps until the next one is due (looking
 /// again at least every minute, for sources added meanwhile), until `stop` is set.
 pub fn keep_fresh(cli: &Cli, every: std::time::Duration, stop: &std::sync::Arc<std::sync::atomic::AtomicBool>) {
-    let options = Options { keep: Keep::Ml, concurrency: 16, due: true, every };
+    let politeness = FetchConfig::default();
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let options = Options {
+        keep: Keep::Ml,
+        concurrency: 16,
+        due: true,
+        every,
+        per_host: env("MLJOBS_CRAWL_PER_HOST").and_then(|v| v.trim().parse().ok()).unwrap_or(politeness.per_host_in_flight),
+        host_interval: env("MLJOBS_CRAWL_HOST_INTERVAL").and_then(|v| crate::config::parse_interval(&v).ok()).unwrap_or(politeness.per_host_interval),
+    };
     let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
     while !stopped() {
         match crawl_sources(cli, &[], &options, stop, false) {
@@ -368,6 +448,20 @@ pub fn keep_fresh(cli: &Cli, every: std::time::Duration, stop: &std::sync::Arc<s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_starter_set_reads_whole_and_every_board_has_a_connector() {
+        let boards = starter_boards().unwrap();
+        assert!((150..=400).contains(&boards.len()), "{} boards", boards.len());
+        let bases = Bases::default();
+        for b in &boards {
+            assert!(mljobs_crawl::connectors::board_url(&b.spec, &bases).is_ok(), "{} has no connector", b.spec);
+            assert!(b.name.as_deref().is_some_and(|n| !n.is_empty()), "{} has a name", b.spec);
+        }
+        for known in ["greenhouse:anthropic", "ashby:openai", "lever:mistral", "workable:huggingface"] {
+            assert!(boards.iter().any(|b| b.spec.to_string() == known), "{known}");
+        }
+    }
 
     #[test]
     fn a_working_source_is_due_after_the_interval_and_a_failing_one_backs_off() {

@@ -295,6 +295,32 @@ fn a_crawl_stopped_by_sigterm_stores_what_it_fetched_and_the_next_run_resumes() 
 }
 
 #[test]
+fn crawl_starter_adds_and_crawls_the_bundled_ml_boards_with_the_politeness_given() {
+    // Every system on one fake host that knows no board: each starter board is one quick 404.
+    let base = fake_greenhouse();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mljobs"))
+        .current_dir(repo())
+        .env("MLJOBS_DATA_DIR", dir.path())
+        .env("MLJOBS_GREENHOUSE_URL", &base)
+        .env("MLJOBS_LEVER_URL", &base)
+        .env("MLJOBS_ASHBY_URL", &base)
+        .env("MLJOBS_WORKABLE_URL", &base)
+        .args(["crawl", "--starter", "--per-host", "8", "--host-interval", "0ms", "--json"])
+        .output()
+        .unwrap();
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let crawled = run["sources"].as_array().unwrap();
+    assert!(crawled.len() >= 150, "{} boards", crawled.len());
+    assert!(crawled.iter().any(|s| s["source"] == "greenhouse:anthropic") && crawled.iter().any(|s| s["source"] == "ashby:openai"));
+    let list: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(dir.path(), &["sources", "list", "--json"]))).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), crawled.len(), "every starter board is a source now");
+    assert!(list.as_array().unwrap().iter().all(|s| s["attempts"] == 1 && s["name"].is_string()));
+    let bad = crawl(dir.path(), &base, &["crawl", "--host-interval", "fast"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("an interval is e.g. 250ms or 1s"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
+
+#[test]
 fn postings_close_when_gone_from_a_complete_fetch_and_reopen_when_back_and_failures_close_nothing() {
     let jobs = recorded_jobs();
     assert!(jobs.len() >= 3);

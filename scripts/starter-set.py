@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Builds data/ats-boards/starter-ml.csv: the curated default set of ML/AI employers' boards that
+`mljobs crawl --starter` crawls. Reproducible: it reads only the bundled board lists and this file.
+
+The rule (documented in data/ats-boards/README.md):
+  1. a board whose slug is one of KNOWN (AI/ML-first companies: model labs, ML platforms and
+     tooling, AI chips and clouds, autonomy and robotics, applied-AI product companies), or
+  2. a board whose company name or slug names AI as a word: the word "AI" or "ML", a slug ending
+     in "ai" after a separator or a ".ai" domain style ("1mind-ai", "hebbia.ai"), or a name word
+     among AI_WORDS ("Intelligence", "Neural", "Robotics", "Autonomous", "LLM", ...).
+Only boards on systems mljobs has a connector for are kept (SUPPORTED). Names are the lists' own.
+
+Usage: python3 scripts/starter-set.py [--check]   (--check: fail if the file is out of date)
+"""
+import csv
+import io
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOARDS = ROOT / "data" / "ats-boards"
+OUT = BOARDS / "starter-ml.csv"
+SUPPORTED = ["greenhouse", "lever", "ashby", "workable"]
+
+# AI/ML-first employers, by board slug (lower case). Chosen from public knowledge of what the
+# company sells or builds (its product is a model, an ML platform, ML infrastructure or hardware,
+# or an autonomy/robotics stack), not from their postings. Slugs that are also common words and
+# belong to other companies on these lists ("scale", "figure", "rain", "plus", "applied",
+# "magic", "vast", "agility", "kodiak") are left out: the AI company's own slug is listed instead.
+KNOWN = {
+    # model labs and foundation models
+    "openai", "anthropic", "cohere", "mistral", "perplexity", "perplexityai", "xai", "adept", "inflectionai", "characterai",
+    "reka", "aleph-alpha", "sakana", "liquid-ai", "liquidai", "poolside", "cognition", "anysphere", "thinkingmachines",
+    "safe-superintelligence", "ssi", "deepmind", "ai21", "ai21labs", "stabilityai", "stability", "runwayml", "runway", "midjourney",
+    "elevenlabs", "synthesia", "suno", "pika", "luma-ai", "lumaai", "ideogram", "black-forest-labs", "h-company", "physicalintelligence",
+    "skild", "1x", "1x-technologies", "apptronik", "sanctuary", "covariant", "world-labs", "worldlabs",
+    "imbue", "essentialai", "nous-research", "eleutherai", "allenai", "together", "togetherai", "fireworks", "fireworks-ai",
+    # ML platforms, data-for-ML and MLOps
+    "scaleai", "snorkelai", "snorkel", "labelbox", "datarobot", "h2oai", "dataiku", "c3iot", "c3-ai", "databricks",
+    "anyscale", "wandb", "weightsandbiases", "comet", "cometml", "neptuneai", "arize", "arizeai", "fiddler", "fiddlerai", "tecton",
+    "featureform", "modal", "replicate", "baseten", "octoml", "octoai", "lamini", "predibase", "mosaicml", "determined-ai",
+    "pinecone", "weaviate", "qdrant", "chroma", "trychroma", "vectara", "zilliz", "langchain", "llamaindex", "contextualai",
+    "hebbia", "glean", "harvey", "cresta", "deepgram", "assemblyai", "speechmatics", "rev", "writer", "jasper", "typeface",
+    "hume", "humeai", "sierra", "decagon", "abridge", "ambience", "nabla", "tempus", "recursion", "insitro", "inceptive",
+    "genesis-therapeutics", "isomorphic", "generate-biomedicines", "cradle", "profluent", "chai-discovery", "unlearn",
+    "pathai", "paige", "owkin", "viz", "aidoc", "qure", "gleamer", "hugging-face", "huggingface",
+    # AI chips and clouds
+    "cerebras", "cerebrassystems", "sambanova", "sambanovasystems", "groq", "graphcore", "lambda", "lambdalabs", "coreweave",
+    "crusoe", "crusoeenergy", "etched", "tenstorrent", "lightmatter", "d-matrix", "extropic", "runpod", "nscale",
+    # autonomy and robotics
+    "nuro", "waymo", "aurora", "auroratech", "zoox", "wayve", "appliedintuition", "motional", "gatik", "kodiakrobotics", "pony", "ponyai", "weride", "waabi", "stackav", "torc", "torcrobotics", "mobileye", "oxa",
+    "shield-ai", "shieldai", "anduril", "skydio", "zipline", "bostondynamics", "dexterity", "ambirobotics", "nimble", "machina-labs",
+    "bright-machines", "formic", "locus", "locusrobotics", "symbotic", "vicarious", "intrinsic", "mujin", "plus-one-robotics",
+}
+AI_WORDS = {"ai", "ml", "llm", "llms", "gpt", "intelligence", "neural", "robotics", "robot", "robots", "autonomous", "autonomy",
+            "machine", "learning", "deep", "cognitive", "genai", "vision"}
+# A name word "machine", "learning", "deep" or "vision" alone is weak ("Deep Sea Co", "Vision Eyecare"): they count only
+# together with another AI word, or as "machine learning" / "deep learning" / "computer vision".
+WEAK = {"machine", "learning", "deep", "vision"}
+PHRASES = ("machine learning", "deep learning", "computer vision")
+
+
+def slug(url):
+    return url.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def ai_named(name, s):
+    lower = name.lower()
+    if any(p in lower for p in PHRASES):
+        return True
+    words = set(re.findall(r"[a-z0-9]+", lower))
+    strong = (words & AI_WORDS) - WEAK
+    if strong:
+        return True
+    if len(words & WEAK) >= 2:
+        return True
+    # Slugs: "1mind-ai", "hebbia.ai", "acme_ai", "acmeml" is not enough (too many false hits).
+    return bool(re.search(r"[-_.](ai|ml)$", s) or re.match(r"^(ai|ml)[-_.]", s))
+
+
+def main():
+    rows = []
+    for kind in SUPPORTED:
+        with open(BOARDS / f"{kind}.csv", newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                name, url = r["name"].strip(), r["url"].strip()
+                s = slug(url)
+                why = "known" if s in KNOWN else ("named" if ai_named(name, s) else None)
+                if why:
+                    rows.append((kind, name, url, why))
+    rows.sort(key=lambda r: (r[0], r[1].lower()))
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["name", "url"])
+    for _, name, url, _ in rows:
+        w.writerow([name, url])
+    text = out.getvalue()
+    by_kind = {k: sum(1 for r in rows if r[0] == k) for k in SUPPORTED}
+    by_rule = {w_: sum(1 for r in rows if r[3] == w_) for w_ in ("known", "named")}
+    print(f"{len(rows)} boards: {by_kind}; by rule: {by_rule}", file=sys.stderr)
+    if "--check" in sys.argv:
+        if OUT.read_text(encoding="utf-8") != text:
+            sys.exit(f"{OUT} is out of date: run python3 scripts/starter-set.py")
+        return
+    if "--list" in sys.argv:
+        for r in rows:
+            print(*r, sep="\t")
+        return
+    OUT.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
