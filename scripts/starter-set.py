@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOARDS = ROOT / "data" / "ats-boards"
 OUT = BOARDS / "starter-ml.csv"
 SUPPORTED = ["greenhouse", "lever", "ashby", "workable"]
+KEY_SHAPES = {"greenhouse": r"[a-z0-9_-]+", "workable": r"[a-z0-9_-]+", "lever": r"[a-z0-9._-]+", "ashby": r"[a-z0-9._%-]+"}
 
 # AI/ML-first employers, by board slug (lower case). Chosen from public knowledge of what the
 # company sells or builds (its product is a model, an ML platform, ML infrastructure or hardware,
@@ -86,6 +87,10 @@ def main():
             for r in csv.DictReader(f):
                 name, url = r["name"].strip(), r["url"].strip()
                 s = slug(url)
+                # Rows `sources import` skips are left out here too: the key shapes of
+                # `SourceSpec::new` (Ashby names may hold `.` and `%`, Lever sites `.`).
+                if not re.fullmatch(KEY_SHAPES[kind], s):
+                    continue
                 why = "known" if s in KNOWN else ("named" if ai_named(name, s) else None)
                 if why:
                     rows.append((kind, name, url, why))

@@ -111,7 +111,8 @@ pub(crate) fn ingest_files(
     batch_size: usize,
 ) -> Result<Ingested> {
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    ingest_inputs(taxonomy, taxonomy_hash, data_dir, &names, files.iter().map(|f| Input::File(f.clone())), input, batch_size, false)
+    let run = RunOptions { names: &names, batch_size, only_ml: false };
+    ingest_inputs(taxonomy, taxonomy_hash, data_dir, &run, files.iter().map(|f| Input::File(f.clone())), input)
 }
 
 /// What one ingest run reads: files, or records already decoded (a crawled board).
@@ -123,7 +124,7 @@ pub(crate) enum Input {
         /// Its postings and rejected records.
         records: Vec<Record>,
         /// The fetch's lifecycle facts, when the records are a board's listing.
-        board: Option<BoardListing>,
+        board: Option<Box<BoardListing>>,
     },
 }
 
@@ -140,6 +141,15 @@ pub(crate) struct BoardListing {
     pub attempt: Option<mljobs_store::CrawlAttempt>,
 }
 
+/// How one ingest run goes.
+pub(crate) struct RunOptions<'a> {
+    /// The run's inputs as recorded (files, or the sources crawled).
+    pub names: &'a [String],
+    /// Postings per store transaction.
+    pub batch_size: usize,
+    /// Store only ML and data roles; count the rest (`not_ml`).
+    pub only_ml: bool,
+}
 
 /// The one ingest path: validate (done by the caller's decoding), enrich, dedupe, store and
 /// index `inputs` in batches. With `only_ml`, postings whose role is not an ML or data role are
@@ -148,12 +158,11 @@ pub(crate) fn ingest_inputs(
     taxonomy: &mljobs_core::Taxonomy,
     taxonomy_hash: &str,
     data_dir: &std::path::Path,
-    names: &[String],
+    run_options: &RunOptions<'_>,
     inputs: impl IntoIterator<Item = Input>,
     input: &InputArgs,
-    batch_size: usize,
-    only_ml: bool,
 ) -> Result<Ingested> {
+    let &RunOptions { names, batch_size, only_ml } = run_options;
     let mut store = Store::open(data_dir)?;
     let now = chrono::Utc::now();
     let mut inputs = inputs.into_iter().peekable();
@@ -232,7 +241,7 @@ pub(crate) fn ingest_inputs(
         };
         let o = store.write_batch(run, &batch, &rejections, taxonomy_hash, now)?;
         summary.add(o);
-        if let Some(BoardListing { spec, seen, complete, attempt }) = board {
+        if let Some(BoardListing { spec, seen, complete, attempt }) = board.map(|b| *b) {
             let l = store.apply_board(&spec, &seen, complete, now)?;
             summary.closed += l.closed;
             summary.reopened += l.reopened;

@@ -306,7 +306,8 @@ pub fn crawl_sources(
                 }
             }
         });
-        ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, &names, inputs, &input_args, 500, keep == Keep::Ml)
+        let run = crate::commands::RunOptions { names: &names, batch_size: 500, only_ml: keep == Keep::Ml };
+        ingest_inputs(&taxonomy, &taxonomy_hash, &data_dir, &run, inputs, &input_args)
     });
     progress.finish_and_clear();
     if let Some(e) = failure {
@@ -384,9 +385,10 @@ fn board_input(
                 attempt.error = Some(format!("{unknown} of {n} records could not be read or identified; nothing was closed"));
             }
             schedule(&mut attempt);
-            let outcome = SourceOutcome { source: spec.to_string(), outcome: if complete { "ok" } else { "partial" }, postings: Some(n), error: attempt.error.clone() };
+            let outcome =
+                SourceOutcome { source: spec.to_string(), outcome: if complete { "ok" } else { "partial" }, postings: Some(n), error: attempt.error.clone() };
             let board = BoardListing { spec: spec.to_string(), seen, complete, attempt: Some(attempt) };
-            (outcome, BoardInput::Ingest(Input::Records { records, board: Some(board) }))
+            (outcome, BoardInput::Ingest(Input::Records { records, board: Some(Box::new(board)) }))
         }
         Ok(BoardFetch::NotModified { status, .. }) => {
             (attempt.outcome, attempt.http_status) = (AttemptOutcome::Unchanged, Some(status));
@@ -400,7 +402,10 @@ fn board_input(
             };
             attempt.error = Some(e.to_string());
             schedule(&mut attempt);
-            (SourceOutcome { source: spec.to_string(), outcome: "failed", postings: None, error: Some(e.to_string()) }, BoardInput::Record { attempt, unchanged: false })
+            (
+                SourceOutcome { source: spec.to_string(), outcome: "failed", postings: None, error: Some(e.to_string()) },
+                BoardInput::Record { attempt, unchanged: false },
+            )
         }
     }
 }

@@ -105,10 +105,8 @@ async fn board(State(boards): State<Boards>, UrlPath(token): UrlPath<String>, he
 
 /// Runs `cmd` under `/usr/bin/time`: (wall seconds, peak RSS in MB, stdout).
 fn timed(cmd: &mut Command) -> Result<(f64, f64, String)> {
-    let (program, args): (String, Vec<String>) =
-        (cmd.get_program().to_string_lossy().into(), cmd.get_args().map(|a| a.to_string_lossy().into()).collect());
-    let envs: Vec<(String, String)> =
-        cmd.get_envs().filter_map(|(k, v)| Some((k.to_string_lossy().into(), v?.to_string_lossy().into()))).collect();
+    let (program, args): (String, Vec<String>) = (cmd.get_program().to_string_lossy().into(), cmd.get_args().map(|a| a.to_string_lossy().into()).collect());
+    let envs: Vec<(String, String)> = cmd.get_envs().filter_map(|(k, v)| Some((k.to_string_lossy().into(), v?.to_string_lossy().into()))).collect();
     let out = Command::new("/usr/bin/time").arg("-f").arg("BENCH %e %M").arg(&program).args(&args).envs(envs).output()?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {

@@ -1,7 +1,9 @@
 //! A stand-in for the public job-board APIs, for trying `mljobs crawl` offline (README) and for
 //! demos: every board of every system answers, in the system's own shape and request path, with
 //! the recorded fixture of that system (`testdata/formats/`), its job ids made unique per board
-//! so that each board holds its own postings. A board whose name starts with `gone` answers 404.
+//! and the employer named after the board (Greenhouse and Workable name it in the answer; Lever
+//! and Ashby postings take the source's name), so that each board holds its own postings. A board
+//! whose name starts with `gone` answers 404.
 //!
 //! ```text
 //! cargo run --release --bin mljobs-fake-ats -- --bind 127.0.0.1:8099
@@ -23,6 +25,19 @@ const WORKABLE: &str = include_str!("../../../../testdata/formats/workable.json"
 /// A number from the board's name, to make its job ids its own.
 fn board_number(board: &str) -> u64 {
     mljobs_core::posting::hash64(&[board]) % 1_000_000
+}
+
+/// "acme-robotics" → "Acme Robotics".
+fn company(board: &str) -> String {
+    board
+        .split(['-', '_', '.'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Rewrites every `key` of the jobs in `jobs` with `f`.
@@ -49,6 +64,7 @@ async fn greenhouse(Path(board): Path<String>) -> Response {
             each_job(&mut doc["jobs"], key, |v| Value::from(v.as_u64().unwrap_or(0) + n * 1000));
         }
         each_job(&mut doc["jobs"], "absolute_url", |v| Value::from(format!("{}?board={board}", v.as_str().unwrap_or_default())));
+        each_job(&mut doc["jobs"], "company_name", |_| Value::from(company(&board)));
     })
 }
 
@@ -70,6 +86,7 @@ async fn workable(Path(board): Path<String>) -> Response {
     answer(&board, WORKABLE, |doc, n| {
         each_job(&mut doc["jobs"], "shortcode", |v| Value::from(format!("{}{n}", v.as_str().unwrap_or_default())));
         each_job(&mut doc["jobs"], "url", |v| Value::from(format!("{}-{n}", v.as_str().unwrap_or_default())));
+        doc["name"] = Value::from(company(&board));
     })
 }
 
@@ -90,7 +107,10 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(&bind).await?;
-        eprintln!("mljobs-fake-ats: Greenhouse, Lever, Ashby and Workable boards at http://{} (boards named gone* answer 404; Ctrl-C stops)", listener.local_addr()?);
+        eprintln!(
+            "mljobs-fake-ats: Greenhouse, Lever, Ashby and Workable boards at http://{} (boards named gone* answer 404; Ctrl-C stops)",
+            listener.local_addr()?
+        );
         axum::serve(listener, app).with_graceful_shutdown(mljobs_web::shutdown_signal()).await?;
         anyhow::Ok(())
     })
