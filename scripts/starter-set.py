@@ -21,14 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = ROOT / "data" / "ats-boards"
 OUT = BOARDS / "starter-ml.csv"
-SUPPORTED = ["greenhouse", "lever", "ashby", "workable"]
-KEY_SHAPES = {"greenhouse": r"[a-z0-9_-]+", "workable": r"[a-z0-9_-]+", "lever": r"[a-z0-9._-]+", "ashby": r"[a-z0-9._%-]+"}
+SUPPORTED = ["greenhouse", "lever", "ashby", "workable", "smartrecruiters"]
+KEY_SHAPES = {"greenhouse": r"[a-z0-9_-]+", "workable": r"[a-z0-9_-]+", "lever": r"[a-z0-9._-]+", "ashby": r"[a-z0-9._%-]+",
+              "smartrecruiters": r"[a-z0-9_-]+"}
 
 # AI/ML-first employers, by board slug (lower case). Chosen from public knowledge of what the
 # company sells or builds (its product is a model, an ML platform, ML infrastructure or hardware,
 # or an autonomy/robotics stack), not from their postings. Slugs that are also common words and
 # belong to other companies on these lists ("scale", "figure", "rain", "plus", "applied",
-# "magic", "vast", "agility", "kodiak") are left out: the AI company's own slug is listed instead.
+# "magic", "vast", "agility", "kodiak", "together") are left out: the AI company's own slug is
+# listed instead.
 KNOWN = {
     # model labs and foundation models
     "openai", "anthropic", "cohere", "mistral", "perplexity", "perplexityai", "xai", "adept", "inflectionai", "characterai",
@@ -36,7 +38,7 @@ KNOWN = {
     "safe-superintelligence", "ssi", "deepmind", "ai21", "ai21labs", "stabilityai", "stability", "runwayml", "runway", "midjourney",
     "elevenlabs", "synthesia", "suno", "pika", "luma-ai", "lumaai", "ideogram", "black-forest-labs", "h-company", "physicalintelligence",
     "skild", "1x", "1x-technologies", "apptronik", "sanctuary", "covariant", "world-labs", "worldlabs",
-    "imbue", "essentialai", "nous-research", "eleutherai", "allenai", "together", "togetherai", "fireworks", "fireworks-ai",
+    "imbue", "essentialai", "nous-research", "eleutherai", "allenai", "togetherai", "fireworks", "fireworks-ai",
     # ML platforms, data-for-ML and MLOps
     "scaleai", "snorkelai", "snorkel", "labelbox", "datarobot", "h2oai", "dataiku", "c3iot", "c3-ai", "databricks",
     "anyscale", "wandb", "weightsandbiases", "comet", "cometml", "neptuneai", "arize", "arizeai", "fiddler", "fiddlerai", "tecton",
@@ -62,8 +64,10 @@ WEAK = {"machine", "learning", "deep", "vision"}
 PHRASES = ("machine learning", "deep learning", "computer vision")
 
 
-def slug(url):
-    return url.rstrip("/").rsplit("/", 1)[-1].lower()
+def slug(url, kind):
+    parts = url.rstrip("/").split("/")
+    # A SmartRecruiters URL is one posting: the company is the first path segment.
+    return (parts[3] if kind == "smartrecruiters" and len(parts) > 3 else parts[-1]).lower()
 
 
 def ai_named(name, s):
@@ -82,17 +86,19 @@ def ai_named(name, s):
 
 def main():
     rows = []
+    done = set()
     for kind in SUPPORTED:
         with open(BOARDS / f"{kind}.csv", newline="", encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 name, url = r["name"].strip(), r["url"].strip()
-                s = slug(url)
+                s = slug(url, kind)
                 # Rows `sources import` skips are left out here too: the key shapes of
                 # `SourceSpec::new` (Ashby names may hold `.` and `%`, Lever sites `.`).
                 if not re.fullmatch(KEY_SHAPES[kind], s):
                     continue
                 why = "known" if s in KNOWN else ("named" if ai_named(name, s) else None)
-                if why:
+                if why and (kind, s) not in done:
+                    done.add((kind, s))
                     rows.append((kind, name, url, why))
     rows.sort(key=lambda r: (r[0], r[1].lower()))
     out = io.StringIO()

@@ -349,7 +349,7 @@ fn board_input(
         next_due_at: None,
     };
     match result {
-        Ok(BoardFetch::Complete { items, validators, status, .. }) => {
+        Ok(BoardFetch::Complete { items, validators, status, incomplete, .. }) => {
             let n = items.len();
             (attempt.http_status, attempt.postings_seen) = (Some(status), Some(n as u64));
             // Every posting the board lists, by id — the unreadable ones too when their id
@@ -376,13 +376,16 @@ fn board_input(
                     }
                 })
                 .collect();
-            let complete = unknown == 0;
+            let complete = unknown == 0 && incomplete.is_none();
             if complete {
                 attempt.outcome = AttemptOutcome::Ok;
                 (attempt.etag, attempt.last_modified, attempt.content_hash) = (validators.etag, validators.last_modified, validators.content_hash);
             } else {
                 attempt.outcome = AttemptOutcome::Partial;
-                attempt.error = Some(format!("{unknown} of {n} records could not be read or identified; nothing was closed"));
+                attempt.error = Some(match incomplete {
+                    Some(why) => format!("{why}; nothing was closed"),
+                    None => format!("{unknown} of {n} records could not be read or identified; nothing was closed"),
+                });
             }
             schedule(&mut attempt);
             let outcome =

@@ -15,6 +15,8 @@ use crate::fetch::{FetchError, Fetched, Fetcher, Validators};
 /// (`MLJOBS_GREENHOUSE_URL=http://127.0.0.1:8099`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bases {
+    /// `https://api.smartrecruiters.com`
+    pub smartrecruiters: String,
     /// `https://boards-api.greenhouse.io`
     pub greenhouse: String,
     /// `https://api.lever.co`
@@ -28,6 +30,7 @@ pub struct Bases {
 impl Default for Bases {
     fn default() -> Self {
         Bases {
+            smartrecruiters: "https://api.smartrecruiters.com".into(),
             greenhouse: "https://boards-api.greenhouse.io".into(),
             lever: "https://api.lever.co".into(),
             ashby: "https://api.ashbyhq.com".into(),
@@ -47,6 +50,7 @@ impl Bases {
         let d = Bases::default();
         let pick = |key: &str, default: String| lookup(key).map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()).unwrap_or(default);
         Bases {
+            smartrecruiters: pick("MLJOBS_SMARTRECRUITERS_URL", d.smartrecruiters),
             greenhouse: pick("MLJOBS_GREENHOUSE_URL", d.greenhouse),
             lever: pick("MLJOBS_LEVER_URL", d.lever),
             ashby: pick("MLJOBS_ASHBY_URL", d.ashby),
@@ -90,6 +94,9 @@ pub enum BoardFetch {
         status: u16,
         /// Attempts it took.
         attempts: u32,
+        /// Why the listing may miss postings (a paged board that changed while it was read, a
+        /// page that failed): then nothing may be closed. `None` for a whole board.
+        incomplete: Option<String>,
     },
     /// Unchanged since the last complete fetch: a 304 to the validators sent, or the same body
     /// (by hash) as then.
@@ -109,6 +116,7 @@ pub fn board_url(spec: &SourceSpec, bases: &Bases) -> Result<String, BoardError>
         SourceKind::Lever => format!("{}/v0/postings/{key}?mode=json", bases.lever),
         SourceKind::Ashby => format!("{}/posting-api/job-board/{key}?includeCompensation=true", bases.ashby),
         SourceKind::Workable => format!("{}/api/v1/widget/accounts/{key}?details=true", bases.workable),
+        SourceKind::SmartRecruiters => format!("{}/v1/companies/{key}/postings?limit={SR_PAGE}&offset=0", bases.smartrecruiters),
         _ => return Err(BoardError::Unsupported(spec.to_string())),
     })
 }
@@ -124,6 +132,9 @@ pub async fn fetch_board(
     company: Option<&str>,
 ) -> Result<BoardFetch, BoardError> {
     let url = board_url(spec, bases)?;
+    if spec.kind == SourceKind::SmartRecruiters {
+        return smartrecruiters(fetcher, spec, bases, previous, company).await;
+    }
     let (format, system) = match spec.kind {
         SourceKind::Greenhouse => (Format::Greenhouse, "Greenhouse"),
         SourceKind::Lever => (Format::Lever, "Lever"),
@@ -149,7 +160,99 @@ pub async fn fetch_board(
     if let Some(Err(whole)) = items.iter().find(|i| i.as_ref().is_err_and(|r| r.record.record == 0)) {
         return Err(not_a_board(whole.reason.clone()));
     }
-    Ok(BoardFetch::Complete { items, validators, status, attempts })
+    Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete: None })
+}
+
+/// Postings per SmartRecruiters list page (the API's maximum).
+const SR_PAGE: usize = 100;
+/// List pages read at most (10,000 postings).
+const SR_MAX_PAGES: usize = 100;
+/// Detail calls in flight per board (the host's politeness gate still applies).
+const SR_DETAILS_IN_FLIGHT: usize = 4;
+
+/// SmartRecruiters: the list, page by page (`limit`/`offset` until `totalFound`), then one detail
+/// call per posting for its description (`jobAd`). The list's pages hashed together stand for the
+/// board: the same list as last time is `NotModified` and costs no detail call. A board whose
+/// `totalFound` changes while it is read, or whose pages do not add up to it, is `incomplete`
+/// (its postings are stored, none is closed). A detail that fails leaves that posting listed
+/// without a description: rejected, but known by its id, so it is not closed either.
+async fn smartrecruiters(
+    fetcher: &Fetcher,
+    spec: &SourceSpec,
+    bases: &Bases,
+    previous: Option<&Validators>,
+    company: Option<&str>,
+) -> Result<BoardFetch, BoardError> {
+    use futures_util::StreamExt;
+    let key = &spec.key;
+    let base = &bases.smartrecruiters;
+    let mut listed: Vec<serde_json::Value> = Vec::new();
+    let mut seen_ids = std::collections::HashSet::new();
+    let mut total: Option<u64> = None;
+    let mut incomplete = None;
+    let mut pages_text = String::new();
+    let (mut status, mut attempts) = (200, 0);
+    for page in 0..SR_MAX_PAGES {
+        let url = format!("{base}/v1/companies/{key}/postings?limit={SR_PAGE}&offset={}", page * SR_PAGE);
+        let not_a_board = |reason: String| BoardError::NotABoard { url: url.clone(), system: "SmartRecruiters", reason };
+        let (body, st, tries) = match fetcher.get(&url, None).await? {
+            Fetched::Body { status, body, attempts, .. } => (body, status, attempts),
+            Fetched::NotModified { .. } => return Err(not_a_board("a 304 to a request without validators".into())),
+        };
+        (status, attempts) = (st, attempts + tries);
+        let text = String::from_utf8(body).map_err(|e| not_a_board(format!("not UTF-8 ({e})")))?;
+        let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| not_a_board(format!("invalid JSON: {e}")))?;
+        let (Some(content), Some(found)) = (doc.get("content").and_then(|c| c.as_array()), doc.get("totalFound").and_then(|t| t.as_u64())) else {
+            return Err(not_a_board("expected an object with \"totalFound\" and a \"content\" array".into()));
+        };
+        pages_text.push_str(&text);
+        match total {
+            Some(t) if t != found => {
+                incomplete.get_or_insert(format!("the board changed while it was read (totalFound {t}, then {found})"));
+            }
+            _ => total = Some(found),
+        }
+        for item in content {
+            let id = item.get("id").map(|v| v.to_string()).unwrap_or_default();
+            if seen_ids.insert(id) {
+                listed.push(item.clone());
+            }
+        }
+        if content.is_empty() || listed.len() as u64 >= found || content.len() < SR_PAGE {
+            break;
+        }
+    }
+    let total = total.unwrap_or(0);
+    if (listed.len() as u64) < total {
+        incomplete.get_or_insert(format!("{} of the {total} postings it counts were listed", listed.len()));
+    }
+    let hash = mljobs_core::posting::hash64(&[&pages_text]);
+    if incomplete.is_none() && previous.is_some_and(|p| p.content_hash == Some(hash)) {
+        return Ok(BoardFetch::NotModified { status, attempts });
+    }
+    // The details, a few at a time; a failed one keeps the list's fields.
+    let details: Vec<serde_json::Value> = futures_util::stream::iter(listed)
+        .map(|item| async move {
+            let Some(id) = item.get("id").and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_u64().map(|n| n.to_string()))) else {
+                return item;
+            };
+            let url = format!("{base}/v1/companies/{key}/postings/{id}");
+            match fetcher.get(&url, None).await {
+                Ok(Fetched::Body { body, .. }) => match serde_json::from_slice::<serde_json::Value>(&body) {
+                    Ok(detail) if detail.is_object() && detail.get("id").is_some() => detail,
+                    _ => item,
+                },
+                _ => item,
+            }
+        })
+        .buffered(SR_DETAILS_IN_FLIGHT)
+        .collect()
+        .await;
+    let doc = serde_json::json!({ "totalFound": total, "content": details });
+    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
+    let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), Format::SmartRecruiters, &options);
+    let validators = Validators { etag: None, last_modified: None, content_hash: Some(hash) };
+    Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete })
 }
 
 #[cfg(test)]

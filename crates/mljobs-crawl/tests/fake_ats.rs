@@ -59,6 +59,53 @@ async fn greenhouse(State(fake): State<Arc<Fake>>, Path(token): Path<String>, he
     }
 }
 
+/// A SmartRecruiters company of 150 postings in pages of at most `limit` (100): `acme` whole;
+/// `shifty` counts one more posting on its second page (the board changed mid-crawl); `broken`
+/// fails its second page; posting 7 of every company has no detail (404).
+async fn sr_list(
+    State(fake): State<Arc<Fake>>,
+    Path(company): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, usize>>,
+) -> Response {
+    *fake.hits.lock().unwrap().entry(format!("sr-list-{company}")).or_default() += 1;
+    let (offset, limit) = (q.get("offset").copied().unwrap_or(0), q.get("limit").copied().unwrap_or(10).min(100));
+    if company == "broken" && offset > 0 {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response();
+    }
+    let total = if company == "shifty" && offset > 0 { 151 } else { 150 };
+    let content: Vec<serde_json::Value> = (offset..(offset + limit).min(150))
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("7440000000{i:05}"), "name": format!("Machine Learning Engineer {i}"), "releasedDate": "2026-03-18T09:12:44.000Z",
+                "company": {"identifier": company, "name": "Nordlicht Mobility"},
+                "location": {"city": "Berlin", "country": "de", "remote": false}, "typeOfEmployment": {"label": "Full-time"},
+            })
+        })
+        .collect();
+    ([(header::CONTENT_TYPE, "application/json")], serde_json::json!({"offset": offset, "limit": limit, "totalFound": total, "content": content}).to_string())
+        .into_response()
+}
+
+async fn sr_detail(State(fake): State<Arc<Fake>>, Path((company, id)): Path<(String, String)>) -> Response {
+    *fake.hits.lock().unwrap().entry(format!("sr-detail-{company}")).or_default() += 1;
+    if id.ends_with("00007") {
+        return (StatusCode::NOT_FOUND, "{\"message\":\"posting not found\"}").into_response();
+    }
+    let i: usize = id[id.len() - 5..].parse().unwrap();
+    let detail = serde_json::json!({
+        "id": id, "name": format!("Machine Learning Engineer {i}"), "releasedDate": "2026-03-18T09:12:44.000Z",
+        "company": {"identifier": company, "name": "Nordlicht Mobility"},
+        "location": {"city": "Berlin", "country": "de", "remote": false, "fullLocation": "Berlin, Germany"},
+        "typeOfEmployment": {"label": "Full-time"}, "experienceLevel": {"label": "Mid-Senior Level"},
+        "postingUrl": format!("https://jobs.smartrecruiters.com/{company}/{id}-machine-learning-engineer"),
+        "jobAd": {"sections": {
+            "jobDescription": {"title": "Job Description", "text": format!("<p>Train forecasting models in PyTorch (team {i}).</p>")},
+            "additionalInformation": {"title": "Additional Information", "text": "<p>Salary: €80,000 – €95,000 per year.</p>"}
+        }}
+    });
+    ([(header::CONTENT_TYPE, "application/json")], detail.to_string()).into_response()
+}
+
 async fn polite(State(fake): State<Arc<Fake>>) -> &'static str {
     fake.starts.lock().unwrap().push(Instant::now());
     let now = fake.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -75,6 +122,8 @@ async fn serve() -> (String, Arc<Fake>) {
         .route("/polite/{n}", axum::routing::get(polite))
         .route("/v0/postings/{site}", axum::routing::get(|| async { ([(header::CONTENT_TYPE, "application/json")], fixture("lever.json")) }))
         .route("/api/v1/widget/accounts/{slug}", axum::routing::get(|| async { ([(header::CONTENT_TYPE, "application/json")], fixture("workable.json")) }))
+        .route("/v1/companies/{company}/postings", axum::routing::get(sr_list))
+        .route("/v1/companies/{company}/postings/{id}", axum::routing::get(sr_detail))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -109,7 +158,7 @@ async fn board(base: &str, token: &str, fetcher: &Fetcher, validators: Option<&V
 async fn a_board_is_fetched_decoded_and_then_not_modified() {
     let (base, fake) = serve().await;
     let fetcher = Fetcher::new(quick()).unwrap();
-    let BoardFetch::Complete { items, validators, status, attempts } = board(&base, "acme", &fetcher, None).await.unwrap() else { panic!("a body") };
+    let BoardFetch::Complete { items, validators, status, attempts, .. } = board(&base, "acme", &fetcher, None).await.unwrap() else { panic!("a body") };
     assert_eq!((status, attempts), (200, 1));
     let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
     assert!(!postings.is_empty(), "the recorded board has postings");
@@ -225,4 +274,44 @@ async fn one_host_gets_at_most_two_requests_at_once_and_spaced_starts() {
     for pair in starts.windows(2) {
         assert!(pair[1] - pair[0] >= Duration::from_millis(90), "starts {:?} apart", pair[1] - pair[0]);
     }
+}
+
+#[tokio::test]
+async fn smartrecruiters_pages_the_list_reads_each_detail_and_says_when_the_listing_is_incomplete() {
+    let (base, fake) = serve().await;
+    let env = "MLJOBS_SMARTRECRUITERS_URL";
+    let hits = |key: &str| fake.hits.lock().unwrap().get(key).copied().unwrap_or(0);
+    // Two pages (100 + 50), a detail call per posting; the posting whose detail is gone stays
+    // listed (rejected for its missing description, known by its id), and the board is whole.
+    let BoardFetch::Complete { items, validators, incomplete, .. } =
+        board_of(&base, env, "https://jobs.smartrecruiters.com/acme/744000000000001-ml-engineer", None, None).await.unwrap()
+    else {
+        panic!("a board")
+    };
+    assert_eq!((items.len(), incomplete), (150, None));
+    assert_eq!((hits("sr-list-acme"), hits("sr-detail-acme")), (2, 150));
+    let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
+    assert_eq!(postings.len(), 150);
+    let with_text = postings.iter().filter(|p| p.description.as_deref().is_some_and(|d| d.contains("PyTorch"))).count();
+    assert_eq!(with_text, 149, "every detail but the gone one");
+    let gone = postings.iter().find(|p| p.source_id.as_deref() == Some("744000000000007")).unwrap();
+    assert!(gone.description.is_none() && gone.stable_id().is_some(), "listed, known by its id");
+    let first = postings.iter().find(|p| p.source_id.as_deref() == Some("744000000000001")).unwrap();
+    assert_eq!(
+        (first.company.as_deref(), first.country.as_deref(), first.employment_type.as_deref()),
+        (Some("Nordlicht Mobility"), Some("DE"), Some("Full-time"))
+    );
+    assert!(first.description.as_deref().unwrap().contains("Salary: €80,000 – €95,000 per year"), "pay reaches the salary parser");
+    assert!(first.url.as_deref().unwrap().starts_with("https://jobs.smartrecruiters.com/acme/744000000000001"));
+    // The same list again: unchanged, and no detail is fetched.
+    let again = board_of(&base, env, "smartrecruiters:acme", None, Some(&validators)).await.unwrap();
+    assert!(matches!(again, BoardFetch::NotModified { status: 200, .. }), "{again:?}");
+    assert_eq!(hits("sr-detail-acme"), 150, "no detail calls for an unchanged list");
+    // The board changes while it is read: its postings come, but it is not whole.
+    let BoardFetch::Complete { items, incomplete, .. } = board_of(&base, env, "smartrecruiters:shifty", None, None).await.unwrap() else { panic!("a board") };
+    assert_eq!(items.len(), 150);
+    assert_eq!(incomplete.as_deref(), Some("the board changed while it was read (totalFound 150, then 151)"));
+    // A page that keeps failing fails the fetch: never a short board.
+    let err = board_of(&base, env, "smartrecruiters:broken", None, None).await.unwrap_err();
+    assert!(matches!(&err, BoardError::Fetch(f) if f.kind == FetchErrorKind::Status { status: 500, retry_after: None }), "{err}");
 }

@@ -1,5 +1,6 @@
 //! A stand-in for the public job-board APIs, for trying `mljobs crawl` offline (README) and for
-//! demos: every board of every system answers, in the system's own shape and request path, with
+//! demos: every board of every system (Greenhouse, Lever, Ashby, Workable, SmartRecruiters with
+//! its detail calls) answers, in the system's own shape and request path, with
 //! the recorded fixture of that system (`testdata/formats/`), its job ids made unique per board
 //! and the employer named after the board (Greenhouse and Workable name it in the answer; Lever
 //! and Ashby postings take the source's name), so that each board holds its own postings. A board
@@ -8,7 +9,8 @@
 //! ```text
 //! cargo run --release --bin mljobs-fake-ats -- --bind 127.0.0.1:8099
 //! export MLJOBS_GREENHOUSE_URL=http://127.0.0.1:8099 MLJOBS_LEVER_URL=http://127.0.0.1:8099 \
-//!        MLJOBS_ASHBY_URL=http://127.0.0.1:8099 MLJOBS_WORKABLE_URL=http://127.0.0.1:8099
+//!        MLJOBS_ASHBY_URL=http://127.0.0.1:8099 MLJOBS_WORKABLE_URL=http://127.0.0.1:8099 \
+//!        MLJOBS_SMARTRECRUITERS_URL=http://127.0.0.1:8099
 //! ```
 
 use axum::extract::Path;
@@ -21,6 +23,7 @@ const GREENHOUSE: &str = include_str!("../../../../testdata/formats/greenhouse.j
 const LEVER: &str = include_str!("../../../../testdata/formats/lever.json");
 const ASHBY: &str = include_str!("../../../../testdata/formats/ashby.json");
 const WORKABLE: &str = include_str!("../../../../testdata/formats/workable.json");
+const SMARTRECRUITERS: &str = include_str!("../../../../testdata/formats/smartrecruiters.json");
 
 /// A number from the board's name, to make its job ids its own.
 fn board_number(board: &str) -> u64 {
@@ -90,6 +93,33 @@ async fn workable(Path(board): Path<String>) -> Response {
     })
 }
 
+/// The SmartRecruiters list (one page: the fixture's three postings, ids made the board's own).
+async fn smartrecruiters(Path(board): Path<String>) -> Response {
+    answer(&board, SMARTRECRUITERS, |doc, n| {
+        each_job(&mut doc["content"], "id", |v| Value::from(format!("{}{n}", v.as_str().unwrap_or_default())));
+        for job in doc["content"].as_array_mut().into_iter().flatten() {
+            job["company"]["name"] = Value::from(company(&board));
+        }
+    })
+}
+
+/// One SmartRecruiters posting's detail: the fixture's posting with that id, as the list has it.
+async fn smartrecruiters_detail(Path((board, id)): Path<(String, String)>) -> Response {
+    let mut doc: Value = serde_json::from_str(SMARTRECRUITERS).expect("the fixture is JSON");
+    let n = board_number(&board);
+    let found = doc["content"]
+        .as_array_mut()
+        .and_then(|jobs| jobs.iter_mut().find(|j| j["id"].as_str().is_some_and(|own| format!("{own}{n}") == id)).map(std::mem::take));
+    match found {
+        Some(mut job) if !board.starts_with("gone") => {
+            job["id"] = Value::from(id);
+            job["company"]["name"] = Value::from(company(&board));
+            ([(header::CONTENT_TYPE, "application/json")], job.to_string()).into_response()
+        }
+        _ => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "application/json")], "{\"message\":\"Posting not found\"}").into_response(),
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut bind = "127.0.0.1:8099".to_string();
@@ -103,12 +133,14 @@ fn main() -> anyhow::Result<()> {
         .route("/v1/boards/{board}/jobs", get(greenhouse))
         .route("/v0/postings/{board}", get(lever))
         .route("/posting-api/job-board/{board}", get(ashby))
-        .route("/api/v1/widget/accounts/{board}", get(workable));
+        .route("/api/v1/widget/accounts/{board}", get(workable))
+        .route("/v1/companies/{board}/postings", get(smartrecruiters))
+        .route("/v1/companies/{board}/postings/{id}", get(smartrecruiters_detail));
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(&bind).await?;
         eprintln!(
-            "mljobs-fake-ats: Greenhouse, Lever, Ashby and Workable boards at http://{} (boards named gone* answer 404; Ctrl-C stops)",
+            "mljobs-fake-ats: Greenhouse, Lever, Ashby, Workable and SmartRecruiters boards at http://{} (boards named gone* answer 404; Ctrl-C stops)",
             listener.local_addr()?
         );
         axum::serve(listener, app).with_graceful_shutdown(mljobs_web::shutdown_signal()).await?;

@@ -23,6 +23,7 @@ fn fixtures_in_every_format() {
         "lever.json",
         "ashby.json",
         "workable.json",
+        "smartrecruiters.json",
         "reposts.jsonl",
         "soup.html",
     ] {

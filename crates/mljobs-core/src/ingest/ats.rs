@@ -1,4 +1,5 @@
-//! Greenhouse, Lever, Ashby and Workable job-board JSON (shapes in `shared/design/FORMATS.md`).
+//! Greenhouse, Lever, Ashby, Workable and SmartRecruiters job-board JSON (shapes in
+//! `shared/design/FORMATS.md`).
 
 use serde_json::Value;
 
@@ -11,10 +12,15 @@ use super::field_text as s;
 pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
     let jobs: Option<&Vec<Value>> = match format {
         Format::Lever => doc.as_array().or_else(|| doc.get("postings").and_then(Value::as_array)),
+        Format::SmartRecruiters => doc.get("content").and_then(Value::as_array),
         _ => doc.get("jobs").and_then(Value::as_array).or_else(|| doc.as_array()),
     };
     let Some(jobs) = jobs else {
-        let expected = if format == Format::Lever { "a JSON array of postings" } else { "an object with a \"jobs\" array" };
+        let expected = match format {
+            Format::Lever => "a JSON array of postings",
+            Format::SmartRecruiters => "an object with a \"content\" array",
+            _ => "an object with a \"jobs\" array",
+        };
         return vec![Err(Rejection {
             record: RecordRef { file: file.into(), line: None, record: 0 },
             reason: format!("not a {} board file: expected {expected}", format.name()),
@@ -31,6 +37,7 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
                 Format::Greenhouse => greenhouse(job),
                 Format::Lever => lever(job),
                 Format::Workable => workable(job),
+                Format::SmartRecruiters => smartrecruiters(job),
                 _ => ashby(job),
             };
             p.source = format.name().into();
@@ -181,6 +188,59 @@ fn workable(job: &Value) -> RawPosting {
         p.salary_min = pay.get("salary_from").and_then(|v| value_number(v).ok().flatten());
         p.salary_max = pay.get("salary_to").and_then(|v| value_number(v).ok().flatten());
         p.salary_currency = s(pay, "salary_currency");
+    }
+    p
+}
+
+/// A SmartRecruiters posting: the list's fields, and the detail's `jobAd` sections as the
+/// description (each under its own heading, in the order the posting page shows them).
+fn smartrecruiters(job: &Value) -> RawPosting {
+    let label = |key: &str| job.get(key).and_then(|v| s(v, "label"));
+    let loc = job.get("location");
+    let mut p = RawPosting {
+        source_id: s(job, "id").or_else(|| s(job, "uuid")),
+        url: s(job, "postingUrl").or_else(|| s(job, "applyUrl")),
+        company: job.get("company").and_then(|c| s(c, "name")),
+        employment_type: label("typeOfEmployment"),
+        seniority: label("experienceLevel"),
+        industry: label("industry"),
+        date_posted: s(job, "releasedDate"),
+        city: loc.and_then(|l| s(l, "city")),
+        region: loc.and_then(|l| s(l, "region")),
+        country: loc.and_then(|l| s(l, "country")).map(|c| c.to_ascii_uppercase()),
+        work_mode: loc.and_then(|l| {
+            let flag = |k: &str| l.get(k).and_then(Value::as_bool) == Some(true);
+            if flag("remote") {
+                Some("remote".to_string())
+            } else if flag("hybrid") {
+                Some("hybrid".to_string())
+            } else {
+                None
+            }
+        }),
+        ..Default::default()
+    };
+    p.title = strict_text(job, "name", "name", &mut p.warnings);
+    if let Some(full) = loc.and_then(|l| s(l, "fullLocation")) {
+        p.locations.push(full);
+    } else {
+        let parts: Vec<String> = [p.city.clone(), p.region.clone(), p.country.clone()].into_iter().flatten().collect();
+        if !parts.is_empty() {
+            p.locations.push(parts.join(", "));
+        }
+    }
+    if let Some(sections) = job.get("jobAd").and_then(|a| a.get("sections")) {
+        let mut html = String::new();
+        for key in ["companyDescription", "jobDescription", "qualifications", "additionalInformation"] {
+            let Some(section) = sections.get(key) else { continue };
+            let Some(text) = s(section, "text") else { continue };
+            if let Some(title) = s(section, "title") {
+                html.push_str(&format!("<h3>{}</h3>\n", html_escape::encode_text(&title)));
+            }
+            html.push_str(&text);
+            html.push('\n');
+        }
+        p.description = Some(html).filter(|h| !h.trim().is_empty());
     }
     p
 }

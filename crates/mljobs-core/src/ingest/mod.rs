@@ -36,6 +36,9 @@ pub enum Format {
     Ashby,
     /// Workable account widget JSON (`/api/v1/widget/accounts/{slug}?details=true`).
     Workable,
+    /// SmartRecruiters postings (`/v1/companies/{id}/postings`, each posting with its detail's
+    /// `jobAd`): `{"totalFound", "content": [...]}`.
+    SmartRecruiters,
 }
 
 impl Format {
@@ -50,6 +53,7 @@ impl Format {
             "lever" => Format::Lever,
             "ashby" => Format::Ashby,
             "workable" => Format::Workable,
+            "smartrecruiters" => Format::SmartRecruiters,
             _ => return None,
         })
     }
@@ -65,6 +69,7 @@ impl Format {
             Format::Lever => "lever",
             Format::Ashby => "ashby",
             Format::Workable => "workable",
+            Format::SmartRecruiters => "smartrecruiters",
         }
     }
 }
@@ -127,6 +132,9 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
     }
     if t.contains("\"shortcode\"") && t.contains("\"telecommuting\"") {
         return Format::Workable;
+    }
+    if t.contains("\"totalFound\"") || t.contains("\"typeOfEmployment\"") || t.contains("\"jobAd\"") {
+        return Format::SmartRecruiters;
     }
     if t.starts_with('{') {
         // One object per line, or one document.
@@ -298,11 +306,17 @@ pub fn decode_text(text: &str, file: &str, options: &DecodeOptions) -> Vec<Item>
     }
 }
 
+/// Decodes an already parsed board document (the crawler assembles SmartRecruiters' pages and
+/// details into one).
+pub fn ats_items(doc: &Value, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
+    ats::decode(doc, file, format, options)
+}
+
 /// Decodes a whole JSON or HTML document in a board or JSON-LD format.
 pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
     match format {
         Format::Jsonld => jsonld::decode(text, file, options),
-        Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable => {
+        Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable | Format::SmartRecruiters => {
             let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
                 Ok(v) => v,
                 Err(e) => {
