@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = ROOT / "data" / "ats-boards"
 OUT = BOARDS / "starter-ml.csv"
-SUPPORTED = ["greenhouse", "lever", "ashby", "workable", "smartrecruiters"]
+SUPPORTED = ["greenhouse", "lever", "ashby", "workable", "smartrecruiters", "workday"]
 KEY_SHAPES = {"greenhouse": r"[a-z0-9_-]+", "workable": r"[a-z0-9_-]+", "lever": r"[a-z0-9._-]+", "ashby": r"[a-z0-9._%-]+",
-              "smartrecruiters": r"[a-z0-9_-]+"}
+              "smartrecruiters": r"[a-z0-9_-]+", "workday": r"[a-z0-9_-]+"}
 
 # AI/ML-first employers, by board slug (lower case). Chosen from public knowledge of what the
 # company sells or builds (its product is a model, an ML platform, ML infrastructure or hardware,
@@ -50,7 +50,7 @@ KNOWN = {
     "pathai", "paige", "owkin", "viz", "aidoc", "qure", "gleamer", "hugging-face", "huggingface",
     # AI chips and clouds
     "cerebras", "cerebrassystems", "sambanova", "sambanovasystems", "groq", "graphcore", "lambda", "lambdalabs", "coreweave",
-    "crusoe", "crusoeenergy", "etched", "tenstorrent", "lightmatter", "d-matrix", "extropic", "runpod", "nscale",
+    "nvidia", "crusoe", "crusoeenergy", "etched", "tenstorrent", "lightmatter", "d-matrix", "extropic", "runpod", "nscale",
     # autonomy and robotics
     "nuro", "waymo", "aurora", "auroratech", "zoox", "wayve", "appliedintuition", "motional", "gatik", "kodiakrobotics", "pony", "ponyai", "weride", "waabi", "stackav", "torc", "torcrobotics", "mobileye", "oxa",
     "shield-ai", "shieldai", "anduril", "skydio", "zipline", "bostondynamics", "dexterity", "ambirobotics", "nimble", "machina-labs",
@@ -64,7 +64,19 @@ WEAK = {"machine", "learning", "deep", "vision"}
 PHRASES = ("machine learning", "deep learning", "computer vision")
 
 
+def workday_site(url):
+    """The career site of a Workday board URL, or None when it holds only a locale (as
+    `SourceSpec::from_board_url` reads it: `https://TENANT.wdN.myworkdayjobs.com[/LOCALE]/SITE`)."""
+    segs = [p for p in url.split("://", 1)[-1].split("?")[0].split("/")[1:] if p]
+    if segs and re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", segs[0]):
+        segs = segs[1:]
+    return segs[0] if segs and re.fullmatch(r"[A-Za-z0-9_-]+", segs[0]) else None
+
+
 def slug(url, kind):
+    if kind == "workday":
+        # The tenant: the host's first label.
+        return url.split("://", 1)[-1].split(".", 1)[0].lower() if workday_site(url) else "%"
     parts = url.rstrip("/").split("/")
     # A SmartRecruiters URL is one posting: the company is the first path segment.
     return (parts[3] if kind == "smartrecruiters" and len(parts) > 3 else parts[-1]).lower()

@@ -17,6 +17,9 @@ use crate::fetch::{FetchError, Fetched, Fetcher, Validators};
 pub struct Bases {
     /// `https://api.smartrecruiters.com`
     pub smartrecruiters: String,
+    /// Workday: none — each tenant has its own host (`https://{tenant}.{dc}.myworkdayjobs.com`);
+    /// set, every tenant is asked there (`MLJOBS_WORKDAY_URL`).
+    pub workday: Option<String>,
     /// `https://boards-api.greenhouse.io`
     pub greenhouse: String,
     /// `https://api.lever.co`
@@ -31,6 +34,7 @@ impl Default for Bases {
     fn default() -> Self {
         Bases {
             smartrecruiters: "https://api.smartrecruiters.com".into(),
+            workday: None,
             greenhouse: "https://boards-api.greenhouse.io".into(),
             lever: "https://api.lever.co".into(),
             ashby: "https://api.ashbyhq.com".into(),
@@ -51,6 +55,7 @@ impl Bases {
         let pick = |key: &str, default: String| lookup(key).map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()).unwrap_or(default);
         Bases {
             smartrecruiters: pick("MLJOBS_SMARTRECRUITERS_URL", d.smartrecruiters),
+            workday: lookup("MLJOBS_WORKDAY_URL").map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()),
             greenhouse: pick("MLJOBS_GREENHOUSE_URL", d.greenhouse),
             lever: pick("MLJOBS_LEVER_URL", d.lever),
             ashby: pick("MLJOBS_ASHBY_URL", d.ashby),
@@ -117,6 +122,10 @@ pub fn board_url(spec: &SourceSpec, bases: &Bases) -> Result<String, BoardError>
         SourceKind::Ashby => format!("{}/posting-api/job-board/{key}?includeCompensation=true", bases.ashby),
         SourceKind::Workable => format!("{}/api/v1/widget/accounts/{key}?details=true", bases.workable),
         SourceKind::SmartRecruiters => format!("{}/v1/companies/{key}/postings?limit={SR_PAGE}&offset=0", bases.smartrecruiters),
+        SourceKind::Workday => {
+            let (base, tenant, site) = workday_site(spec, bases)?;
+            format!("{base}/wday/cxs/{tenant}/{site}/jobs")
+        }
         _ => return Err(BoardError::Unsupported(spec.to_string())),
     })
 }
@@ -132,8 +141,10 @@ pub async fn fetch_board(
     company: Option<&str>,
 ) -> Result<BoardFetch, BoardError> {
     let url = board_url(spec, bases)?;
-    if spec.kind == SourceKind::SmartRecruiters {
-        return smartrecruiters(fetcher, spec, bases, previous, company).await;
+    match spec.kind {
+        SourceKind::SmartRecruiters => return smartrecruiters(fetcher, spec, bases, previous, company).await,
+        SourceKind::Workday => return workday(fetcher, spec, bases, previous, company).await,
+        _ => {}
     }
     let (format, system) = match spec.kind {
         SourceKind::Greenhouse => (Format::Greenhouse, "Greenhouse"),
@@ -161,6 +172,99 @@ pub async fn fetch_board(
         return Err(not_a_board(whole.reason.clone()));
     }
     Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete: None })
+}
+
+/// A Workday board's host (or the replaced base), tenant and career site.
+fn workday_site(spec: &SourceSpec, bases: &Bases) -> Result<(String, String, String), BoardError> {
+    let parts: Vec<&str> = spec.key.split('/').collect();
+    let [tenant, dc, site] = parts[..] else { return Err(BoardError::Unsupported(spec.to_string())) };
+    let base = bases.workday.clone().unwrap_or_else(|| format!("https://{tenant}.{dc}.myworkdayjobs.com"));
+    Ok((base, tenant.to_string(), site.to_string()))
+}
+
+/// Postings per Workday list page (the career sites' maximum).
+const WD_PAGE: usize = 20;
+/// Workday list pages read at most (5,000 postings).
+const WD_MAX_PAGES: usize = 250;
+
+/// Workday career sites: the list by `POST …/jobs` (`{"limit": 20, "offset": N}`) until `total`
+/// (which only the first page reliably carries), then `GET …{externalPath}` per posting for its
+/// `jobPostingInfo`. As for SmartRecruiters: the list (paths and titles — the "Posted 3 Days
+/// Ago" texts change daily) hashed stands for the board, a list that does not add up to its
+/// total is `incomplete`, a failing page fails the fetch, a failed detail keeps the posting
+/// listed by its id.
+async fn workday(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous: Option<&Validators>, company: Option<&str>) -> Result<BoardFetch, BoardError> {
+    use futures_util::StreamExt;
+    let (base, tenant, site) = workday_site(spec, bases)?;
+    let list_url = format!("{base}/wday/cxs/{tenant}/{site}/jobs");
+    let public = format!("https://{tenant}.{}.myworkdayjobs.com/en-US/{site}", spec.key.split('/').nth(1).unwrap_or("wd1"));
+    let mut listed: Vec<serde_json::Value> = Vec::new();
+    let mut paths = std::collections::HashSet::new();
+    let mut total: Option<u64> = None;
+    let (mut status, mut attempts) = (200, 0);
+    let not_a_board = |reason: String| BoardError::NotABoard { url: list_url.clone(), system: "Workday", reason };
+    for page in 0..WD_MAX_PAGES {
+        let body = serde_json::json!({"appliedFacets": {}, "limit": WD_PAGE, "offset": page * WD_PAGE, "searchText": ""});
+        let (bytes, st, tries) = match fetcher.post_json(&list_url, &body).await? {
+            Fetched::Body { status, body, attempts, .. } => (body, status, attempts),
+            Fetched::NotModified { .. } => return Err(not_a_board("a 304 to a search".into())),
+        };
+        (status, attempts) = (st, attempts + tries);
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| not_a_board(format!("invalid JSON: {e}")))?;
+        let Some(postings) = doc.get("jobPostings").and_then(|p| p.as_array()) else {
+            return Err(not_a_board("expected an object with a \"jobPostings\" array".into()));
+        };
+        if total.is_none() {
+            total = doc.get("total").and_then(|t| t.as_u64());
+        }
+        for item in postings {
+            let Some(path) = item.get("externalPath").and_then(|p| p.as_str()) else { continue };
+            if paths.insert(path.to_string()) {
+                let mut item = item.clone();
+                item["externalUrl"] = serde_json::Value::from(format!("{public}{path}"));
+                listed.push(item);
+            }
+        }
+        if postings.len() < WD_PAGE || total.is_some_and(|t| listed.len() as u64 >= t) {
+            break;
+        }
+    }
+    let total = total.unwrap_or(listed.len() as u64);
+    let incomplete = ((listed.len() as u64) < total).then(|| format!("{} of the {total} postings it counts were listed", listed.len()));
+    let mut keys: Vec<String> = listed
+        .iter()
+        .map(|i| format!("{}\u{1}{}", i.get("externalPath").and_then(|v| v.as_str()).unwrap_or(""), i.get("title").and_then(|v| v.as_str()).unwrap_or("")))
+        .collect();
+    keys.sort();
+    let hash = mljobs_core::posting::hash64(&[&keys.join("\u{2}")]);
+    if incomplete.is_none() && previous.is_some_and(|p| p.content_hash == Some(hash)) {
+        return Ok(BoardFetch::NotModified { status, attempts });
+    }
+    let (base, tenant, site) = (&base, &tenant, &site);
+    let details: Vec<serde_json::Value> = futures_util::stream::iter(listed)
+        .map(|item| async move {
+            let Some(path) = item.get("externalPath").and_then(|p| p.as_str()).map(str::to_string) else { return item };
+            match fetcher.get(&format!("{base}/wday/cxs/{tenant}/{site}{path}"), None).await {
+                Ok(Fetched::Body { body, .. }) => match serde_json::from_slice::<serde_json::Value>(&body) {
+                    Ok(mut detail) if detail.get("jobPostingInfo").is_some_and(|i| i.is_object()) => {
+                        detail["externalPath"] = serde_json::Value::from(path);
+                        if detail["jobPostingInfo"].get("externalUrl").is_none() {
+                            detail["externalUrl"] = item["externalUrl"].clone();
+                        }
+                        detail
+                    }
+                    _ => item,
+                },
+                _ => item,
+            }
+        })
+        .buffered(SR_DETAILS_IN_FLIGHT)
+        .collect()
+        .await;
+    let doc = serde_json::json!({ "total": total, "jobPostings": details });
+    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
+    let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), Format::Workday, &options);
+    Ok(BoardFetch::Complete { items, validators: Validators { etag: None, last_modified: None, content_hash: Some(hash) }, status, attempts, incomplete })
 }
 
 /// Postings per SmartRecruiters list page (the API's maximum).
@@ -270,6 +374,13 @@ mod tests {
         assert_eq!(board_url(&spec("greenhouse:acme"), &local).unwrap(), "http://127.0.0.1:8099/v1/boards/acme/jobs?content=true");
         assert_eq!(local.lever, d.lever);
         assert_eq!(board_url(&spec("workable:acme"), &d).unwrap(), "https://apply.workable.com/api/v1/widget/accounts/acme?details=true");
+        assert_eq!(board_url(&spec("smartrecruiters:Acme"), &d).unwrap(), "https://api.smartrecruiters.com/v1/companies/Acme/postings?limit=100&offset=0");
+        assert_eq!(
+            board_url(&spec("workday:nvidia/wd5/NVIDIAExternalCareerSite"), &d).unwrap(),
+            "https://nvidia.wd5.myworkdayjobs.com/wday/cxs/nvidia/NVIDIAExternalCareerSite/jobs"
+        );
+        let mirror = Bases::from_lookup(|k| (k == "MLJOBS_WORKDAY_URL").then(|| "http://127.0.0.1:9000".to_string()));
+        assert_eq!(board_url(&spec("workday:nvidia/wd5/Site"), &mirror).unwrap(), "http://127.0.0.1:9000/wday/cxs/nvidia/Site/jobs");
         assert!(matches!(board_url(&spec("rippling:acme"), &d), Err(BoardError::Unsupported(_))));
     }
 }

@@ -196,6 +196,16 @@ impl Fetcher {
     /// GET `url`, politely, retrying what is worth retrying. `validators` from the last complete
     /// fetch make an unchanged resource answer [`Fetched::NotModified`].
     pub async fn get(&self, url: &str, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
+        self.request(url, validators, None).await
+    }
+
+    /// POST `body` as JSON to `url` (an API that searches by POST, as Workday's career sites do),
+    /// with the same politeness and retries as [`Fetcher::get`].
+    pub async fn post_json(&self, url: &str, body: &serde_json::Value) -> Result<Fetched, FetchError> {
+        self.request(url, None, Some(body)).await
+    }
+
+    async fn request(&self, url: &str, validators: Option<&Validators>, json: Option<&serde_json::Value>) -> Result<Fetched, FetchError> {
         let parsed = url::Url::parse(url).map_err(|e| FetchError { url: url.into(), kind: FetchErrorKind::Network(format!("bad URL: {e}")), attempts: 0 })?;
         let gate = self.gate(&format!("{}:{}", parsed.host_str().unwrap_or_default(), parsed.port_or_known_default().unwrap_or(0)));
         let mut attempt = 0;
@@ -214,7 +224,7 @@ impl Fetcher {
                 if self.stopped() {
                     return Err(FetchError { url: url.into(), kind: FetchErrorKind::Stopped, attempts: attempt - 1 });
                 }
-                self.once(url, validators).await
+                self.once(url, validators, json).await
             };
             let (kind, retry_after) = match outcome {
                 Ok(Attempt::Body { status, body, validators }) => return Ok(Fetched::Body { status, body, validators, attempts: attempt }),
@@ -243,8 +253,11 @@ impl Fetcher {
         base.mul_f64(rand::random_range(0.5..1.5))
     }
 
-    async fn once(&self, url: &str, validators: Option<&Validators>) -> Result<Attempt, (FetchErrorKind, Option<Duration>)> {
-        let mut req = self.client.get(url);
+    async fn once(&self, url: &str, validators: Option<&Validators>, json: Option<&serde_json::Value>) -> Result<Attempt, (FetchErrorKind, Option<Duration>)> {
+        let mut req = match json {
+            Some(body) => self.client.post(url).header(reqwest::header::CONTENT_TYPE, "application/json").body(body.to_string()),
+            None => self.client.get(url),
+        };
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
                 req = req.header(reqwest::header::IF_NONE_MATCH, etag);

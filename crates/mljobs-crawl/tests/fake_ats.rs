@@ -106,6 +106,33 @@ async fn sr_detail(State(fake): State<Arc<Fake>>, Path((company, id)): Path<(Str
     ([(header::CONTENT_TYPE, "application/json")], detail.to_string()).into_response()
 }
 
+/// A Workday career site of 45 postings, 20 a page (POSTed search), `total` on the first page only
+/// (as real sites do); `short` counts 50 but lists 45; the detail of posting 3 fails (500).
+async fn wd_list(State(fake): State<Arc<Fake>>, Path((tenant, _site)): Path<(String, String)>, body: String) -> Response {
+    *fake.hits.lock().unwrap().entry(format!("wd-list-{tenant}")).or_default() += 1;
+    let q: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let (offset, limit) = (q["offset"].as_u64().unwrap_or(0) as usize, q["limit"].as_u64().unwrap_or(20) as usize);
+    let postings: Vec<serde_json::Value> = (offset..(offset + limit).min(45))
+        .map(|i| serde_json::json!({"title": format!("ML Engineer {i}"), "externalPath": format!("/job/Berlin/ML-Engineer-{i}_JR{i:04}"), "locationsText": "Berlin", "postedOn": "Posted Today", "bulletFields": [format!("JR{i:04}")]}))
+        .collect();
+    let total = if offset == 0 { if tenant == "short" { 50 } else { 45 } } else { 0 };
+    ([(header::CONTENT_TYPE, "application/json")], serde_json::json!({"total": total, "jobPostings": postings, "facets": []}).to_string()).into_response()
+}
+
+async fn wd_detail(State(fake): State<Arc<Fake>>, Path((tenant, _site, rest)): Path<(String, String, String)>) -> Response {
+    *fake.hits.lock().unwrap().entry(format!("wd-detail-{tenant}")).or_default() += 1;
+    let id = rest.rsplit('/').next().unwrap_or_default().to_string();
+    if id.ends_with("_JR0003") {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response();
+    }
+    let info = serde_json::json!({"jobPostingInfo": {
+        "title": id.split('_').next().unwrap().replace('-', " "), "jobPostingId": id, "startDate": "2026-03-20", "timeType": "Full time",
+        "location": "Germany, Berlin", "country": {"descriptor": "Germany"},
+        "jobDescription": "<p>Ship ranking models with PyTorch. Salary range: EUR 70,000 - 90,000 per year.</p>"
+    }, "hiringOrganization": {"name": "Halcyon Chips"}});
+    ([(header::CONTENT_TYPE, "application/json")], info.to_string()).into_response()
+}
+
 async fn polite(State(fake): State<Arc<Fake>>) -> &'static str {
     fake.starts.lock().unwrap().push(Instant::now());
     let now = fake.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -124,6 +151,8 @@ async fn serve() -> (String, Arc<Fake>) {
         .route("/api/v1/widget/accounts/{slug}", axum::routing::get(|| async { ([(header::CONTENT_TYPE, "application/json")], fixture("workable.json")) }))
         .route("/v1/companies/{company}/postings", axum::routing::get(sr_list))
         .route("/v1/companies/{company}/postings/{id}", axum::routing::get(sr_detail))
+        .route("/wday/cxs/{tenant}/{site}/jobs", axum::routing::post(wd_list))
+        .route("/wday/cxs/{tenant}/{site}/job/{*rest}", axum::routing::get(wd_detail))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -314,4 +343,38 @@ async fn smartrecruiters_pages_the_list_reads_each_detail_and_says_when_the_list
     // A page that keeps failing fails the fetch: never a short board.
     let err = board_of(&base, env, "smartrecruiters:broken", None, None).await.unwrap_err();
     assert!(matches!(&err, BoardError::Fetch(f) if f.kind == FetchErrorKind::Status { status: 500, retry_after: None }), "{err}");
+}
+
+#[tokio::test]
+async fn workday_posts_the_search_page_by_page_then_reads_each_posting() {
+    let (base, fake) = serve().await;
+    let env = "MLJOBS_WORKDAY_URL";
+    let hits = |key: &str| fake.hits.lock().unwrap().get(key).copied().unwrap_or(0);
+    let BoardFetch::Complete { items, validators, incomplete, .. } =
+        board_of(&base, env, "https://halcyon.wd5.myworkdayjobs.com/en-US/External", Some("Halcyon"), None).await.unwrap()
+    else {
+        panic!("a board")
+    };
+    // Three pages (20 + 20 + 5) though only the first says the total; 45 details asked (the one
+    // answering 500 four times: the first try and three retries).
+    assert_eq!((items.len(), incomplete), (45, None));
+    assert_eq!((hits("wd-list-halcyon"), hits("wd-detail-halcyon")), (3, 48));
+    let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
+    let first = postings.iter().find(|p| p.source_id.as_deref() == Some("ML-Engineer-0_JR0000")).unwrap();
+    assert_eq!(
+        (first.company.as_deref(), first.country.as_deref(), first.date_posted.as_deref()),
+        (Some("Halcyon Chips"), Some("Germany"), Some("2026-03-20"))
+    );
+    assert!(first.description.as_deref().unwrap().contains("EUR 70,000 - 90,000 per year"));
+    assert_eq!(first.url.as_deref(), Some("https://halcyon.wd5.myworkdayjobs.com/en-US/External/job/Berlin/ML-Engineer-0_JR0000"));
+    // The posting whose detail failed is listed by the same id, without a description.
+    let failed = postings.iter().find(|p| p.source_id.as_deref() == Some("ML-Engineer-3_JR0003")).unwrap();
+    assert!(failed.description.is_none() && failed.title.as_deref() == Some("ML Engineer 3"));
+    // Unchanged list: no detail calls.
+    let again = board_of(&base, env, "workday:halcyon/wd5/External", Some("Halcyon"), Some(&validators)).await.unwrap();
+    assert!(matches!(again, BoardFetch::NotModified { .. }), "{again:?}");
+    assert_eq!(hits("wd-detail-halcyon"), 48);
+    // A site that counts more than it lists is not whole.
+    let BoardFetch::Complete { incomplete, .. } = board_of(&base, env, "workday:short/wd1/Careers", None, None).await.unwrap() else { panic!("a board") };
+    assert_eq!(incomplete.as_deref(), Some("45 of the 50 postings it counts were listed"));
 }

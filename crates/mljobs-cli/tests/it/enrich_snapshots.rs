@@ -24,6 +24,7 @@ fn fixtures_in_every_format() {
         "ashby.json",
         "workable.json",
         "smartrecruiters.json",
+        "workday.json",
         "reposts.jsonl",
         "soup.html",
     ] {

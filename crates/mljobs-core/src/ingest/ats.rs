@@ -13,12 +13,14 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
     let jobs: Option<&Vec<Value>> = match format {
         Format::Lever => doc.as_array().or_else(|| doc.get("postings").and_then(Value::as_array)),
         Format::SmartRecruiters => doc.get("content").and_then(Value::as_array),
+        Format::Workday => doc.get("jobPostings").and_then(Value::as_array),
         _ => doc.get("jobs").and_then(Value::as_array).or_else(|| doc.as_array()),
     };
     let Some(jobs) = jobs else {
         let expected = match format {
             Format::Lever => "a JSON array of postings",
             Format::SmartRecruiters => "an object with a \"content\" array",
+            Format::Workday => "an object with a \"jobPostings\" array",
             _ => "an object with a \"jobs\" array",
         };
         return vec![Err(Rejection {
@@ -38,6 +40,7 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
                 Format::Lever => lever(job),
                 Format::Workable => workable(job),
                 Format::SmartRecruiters => smartrecruiters(job),
+                Format::Workday => workday(job),
                 _ => ashby(job),
             };
             p.source = format.name().into();
@@ -241,6 +244,42 @@ fn smartrecruiters(job: &Value) -> RawPosting {
             html.push('\n');
         }
         p.description = Some(html).filter(|h| !h.trim().is_empty());
+    }
+    p
+}
+
+/// A Workday posting: the detail's `jobPostingInfo` (and `hiringOrganization`) when the crawler
+/// could read it, else the list's fields alone (no description: rejected, but known by its id).
+/// The id is the last segment of `externalPath` (`Senior-ML-Engineer_JR1234`), the same in the
+/// list and the detail.
+fn workday(job: &Value) -> RawPosting {
+    let path_id = s(job, "externalPath").and_then(|p| p.rsplit('/').find(|seg| !seg.is_empty()).map(str::to_string));
+    let mut p = RawPosting { source_id: path_id, url: s(job, "externalUrl"), ..Default::default() };
+    match job.get("jobPostingInfo") {
+        Some(info) => {
+            p.title = strict_text(info, "title", "title", &mut p.warnings);
+            p.source_id = p.source_id.take().or_else(|| s(info, "jobPostingId")).or_else(|| s(info, "jobReqId"));
+            p.url = s(info, "externalUrl").or(p.url.take());
+            p.description = s(info, "jobDescription");
+            p.employment_type = s(info, "timeType");
+            p.date_posted = s(info, "startDate");
+            p.valid_through = s(info, "endDate");
+            p.work_mode = s(info, "remoteType");
+            p.country = info.get("country").and_then(|c| s(c, "descriptor"));
+            p.company = job.get("hiringOrganization").and_then(|o| s(o, "name"));
+            for loc in std::iter::once(info.get("location")).chain(info.get("additionalLocations").and_then(Value::as_array).into_iter().flatten().map(Some)) {
+                if let Some(text) = loc.and_then(value_text).filter(|t| !p.locations.contains(t)) {
+                    p.locations.push(text);
+                }
+            }
+        }
+        None => {
+            p.title = strict_text(job, "title", "title", &mut p.warnings);
+            // "3 Locations" says how many, not where.
+            if let Some(text) = s(job, "locationsText").filter(|t| !t.ends_with(" Locations")) {
+                p.locations.push(text);
+            }
+        }
     }
     p
 }

@@ -39,6 +39,9 @@ pub enum Format {
     /// SmartRecruiters postings (`/v1/companies/{id}/postings`, each posting with its detail's
     /// `jobAd`): `{"totalFound", "content": [...]}`.
     SmartRecruiters,
+    /// Workday career-site JSON (`/wday/cxs/{tenant}/{site}/jobs`, each posting with its detail's
+    /// `jobPostingInfo`): `{"total", "jobPostings": [...]}`.
+    Workday,
 }
 
 impl Format {
@@ -54,6 +57,7 @@ impl Format {
             "ashby" => Format::Ashby,
             "workable" => Format::Workable,
             "smartrecruiters" => Format::SmartRecruiters,
+            "workday" => Format::Workday,
             _ => return None,
         })
     }
@@ -70,6 +74,7 @@ impl Format {
             Format::Ashby => "ashby",
             Format::Workable => "workable",
             Format::SmartRecruiters => "smartrecruiters",
+            Format::Workday => "workday",
         }
     }
 }
@@ -132,6 +137,9 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
     }
     if t.contains("\"shortcode\"") && t.contains("\"telecommuting\"") {
         return Format::Workable;
+    }
+    if t.contains("\"jobPostings\"") || t.contains("\"jobPostingInfo\"") {
+        return Format::Workday;
     }
     if t.contains("\"totalFound\"") || t.contains("\"typeOfEmployment\"") || t.contains("\"jobAd\"") {
         return Format::SmartRecruiters;
@@ -316,7 +324,7 @@ pub fn ats_items(doc: &Value, file: &str, format: Format, options: &DecodeOption
 pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
     match format {
         Format::Jsonld => jsonld::decode(text, file, options),
-        Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable | Format::SmartRecruiters => {
+        Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable | Format::SmartRecruiters | Format::Workday => {
             let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
                 Ok(v) => v,
                 Err(e) => {
