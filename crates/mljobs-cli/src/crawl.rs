@@ -377,6 +377,8 @@ fn board_input(
                 })
                 .collect();
             let complete = unknown == 0 && incomplete.is_none();
+            // A feed read whole is still not every open job: its postings are kept, none closed.
+            let closes = complete && spec.kind.lists_every_open_job();
             if complete {
                 attempt.outcome = AttemptOutcome::Ok;
                 (attempt.etag, attempt.last_modified, attempt.content_hash) = (validators.etag, validators.last_modified, validators.content_hash);
@@ -390,7 +392,7 @@ fn board_input(
             schedule(&mut attempt);
             let outcome =
                 SourceOutcome { source: spec.to_string(), outcome: if complete { "ok" } else { "partial" }, postings: Some(n), error: attempt.error.clone() };
-            let board = BoardListing { spec: spec.to_string(), seen, complete, attempt: Some(attempt) };
+            let board = BoardListing { spec: spec.to_string(), seen, complete: closes, attempt: Some(attempt) };
             (outcome, BoardInput::Ingest(Input::Records { records, board: Some(Box::new(board)) }))
         }
         Ok(BoardFetch::NotModified { status, .. }) => {

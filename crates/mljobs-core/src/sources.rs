@@ -46,6 +46,13 @@ impl SourceKind {
         SourceKind::Feed,
     ];
 
+    /// Whether a complete read of a board of this kind lists every open job, so that a posting it
+    /// no longer lists has closed. True for the ATS boards and for sitemaps (a career site lists
+    /// its job pages); false for feeds, which commonly carry only the latest items.
+    pub fn lists_every_open_job(self) -> bool {
+        self != SourceKind::Feed
+    }
+
     /// The spec prefix (`greenhouse`, `smartrecruiters`, …).
     pub fn name(self) -> &'static str {
         match self {

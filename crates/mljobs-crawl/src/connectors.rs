@@ -126,6 +126,8 @@ pub fn board_url(spec: &SourceSpec, bases: &Bases) -> Result<String, BoardError>
             let (base, tenant, site) = workday_site(spec, bases)?;
             format!("{base}/wday/cxs/{tenant}/{site}/jobs")
         }
+        // The key is the URL itself.
+        SourceKind::Feed | SourceKind::Sitemap => key.clone(),
         _ => return Err(BoardError::Unsupported(spec.to_string())),
     })
 }
@@ -144,9 +146,11 @@ pub async fn fetch_board(
     match spec.kind {
         SourceKind::SmartRecruiters => return smartrecruiters(fetcher, spec, bases, previous, company).await,
         SourceKind::Workday => return workday(fetcher, spec, bases, previous, company).await,
+        SourceKind::Sitemap => return sitemap(fetcher, spec, previous, company).await,
         _ => {}
     }
     let (format, system) = match spec.kind {
+        SourceKind::Feed => (Format::Feed, "RSS/Atom"),
         SourceKind::Greenhouse => (Format::Greenhouse, "Greenhouse"),
         SourceKind::Lever => (Format::Lever, "Lever"),
         SourceKind::Workable => (Format::Workable, "Workable"),
@@ -265,6 +269,93 @@ async fn workday(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous: 
     let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
     let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), Format::Workday, &options);
     Ok(BoardFetch::Complete { items, validators: Validators { etag: None, last_modified: None, content_hash: Some(hash) }, status, attempts, incomplete })
+}
+
+/// Pages of a sitemap read at most; child sitemaps of an index followed at most.
+const SITEMAP_MAX_PAGES: usize = 2_000;
+const SITEMAP_MAX_CHILDREN: usize = 20;
+
+/// A career site's sitemap: every page it lists is fetched and its schema.org `JobPosting`
+/// JSON-LD read (pages without one are not job pages and are passed over; a page answering 404 or
+/// 410 is gone). A sitemap index is followed one level. The pages and their `lastmod` hashed
+/// stand for the board, and the sitemap's own ETag / Last-Modified are sent back. Pages that fail
+/// otherwise (5xx, timeouts), or more pages than are read, make the fetch `incomplete`.
+async fn sitemap(fetcher: &Fetcher, spec: &SourceSpec, previous: Option<&Validators>, company: Option<&str>) -> Result<BoardFetch, BoardError> {
+    use futures_util::StreamExt;
+    let url = spec.key.clone();
+    let not_a_board = |url: &str, reason: String| BoardError::NotABoard { url: url.to_string(), system: "sitemap", reason };
+    let (body, mut validators, status, mut attempts) = match fetcher.get(&url, previous).await? {
+        Fetched::NotModified { attempts } => return Ok(BoardFetch::NotModified { status: 304, attempts }),
+        Fetched::Body { body, validators, status, attempts } => (body, validators, status, attempts),
+    };
+    let text = String::from_utf8(body).map_err(|e| not_a_board(&url, format!("not UTF-8 ({e})")))?;
+    let map = crate::sitemap::parse(&text).map_err(|e| not_a_board(&url, e))?;
+    let mut pages = Vec::new();
+    let mut incomplete = None;
+    if map.index {
+        for (child, _) in map.entries.iter().take(SITEMAP_MAX_CHILDREN) {
+            match fetcher.get(child, None).await? {
+                Fetched::Body { body, attempts: a, .. } => {
+                    attempts += a;
+                    let text = String::from_utf8_lossy(&body);
+                    pages.extend(crate::sitemap::parse(&text).map_err(|e| not_a_board(child, e))?.entries);
+                }
+                Fetched::NotModified { .. } => {}
+            }
+        }
+        if map.entries.len() > SITEMAP_MAX_CHILDREN {
+            incomplete = Some(format!("the index lists {} sitemaps; the first {SITEMAP_MAX_CHILDREN} were read", map.entries.len()));
+        }
+    } else {
+        pages = map.entries;
+    }
+    if pages.len() > SITEMAP_MAX_PAGES {
+        incomplete.get_or_insert(format!("{} pages listed; the first {SITEMAP_MAX_PAGES} were read", pages.len()));
+        pages.truncate(SITEMAP_MAX_PAGES);
+    }
+    let mut keys: Vec<String> = pages.iter().map(|(l, m)| format!("{l}\u{1}{}", m.as_deref().unwrap_or(""))).collect();
+    keys.sort();
+    let hash = mljobs_core::posting::hash64(&[&keys.join("\u{2}")]);
+    if incomplete.is_none() && previous.is_some_and(|p| p.content_hash == Some(hash)) {
+        return Ok(BoardFetch::NotModified { status, attempts });
+    }
+    validators.content_hash = Some(hash);
+    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
+    let options = &options;
+    // Per page: its postings, or `None` when it could not be read.
+    let read: Vec<Option<Vec<Item>>> = futures_util::stream::iter(pages)
+        .map(|(page, _)| async move {
+            match fetcher.get(&page, None).await {
+                Ok(Fetched::Body { body, .. }) => {
+                    let html = String::from_utf8_lossy(&body);
+                    let items = decode_document(&html, &page, Format::Jsonld, options);
+                    // No JobPosting on the page (record 0): not a job page.
+                    let postings: Vec<Item> = items
+                        .into_iter()
+                        .filter(|i| i.as_ref().is_ok() || i.as_ref().is_err_and(|r| r.record.record != 0))
+                        .map(|i| {
+                            i.map(|mut raw| {
+                                raw.url.get_or_insert_with(|| page.clone());
+                                raw
+                            })
+                        })
+                        .collect();
+                    Some(postings)
+                }
+                Ok(Fetched::NotModified { .. }) => Some(Vec::new()),
+                Err(e) if matches!(e.kind.status(), Some(404 | 410)) => Some(Vec::new()),
+                Err(_) => None,
+            }
+        })
+        .buffered(SR_DETAILS_IN_FLIGHT)
+        .collect()
+        .await;
+    let failed = read.iter().filter(|r| r.is_none()).count();
+    if failed > 0 {
+        incomplete.get_or_insert(format!("{failed} of {} pages could not be read", read.len()));
+    }
+    let items = read.into_iter().flatten().flatten().collect();
+    Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete })
 }
 
 /// Postings per SmartRecruiters list page (the API's maximum).

@@ -6,6 +6,7 @@
 
 pub mod connectors;
 pub mod fetch;
+pub mod sitemap;
 
 pub use connectors::{Bases, BoardFetch, fetch_board};
 pub use fetch::{FetchConfig, FetchError, FetchErrorKind, Fetched, Fetcher, Validators};

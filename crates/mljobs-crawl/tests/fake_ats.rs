@@ -133,6 +133,57 @@ async fn wd_detail(State(fake): State<Arc<Fake>>, Path((tenant, _site, rest)): P
     ([(header::CONTENT_TYPE, "application/json")], info.to_string()).into_response()
 }
 
+const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Acme careers</title><link>https://acme.example/careers</link><description>Open roles</description>
+<item><title>Machine Learning Engineer</title><link>https://acme.example/jobs/42</link><guid>acme-42</guid><pubDate>Tue, 17 Mar 2026 09:00:00 +0100</pubDate>
+<description><![CDATA[<p>Train ranking models in PyTorch. Salary: $150,000 - $180,000 per year. Remote (US).</p>]]></description></item>
+<item><title>Data Scientist</title><link>https://acme.example/jobs/43</link><guid>acme-43</guid><description>Forecasting with Python and SQL.</description></item>
+</channel></rss>"#;
+
+async fn feed(headers: HeaderMap) -> Response {
+    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"f1\"") {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    ([(header::CONTENT_TYPE, "application/rss+xml"), (header::ETAG, "\"f1\"")], RSS).into_response()
+}
+
+/// A career site: `/sitemap.xml` is an index of `/sitemap-jobs.xml`, which lists three job
+/// pages, an about page, a gone job (404) and — on the `flaky` site — a page that fails.
+async fn site(State(fake): State<Arc<Fake>>, Path(path): Path<String>, headers: HeaderMap) -> Response {
+    *fake.hits.lock().unwrap().entry(format!("site-{path}")).or_default() += 1;
+    let host = format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1"));
+    let xml = |body: String| ([(header::CONTENT_TYPE, "application/xml")], body.replace("{HOST}", &host)).into_response();
+    let html = |body: String| ([(header::CONTENT_TYPE, "text/html")], body).into_response();
+    let (site, rest) = path.split_once('/').unwrap_or((&path, ""));
+    let base = format!("/{site}");
+    match rest {
+        "sitemap.xml" => xml(format!(
+            r#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{{HOST}}/sites{base}/sitemap-jobs.xml</loc></sitemap></sitemapindex>"#
+        )),
+        "sitemap-jobs.xml" => {
+            let mut urls: Vec<String> = ["jobs/1", "jobs/2", "jobs/3", "about", "jobs/gone"]
+                .iter()
+                .map(|p| format!("<url><loc>{{HOST}}/sites{base}/{p}</loc><lastmod>2026-03-20</lastmod></url>"))
+                .collect();
+            if site == "flaky" {
+                urls.push(format!("<url><loc>{{HOST}}/sites{base}/jobs/broken</loc></url>"));
+            }
+            xml(format!(r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</urlset>"#, urls.concat()))
+        }
+        "about" => html("<html><head><title>About us</title></head><body>We build robots.</body></html>".into()),
+        "jobs/gone" => StatusCode::NOT_FOUND.into_response(),
+        "jobs/broken" => StatusCode::BAD_GATEWAY.into_response(),
+        job => {
+            let n = job.trim_start_matches("jobs/");
+            let ld = serde_json::json!({"@context": "https://schema.org/", "@type": "JobPosting", "title": format!("Computer Vision Engineer {n}"),
+                "description": "<p>Perception models in PyTorch for warehouse robots. €70,000 – €85,000 per year.</p>", "datePosted": "2026-03-20",
+                "hiringOrganization": {"@type": "Organization", "name": "Gripper Robotics"},
+                "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": "Munich", "addressCountry": "DE"}}});
+            html(format!(r#"<html><head><script type="application/ld+json">{ld}</script></head><body><h1>Computer Vision Engineer</h1></body></html>"#))
+        }
+    }
+}
+
 async fn polite(State(fake): State<Arc<Fake>>) -> &'static str {
     fake.starts.lock().unwrap().push(Instant::now());
     let now = fake.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -152,6 +203,8 @@ async fn serve() -> (String, Arc<Fake>) {
         .route("/v1/companies/{company}/postings", axum::routing::get(sr_list))
         .route("/v1/companies/{company}/postings/{id}", axum::routing::get(sr_detail))
         .route("/wday/cxs/{tenant}/{site}/jobs", axum::routing::post(wd_list))
+        .route("/feeds/acme.rss", axum::routing::get(feed))
+        .route("/sites/{*path}", axum::routing::get(site))
         .route("/wday/cxs/{tenant}/{site}/job/{*rest}", axum::routing::get(wd_detail))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -377,4 +430,49 @@ async fn workday_posts_the_search_page_by_page_then_reads_each_posting() {
     // A site that counts more than it lists is not whole.
     let BoardFetch::Complete { incomplete, .. } = board_of(&base, env, "workday:short/wd1/Careers", None, None).await.unwrap() else { panic!("a board") };
     assert_eq!(incomplete.as_deref(), Some("45 of the 50 postings it counts were listed"));
+}
+
+#[tokio::test]
+async fn a_job_feed_is_read_item_by_item_with_conditional_requests() {
+    let (base, _) = serve().await;
+    let spec = format!("feed:{base}/feeds/acme.rss");
+    let BoardFetch::Complete { items, validators, incomplete, .. } = board_of(&base, "", &spec, Some("Acme"), None).await.unwrap() else { panic!("a feed") };
+    assert_eq!((items.len(), incomplete), (2, None));
+    let p = items[0].as_ref().unwrap();
+    assert_eq!((p.title.as_deref(), p.source_id.as_deref(), p.company.as_deref()), (Some("Machine Learning Engineer"), Some("acme-42"), Some("Acme")));
+    assert!(p.description.as_deref().unwrap().contains("$150,000 - $180,000 per year"));
+    assert!(matches!(board_of(&base, "", &spec, Some("Acme"), Some(&validators)).await.unwrap(), BoardFetch::NotModified { status: 304, .. }));
+    // A feed read whole does not list every open job: the crawl closes nothing from it.
+    assert!(!SourceSpec::parse_or_url(&spec).unwrap().kind.lists_every_open_job());
+}
+
+#[tokio::test]
+async fn a_sitemap_is_followed_to_its_job_pages_and_their_json_ld() {
+    let (base, fake) = serve().await;
+    let hits = |key: &str| fake.hits.lock().unwrap().get(key).copied().unwrap_or(0);
+    let spec = format!("sitemap:{base}/sites/acme/sitemap.xml");
+    let BoardFetch::Complete { items, validators, incomplete, .. } = board_of(&base, "", &spec, None, None).await.unwrap() else { panic!("a site") };
+    // Three job pages; the about page (no JobPosting) and the gone job (404) are not postings
+    // and do not make the read incomplete.
+    assert_eq!(incomplete, None);
+    let postings: Vec<_> = items.iter().map(|i| i.as_ref().unwrap()).collect();
+    assert_eq!(postings.len(), 3, "{items:?}");
+    let p = postings.iter().find(|p| p.title.as_deref() == Some("Computer Vision Engineer 2")).unwrap();
+    assert_eq!(p.url.as_deref(), Some(format!("{base}/sites/acme/jobs/2").as_str()), "the page is the posting's URL");
+    assert_eq!(p.company.as_deref(), Some("Gripper Robotics"));
+    assert!(p.stable_id().is_some());
+    assert_eq!((hits("site-acme/about"), hits("site-acme/jobs/gone")), (1, 1));
+    // The same pages and dates again: unchanged, no page fetched.
+    let again = board_of(&base, "", &spec, None, Some(&validators)).await.unwrap();
+    assert!(matches!(again, BoardFetch::NotModified { .. }), "{again:?}");
+    assert_eq!(hits("site-acme/jobs/1"), 1);
+    // A page that keeps failing: the postings read are kept, the read is not whole.
+    let BoardFetch::Complete { items, incomplete, .. } = board_of(&base, "", &format!("sitemap:{base}/sites/flaky/sitemap.xml"), None, None).await.unwrap()
+    else {
+        panic!("a site")
+    };
+    assert_eq!((items.len(), incomplete.as_deref()), (3, Some("1 of 6 pages could not be read")));
+    // A sitemap URL that answers an HTML page is an error, never an empty site.
+    let err = board_of(&base, "", &format!("sitemap:{base}/sites/acme/about"), None, None).await.unwrap_err();
+    assert!(err.to_string().contains("not a sitemap"), "{err}");
 }

@@ -8,6 +8,7 @@
 
 mod ats;
 mod columns;
+mod feed;
 mod jsonld;
 
 use std::io::{BufRead, Read};
@@ -42,6 +43,8 @@ pub enum Format {
     /// Workday career-site JSON (`/wday/cxs/{tenant}/{site}/jobs`, each posting with its detail's
     /// `jobPostingInfo`): `{"total", "jobPostings": [...]}`.
     Workday,
+    /// RSS or Atom job feeds (and JSON Feed): one posting per item or entry.
+    Feed,
 }
 
 impl Format {
@@ -58,6 +61,7 @@ impl Format {
             "workable" => Format::Workable,
             "smartrecruiters" => Format::SmartRecruiters,
             "workday" => Format::Workday,
+            "feed" | "rss" | "atom" => Format::Feed,
             _ => return None,
         })
     }
@@ -75,6 +79,7 @@ impl Format {
             Format::Workable => "workable",
             Format::SmartRecruiters => "smartrecruiters",
             Format::Workday => "workday",
+            Format::Feed => "feed",
         }
     }
 }
@@ -121,6 +126,12 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('<') {
+        // An RSS or Atom feed is XML whose root is <rss>, <rdf:RDF> or <feed>.
+        let root = t.trim_start_matches(|c| c != '>').get(1..).unwrap_or("");
+        let is_feed = |s: &str| s.contains("<rss") || s.contains("<feed") || s.contains("<rdf:RDF");
+        if lower.ends_with(".rss") || lower.ends_with(".atom") || (t.starts_with("<?xml") && is_feed(root)) || t.starts_with("<rss") || t.starts_with("<feed") {
+            return Format::Feed;
+        }
         return Format::Jsonld;
     }
     if t.contains("\"@context\"") || t.contains("\"@type\"") || t.contains("\"@graph\"") {
@@ -324,6 +335,7 @@ pub fn ats_items(doc: &Value, file: &str, format: Format, options: &DecodeOption
 pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeOptions) -> Vec<Item> {
     match format {
         Format::Jsonld => jsonld::decode(text, file, options),
+        Format::Feed => feed::decode(text, file, options),
         Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable | Format::SmartRecruiters | Format::Workday => {
             let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
                 Ok(v) => v,
