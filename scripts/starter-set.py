@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = ROOT / "data" / "ats-boards"
 OUT = BOARDS / "starter-ml.csv"
-SUPPORTED = ["greenhouse", "lever", "ashby", "workable", "smartrecruiters", "workday"]
+SUPPORTED = ["greenhouse", "lever", "ashby", "workable", "smartrecruiters", "workday", "rippling"]
 KEY_SHAPES = {"greenhouse": r"[a-z0-9_-]+", "workable": r"[a-z0-9_-]+", "lever": r"[a-z0-9._-]+", "ashby": r"[a-z0-9._%-]+",
-              "smartrecruiters": r"[a-z0-9_-]+", "workday": r"[a-z0-9_-]+"}
+              "smartrecruiters": r"[a-z0-9_-]+", "workday": r"[a-z0-9_-]+", "rippling": r"[a-z0-9_-]+"}
 
 # AI/ML-first employers, by board slug (lower case). Chosen from public knowledge of what the
 # company sells or builds (its product is a model, an ML platform, ML infrastructure or hardware,
@@ -78,6 +78,12 @@ def slug(url, kind):
         # The tenant: the host's first label.
         return url.split("://", 1)[-1].split(".", 1)[0].lower() if workday_site(url) else "%"
     parts = url.rstrip("/").split("/")
+    if kind == "rippling":
+        # ats.rippling.com[/LOCALE]/SLUG/jobs
+        segs = [p for p in parts[3:] if p]
+        if segs and re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", segs[0]):
+            segs = segs[1:]
+        return segs[0].lower() if segs else "%"
     # A SmartRecruiters URL is one posting: the company is the first path segment.
     return (parts[3] if kind == "smartrecruiters" and len(parts) > 3 else parts[-1]).lower()
 

@@ -453,7 +453,9 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 }
 
 fn parse_format(s: &str) -> Result<ingest::Format, String> {
-    ingest::Format::parse(s).ok_or_else(|| format!("unknown format {s:?}; one of auto, csv, jsonl, jsonld, greenhouse, lever, ashby, workable"))
+    ingest::Format::parse(s).ok_or_else(|| {
+        format!("unknown format {s:?}; one of auto, csv, jsonl, jsonld, greenhouse, lever, ashby, workable, smartrecruiters, workday, rippling, feed")
+    })
 }
 
 fn parse_map(s: &str) -> Result<ingest::ColumnMap, String> {

@@ -2,9 +2,11 @@
 //! base URL that tests, mirrors and proxies can replace) and the decoding of its answer into raw
 //! postings by the same decoders `mljobs ingest` uses for board files.
 //!
-//! Connected so far: Greenhouse, Lever, Ashby and Workable (one request each, pay fields included:
-//! Greenhouse `pay_input_ranges`, Lever `salaryRange`, Ashby compensation, Workable `salary`). The other kinds of
-//! [`SourceKind`] answer [`BoardError::Unsupported`] until their connectors land.
+//! Every kind of [`SourceKind`] is connected: Greenhouse, Lever, Ashby and Workable (one request
+//! each, pay fields included: Greenhouse `pay_input_ranges`, Lever `salaryRange`, Ashby
+//! compensation, Workable `salary`); SmartRecruiters, Workday and Rippling (a paged list, then one
+//! detail call per posting — Rippling's `payRangeDetails` are in its detail); career-site sitemaps
+//! (pages' JSON-LD) and RSS/Atom/JSON feeds.
 
 use mljobs_core::ingest::{DecodeOptions, Format, Item, decode_document};
 use mljobs_core::sources::{SourceKind, SourceSpec};
@@ -28,6 +30,8 @@ pub struct Bases {
     pub ashby: String,
     /// `https://apply.workable.com`
     pub workable: String,
+    /// `https://api.rippling.com`
+    pub rippling: String,
 }
 
 impl Default for Bases {
@@ -39,6 +43,7 @@ impl Default for Bases {
             lever: "https://api.lever.co".into(),
             ashby: "https://api.ashbyhq.com".into(),
             workable: "https://apply.workable.com".into(),
+            rippling: "https://api.rippling.com".into(),
         }
     }
 }
@@ -60,6 +65,7 @@ impl Bases {
             lever: pick("MLJOBS_LEVER_URL", d.lever),
             ashby: pick("MLJOBS_ASHBY_URL", d.ashby),
             workable: pick("MLJOBS_WORKABLE_URL", d.workable),
+            rippling: pick("MLJOBS_RIPPLING_URL", d.rippling),
         }
     }
 }
@@ -126,9 +132,9 @@ pub fn board_url(spec: &SourceSpec, bases: &Bases) -> Result<String, BoardError>
             let (base, tenant, site) = workday_site(spec, bases)?;
             format!("{base}/wday/cxs/{tenant}/{site}/jobs")
         }
+        SourceKind::Rippling => format!("{}/platform/api/ats/v2/board/{key}/jobs?page=0&pageSize={RP_PAGE}", bases.rippling),
         // The key is the URL itself.
         SourceKind::Feed | SourceKind::Sitemap => key.clone(),
-        _ => return Err(BoardError::Unsupported(spec.to_string())),
     })
 }
 
@@ -147,6 +153,7 @@ pub async fn fetch_board(
         SourceKind::SmartRecruiters => return smartrecruiters(fetcher, spec, bases, previous, company).await,
         SourceKind::Workday => return workday(fetcher, spec, bases, previous, company).await,
         SourceKind::Sitemap => return sitemap(fetcher, spec, previous, company).await,
+        SourceKind::Rippling => return rippling(fetcher, spec, bases, previous, company).await,
         _ => {}
     }
     let (format, system) = match spec.kind {
@@ -358,6 +365,115 @@ async fn sitemap(fetcher: &Fetcher, spec: &SourceSpec, previous: Option<&Validat
     Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete })
 }
 
+/// Jobs per Rippling list page (the API takes up to 1,000; the answer's `totalPages` leads).
+const RP_PAGE: usize = 100;
+/// Rippling list pages read at most (10,000 rows).
+const RP_MAX_PAGES: usize = 100;
+
+/// Rippling job boards: the list page by page (`page` from 0 until `totalPages`), where a job
+/// open in several places is one row per place (rows merged by id, their locations kept), then
+/// one detail call per job for its description and `payRangeDetails`. As for SmartRecruiters:
+/// the list's pages hashed stand for the board, a board whose counts move while it is read or
+/// that has more pages than are read is `incomplete`, a failing page fails the fetch, a failed
+/// detail keeps the job listed by its id.
+async fn rippling(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous: Option<&Validators>, company: Option<&str>) -> Result<BoardFetch, BoardError> {
+    use futures_util::StreamExt;
+    let (key, base) = (&spec.key, &bases.rippling);
+    let mut listed: Vec<serde_json::Value> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let (mut counts, mut incomplete, mut pages_text) = (None::<(u64, u64)>, None, String::new());
+    let mut status: u16;
+    let mut attempts = 0;
+    let id_of = |v: &serde_json::Value| {
+        v.get("id").or_else(|| v.get("uuid")).and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_u64().map(|n| n.to_string())))
+    };
+    let mut page = 0;
+    loop {
+        let url = format!("{base}/platform/api/ats/v2/board/{key}/jobs?page={page}&pageSize={RP_PAGE}");
+        let not_a_board = |reason: String| BoardError::NotABoard { url: url.clone(), system: "Rippling", reason };
+        let (body, st, tries) = match fetcher.get(&url, None).await? {
+            Fetched::Body { status, body, attempts, .. } => (body, status, attempts),
+            Fetched::NotModified { .. } => return Err(not_a_board("a 304 to a request without validators".into())),
+        };
+        (status, attempts) = (st, attempts + tries);
+        let text = String::from_utf8(body).map_err(|e| not_a_board(format!("not UTF-8 ({e})")))?;
+        let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| not_a_board(format!("invalid JSON: {e}")))?;
+        // One page of the list, or (older boards) the whole list as an array.
+        let (rows, pages, items) = match &doc {
+            serde_json::Value::Array(rows) => (rows, 1, rows.len() as u64),
+            _ => match (doc.get("items").and_then(|i| i.as_array()), doc.get("totalPages").and_then(|t| t.as_u64())) {
+                (Some(rows), Some(pages)) => (rows, pages, doc.get("totalItems").and_then(|t| t.as_u64()).unwrap_or(rows.len() as u64)),
+                _ => return Err(not_a_board("expected an object with an \"items\" array and \"totalPages\"".into())),
+            },
+        };
+        pages_text.push_str(&text);
+        match counts {
+            Some(was) if was != (pages, items) => {
+                incomplete.get_or_insert(format!("the board changed while it was read ({} jobs, then {items})", was.1));
+            }
+            _ => counts = Some((pages, items)),
+        }
+        for row in rows {
+            let Some(id) = id_of(row) else { continue };
+            match index.get(&id) {
+                // The same job in another place: its locations join the first row's.
+                Some(&i) => {
+                    let more = row.get("locations").and_then(|l| l.as_array()).cloned().unwrap_or_default();
+                    if let Some(locations) = listed[i].get_mut("locations").and_then(|l| l.as_array_mut()) {
+                        locations.extend(more.into_iter().filter(|l| l.is_object()));
+                    }
+                }
+                None => {
+                    index.insert(id, listed.len());
+                    listed.push(row.clone());
+                }
+            }
+        }
+        page += 1;
+        if rows.is_empty() || page as u64 >= pages {
+            break;
+        }
+        if page >= RP_MAX_PAGES {
+            incomplete.get_or_insert(format!("{pages} pages listed; the first {RP_MAX_PAGES} were read"));
+            break;
+        }
+    }
+    let hash = mljobs_core::posting::hash64(&[&pages_text]);
+    if incomplete.is_none() && previous.is_some_and(|p| p.content_hash == Some(hash)) {
+        return Ok(BoardFetch::NotModified { status, attempts });
+    }
+    let details: Vec<serde_json::Value> = futures_util::stream::iter(listed)
+        .map(|mut item| async move {
+            let Some(id) = id_of(&item) else { return item };
+            if item.get("url").is_none_or(|u| !u.is_string()) {
+                item["url"] = serde_json::Value::from(format!("https://ats.rippling.com/{key}/jobs/{id}"));
+            }
+            match fetcher.get(&format!("{base}/platform/api/ats/v2/board/{key}/jobs/{id}"), None).await {
+                Ok(Fetched::Body { body, .. }) => match serde_json::from_slice::<serde_json::Value>(&body) {
+                    Ok(mut detail) if detail.is_object() && detail.get("name").is_some() => {
+                        // The list knows the job's id, page and every place; the detail may not.
+                        for field in ["id", "url", "locations"] {
+                            if detail.get(field).is_none_or(|v| v.is_null()) {
+                                detail[field] = item[field].clone();
+                            }
+                        }
+                        detail
+                    }
+                    _ => item,
+                },
+                _ => item,
+            }
+        })
+        .buffered(SR_DETAILS_IN_FLIGHT)
+        .collect()
+        .await;
+    let doc = serde_json::json!({ "items": details });
+    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
+    let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), Format::Rippling, &options);
+    let validators = Validators { etag: None, last_modified: None, content_hash: Some(hash) };
+    Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete })
+}
+
 /// Postings per SmartRecruiters list page (the API's maximum).
 const SR_PAGE: usize = 100;
 /// List pages read at most (10,000 postings).
@@ -472,6 +588,6 @@ mod tests {
         );
         let mirror = Bases::from_lookup(|k| (k == "MLJOBS_WORKDAY_URL").then(|| "http://127.0.0.1:9000".to_string()));
         assert_eq!(board_url(&spec("workday:nvidia/wd5/Site"), &mirror).unwrap(), "http://127.0.0.1:9000/wday/cxs/nvidia/Site/jobs");
-        assert!(matches!(board_url(&spec("rippling:acme"), &d), Err(BoardError::Unsupported(_))));
+        assert_eq!(board_url(&spec("rippling:acme-ai"), &d).unwrap(), "https://api.rippling.com/platform/api/ats/v2/board/acme-ai/jobs?page=0&pageSize=100");
     }
 }

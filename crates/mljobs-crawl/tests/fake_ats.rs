@@ -133,6 +133,52 @@ async fn wd_detail(State(fake): State<Arc<Fake>>, Path((tenant, _site, rest)): P
     ([(header::CONTENT_TYPE, "application/json")], info.to_string()).into_response()
 }
 
+/// A Rippling board of 120 jobs, 100 rows a page (pages from 0), jobs 0–9 open in two places and
+/// so listed twice (130 rows); `shifty` counts one more row on its second page; `broken` fails its
+/// second page; `html` answers an HTML page with status 200; the detail of job 7 is gone (404).
+async fn rp_list(State(fake): State<Arc<Fake>>, Path(board): Path<String>, axum::extract::Query(q): axum::extract::Query<HashMap<String, usize>>) -> Response {
+    *fake.hits.lock().unwrap().entry(format!("rp-list-{board}")).or_default() += 1;
+    let (page, size) = (q.get("page").copied().unwrap_or(0), q.get("pageSize").copied().unwrap_or(20).min(100));
+    match board.as_str() {
+        "broken" if page > 0 => return (StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response(),
+        "html" => return ([(header::CONTENT_TYPE, "text/html")], "<html><body>Board unavailable</body></html>").into_response(),
+        _ => {}
+    }
+    let place =
+        |city: &str, mode: &str| serde_json::json!({"name": city, "city": city, "country": "United States", "countryCode": "US", "workplaceType": mode});
+    let rows: Vec<serde_json::Value> = (0..120)
+        .map(|i| (i, place("San Francisco", "HYBRID")))
+        .chain((0..10).map(|i| (i, place("Remote (United States)", "REMOTE"))))
+        .map(|(i, location)| serde_json::json!({"id": format!("job-{i:03}"), "name": format!("Applied Scientist {i}"), "url": format!("https://ats.rippling.com/{board}/jobs/job-{i:03}"), "locations": [location]}))
+        .collect();
+    let total: usize = if board == "shifty" && page > 0 { 131 } else { 130 };
+    let items: Vec<&serde_json::Value> = rows.iter().skip(page * size).take(size).collect();
+    let body = serde_json::json!({"items": items, "page": page, "pageSize": size, "totalItems": total, "totalPages": total.div_ceil(size)});
+    ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn rp_detail(State(fake): State<Arc<Fake>>, Path((board, id)): Path<(String, String)>) -> Response {
+    *fake.hits.lock().unwrap().entry(format!("rp-detail-{board}")).or_default() += 1;
+    if id == "job-007" {
+        return (StatusCode::NOT_FOUND, "{\"detail\":\"Not found.\"}").into_response();
+    }
+    let i: usize = id[4..].parse().unwrap();
+    let mut pay = vec![
+        serde_json::json!({"rangeStart": 160000, "rangeEnd": 200000, "currency": "USD", "frequency": "YEAR", "location": "San Francisco", "isRemote": false}),
+    ];
+    if i < 10 {
+        pay.push(serde_json::json!({"rangeStart": 145000, "rangeEnd": 185000, "currency": "USD", "frequency": "YEAR", "location": "Remote (United States)", "isRemote": true}));
+    }
+    let detail = serde_json::json!({
+        "uuid": id, "name": format!("Applied Scientist {i}"), "companyName": "Quanta Labs", "createdOn": "2026-03-21T10:00:00.000-07:00",
+        "employmentType": {"label": "Salaried, full-time", "id": "SALARIED_FT"},
+        "workLocations": if i < 10 { serde_json::json!(["San Francisco, CA", "Remote (United States)"]) } else { serde_json::json!(["San Francisco, CA"]) },
+        "description": {"company": "<p>Quanta Labs builds retrieval models for science.</p>", "role": format!("<p>Train retrieval models in PyTorch and JAX (team {i}).</p>")},
+        "payRangeDetails": pay,
+    });
+    ([(header::CONTENT_TYPE, "application/json")], detail.to_string()).into_response()
+}
+
 const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Acme careers</title><link>https://acme.example/careers</link><description>Open roles</description>
 <item><title>Machine Learning Engineer</title><link>https://acme.example/jobs/42</link><guid>acme-42</guid><pubDate>Tue, 17 Mar 2026 09:00:00 +0100</pubDate>
@@ -203,6 +249,8 @@ async fn serve() -> (String, Arc<Fake>) {
         .route("/v1/companies/{company}/postings", axum::routing::get(sr_list))
         .route("/v1/companies/{company}/postings/{id}", axum::routing::get(sr_detail))
         .route("/wday/cxs/{tenant}/{site}/jobs", axum::routing::post(wd_list))
+        .route("/platform/api/ats/v2/board/{board}/jobs", axum::routing::get(rp_list))
+        .route("/platform/api/ats/v2/board/{board}/jobs/{id}", axum::routing::get(rp_detail))
         .route("/feeds/acme.rss", axum::routing::get(feed))
         .route("/sites/{*path}", axum::routing::get(site))
         .route("/wday/cxs/{tenant}/{site}/job/{*rest}", axum::routing::get(wd_detail))
@@ -430,6 +478,53 @@ async fn workday_posts_the_search_page_by_page_then_reads_each_posting() {
     // A site that counts more than it lists is not whole.
     let BoardFetch::Complete { incomplete, .. } = board_of(&base, env, "workday:short/wd1/Careers", None, None).await.unwrap() else { panic!("a board") };
     assert_eq!(incomplete.as_deref(), Some("45 of the 50 postings it counts were listed"));
+}
+
+#[tokio::test]
+async fn rippling_pages_from_zero_merges_a_job_listed_per_place_and_reads_each_detail_for_its_pay() {
+    let (base, fake) = serve().await;
+    let env = "MLJOBS_RIPPLING_URL";
+    let hits = |key: &str| fake.hits.lock().unwrap().get(key).copied().unwrap_or(0);
+    let BoardFetch::Complete { items, validators, incomplete, .. } =
+        board_of(&base, env, "https://ats.rippling.com/en-GB/quanta/jobs/job-001", None, None).await.unwrap()
+    else {
+        panic!("a board")
+    };
+    // 130 rows over two pages are 120 jobs: one detail call each.
+    assert_eq!((items.len(), incomplete), (120, None));
+    assert_eq!((hits("rp-list-quanta"), hits("rp-detail-quanta")), (2, 120));
+    let postings: Vec<_> = items.iter().filter_map(|i| i.as_ref().ok()).collect();
+    let two_places = postings.iter().find(|p| p.source_id.as_deref() == Some("job-003")).unwrap();
+    assert_eq!(two_places.locations, ["San Francisco, CA", "Remote (United States)"]);
+    assert_eq!(
+        (two_places.salary_min, two_places.salary_max, two_places.salary_currency.as_deref(), two_places.salary_period.as_deref()),
+        (Some(145000.0), Some(200000.0), Some("USD"), Some("YEAR")),
+        "the envelope of the places' ranges"
+    );
+    assert_eq!((two_places.company.as_deref(), two_places.date_posted.as_deref()), (Some("Quanta Labs"), Some("2026-03-21T10:00:00.000-07:00")));
+    assert_eq!(two_places.url.as_deref(), Some("https://ats.rippling.com/quanta/jobs/job-003"), "the list's URL when the detail has none");
+    let d = two_places.description.as_deref().unwrap();
+    assert!(d.find("retrieval models for science").unwrap() < d.find("PyTorch and JAX").unwrap(), "company, then role: {d}");
+    let one_place = postings.iter().find(|p| p.source_id.as_deref() == Some("job-050")).unwrap();
+    assert_eq!((one_place.salary_min, one_place.salary_max), (Some(160000.0), Some(200000.0)));
+    // The job whose detail is gone: listed by its id and both places, without a description.
+    let gone = postings.iter().find(|p| p.source_id.as_deref() == Some("job-007")).unwrap();
+    assert!(gone.description.is_none() && gone.stable_id().is_some());
+    assert_eq!(gone.locations, ["San Francisco", "Remote (United States)"]);
+    assert_eq!(gone.work_mode, None, "hybrid in one place, remote in the other");
+    // The same list again: unchanged, no detail call.
+    let again = board_of(&base, env, "rippling:quanta", None, Some(&validators)).await.unwrap();
+    assert!(matches!(again, BoardFetch::NotModified { status: 200, .. }), "{again:?}");
+    assert_eq!(hits("rp-detail-quanta"), 120);
+    // Counts that move while the board is read: stored, not whole.
+    let BoardFetch::Complete { items, incomplete, .. } = board_of(&base, env, "rippling:shifty", None, None).await.unwrap() else { panic!("a board") };
+    assert_eq!(items.len(), 120);
+    assert_eq!(incomplete.as_deref(), Some("the board changed while it was read (130 jobs, then 131)"));
+    // A failing page fails the fetch; an HTML page is not a board.
+    let err = board_of(&base, env, "rippling:broken", None, None).await.unwrap_err();
+    assert!(matches!(&err, BoardError::Fetch(f) if f.kind == FetchErrorKind::Status { status: 500, retry_after: None }), "{err}");
+    let err = board_of(&base, env, "rippling:html", None, None).await.unwrap_err();
+    assert!(matches!(&err, BoardError::NotABoard { system: "Rippling", .. }), "{err}");
 }
 
 #[tokio::test]

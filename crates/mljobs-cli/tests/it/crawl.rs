@@ -306,6 +306,9 @@ fn crawl_starter_adds_and_crawls_the_bundled_ml_boards_with_the_politeness_given
         .env("MLJOBS_LEVER_URL", &base)
         .env("MLJOBS_ASHBY_URL", &base)
         .env("MLJOBS_WORKABLE_URL", &base)
+        .env("MLJOBS_SMARTRECRUITERS_URL", &base)
+        .env("MLJOBS_WORKDAY_URL", &base)
+        .env("MLJOBS_RIPPLING_URL", &base)
         .args(["crawl", "--starter", "--per-host", "8", "--host-interval", "0ms", "--json"])
         .output()
         .unwrap();
@@ -313,6 +316,7 @@ fn crawl_starter_adds_and_crawls_the_bundled_ml_boards_with_the_politeness_given
     let crawled = run["sources"].as_array().unwrap();
     assert!(crawled.len() >= 150, "{} boards", crawled.len());
     assert!(crawled.iter().any(|s| s["source"] == "greenhouse:anthropic") && crawled.iter().any(|s| s["source"] == "ashby:openai"));
+    assert!(crawled.iter().any(|s| s["source"] == "rippling:1x") && crawled.iter().any(|s| s["source"].as_str().unwrap().starts_with("workday:")));
     let list: serde_json::Value = serde_json::from_str(&ok(&super::mljobs(dir.path(), &["sources", "list", "--json"]))).unwrap();
     assert_eq!(list.as_array().unwrap().len(), crawled.len(), "every starter board is a source now");
     assert!(list.as_array().unwrap().iter().all(|s| s["attempts"] == 1 && s["name"].is_string()));

@@ -14,7 +14,7 @@ fn n(v: &Value, key: &str) -> u64 {
 #[test]
 fn every_format_ingests_and_bad_records_are_reported_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, u64, u64); 11] = [
+    let cases: [(&str, u64, u64); 12] = [
         // file, records read, rejected
         ("testdata/formats/postings.csv", 12, 2),
         ("testdata/formats/postings.jsonl", 7, 3),
@@ -28,6 +28,8 @@ fn every_format_ingests_and_bad_records_are_reported_with_file_and_line() {
         ("testdata/formats/smartrecruiters.json", 3, 1),
         // Likewise the third Workday posting (the list's fields only).
         ("testdata/formats/workday.json", 3, 1),
+        // And the third Rippling job (the list's id, name and places only).
+        ("testdata/formats/rippling.json", 3, 1),
         ("testdata/formats/soup.html", 1, 0),
     ];
     for (file, read, rejected) in cases {

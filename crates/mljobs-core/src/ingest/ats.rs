@@ -1,5 +1,5 @@
-//! Greenhouse, Lever, Ashby, Workable and SmartRecruiters job-board JSON (shapes in
-//! `shared/design/FORMATS.md`).
+//! Greenhouse, Lever, Ashby, Workable, SmartRecruiters, Workday and Rippling job-board JSON
+//! (shapes in `shared/design/FORMATS.md` and the recorded boards in `testdata/formats/`).
 
 use serde_json::Value;
 
@@ -14,6 +14,7 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
         Format::Lever => doc.as_array().or_else(|| doc.get("postings").and_then(Value::as_array)),
         Format::SmartRecruiters => doc.get("content").and_then(Value::as_array),
         Format::Workday => doc.get("jobPostings").and_then(Value::as_array),
+        Format::Rippling => doc.get("items").and_then(Value::as_array).or_else(|| doc.as_array()),
         _ => doc.get("jobs").and_then(Value::as_array).or_else(|| doc.as_array()),
     };
     let Some(jobs) = jobs else {
@@ -21,6 +22,7 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
             Format::Lever => "a JSON array of postings",
             Format::SmartRecruiters => "an object with a \"content\" array",
             Format::Workday => "an object with a \"jobPostings\" array",
+            Format::Rippling => "an object with an \"items\" array",
             _ => "an object with a \"jobs\" array",
         };
         return vec![Err(Rejection {
@@ -41,6 +43,7 @@ pub(crate) fn decode(doc: &Value, file: &str, format: Format, options: &DecodeOp
                 Format::Workable => workable(job),
                 Format::SmartRecruiters => smartrecruiters(job),
                 Format::Workday => workday(job),
+                Format::Rippling => rippling(job),
                 _ => ashby(job),
             };
             p.source = format.name().into();
@@ -280,6 +283,99 @@ fn workday(job: &Value) -> RawPosting {
                 p.locations.push(text);
             }
         }
+    }
+    p
+}
+
+/// A Rippling job: the list's fields (`id`/`uuid`, `name`, `url`, `locations[]`) and, when the
+/// crawler could read the detail, its `description` (`company` and `role` HTML sections, or one
+/// text), `workLocations[]`, `employmentType`, `createdOn`, `companyName` and `payRangeDetails[]`
+/// (one range per location: the envelope of those in the first range's currency and frequency).
+fn rippling(job: &Value) -> RawPosting {
+    let mut p = RawPosting {
+        source_id: s(job, "id").or_else(|| s(job, "uuid")),
+        url: s(job, "url"),
+        company: s(job, "companyName").or_else(|| job.get("company").and_then(|c| s(c, "name").or_else(|| value_text(c)))),
+        employment_type: job.get("employmentType").and_then(|e| s(e, "label").or_else(|| value_text(e))),
+        date_posted: s(job, "createdOn").or_else(|| s(job, "createdAt")),
+        ..Default::default()
+    };
+    p.title = strict_text(job, "name", "name", &mut p.warnings);
+    p.description = match job.get("description") {
+        Some(Value::Object(sections)) => {
+            let mut html = String::new();
+            for (key, heading) in [("company", "About the company"), ("role", "About the role")] {
+                if let Some(text) = sections.get(key).and_then(value_text).filter(|t| !t.trim().is_empty()) {
+                    html.push_str(&format!("<h3>{heading}</h3>\n{text}\n"));
+                }
+            }
+            Some(html).filter(|h| !h.is_empty())
+        }
+        Some(other) => value_text(other).filter(|t| !t.trim().is_empty()),
+        None => None,
+    };
+    let mut modes = Vec::new();
+    // The detail's workLocations (texts or objects), else the list's locations (objects with
+    // name, city, state, country and workplaceType), else one workLocation.
+    let places = job
+        .get("workLocations")
+        .and_then(Value::as_array)
+        .filter(|l| !l.is_empty())
+        .or_else(|| job.get("locations").and_then(Value::as_array))
+        .cloned()
+        .or_else(|| job.get("workLocation").map(|l| vec![l.clone()]))
+        .unwrap_or_default();
+    for place in &places {
+        let text = match place {
+            Value::Object(_) => s(place, "name").or_else(|| s(place, "label")).or_else(|| {
+                let parts: Vec<String> = ["city", "state", "country"].iter().filter_map(|k| s(place, k)).collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            }),
+            other => value_text(other),
+        };
+        if let Some(text) = text.filter(|t| !p.locations.contains(t)) {
+            p.locations.push(text);
+        }
+        if places.len() == 1 && place.is_object() {
+            p.city = s(place, "city");
+            p.region = s(place, "stateCode").or_else(|| s(place, "state"));
+            p.country = s(place, "countryCode").or_else(|| s(place, "country"));
+        }
+        if let Some(mode) = s(place, "workplaceType") {
+            modes.push(mode.to_ascii_lowercase());
+        }
+    }
+    let ranges: Vec<&Value> = job.get("payRangeDetails").and_then(Value::as_array).into_iter().flatten().filter(|r| r.is_object()).collect();
+    if let Some(first) = ranges.first() {
+        let (currency, period) = (s(first, "currency"), s(first, "frequency"));
+        let same: Vec<&&Value> = ranges.iter().filter(|r| s(r, "currency") == currency && s(r, "frequency") == period).collect();
+        let bound = |key: &str, p: &mut RawPosting| -> Vec<f64> {
+            same.iter()
+                .filter_map(|r| match r.get(key).map(value_number) {
+                    Some(Ok(v)) => v,
+                    Some(Err(e)) => {
+                        p.warnings.push(format!("field `payRangeDetails.{key}`: {e}; left empty"));
+                        None
+                    }
+                    None => None,
+                })
+                .collect()
+        };
+        let starts = bound("rangeStart", &mut p);
+        let ends = bound("rangeEnd", &mut p);
+        p.salary_min = starts.iter().copied().reduce(f64::min);
+        p.salary_max = ends.iter().copied().reduce(f64::max);
+        p.salary_currency = currency;
+        p.salary_period = period;
+        if ranges.iter().all(|r| r.get("isRemote").and_then(Value::as_bool) == Some(true)) {
+            modes.push("remote".into());
+        }
+    }
+    modes.sort();
+    modes.dedup();
+    // One mode for every place; mixed modes say nothing for certain.
+    if modes.len() == 1 {
+        p.work_mode = modes.pop();
     }
     p
 }

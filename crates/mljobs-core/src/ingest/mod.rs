@@ -43,6 +43,9 @@ pub enum Format {
     /// Workday career-site JSON (`/wday/cxs/{tenant}/{site}/jobs`, each posting with its detail's
     /// `jobPostingInfo`): `{"total", "jobPostings": [...]}`.
     Workday,
+    /// Rippling job-board JSON (`/platform/api/ats/v2/board/{slug}/jobs`, each job with its
+    /// detail's `description` and `payRangeDetails`): `{"items": [...]}`.
+    Rippling,
     /// RSS or Atom job feeds (and JSON Feed): one posting per item or entry.
     Feed,
 }
@@ -61,6 +64,7 @@ impl Format {
             "workable" => Format::Workable,
             "smartrecruiters" => Format::SmartRecruiters,
             "workday" => Format::Workday,
+            "rippling" => Format::Rippling,
             "feed" | "rss" | "atom" => Format::Feed,
             _ => return None,
         })
@@ -79,6 +83,7 @@ impl Format {
             Format::Workable => "workable",
             Format::SmartRecruiters => "smartrecruiters",
             Format::Workday => "workday",
+            Format::Rippling => "rippling",
             Format::Feed => "feed",
         }
     }
@@ -142,6 +147,9 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Format {
     }
     if t.contains("\"hostedUrl\"") || t.contains("\"descriptionPlain\"") && t.contains("\"categories\"") {
         return Format::Lever;
+    }
+    if t.contains("\"payRangeDetails\"") || t.contains("\"workLocations\"") || t.contains("\"items\"") && t.contains("\"totalPages\"") {
+        return Format::Rippling;
     }
     if t.contains("\"jobUrl\"") || t.contains("\"descriptionHtml\"") || t.contains("\"isRemote\"") {
         return Format::Ashby;
@@ -336,7 +344,7 @@ pub fn decode_document(text: &str, file: &str, format: Format, options: &DecodeO
     match format {
         Format::Jsonld => jsonld::decode(text, file, options),
         Format::Feed => feed::decode(text, file, options),
-        Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable | Format::SmartRecruiters | Format::Workday => {
+        Format::Greenhouse | Format::Lever | Format::Ashby | Format::Workable | Format::SmartRecruiters | Format::Workday | Format::Rippling => {
             let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
                 Ok(v) => v,
                 Err(e) => {
