@@ -4,7 +4,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use mljobs_core::enrich::Salary;
+use mljobs_core::enrich::{Need, Salary};
 use mljobs_core::ingest::DecodeOptions;
 use mljobs_core::{Enrichment, JobPosting, PostingId, enrich};
 use mljobs_store::{IngestSummary, Store};
@@ -507,7 +507,14 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
     if !e.areas.is_empty() {
         outln!("areas       {}", e.areas.join(", "));
     }
-    outln!("skills      {}", e.skills.iter().map(|s| &*s.name).collect::<Vec<_>>().join(", "));
+    // Skills by what the posting says of them; "named only": in the company's blurb, benefits
+    // or legal text, not asked.
+    for (need, label) in [(Need::Required, "required"), (Need::Preferred, "preferred"), (Need::Mentioned, "named only")] {
+        let names: Vec<&str> = e.skills.iter().filter(|s| s.need == need).map(|s| &*s.name).collect();
+        if !names.is_empty() {
+            outln!("{label:<11} {}", names.join(", "));
+        }
+    }
     if let Some(d) = p.date_posted {
         outln!("posted      {d}");
     }

@@ -92,8 +92,8 @@ pub fn job_posting_json_ld(p: &JobPosting, e: &Enrichment, taxonomy: &Taxonomy) 
         value.insert("unitText".into(), json!(unit));
         o.insert("baseSalary".into(), json!({"@type": "MonetaryAmount", "currency": currency, "value": value}));
     }
-    if !e.skills.is_empty() {
-        let names: Vec<&str> = e.skills.iter().map(|s| &*s.name).collect();
+    let names: Vec<&str> = e.asked_skills().map(|s| &*s.name).collect();
+    if !names.is_empty() {
         o.insert("skills".into(), json!(names.join(", ")));
     }
     if let Some(role) = taxonomy.roles.iter().find(|r| r.id == e.role.id) {

@@ -14,6 +14,7 @@ pub mod enrich;
 pub mod export;
 pub mod ingest;
 pub mod posting;
+pub mod profile;
 pub mod salary_model;
 pub mod sources;
 pub mod survey;

@@ -200,7 +200,7 @@ impl Profile {
             remote_ratio: e.work_mode.map(remote_ratio),
             company_size: None,
             industry: e.industry.as_ref().map(|i| i.id.clone()),
-            skills: e.skills.iter().map(|h| h.id.to_string()).collect(),
+            skills: e.asked_skills().map(|h| h.id.to_string()).collect(),
             employment_type: employment_type.map(String::from),
         }
     }

@@ -337,7 +337,7 @@ impl<'a> IndexDoc<'a> {
             description: &p.description,
             role: Some(&en.role.id),
             seniority: en.seniority.as_ref().map(|s| s.id.as_str()),
-            skills: en.skills.iter().map(|s| &*s.id).collect(),
+            skills: en.asked_skills().map(|s| &*s.id).collect(),
             industry: en.industry.as_ref().map(|i| i.id.as_str()),
             country: en.location.country.as_deref(),
             region: region_key(en.location.country.as_deref(), en.location.region.as_deref()),

@@ -784,7 +784,7 @@ fn write_one(
         tx.prepare_cached("DELETE FROM posting_areas WHERE seq = ?1")?.execute([seq])?;
     }
     let mut ins_skill = tx.prepare_cached("INSERT INTO posting_skills(seq, skill_id) VALUES (?1, ?2)")?;
-    for s in &enrichment.skills {
+    for s in enrichment.asked_skills() {
         ins_skill.execute(params![seq, &*s.id])?;
     }
     let mut ins_area = tx.prepare_cached("INSERT INTO posting_areas(seq, area_id) VALUES (?1, ?2)")?;

@@ -98,7 +98,7 @@ fn facet_values(e: &Enrichment, facet: &str) -> Vec<String> {
     match facet {
         "role" => vec![e.role.id.clone()],
         "seniority" => e.seniority.iter().map(|s| s.id.clone()).collect(),
-        "skill" => e.skills.iter().map(|s| s.id.to_string()).collect(),
+        "skill" => e.asked_skills().map(|s| s.id.to_string()).collect(),
         "industry" => e.industry.iter().map(|i| i.id.clone()).collect(),
         "country" => e.location.country.iter().cloned().collect(),
         "region" => mljobs_store::search::region_key(e.location.country.as_deref(), e.location.region.as_deref()).into_iter().collect(),

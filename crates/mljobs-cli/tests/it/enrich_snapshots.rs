@@ -25,6 +25,7 @@ fn fixtures_in_every_format() {
         "workable.json",
         "smartrecruiters.json",
         "workday.json",
+        "rippling.json",
         "reposts.jsonl",
         "soup.html",
     ] {

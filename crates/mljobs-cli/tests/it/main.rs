@@ -4,6 +4,7 @@
 mod crawl;
 mod enrich_snapshots;
 mod ingest;
+mod needs;
 mod relevance;
 mod sources;
 

@@ -6,6 +6,7 @@ pub mod education;
 pub mod location;
 pub mod role;
 pub mod salary;
+pub mod sections;
 pub mod skills;
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,7 @@ use crate::taxonomy::{KeywordTarget, Taxonomy};
 pub use location::{Location, WorkMode};
 pub use role::{RoleGuess, SeniorityGuess};
 pub use salary::{Period, Salary, SalarySource};
+pub use sections::Need;
 pub use skills::{Field, Mention, SkillHit};
 
 /// Everything enrichment derives from one posting.
@@ -45,6 +47,15 @@ pub struct Enrichment {
     pub areas: Vec<String>,
     /// What could not be read.
     pub warnings: Vec<String>,
+}
+
+impl Enrichment {
+    /// The skills the job asks for, required or preferred — not those only named in the
+    /// company's blurb, the benefits or the legal text. Search, facets, the salary model and
+    /// matching read these.
+    pub fn asked_skills(&self) -> impl Iterator<Item = &SkillHit> {
+        self.skills.iter().filter(|s| s.need != Need::Mentioned)
+    }
 }
 
 /// An industry decision.
@@ -180,7 +191,23 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     let seniority = role::classify_seniority(title, years, posting.seniority.as_deref(), taxonomy);
 
     let education = education::extract(description, evidence.degrees, taxonomy, &mut raw_skills);
-    let skills = skills::group(taxonomy, raw_skills);
+    let mut skills = skills::group(taxonomy, raw_skills);
+    let parts = sections::sections(description);
+    for skill in &mut skills {
+        let concept = &*skill.kind == "concept";
+        // The strongest need its mentions state; mentions in a tag list count only when the
+        // text itself says nothing of the skill.
+        let reads: Vec<sections::MentionNeed> = skill
+            .mentions
+            .iter()
+            .map(|m| match m.field {
+                Field::Title => sections::MentionNeed { need: Need::Required, weak: false },
+                Field::Description => sections::mention_need(description, &parts, m.start, m.end, concept),
+            })
+            .collect();
+        let strong = reads.iter().filter(|r| !r.weak).map(|r| r.need).min();
+        skill.need = strong.or_else(|| reads.iter().map(|r| r.need).min()).unwrap_or(Need::Required);
+    }
 
     let (location, locations, loc_mode) =
         location::resolve(posting.city.as_deref(), posting.region.as_deref(), posting.country.as_deref(), &posting.locations, taxonomy, &mut warnings);

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::enrich::sections::Need;
 use crate::taxonomy::{SkillRule, Taxonomy};
 
 /// One mention of a skill: which field and the byte range in that field's text
@@ -42,6 +43,11 @@ pub struct SkillHit {
     pub kind: Arc<str>,
     /// Mentions in order.
     pub mentions: Vec<Mention>,
+    /// Whether the posting requires the skill, would welcome it, or only names it outside the
+    /// job's own text ([`crate::enrich::sections`]). Enrichments stored before this existed read
+    /// as required.
+    #[serde(default)]
+    pub need: Need,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -255,7 +261,14 @@ pub fn group(taxonomy: &Taxonomy, mut raw: Vec<(usize, Mention)>) -> Vec<SkillHi
             Some(slot) => slot,
             None => {
                 let s = &taxonomy.skills[skill_idx];
-                out.push(SkillHit { id: s.id.clone(), name: s.name.clone(), category: s.category.clone(), kind: s.kind.clone(), mentions: Vec::new() });
+                out.push(SkillHit {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    category: s.category.clone(),
+                    kind: s.kind.clone(),
+                    mentions: Vec::new(),
+                    need: Need::Required,
+                });
                 order.push(skill_idx);
                 out.len() - 1
             }

@@ -2,6 +2,7 @@
 //! and similar postings.
 
 use super::*;
+use mljobs_core::enrich::Need;
 
 struct Chip {
     kind: &'static str,
@@ -69,6 +70,12 @@ struct JobPage {
     closed: Option<String>,
     /// "First seen 2026-11-28 · last seen 2026-12-01".
     seen: String,
+    /// Skills the posting requires.
+    required: Vec<Chip>,
+    /// Skills it would welcome.
+    preferred: Vec<Chip>,
+    /// Skills it names only in the company's blurb, the benefits or the legal text.
+    mentioned: Vec<String>,
 }
 
 /// JSON for a `<script type="application/ld+json">` element: `<`, `>` and `&` as `\u00XX`, so no
@@ -119,10 +126,17 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
     for a in &e.areas {
         chips.push(Chip { kind: "area", label: l.area(a), href: Some(format!("/jobs?area={a}")) });
     }
-    // A skill that is one of the posting's areas under another name is shown once, as the area.
-    for sk in e.skills.iter().filter(|sk| !e.areas.iter().any(|a| s.taxonomy.skill_is_area(&sk.id, a))) {
-        chips.push(Chip { kind: "skill", label: sk.name.to_string(), href: Some(format!("/jobs?skill={}", sk.id)) });
-    }
+    // Skills by what the posting says of them. A skill that is one of the posting's areas under
+    // another name is shown once, as the area.
+    let skill_chips = |need: Need| -> Vec<Chip> {
+        e.skills
+            .iter()
+            .filter(|sk| sk.need == need && !e.areas.iter().any(|a| s.taxonomy.skill_is_area(&sk.id, a)))
+            .map(|sk| Chip { kind: "skill", label: sk.name.to_string(), href: Some(format!("/jobs?skill={}", sk.id)) })
+            .collect()
+    };
+    let (required, preferred) = (skill_chips(Need::Required), skill_chips(Need::Preferred));
+    let mentioned: Vec<String> = e.skills.iter().filter(|sk| sk.need == Need::Mentioned).map(|sk| sk.name.to_string()).collect();
     let stated = e.salary.as_ref().map(|sal| {
         let as_stated = stated_amount(sal.currency.as_deref(), sal.min, sal.max, sal.period);
         let ranges = sal
@@ -226,6 +240,9 @@ pub(super) async fn job(State(s): St, Path(id): Path<String>) -> Response {
             sample: p.provenance.is_sample(),
             closed,
             seen,
+            required,
+            preferred,
+            mentioned,
             warnings: e.warnings.clone(),
             education: (!e.education.is_empty()).then(|| {
                 let degrees: Vec<&str> = e

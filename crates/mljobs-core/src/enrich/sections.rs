@@ -1,0 +1,917 @@
+//! The structure of a posting's text: which part is about the company, the role, what is
+//! required, what is preferred, the benefits or the legal notes — and from it, what each skill
+//! mention is: **required**, **preferred**, or only **mentioned** (named in the company blurb, the
+//! benefits or the legal text: "At Acme AI we build the leading LLM copilot", "an AWS partner" —
+//! not a skill the job asks for).
+//!
+//! Two levels of evidence, the nearer winning:
+//! 1. the clause the mention sits in ("Spark is a plus", "familiarity with Airflow", "Python
+//!    required"), cut at sentence ends, semicolons, line breaks and parentheses;
+//! 2. the section: the last heading before the mention ("What you'll need", "Nice to have",
+//!    "Benefits", "About us" — a short line, alone or ending in a colon, or a colon-ended lead-in
+//!    such as "Bonus points: …"). Text before any heading that reads as the company introducing
+//!    itself ("Acme is a…", "At Acme, we…", "We are…", "Founded in…") is the company's.
+//!
+//! A skill's need is the strongest of its mentions: required over preferred over mentioned; the
+//! title counts as required.
+
+use serde::{Deserialize, Serialize};
+
+/// What a posting's text says of a skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    /// Asked for: in the title, the requirements or the role's work, or stated as a must.
+    #[default]
+    Required,
+    /// Welcome but not asked: "nice to have", "a plus", "preferred", "familiarity with".
+    Preferred,
+    /// Only named where the text is not about the job: the company's blurb, benefits, legal notes.
+    Mentioned,
+}
+
+impl Need {
+    /// `required`, `preferred`, `mentioned`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Need::Required => "required",
+            Need::Preferred => "preferred",
+            Need::Mentioned => "mentioned",
+        }
+    }
+}
+
+/// What a part of a posting is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// The company introducing itself.
+    Company,
+    /// The role and its work ("What you'll do").
+    Role,
+    /// What the candidate must bring.
+    Required,
+    /// What would be welcome.
+    Preferred,
+    /// Pay, benefits, perks.
+    Benefits,
+    /// Equal opportunity, privacy, how to apply.
+    Legal,
+    /// A list of tags (board metadata: "Technologies: java python sql").
+    Tags,
+    /// No heading said.
+    Unknown,
+}
+
+impl SectionKind {
+    fn need(self) -> Need {
+        match self {
+            SectionKind::Preferred => Need::Preferred,
+            SectionKind::Company | SectionKind::Benefits | SectionKind::Legal => Need::Mentioned,
+            _ => Need::Required,
+        }
+    }
+}
+
+/// A part of a text: its kind and byte range (the heading included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// What it is about.
+    pub kind: SectionKind,
+    /// Start byte.
+    pub start: usize,
+    /// End byte (exclusive).
+    pub end: usize,
+}
+
+/// Heading phrases, matched against a line's words (lower case, `'` and punctuation dropped,
+/// "&"/"and" alike). Preferred comes before required so that "preferred qualifications" wins over
+/// "qualifications"; a heading is read by its first phrase found.
+const HEADINGS: &[(SectionKind, &[&str])] = &[
+    (
+        SectionKind::Preferred,
+        &[
+            "nice to have",
+            "nice to haves",
+            "nicetohave",
+            "good to have",
+            "preferred",
+            "bonus",
+            "bonus points",
+            "pluses",
+            "a plus",
+            "extra credit",
+            "desirable",
+            "desired",
+            "ways to stand out",
+            "stand out",
+            "even better",
+            "would be great",
+            "its a plus",
+            "ideally",
+            "optional",
+            "not required",
+            "additional qualifications",
+            "wed love",
+            "we would love",
+            "would love",
+        ],
+    ),
+    (
+        SectionKind::Benefits,
+        &[
+            "benefits",
+            "job benefits",
+            "perks",
+            "what we offer",
+            "we offer",
+            "our offer",
+            "what you get",
+            "what youll get",
+            "in return",
+            "compensation",
+            "salary",
+            "pay range",
+            "pay transparency",
+            "why",
+            "why us",
+            "why join",
+            "why work",
+            "why youll love",
+            "whats in it for you",
+            "total rewards",
+            "rewards",
+            "package",
+            "we provide",
+        ],
+    ),
+    (
+        SectionKind::Legal,
+        &[
+            "equal opportunity",
+            "equal employment",
+            "eeo",
+            "diversity",
+            "inclusion",
+            "accommodation",
+            "accommodations",
+            "privacy",
+            "how to apply",
+            "application process",
+            "interview process",
+            "hiring process",
+            "recruitment process",
+            "next steps",
+            "disclaimer",
+            "notice",
+            "e verify",
+            "everify",
+            "visa",
+        ],
+    ),
+    (
+        SectionKind::Company,
+        &[
+            "industry",
+            "company size",
+            "company type",
+            "company description",
+            "about us",
+            "about the company",
+            "about our company",
+            "company description",
+            "company overview",
+            "who we are",
+            "our company",
+            "our mission",
+            "our story",
+            "our values",
+            "our culture",
+            "the company",
+            "company",
+            "about",
+            "overview",
+            "mission",
+        ],
+    ),
+    (
+        SectionKind::Required,
+        &[
+            "requirements",
+            "requirement",
+            "required",
+            "qualifications",
+            "qualification",
+            "must have",
+            "must haves",
+            "musthave",
+            "what you need",
+            "what youll need",
+            "what you will need",
+            "what we need",
+            "what we need to see",
+            "what were looking for",
+            "what we are looking for",
+            "we are looking for",
+            "were looking for",
+            "looking for",
+            "who you are",
+            "about you",
+            "you have",
+            "you are",
+            "you bring",
+            "what you bring",
+            "what you have",
+            "what youll bring",
+            "your profile",
+            "profile",
+            "skills",
+            "experience",
+            "your background",
+            "background",
+            "ideal candidate",
+            "the ideal candidate",
+            "you should have",
+            "you will have",
+            "your skills",
+            "your experience",
+            "knowledge",
+            "competencies",
+            "expertise",
+            "key skills",
+            "technical skills",
+            "education",
+            "minimum",
+            "basic qualifications",
+            "essential",
+            "to be successful",
+            "you might be a fit",
+            "is this you",
+            "who you will be",
+        ],
+    ),
+    (SectionKind::Tags, &["technologies", "tags", "keywords", "technology tags"]),
+    (
+        SectionKind::Role,
+        &[
+            "responsibilities",
+            "responsibility",
+            "what you will do",
+            "what youll do",
+            "what you will be doing",
+            "what youll be doing",
+            "what you do",
+            "the role",
+            "about the role",
+            "your role",
+            "the job",
+            "about the job",
+            "job description",
+            "role description",
+            "description",
+            "the position",
+            "about the position",
+            "position",
+            "duties",
+            "tasks",
+            "your tasks",
+            "your impact",
+            "impact",
+            "day to day",
+            "in this role",
+            "in this role you will",
+            "you will",
+            "youll",
+            "the opportunity",
+            "opportunity",
+            "the team",
+            "about the team",
+            "team",
+            "your mission",
+            "the challenge",
+            "what the job involves",
+            "key responsibilities",
+            "main responsibilities",
+            "role",
+            "role overview",
+            "position overview",
+            "job overview",
+            "project",
+            "the project",
+            "tech stack",
+            "our stack",
+            "stack",
+        ],
+    ),
+];
+
+/// Cues before a mention that make it preferred: "Nice to have: Spark", "familiarity with
+/// Airflow", "bonus points for Cypress", "preferably React".
+const PREFERRED_BEFORE: &[&str] = &[
+    "nice to have",
+    "nice-to-have",
+    "good to have",
+    "bonus",
+    "bonus points for",
+    "extra points",
+    "preferably",
+    "preferred",
+    "highly preferred",
+    "ideally",
+    "familiarity with",
+    "familiar with",
+    "interest in",
+    "curiosity about",
+    "willingness to learn",
+    "eager to learn",
+    "extra credit",
+    "even better",
+    "we'd love",
+    "would love",
+    "it would be great",
+    "a plus if",
+    "advantage:",
+    "an advantage:",
+    "desirable:",
+    "optional:",
+];
+
+/// Cues after a mention that make it preferred: "Spark is a plus", "Python preferred", "AWS
+/// would be ideal", "Airflow … beneficial but not required".
+const PREFERRED_AFTER: &[&str] = &[
+    "a plus",
+    "is a plus",
+    "are a plus",
+    "big plus",
+    "huge plus",
+    "a bonus",
+    "preferred",
+    "desirable",
+    "desired",
+    "an advantage",
+    "advantageous",
+    "an asset",
+    "would be great",
+    "would be nice",
+    "would be ideal",
+    "is helpful",
+    "are helpful",
+    "helpful",
+    "beneficial",
+    "not required",
+    "not a requirement",
+    "not necessary",
+    "optional",
+    "nice to have",
+];
+
+/// Cues before a mention that say it is taught or offered, not asked: "training in project
+/// management", "you will learn Kubernetes".
+const OFFERED_BEFORE: &[&str] =
+    &["training in", "trainings in", "we offer", "you will learn", "you'll learn", "opportunity to learn", "courses in", "learn about", "we provide"];
+
+/// Cues before a mention of a discipline that make it the people the job works with, not a skill
+/// it asks: "closely together with Data Science, Product and Data Warehouse".
+const WORKS_WITH_BEFORE: &[&str] = &[
+    "together with",
+    "collaborate with",
+    "collaborating with",
+    "collaboration with",
+    "closely with",
+    "partner with",
+    "partnering with",
+    "alongside",
+    "liaise with",
+    "interface with",
+];
+
+/// Clause cues that make a mention required (they win over a preferred section only when the
+/// clause has no preferred cue itself).
+const REQUIRED_CUES: &[&str] = &["must", "required", "requires", "mandatory", "essential", "need to have", "you need", "minimum of", "at least"];
+
+/// Words of a heading line, normalised for the phrase lookup: lower case, apostrophes dropped,
+/// every other non-alphanumeric a space, "and"/"&" dropped.
+fn heading_words(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if c == '\'' || c == '’' {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.split_whitespace().filter(|w| *w != "and").collect::<Vec<_>>().join(" ")
+}
+
+/// The kind a heading's text names: the longest phrase found as whole words (ties: the order
+/// of [`HEADINGS`], so "preferred qualifications" is preferred). Unless `lead_in` (text before a
+/// colon), the phrase must cover half the words or the text be in title or upper case, so that
+/// "Strong Python skills" is not a heading while "Skills & Experience" is.
+fn heading_kind(text: &str, lead_in: bool) -> Option<SectionKind> {
+    let words = heading_words(text);
+    let n = words.split(' ').count();
+    if words.is_empty() || n > 9 {
+        return None;
+    }
+    let padded = format!(" {words} ");
+    let mut best: Option<(usize, SectionKind)> = None;
+    for (kind, phrases) in HEADINGS {
+        for p in phrases.iter() {
+            let len = p.split(' ').count();
+            if best.is_none_or(|(l, _)| len > l) && padded.contains(&format!(" {p} ")) {
+                best = Some((len, *kind));
+            }
+        }
+    }
+    let (len, kind) = best?;
+    let titled = text.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).all(|w| {
+        let small = ["and", "or", "of", "the", "to", "a", "an", "for", "in", "on", "with", "you", "we", "at", "your", "our"];
+        w.chars().next().is_some_and(char::is_uppercase) || small.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))
+    });
+    (lead_in || titled || 2 * len >= n).then_some(kind)
+}
+
+/// A line that stands as a heading: short, ending in a colon or without a full stop, and not a
+/// list item unless it ends in a colon. Returns the heading text (without the colon).
+fn heading_of(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let bullet = t.starts_with(['-', '•', '*', '·']) && !t.starts_with("**");
+    let t = t.trim_start_matches(['#', '*', '=', '—', '-', '•', '·']).trim().trim_end_matches(['*', '=', '#']).trim();
+    if t.is_empty() || t.len() > 70 {
+        return None;
+    }
+    let colon = t.ends_with(':');
+    if bullet && !colon {
+        return None;
+    }
+    let t = t.strip_suffix(':').map(str::trim_end).unwrap_or(t);
+    if t.ends_with(['.', ';', ',']) || t.split_whitespace().count() > 9 {
+        return None;
+    }
+    Some(t)
+}
+
+/// Text before any heading that reads as the company describing itself.
+fn reads_as_company(block: &str) -> bool {
+    let lower = block.trim_start().to_lowercase();
+    let first = lower.split(['.', '\n']).next().unwrap_or("");
+    // "We are looking for…", "At Acme you will…": the job, not the company.
+    if ["looking for", "hiring", "seeking", "searching for", "you will", "you'll", "your ", "join ", "as a ", "as an "].iter().any(|c| first.contains(c)) {
+        return false;
+    }
+    let cues = ["at ", "founded in", "we are ", "we're ", "our mission", "our company", "who we are", "about us"];
+    cues.iter().any(|c| first.starts_with(c))
+        || [
+            " is a ",
+            " is an ",
+            " is the ",
+            " are a ",
+            " is building ",
+            " builds ",
+            " was founded",
+            " is on a mission",
+            " is one of ",
+            " helps ",
+            " provides ",
+            " develops ",
+        ]
+        .iter()
+        .any(|c| {
+            // "<Company> is a …" within the first words of the first sentence.
+            first.find(c).is_some_and(|i| first[..i].split_whitespace().count() <= 5)
+        })
+}
+
+/// Where an untitled opening about the company ends: after its first sentences that read as the
+/// company speaking of itself ("Otterstream is a music streaming service. We are backed by…"),
+/// before the first that turns to the job ("Build recommendation systems…", "You will…"), a
+/// blank line or a list item. 0 when the first sentence is not about the company.
+fn company_opening_end(block: &str) -> usize {
+    let turns = [
+        "looking for",
+        "hiring",
+        "seeking",
+        "searching for",
+        "you ",
+        "you'",
+        "you’",
+        "your ",
+        "join ",
+        "as a ",
+        "as an ",
+        "this role",
+        "the role",
+        "responsibilit",
+        "requirement",
+    ];
+    let continues =
+        ["we ", "we'", "we’", "our ", "founded", "backed by", "headquartered", "with offices", "since ", "today", "the company", "it ", "they ", "its "];
+    let bytes = block.as_bytes();
+    let mut end = 0;
+    let mut start = 0;
+    let mut i = 0;
+    while i <= bytes.len() {
+        let stop =
+            i == bytes.len() || bytes[i] == b'\n' || (matches!(bytes[i], b'.' | b'!' | b'?') && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()));
+        if !stop {
+            i += 1;
+            continue;
+        }
+        let sentence = block[start..i].trim();
+        let lower = sentence.to_lowercase();
+        if sentence.is_empty() {
+            // A blank line ends the opening once it has begun.
+            if end > 0 && i < bytes.len() && bytes[i] == b'\n' && block[start..i].is_empty() {
+                break;
+            }
+        } else {
+            let company = if end == 0 { reads_as_company(sentence) } else { continues.iter().any(|c| lower.starts_with(c)) || reads_as_company(sentence) };
+            if !company || sentence.starts_with(['-', '•', '*', '·']) || turns.iter().any(|t| lower.contains(t)) {
+                break;
+            }
+            end = (i + 1).min(block.len());
+        }
+        start = i + 1;
+        i += 1;
+    }
+    crate::text::floor_char_boundary(block, end)
+}
+
+/// Metadata fields of a posting's header whose value is a few words, not a section.
+const FIELDS: &[&str] = &[
+    "industry",
+    "company size",
+    "company type",
+    "technologies",
+    "tags",
+    "keywords",
+    "compensation",
+    "salary",
+    "pay",
+    "location",
+    "role",
+    "job type",
+    "experience level",
+];
+
+/// The length of a metadata field with its value: to the next capitalised word that starts a
+/// heading phrase ("Industry: Financial Services Company size: …", "Company type: Public
+/// Technologies …"), at most 90 bytes.
+fn field_value_len(field: &str) -> usize {
+    // After the field's name: its colon, or for "Technologies java python" its first word.
+    let colon = if field.starts_with("Technologies ") { 13 } else { field.find(':').map_or(0, |i| i + 1) };
+    let mut pos = colon;
+    for word in field[colon..].split_inclusive(' ') {
+        let w = word.trim();
+        if pos > colon + 1 && w.chars().next().is_some_and(char::is_uppercase) {
+            let key = heading_words(w);
+            if HEADINGS.iter().any(|(_, phrases)| phrases.iter().any(|p| p.split(' ').next() == Some(key.as_str()))) {
+                return pos;
+            }
+        }
+        pos += word.len();
+        if pos >= 90 {
+            break;
+        }
+    }
+    crate::text::floor_char_boundary(field, pos.min(90).min(field.len()))
+}
+
+/// A line longer than this is a run-together text (sections flattened into one paragraph).
+const RUN_TOGETHER_LINE: usize = 300;
+
+/// Headings inside a run-together line: the one to four words before a colon, the first
+/// capitalised, that are exactly a heading phrase ("Job benefits:", "Company description:",
+/// "Nice to have:", "Requirements:"). Byte offsets of the headings' first words, their kinds, and
+/// whether each is a metadata field whose value is a few words ("Industry:", "Company size:").
+fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
+    let mut out = Vec::new();
+    // A tag list introduced without a colon: "Technologies java python sql".
+    for (at, _) in line.match_indices("Technologies ") {
+        if line[at + 13..].chars().next().is_some_and(|c| c.is_lowercase() || c == '.') {
+            out.push((at, SectionKind::Tags, true));
+        }
+    }
+    for (colon, _) in line.match_indices(':') {
+        let before = &line[..colon];
+        // Word starts going back from the colon.
+        let mut starts: Vec<usize> = Vec::new();
+        let mut in_word = false;
+        for (i, c) in before.char_indices().rev() {
+            if c.is_whitespace() {
+                if in_word {
+                    starts.push(i + c.len_utf8());
+                    in_word = false;
+                    if starts.len() == 4 {
+                        break;
+                    }
+                }
+            } else {
+                in_word = true;
+            }
+        }
+        if in_word && starts.len() < 4 {
+            starts.push(0);
+        }
+        for &ws in starts.iter().rev() {
+            let candidate = &before[ws..];
+            let words = heading_words(candidate);
+            // Short headings must be capitalised ("Requirements:"); "nice to have:" need not.
+            if words.split(' ').count() < 3 && !candidate.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            if let Some((kind, _)) = HEADINGS.iter().find(|(_, phrases)| phrases.contains(&words.as_str())) {
+                let field = FIELDS.contains(&words.as_str());
+                out.push((ws, *kind, field));
+                break;
+            }
+        }
+    }
+    out.sort_by_key(|(at, _, _)| *at);
+    out
+}
+
+/// The sections of a (plain-text, line-structured) description, in order, covering it whole.
+pub fn sections(text: &str) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    let push = |out: &mut Vec<Section>, kind: SectionKind, start: usize, end: usize| {
+        if end > start {
+            match out.last_mut() {
+                Some(last) if last.kind == kind && last.end == start => last.end = end,
+                _ => out.push(Section { kind, start, end }),
+            }
+        }
+    };
+    let mut kind = SectionKind::Unknown;
+    let mut start = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = pos;
+        pos += line.len();
+        if let Some(next) = heading_of(line).and_then(|h| heading_kind(h, false)) {
+            // A heading alone on its line: its section runs to the next one.
+            push(&mut out, kind, start, line_start);
+            kind = next;
+            start = line_start;
+            continue;
+        }
+        // A text whose sections run into one long line ("… Company type: Public Requirements:
+        // This role … Job benefits: …"): headings named exactly before a colon start sections
+        // within it.
+        if line.len() > RUN_TOGETHER_LINE {
+            for (at, next, field) in inline_headings(line) {
+                let at = (line_start + at).max(start);
+                if field {
+                    // A metadata field ("Industry: Financial Services"): its value only.
+                    let value_end = crate::text::floor_char_boundary(text, (at + field_value_len(&line[at - line_start..])).min(line_start + line.len()));
+                    push(&mut out, kind, start, at);
+                    push(&mut out, next, at, value_end);
+                    start = value_end;
+                } else if next != kind {
+                    push(&mut out, kind, start, at);
+                    kind = next;
+                    start = at;
+                }
+            }
+            continue;
+        }
+        // A lead-in ("Nice to have: Spark, Airflow") speaks for its own line only.
+        let body = line.trim().trim_start_matches(['-', '•', '*', '·']).trim_start();
+        if let Some(lead) = body.find(':').filter(|&i| i > 0 && i <= 60).and_then(|i| heading_kind(&body[..i], true))
+            && lead != kind
+        {
+            push(&mut out, kind, start, line_start);
+            push(&mut out, lead, line_start, pos);
+            start = pos;
+        }
+    }
+    push(&mut out, kind, start, text.len());
+    if out.is_empty() {
+        out.push(Section { kind, start: 0, end: text.len() });
+    }
+    // Untitled opening text: the company's sentences, when it starts with them.
+    if let Some(first) = out.first().copied()
+        && first.kind == SectionKind::Unknown
+    {
+        let end = first.start + company_opening_end(&text[first.start..first.end]);
+        if end > first.start {
+            out[0] = Section { kind: SectionKind::Company, start: first.start, end };
+            if end < first.end {
+                out.insert(1, Section { kind: SectionKind::Unknown, start: end, end: first.end });
+            }
+        }
+    }
+    out
+}
+
+/// The clause around `start..end` (byte range): back to and forward to a sentence end, semicolon
+/// or line break; inside parentheses, the parenthesis, with the clause it sits in as the second.
+fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Option<std::ops::Range<usize>>) {
+    let bytes = text.as_bytes();
+    let is_stop = |i: usize| match bytes[i] {
+        b'\n' | b';' => true,
+        // A full stop followed by a space or the end ("Node.js" and "3.5" do not stop).
+        b'.' | b'!' | b'?' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
+        // List items run into one line: " - Item", " * Item", "• Item".
+        b'-' | b'*' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
+        // "•" (E2 80 A2) and "·" (C2 B7), at their last byte.
+        0xA2 => i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80,
+        0xB7 => i >= 1 && bytes[i - 1] == 0xC2,
+        _ => false,
+    };
+    let mut lo = start;
+    while lo > 0 && !is_stop(lo - 1) && start - lo < 300 {
+        lo -= 1;
+    }
+    let mut hi = end;
+    while hi < bytes.len() && !is_stop(hi) && hi - end < 300 {
+        hi += 1;
+    }
+    let (lo, hi) = (crate::text::floor_char_boundary(text, lo), crate::text::ceil_char_boundary(text, hi));
+    let whole = &text[lo..hi];
+    // The innermost parenthesis holding the mention.
+    let (rel_s, rel_e) = (start - lo, end - lo);
+    let open = whole[..rel_s].rfind('(').filter(|&o| !whole[o..rel_s].contains(')'));
+    let close = whole[rel_e..].find(')').map(|c| rel_e + c).filter(|&c| !whole[rel_e..c].contains('('));
+    match (open, close) {
+        (Some(o), Some(c)) => (lo + o + 1..lo + c, Some(lo..hi)),
+        _ => (lo..hi, None),
+    }
+}
+
+/// The text without its parenthesised parts.
+fn strip_parens(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for ch in s.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn has_cue(clause: &str, cues: &[&str]) -> bool {
+    let lower = clause.to_lowercase();
+    cues.iter().any(|cue| {
+        lower.match_indices(cue).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + cue.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
+/// What one mention says of its skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MentionNeed {
+    /// Required, preferred or only mentioned.
+    pub need: Need,
+    /// A mention in a tag list (board metadata): it counts only when the text says nothing else
+    /// of the skill.
+    pub weak: bool,
+}
+
+/// How far after a mention a cue still speaks for it ("AWS (Amazon Web Services) is a plus"),
+/// and how far before ("Nice to have: Spark, Airflow"): a cue in a run-together text does not
+/// reach across the whole paragraph.
+const CUE_REACH: usize = 80;
+const LEAD_REACH: usize = 50;
+
+/// The need a mention at `start..end` of `text` expresses, given the text's sections. `concept`:
+/// the skill is a discipline ("data science"), which may name a team rather than a skill.
+pub fn mention_need(text: &str, sections: &[Section], start: usize, end: usize, concept: bool) -> MentionNeed {
+    let kind = sections.iter().find(|s| s.start <= start && start < s.end).map_or(SectionKind::Unknown, |s| s.kind);
+    let weak = kind == SectionKind::Tags;
+    let section = kind.need();
+    let read = |need| MentionNeed { need, weak };
+    if section == Need::Mentioned {
+        // A company's text that states a requirement ("we require Python") is rare; its skills
+        // are the company's, not the job's.
+        return read(Need::Mentioned);
+    }
+    let (inner, outer) = clause(text, start, end);
+    // Up to CUE_REACH bytes of a range before and after `at..at_end`, without parenthesised
+    // parts when `strip` ("Python (Go a plus)": the plus is Go's, not Python's).
+    let around = |range: &std::ops::Range<usize>, at: usize, at_end: usize, strip: bool| -> (String, String) {
+        let lo = crate::text::floor_char_boundary(text, at.saturating_sub(LEAD_REACH).max(range.start));
+        let hi = crate::text::ceil_char_boundary(text, (at_end + CUE_REACH).min(range.end));
+        let (b, a) = (&text[lo..at], &text[at_end..hi]);
+        if strip { (strip_parens(b), strip_parens(a)) } else { (b.to_string(), a.to_string()) }
+    };
+    // Inside parentheses the parenthesis speaks first, then the clause around the parenthesis
+    // ("(AWS or GCP) a plus").
+    let mut pieces = vec![around(&inner, start, end, outer.is_none())];
+    if let Some(o) = &outer {
+        let open = text[o.start..start].rfind('(').map_or(start, |i| o.start + i);
+        let close = text[end..o.end].find(')').map_or(end, |i| end + i + 1);
+        pieces.push(around(o, open, close, true));
+    }
+    let preferred = pieces.iter().any(|(before, after)| has_cue(before, PREFERRED_BEFORE) || has_cue(after, PREFERRED_AFTER));
+    let (before, after) = &pieces[0];
+    // "together with Data Science, Product, Business and Data Warehouse": a list of teams.
+    let teams_before = || {
+        let lo = crate::text::floor_char_boundary(text, start.saturating_sub(120).max(inner.start));
+        has_cue(&text[lo..start], WORKS_WITH_BEFORE)
+    };
+    if has_cue(before, OFFERED_BEFORE) || (concept && teams_before()) {
+        return read(Need::Mentioned);
+    }
+    if preferred {
+        return read(Need::Preferred);
+    }
+    if section == Need::Preferred && (has_cue(before, REQUIRED_CUES) || has_cue(after, REQUIRED_CUES)) {
+        return read(Need::Required);
+    }
+    read(section)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need_of(text: &str, word: &str) -> Need {
+        let s = sections(text);
+        let start = text.find(word).unwrap_or_else(|| panic!("{word} not in text"));
+        mention_need(text, &s, start, start + word.len(), false).need
+    }
+
+    #[test]
+    fn headings_split_the_text_into_sections() {
+        let text = "About Us\nAcme builds robots with AWS.\n\nWhat you'll do:\n- Train models in PyTorch\n\nRequirements\n- 3+ years of Python\n\nNice to have\n- Spark\n\nBenefits\n- Free Coursera courses\n";
+        let kinds: Vec<SectionKind> = sections(text).iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [SectionKind::Company, SectionKind::Role, SectionKind::Required, SectionKind::Preferred, SectionKind::Benefits]);
+        assert_eq!(need_of(text, "AWS"), Need::Mentioned);
+        assert_eq!(need_of(text, "PyTorch"), Need::Required);
+        assert_eq!(need_of(text, "Python"), Need::Required);
+        assert_eq!(need_of(text, "Spark"), Need::Preferred);
+        assert_eq!(need_of(text, "Coursera"), Need::Mentioned);
+    }
+
+    #[test]
+    fn clause_cues_win_over_the_section() {
+        let text = "Requirements:\n- Python and SQL; Spark is a plus\n- Familiarity with Airflow\n- Experience with Go (Rust a bonus)\nPreferred qualifications:\n- Must know Docker\n- Kubernetes preferred\n";
+        assert_eq!(need_of(text, "Python"), Need::Required);
+        assert_eq!(need_of(text, "Spark"), Need::Preferred);
+        assert_eq!(need_of(text, "Airflow"), Need::Preferred);
+        assert_eq!(need_of(text, "Go "), Need::Required, "the parenthesis qualifies only what is in it");
+        assert_eq!(need_of(text, "Rust"), Need::Preferred);
+        assert_eq!(need_of(text, "Docker"), Need::Required);
+        assert_eq!(need_of(text, "Kubernetes"), Need::Preferred);
+    }
+
+    #[test]
+    fn an_untitled_company_blurb_is_not_the_job() {
+        let text = "At Acme AI we build the leading LLM copilot for lawyers.\n\nWe are hiring an engineer to build RAG pipelines in Python.\n";
+        assert_eq!(need_of(text, "LLM"), Need::Mentioned);
+        assert_eq!(need_of(text, "RAG"), Need::Required);
+        let plain = "You will build RAG pipelines in Python. Experience with LLMs is a plus.";
+        assert_eq!(need_of(plain, "RAG"), Need::Required);
+        assert_eq!(need_of(plain, "LLMs"), Need::Preferred);
+    }
+
+    #[test]
+    fn inline_lead_ins_and_stops_that_are_not_sentence_ends() {
+        let text = "Bonus points: TensorFlow, JAX\nMust have: Node.js and TypeScript\n";
+        assert_eq!(need_of(text, "JAX"), Need::Preferred);
+        assert_eq!(need_of(text, "TypeScript"), Need::Required);
+        assert_eq!(sections("").len(), 1);
+    }
+
+    #[test]
+    fn run_together_text_has_its_sections_found_inline() {
+        let text = format!(
+            "{} Industry: Artificial Intelligence Company size: 51-200 people Technologies java python Job description Requirements: \
+             Strong Java and SQL. Nice to have: Kubernetes. Job benefits: free Coursera courses Company description: Acme builds \
+             robots with ROS.",
+            "Backend Engineer at Acme ".repeat(12)
+        );
+        let kinds: Vec<SectionKind> = sections(&text).iter().map(|s| s.kind).collect();
+        assert!(kinds.contains(&SectionKind::Tags) && kinds.contains(&SectionKind::Benefits), "{kinds:?}");
+        assert_eq!(need_of(&text, "Artificial Intelligence"), Need::Mentioned, "the industry field");
+        assert_eq!(need_of(&text, "SQL"), Need::Required);
+        assert_eq!(need_of(&text, "Kubernetes"), Need::Preferred);
+        assert_eq!(need_of(&text, "Coursera"), Need::Mentioned);
+        assert_eq!(need_of(&text, "ROS"), Need::Mentioned);
+        let s = sections(&text);
+        let at = text.find("python").unwrap();
+        assert!(mention_need(&text, &s, at, at + 6, false).weak, "a tag is weak evidence");
+    }
+
+    #[test]
+    fn teams_worked_with_and_training_offered_are_not_asked() {
+        let text = "You will work closely together with Data Science, Product and Data Warehouse teams.\nWe offer training in project management.\nYou build pipelines with Spark.\n";
+        let s = sections(text);
+        let at = text.find("Data Warehouse").unwrap();
+        assert_eq!(mention_need(text, &s, at, at + 14, true).need, Need::Mentioned);
+        assert_eq!(mention_need(text, &s, at, at + 14, false).need, Need::Required, "a tool named there is still used");
+        assert_eq!(need_of(text, "project management"), Need::Mentioned);
+        assert_eq!(need_of(text, "Spark"), Need::Required);
+    }
+}
