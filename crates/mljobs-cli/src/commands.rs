@@ -31,6 +31,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Taxonomy { kind, json } => taxonomy(&cli, *kind, *json),
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
+        Command::Profile { file, json, text } => crate::candidate::profile(&cli, file, *json, *text),
+        Command::Match { file, role, remote, country, limit, json } => {
+            let options = mljobs_core::matching::MatchOptions { role: role.clone(), remote: *remote, country: country.clone() };
+            crate::candidate::matches(&cli, file, options, *limit, *json)
+        }
         Command::Salary { command: crate::config::SalaryCommand::Stats { by, min_count, json } } => salary_stats(&cli, by, *min_count, *json),
         Command::Salary { command: crate::config::SalaryCommand::Eval(args) } => salary_eval(&cli, args),
         Command::Salary { command: crate::config::SalaryCommand::Train { data, no_postings, json } } => {

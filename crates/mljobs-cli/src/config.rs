@@ -210,6 +210,41 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read a resume (PDF, DOCX, plain text, Markdown or JSON Resume) into a profile: skills with
+    /// where they were read, work history with total and relevant years, role, level, degree,
+    /// location and preferences. The JSON can be edited and given to `match`.
+    Profile {
+        /// The resume file ("-" for standard input).
+        file: PathBuf,
+        /// Print the profile as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print the text read from the file (what the profile was made from) instead.
+        #[arg(long, conflicts_with = "json")]
+        text: bool,
+    },
+    /// Rank the stored open postings for a resume or a profile JSON: a score from 0 to 100 with
+    /// its explanation per posting, the skills missing across the best matches and a learning
+    /// path. Nothing of the resume is stored.
+    Match {
+        /// The resume or profile JSON ("-" for standard input).
+        file: PathBuf,
+        /// Match against this role instead of the profile's own (a role id, e.g. data-scientist).
+        #[arg(long)]
+        role: Option<String>,
+        /// Remote postings only.
+        #[arg(long)]
+        remote: bool,
+        /// Postings in this country (ISO code) or remote.
+        #[arg(long)]
+        country: Option<String>,
+        /// Matches shown.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print {"profile", "matches", "gap", "path"} as JSON (what POST /api/v1/match returns).
+        #[arg(long)]
+        json: bool,
+    },
     /// Search stored postings: words (all must match), "phrases", -exclusions; facet filters.
     Search {
         /// The query ("" for filters only).

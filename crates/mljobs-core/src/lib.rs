@@ -13,6 +13,7 @@ pub mod dedupe;
 pub mod enrich;
 pub mod export;
 pub mod ingest;
+pub mod matching;
 pub mod posting;
 pub mod profile;
 pub mod salary_model;

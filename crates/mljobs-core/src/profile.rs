@@ -243,7 +243,7 @@ const SECTION_HEADINGS: &[(Part, &[&str])] = &[
             "academic background",
             "academic history",
             "qualifications",
-            "education and training",
+            "education training",
             "academics",
             "degrees",
             "ausbildung",
@@ -263,8 +263,8 @@ const SECTION_HEADINGS: &[(Part, &[&str])] = &[
             "tools",
             "tech stack",
             "toolbox",
-            "skills and tools",
-            "languages and tools",
+            "skills tools",
+            "languages tools",
             "programming languages",
             "expertise",
             "areas of expertise",
@@ -283,7 +283,7 @@ const SECTION_HEADINGS: &[(Part, &[&str])] = &[
             "certifications",
             "certificates",
             "licenses",
-            "licenses and certifications",
+            "licenses certifications",
             "awards",
             "honors",
             "honours",
@@ -303,25 +303,13 @@ const SECTION_HEADINGS: &[(Part, &[&str])] = &[
     ),
 ];
 
+/// Letter-spaced text as some PDF extractors give italic or tracked type: "2 0 2 1", "P y t h o n".
+static SPACED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:[A-Za-z0-9] ){3,}[A-Za-z0-9]\b").unwrap());
+
 /// Heading words in capitals that a pasted text may run into the next word or line.
 static RUN_TOGETHER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(WORK EXPERIENCE|PROFESSIONAL EXPERIENCE|EXPERIENCE|EMPLOYMENT HISTORY|EDUCATION|TECHNICAL SKILLS|SKILLS|SUMMARY|PROJECTS|CERTIFICATIONS|PUBLICATIONS|LANGUAGES)([A-Z][a-z]|\s{2,}\S|:\s*\S)").unwrap()
 });
-
-fn words_of(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c == '\'' || c == '’' {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    out.split_whitespace().filter(|w| *w != "and" && *w != "amp").collect::<Vec<_>>().join(" ")
-}
 
 /// The section a line heads, if it is a heading.
 fn section_heading(line: &str) -> Option<Part> {
@@ -329,7 +317,7 @@ fn section_heading(line: &str) -> Option<Part> {
     if t.is_empty() || t.len() > 45 || t.ends_with('.') {
         return None;
     }
-    let w = words_of(t);
+    let w = crate::enrich::sections::heading_words(t);
     SECTION_HEADINGS.iter().find(|(_, names)| names.contains(&w.as_str())).map(|(p, _)| *p)
 }
 
@@ -528,7 +516,7 @@ const TITLE_WORDS: &[&str] = &[
 ];
 
 fn looks_like_title(s: &str) -> bool {
-    let w = words_of(s);
+    let w = crate::enrich::sections::heading_words(s);
     w.split(' ').any(|x| TITLE_WORDS.contains(&x))
 }
 
@@ -554,11 +542,12 @@ fn is_place(s: &str, taxonomy: &Taxonomy) -> bool {
     (loc.country.is_some() || loc.city.is_some() || mode.is_some()) && s.split_whitespace().count() <= 4 && !looks_like_title(s)
 }
 
-/// Normalises a resume's text: mojibake repaired, NFKC, Markdown marks and run-together headings
-/// undone, line ends unified.
-fn normalise(text: &str) -> String {
+/// A resume's text as the profile reads it (the text its evidence offsets point into): mojibake
+/// repaired, NFKC, Markdown marks and run-together headings undone, line ends unified.
+pub fn normalised(text: &str) -> String {
     let t = crate::text::repair_mojibake(text);
     let t = crate::text::nfkc(&t).replace("\r\n", "\n").replace('\r', "\n").replace('\u{a0}', " ");
+    let t = SPACED.replace_all(&t, |c: &regex::Captures| c[0].replace(' ', ""));
     let t = RUN_TOGETHER.replace_all(&t, |c: &regex::Captures| {
         let rest = &c[2];
         format!("\n{}\n{}", &c[1], rest.trim_start_matches(':').trim_start())
@@ -575,7 +564,7 @@ fn normalise(text: &str) -> String {
 
 /// Reads a resume's text into a profile. `today` stands for "present".
 pub fn from_text(text: &str, taxonomy: &Taxonomy, today: YearMonth) -> Result<Profile, ProfileError> {
-    let text = normalise(text);
+    let text = normalised(text);
     if text.trim().chars().filter(|c| c.is_alphanumeric()).count() < 20 {
         return Err(ProfileError::Empty);
     }
@@ -644,7 +633,10 @@ pub fn from_text(text: &str, taxonomy: &Taxonomy, today: YearMonth) -> Result<Pr
             continue;
         };
         let title = header[title_at].clone();
-        let employer = header.iter().enumerate().find(|(k, _)| *k != title_at).map(|(_, h)| h.clone());
+        // The employer: a part that reads as an organisation ("… LLP", "… GmbH", "… Hospital"),
+        // else the first part that is not the title.
+        let others = || header.iter().enumerate().filter(|(k, _)| *k != title_at).map(|(_, h)| h);
+        let employer = others().find(|h| ORG.is_match(h)).or_else(|| others().next()).cloned();
         // The entry's text: to the next entry's header.
         let until = entries.get(n + 1).map_or(lines.len(), |e| e.0.saturating_sub(2).max(i + 1));
         let body = lines[i + 1..until.max(i + 1)].join("\n");
@@ -739,8 +731,7 @@ pub fn from_text(text: &str, taxonomy: &Taxonomy, today: YearMonth) -> Result<Pr
     profile.seniority = classify_seniority(&title_for_level, Some(years.floor() as u32), None, taxonomy)
         .map(|g| g.id)
         .filter(|_| !profile.experience.is_empty() || !title_for_level.is_empty());
-    if profile.experience.is_empty() && parts.contains(&Part::Education) && profile.education.iter().all(|d| d.year.is_some_and(|y| y >= today.year))
-    {
+    if profile.experience.is_empty() && parts.contains(&Part::Education) && profile.education.iter().all(|d| d.year.is_some_and(|y| y >= today.year)) {
         profile.seniority = Some("junior".into());
     }
 
@@ -818,6 +809,9 @@ static DEGREE_SHORT: LazyLock<Regex> = LazyLock::new(|| {
 static SCHOOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(university|universität|université|universidad|college|institute|school|academy|polytechnic|politecnico|ETH|EPFL|MIT)\b").unwrap()
 });
+static ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(inc|ltd|llc|llp|gmbh|ag|se|sa|plc|corp|corporation|company|co|group|bank|university|hospital|clinic|institute|solicitors|partners|labs?|technologies|systems|consulting|agency|foundation)\.?$").unwrap()
+});
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[5-9]\d|20\d{2})\b").unwrap());
 
 fn degree_rank(level: &str) -> u8 {
@@ -843,11 +837,14 @@ fn degree_in(line: &str, short_ok: bool) -> Option<Degree> {
         .or_else(|| after.strip_prefix("of Engineering"))
         .unwrap_or(after)
         .trim_start();
+    let after = after.strip_prefix("(Hons)").or_else(|| after.strip_prefix("(Honours)")).or_else(|| after.strip_prefix("Hons")).unwrap_or(after).trim_start();
     let field_text = after
         .strip_prefix("in ")
         .or_else(|| after.strip_prefix("In "))
         .or_else(|| after.strip_prefix(", "))
         .or_else(|| after.strip_prefix("("))
+        // "M.Sc. Computer Science, TU Berlin": the field right after the degree.
+        .or_else(|| after.chars().next().is_some_and(char::is_uppercase).then_some(after))
         .or_else(|| after.strip_prefix("- "));
     let field = field_text
         .map(|f| f.split([',', '|', '(', ')', '–', '—', ';']).next().unwrap_or("").split(" - ").next().unwrap_or("").trim().to_string())

@@ -185,6 +185,23 @@ pub async fn fetch_board(
     Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete: None })
 }
 
+/// A paged board assembled from its list and details, decoded as the system's board document.
+#[allow(clippy::too_many_arguments)]
+fn assembled(
+    doc: serde_json::Value,
+    spec: &SourceSpec,
+    format: Format,
+    company: Option<&str>,
+    hash: u64,
+    status: u16,
+    attempts: u32,
+    incomplete: Option<String>,
+) -> BoardFetch {
+    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
+    let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), format, &options);
+    BoardFetch::Complete { items, validators: Validators { etag: None, last_modified: None, content_hash: Some(hash) }, status, attempts, incomplete }
+}
+
 /// A Workday board's host (or the replaced base), tenant and career site.
 fn workday_site(spec: &SourceSpec, bases: &Bases) -> Result<(String, String, String), BoardError> {
     let parts: Vec<&str> = spec.key.split('/').collect();
@@ -273,9 +290,7 @@ async fn workday(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous: 
         .collect()
         .await;
     let doc = serde_json::json!({ "total": total, "jobPostings": details });
-    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
-    let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), Format::Workday, &options);
-    Ok(BoardFetch::Complete { items, validators: Validators { etag: None, last_modified: None, content_hash: Some(hash) }, status, attempts, incomplete })
+    Ok(assembled(doc, spec, Format::Workday, company, hash, status, attempts, incomplete))
 }
 
 /// Pages of a sitemap read at most; child sitemaps of an index followed at most.
@@ -467,11 +482,7 @@ async fn rippling(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous:
         .buffered(SR_DETAILS_IN_FLIGHT)
         .collect()
         .await;
-    let doc = serde_json::json!({ "items": details });
-    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
-    let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), Format::Rippling, &options);
-    let validators = Validators { etag: None, last_modified: None, content_hash: Some(hash) };
-    Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete })
+    Ok(assembled(serde_json::json!({ "items": details }), spec, Format::Rippling, company, hash, status, attempts, incomplete))
 }
 
 /// Postings per SmartRecruiters list page (the API's maximum).
@@ -559,11 +570,7 @@ async fn smartrecruiters(
         .buffered(SR_DETAILS_IN_FLIGHT)
         .collect()
         .await;
-    let doc = serde_json::json!({ "totalFound": total, "content": details });
-    let options = DecodeOptions { company: company.map(str::to_string), ..DecodeOptions::default() };
-    let items = mljobs_core::ingest::ats_items(&doc, &spec.to_string(), Format::SmartRecruiters, &options);
-    let validators = Validators { etag: None, last_modified: None, content_hash: Some(hash) };
-    Ok(BoardFetch::Complete { items, validators, status, attempts, incomplete })
+    Ok(assembled(serde_json::json!({ "totalFound": total, "content": details }), spec, Format::SmartRecruiters, company, hash, status, attempts, incomplete))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod facets;
 mod fast;
 mod fuzzy;
 mod lifecycle;
+pub mod matching;
 mod migrations;
 pub use migrations::SCHEMA_VERSION;
 pub mod query;

@@ -751,6 +751,41 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// The postings to rank for a candidate: open, canonical postings (no duplicates) scored by
+    /// the summed weights of the skills and roles they are tagged with (`(id, weight)`), the best
+    /// `limit` first. No skills and no roles: none.
+    pub fn candidates(&self, skills: &[(String, f32)], roles: &[(String, f32)], limit: usize) -> Result<Vec<(String, f32)>, SearchError> {
+        let f = &self.fields;
+        let tag = |field: Field, v: &str, w: f32| -> (Occur, Box<dyn Query>) {
+            let term: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic));
+            (Occur::Should, Box::new(tantivy::query::BoostQuery::new(Box::new(ConstScoreQuery::new(term, 1.0)), w)))
+        };
+        let wanted: Vec<(Occur, Box<dyn Query>)> =
+            skills.iter().map(|(s, w)| tag(f.skill, s, *w)).chain(roles.iter().map(|(r, w)| tag(f.role, r, *w))).collect();
+        if wanted.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let not =
+            |field: Field| -> (Occur, Box<dyn Query>) { (Occur::MustNot, Box::new(TermQuery::new(Term::from_field_u64(field, 1), IndexRecordOption::Basic))) };
+        let query = BooleanQuery::new(vec![(Occur::Must, Box::new(BooleanQuery::new(wanted)) as Box<dyn Query>), not(f.closed), not(f.duplicate)]);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut ids = IdColumns::default();
+        top.into_iter().map(|(score, address)| Ok((ids.id(&searcher, address)?, score))).collect()
+    }
+
+    /// How many open postings ask for each skill, and how many open postings there are: the
+    /// document frequencies behind matching's skill weights.
+    pub fn skill_frequencies(&self) -> Result<(Vec<(String, u64)>, u64), SearchError> {
+        let open = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+            (Occur::MustNot, Box::new(TermQuery::new(Term::from_field_u64(self.fields.closed, 1), IndexRecordOption::Basic))),
+        ]);
+        let total = open.count(&self.reader.searcher())? as u64;
+        let counts = self.count_many(&open, &["skill"])?.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+        Ok((counts, total))
+    }
+
     /// Runs a search. `synonyms` (from the taxonomy; optional) makes skill names and aliases
     /// interchangeable and matches the skill tags.
     pub fn search(&self, req: &SearchRequest, synonyms: Option<&Synonyms>) -> Result<SearchResults, SearchError> {
@@ -809,27 +844,16 @@ impl SearchIndex {
             (if text.is_none() { addresses.into_iter().map(|(_, a)| (0.0, a)).collect() } else { addresses }, total)
         };
         let mut hits = Vec::with_capacity(addresses.len());
-        let mut columns: BTreeMap<u32, tantivy::columnar::StrColumn> = BTreeMap::new();
-        let mut id = String::new();
+        let mut ids = IdColumns::default();
         for (score, address) in addresses {
-            let column = match columns.entry(address.segment_ord) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(v) => {
-                    let c = searcher.segment_reader(address.segment_ord).fast_fields().str("id")?;
-                    v.insert(c.ok_or_else(|| tantivy::TantivyError::SchemaError("id is not a fast field".into()))?)
-                }
-            };
-            id.clear();
-            if let Some(ord) = column.term_ords(address.doc_id).next() {
-                column.ord_to_str(ord, &mut id).map_err(tantivy::TantivyError::from)?;
-            }
+            let id = ids.id(&searcher, address)?;
             let similar = if req.collapse {
                 let members = TermQuery::new(Term::from_field_text(self.fields.canonical, &id), IndexRecordOption::Basic);
                 (members.count(&searcher)? as u64).saturating_sub(1)
             } else {
                 0
             };
-            hits.push(Hit { id: id.clone(), score, similar });
+            hits.push(Hit { id, score, similar });
         }
         let mut facets = BTreeMap::new();
         if req.facets {
@@ -1019,6 +1043,27 @@ fn value_counts(counts: std::collections::HashMap<String, u64>) -> ValueCounts {
     values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     values.truncate(FACET_VALUES);
     values
+}
+
+/// Posting ids of search results from the `id` fast column, one column per segment read once.
+#[derive(Default)]
+struct IdColumns(BTreeMap<u32, tantivy::columnar::StrColumn>);
+
+impl IdColumns {
+    fn id(&mut self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<String, SearchError> {
+        let column = match self.0.entry(address.segment_ord) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                let c = searcher.segment_reader(address.segment_ord).fast_fields().str("id")?;
+                v.insert(c.ok_or_else(|| tantivy::TantivyError::SchemaError("id is not a fast field".into()))?)
+            }
+        };
+        let mut id = String::new();
+        if let Some(ord) = column.term_ords(address.doc_id).next() {
+            column.ord_to_str(ord, &mut id).map_err(tantivy::TantivyError::from)?;
+        }
+        Ok(id)
+    }
 }
 
 /// An open index writer that follows the store: `catch_up` adds every posting changed since the

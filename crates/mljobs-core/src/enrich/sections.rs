@@ -391,7 +391,7 @@ const REQUIRED_CUES: &[&str] = &["must", "required", "requires", "mandatory", "e
 
 /// Words of a heading line, normalised for the phrase lookup: lower case, apostrophes dropped,
 /// every other non-alphanumeric a space, "and"/"&" dropped.
-fn heading_words(line: &str) -> String {
+pub(crate) fn heading_words(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     for c in line.chars() {
         if c == '\'' || c == '’' {

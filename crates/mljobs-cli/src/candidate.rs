@@ -1,0 +1,165 @@
+//! The candidate's commands: `mljobs profile FILE` and `mljobs match FILE`. The resume is read
+//! into memory, made into a profile and dropped; nothing of it is stored or logged.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use mljobs_core::matching::MatchOptions;
+use mljobs_core::profile::{self, Profile, YearMonth};
+use mljobs_core::taxonomy::Taxonomy;
+use mljobs_resume::ResumeDoc;
+use mljobs_store::matching::{MatchReport, MatchRequest, match_profile};
+
+use crate::config::Cli;
+
+/// A profile and the resume text it was read from (none for a profile JSON).
+pub struct ReadProfile {
+    /// The profile.
+    pub profile: Profile,
+    /// The text its evidence offsets point into.
+    pub text: Option<String>,
+}
+
+fn today() -> (YearMonth, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let now = chrono::Utc::now().date_naive();
+    (YearMonth::new(now.year(), now.month()).expect("a calendar month"), now)
+}
+
+/// Reads a resume or profile file ("-": standard input) into a profile.
+pub fn read_profile(file: &Path, taxonomy: &Taxonomy) -> Result<ReadProfile> {
+    let name = file.display().to_string();
+    let mut bytes = Vec::new();
+    if name == "-" {
+        std::io::stdin().take(mljobs_resume::MAX_BYTES as u64 + 1).read_to_end(&mut bytes).context("reading standard input")?;
+    } else {
+        let f = std::fs::File::open(file).with_context(|| format!("reading {name}"))?;
+        f.take(mljobs_resume::MAX_BYTES as u64 + 1).read_to_end(&mut bytes).with_context(|| format!("reading {name}"))?;
+    }
+    let (month, _) = today();
+    let doc = mljobs_resume::read(&name, &bytes)?;
+    drop(bytes);
+    Ok(match doc {
+        ResumeDoc::Text(text) => {
+            let p = profile::from_text(&text, taxonomy, month).with_context(|| name.clone())?;
+            // Offsets point into the normalised text the profile was read from.
+            ReadProfile { profile: p, text: Some(profile::normalised(&text)) }
+        }
+        ResumeDoc::Json(v) => ReadProfile { profile: profile::from_json(&v, taxonomy, month).with_context(|| name.clone())?, text: None },
+    })
+}
+
+/// `mljobs profile FILE [--json | --text]`.
+pub fn profile(cli: &Cli, file: &Path, json: bool, text: bool) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let read = read_profile(file, &taxonomy)?;
+    let p = &read.profile;
+    let mut out = std::io::stdout().lock();
+    if text {
+        writeln!(out, "{}", read.text.as_deref().unwrap_or("(a JSON document: no text)"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if json {
+        serde_json::to_writer_pretty(&mut out, p)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let role = taxonomy.role(&p.role).map_or("not an ML or data role", |r| r.name.as_str());
+    writeln!(out, "name        {}", p.name.as_deref().unwrap_or("-"))?;
+    writeln!(out, "headline    {}", p.headline.as_deref().unwrap_or("-"))?;
+    writeln!(out, "role        {role}{}", p.seniority.as_deref().map(|s| format!(", {s}")).unwrap_or_default())?;
+    writeln!(out, "experience  {:.1} years, {:.1} in ML and data roles", p.total_years, p.relevant_years)?;
+    for e in &p.experience {
+        let span = format!(
+            "{} – {}",
+            e.start.map_or("?".into(), |s| s.to_string()),
+            if e.current { "present".into() } else { e.end.map_or("?".into(), |s| s.to_string()) }
+        );
+        writeln!(
+            out,
+            "  {span:<19} {}{}{}",
+            e.title,
+            e.employer.as_deref().map(|x| format!(", {x}")).unwrap_or_default(),
+            if e.relevant { "" } else { " (not counted as ML/data)" }
+        )?;
+    }
+    let degrees: Vec<String> =
+        p.education.iter().map(|d| format!("{}{}", d.level, d.field.as_deref().map(|f| format!(" in {f}")).unwrap_or_default())).collect();
+    writeln!(out, "education   {}", if degrees.is_empty() { "-".into() } else { degrees.join("; ") })?;
+    let place: Vec<&str> = [p.location.city.as_deref(), p.location.country.as_deref()].into_iter().flatten().collect();
+    writeln!(out, "location    {}", if place.is_empty() { "-".into() } else { place.join(", ") })?;
+    writeln!(out, "skills      {}", p.skills.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))?;
+    if p.preferences.remote == Some(true) {
+        writeln!(out, "prefers     remote")?;
+    }
+    for n in &p.notes {
+        writeln!(out, "note        {n}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mljobs match FILE [--role R] [--remote] [--country CC] [--limit N] [--json]`.
+pub fn matches(cli: &Cli, file: &Path, options: MatchOptions, limit: usize, json: bool) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    if let Some(r) = &options.role
+        && taxonomy.role(r).is_none()
+    {
+        let ids: Vec<&str> = taxonomy.roles.iter().map(|r| r.id.as_str()).collect();
+        bail!("--role {r:?} is not a role; roles are: {}", ids.join(", "));
+    }
+    let read = read_profile(file, &taxonomy)?;
+    let store = crate::commands::open_existing(cli)?;
+    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    match mljobs_store::sync(&store, &index) {
+        Ok(_) | Err(mljobs_store::SearchError::Busy { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let (_, today) = today();
+    let report = match_profile(&store, &index, &taxonomy, MatchRequest { profile: read.profile, resume: read.text.as_deref(), options, limit, today })?;
+    print_report(&report, &taxonomy, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(r: &MatchReport, taxonomy: &Taxonomy, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, r)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let role = taxonomy.role(&r.target_role).map_or("profile outside ML and data roles", |x| x.name.as_str());
+    writeln!(out, "{} matches for a {role} ({} postings scored)", r.matches.len(), r.considered)?;
+    writeln!(out, "{:>5}  {:<44} {:<24} why", "SCORE", "TITLE", "COMPANY")?;
+    for m in &r.matches {
+        let e = &m.explanation;
+        let have: Vec<&str> = e.matched_required.iter().take(4).map(|s| s.name.as_str()).collect();
+        let miss: Vec<&str> = e.missing_required.iter().take(3).map(|s| s.name.as_str()).collect();
+        let mut why = format!("has {}", if have.is_empty() { "none of its skills".into() } else { have.join(", ") });
+        if !miss.is_empty() {
+            why.push_str(&format!("; lacks {}", miss.join(", ")));
+        }
+        writeln!(out, "{:>5}  {:<44} {:<24} {why}", m.score, clip(&m.title, 44), clip(m.company.as_deref().unwrap_or("-"), 24))?;
+    }
+    if !r.gap.is_empty() {
+        writeln!(out, "\nskills to learn (across the best {} matches)", r.gap_over)?;
+        for g in &r.gap {
+            writeln!(out, "  {:<24} asked by {:>2}, required by {:>2}, +{:.1} points  [{}]", g.name, g.jobs, g.required_by, g.gain, g.stage)?;
+        }
+    }
+    if !r.path.is_empty() {
+        writeln!(out, "\npath")?;
+        for (i, step) in r.path.iter().enumerate() {
+            writeln!(out, "  {}. {}", i + 1, step.stage)?;
+            for s in &step.steps {
+                writeln!(out, "     - {s}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+}

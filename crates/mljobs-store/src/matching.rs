@@ -1,0 +1,103 @@
+//! A candidate's matches over the store: postings retrieved from the index by the profile's
+//! skills and roles, scored and explained by `mljobs_core::matching`, with the skill gap and the
+//! learning path. The one call behind `mljobs match`, `POST /api/v1/match` and `/match`.
+
+use mljobs_core::PostingId;
+use mljobs_core::matching::{GapSkill, JobFacts, Match, MatchOptions, Matcher, PathStep, SkillWeights, gap, path, rank};
+use mljobs_core::profile::Profile;
+use mljobs_core::taxonomy::Taxonomy;
+use serde::Serialize;
+
+use crate::{SearchError, SearchIndex, Store, StoreError};
+
+/// Postings scored per request: the index's best by the profile's skills and roles.
+pub const CANDIDATES: usize = 300;
+/// Best matches the gap is computed over.
+pub const GAP_OVER: usize = 20;
+
+/// Matches, gap and path for one profile: the object the CLI prints with `--json` and the API
+/// returns.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchReport {
+    /// The profile matched (as read, or as given).
+    pub profile: Profile,
+    /// The role matched against (`--role`, else the profile's).
+    pub target_role: String,
+    /// Best first.
+    pub matches: Vec<Match>,
+    /// Skills missing across the best matches, most valuable first.
+    pub gap: Vec<GapSkill>,
+    /// The learning path.
+    pub path: Vec<PathStep>,
+    /// Postings scored.
+    pub considered: usize,
+    /// The best matches the gap was computed over.
+    pub gap_over: usize,
+}
+
+/// Why a match could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    /// The store.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The index.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+/// What to match.
+#[derive(Debug, Clone)]
+pub struct MatchRequest<'a> {
+    /// The candidate.
+    pub profile: Profile,
+    /// The text the profile's evidence offsets point into, when it was read from one.
+    pub resume: Option<&'a str>,
+    /// Role, remote, country.
+    pub options: MatchOptions,
+    /// Matches returned.
+    pub limit: usize,
+    /// For the postings' ages.
+    pub today: chrono::NaiveDate,
+}
+
+/// Matches a profile against the open postings.
+pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, req: MatchRequest) -> Result<MatchReport, MatchError> {
+    let MatchRequest { profile, resume, options, limit, today } = req;
+    let options = &options;
+    let (counts, total) = index.skill_frequencies()?;
+    let weights = SkillWeights::from_counts(&counts, total);
+    let matcher = Matcher::new(&profile, resume, taxonomy, &weights, options);
+    let (skills, roles) = matcher.retrieval();
+    let ids = index.candidates(&skills, &roles, CANDIDATES)?;
+    let mut stored = Vec::with_capacity(ids.len());
+    for (id, _) in &ids {
+        let Some(pid) = PostingId::parse(id) else { continue };
+        if let Some(p) = store.get(&pid)? {
+            stored.push(p);
+        }
+    }
+    let age = |p: &crate::StoredPosting| {
+        let first = p.lifecycle.first_seen.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        first.or(p.posting.date_posted).map(|d| (today - d).num_days())
+    };
+    let facts: Vec<JobFacts> = stored
+        .iter()
+        .map(|p| JobFacts {
+            id: p.posting.id.as_str(),
+            title: &p.posting.title,
+            company: p.posting.company.as_deref(),
+            enrichment: &p.enrichment,
+            age_days: age(p),
+        })
+        .collect();
+    let matches = rank(&matcher, &facts, limit.max(GAP_OVER));
+    let best: Vec<JobFacts> = matches.iter().take(GAP_OVER).filter_map(|m| facts.iter().find(|f| f.id == m.id).copied()).collect();
+    let gap = gap(&matcher, &best, 12);
+    let path = path(&matcher, &gap);
+    let target_role = matcher.role().to_string();
+    let considered = facts.len();
+    let gap_over = best.len();
+    let matches = matches.into_iter().take(limit).collect();
+    Ok(MatchReport { profile, target_role, matches, gap, path, considered, gap_over })
+}
