@@ -568,3 +568,95 @@ async fn crawled_jobs_open_close_and_the_sources_page_in_a_real_browser() {
     assert!(errors.is_empty(), "console errors:\n{}", errors.join("\n"));
     assert!(a11y.is_empty(), "accessibility problems:\n{}", a11y.join("\n"));
 }
+
+/// Issue 16: a resume uploaded in a real browser becomes a profile, ranked and explained jobs,
+/// the skills to learn and a path; the profile can be corrected; a bad file says why; a job page
+/// matches itself against a resume. Screenshots 30–36.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_upload_gives_explained_matches_in_a_real_browser() {
+    let Some((chromium, driver)) = browser_tools() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let (_site, base) = start_site(data.path());
+    let (_driver, c) = connect(&chromium, &driver).await;
+    let shots = target_dir().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut b = Browser { c, base, shots, console_errors: Vec::new(), a11y: Vec::new() };
+    let resume = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/resumes").join(name).canonicalize().unwrap();
+
+    b.goto("/match").await;
+    assert!(b.text("#privacy").await.contains("not stored"), "the page says the resume is not kept");
+    b.screenshot("30-match-form").await;
+    // A PDF resume, uploaded.
+    b.c.find(Locator::Id("file")).await.unwrap().send_keys(resume("ml-engineer.pdf").to_str().unwrap()).await.unwrap();
+    b.c.find(Locator::Css("#upload-form button")).await.unwrap().click().await.unwrap();
+    b.c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Id("matches")).await.expect("the matches");
+    b.check_console("/match (PDF)").await;
+    assert!(b.text("#matches h2").await.starts_with("Best matches for a Machine Learning Engineer"));
+    let items = b.js("return document.querySelectorAll('#matches .match-item').length").await.as_u64().unwrap();
+    assert!(items >= 10, "{items} matches");
+    let scores: Vec<u64> = b
+        .js("return [...document.querySelectorAll('#matches .score')].map(s => +s.textContent)")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]) && scores[0] >= 70, "{scores:?}");
+    assert!(b.text("#matches .match-item").await.contains("You have:"));
+    assert_eq!(b.js("return document.querySelector('#p_role').value").await, "machine-learning-engineer");
+    assert!(b.js("return document.querySelector('#gap tbody tr') !== null").await.as_bool().unwrap(), "skills to learn");
+    assert!(b.text("#path").await.contains("portfolio"));
+    b.screenshot("31-match-results").await;
+    // The explanation opens.
+    b.c.find(Locator::Css("#matches .match-item details summary")).await.unwrap().click().await.unwrap();
+    assert!(b.text("#matches .match-item details").await.contains("Required skills"));
+    b.screenshot("32-match-explained").await;
+
+    // Correct the profile: match as a data scientist, remote only.
+    b.js("document.querySelector('#p_role').value = 'data-scientist'; document.querySelector('input[name=p_remote]').checked = true;").await;
+    b.c.find(Locator::Css("#profile-form button")).await.unwrap().click().await.unwrap();
+    b.c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Id("matches")).await.expect("the updated matches");
+    b.check_console("/match (edited)").await;
+    assert!(b.text("#matches h2").await.starts_with("Best matches for a Data Scientist"), "{}", b.text("#matches h2").await);
+    assert_eq!(b.js("return document.querySelector('#p_role').value").await, "data-scientist");
+    b.screenshot("33-match-edited").await;
+
+    // A scan: the page says what is wrong and keeps the form.
+    b.goto("/match").await;
+    b.c.find(Locator::Id("file")).await.unwrap().send_keys(resume("scan.pdf").to_str().unwrap()).await.unwrap();
+    b.c.find(Locator::Css("#upload-form button")).await.unwrap().click().await.unwrap();
+    b.c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Id("match-error")).await.expect("the error");
+    assert!(b.text("#match-error").await.contains("no text layer"));
+    b.screenshot("34-match-error").await;
+    // The page came with status 422, which Chromium logs as a failed load: expected here.
+    b.check_console("/match (scan)").await;
+    let before = b.console_errors.len();
+    b.console_errors.retain(|e| !e.contains("/match - Failed to load resource: the server responded with a status of 422"));
+    assert_eq!(before - b.console_errors.len(), 1, "the scan was answered 422");
+
+    // A job page: "how well do I fit?".
+    b.goto("/jobs?q=machine+learning+engineer").await;
+    let href = b.js("return document.querySelector('.hit h2 a').getAttribute('href')").await;
+    b.goto(href.as_str().unwrap()).await;
+    b.c.find(Locator::Id("jm-file")).await.unwrap().send_keys(resume("ml-engineer.md").to_str().unwrap()).await.unwrap();
+    b.c.find(Locator::Css("#job-match button")).await.unwrap().click().await.unwrap();
+    b.c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Id("this-job")).await.expect("this job's match");
+    assert_eq!(b.js("return document.querySelector('#this-job a.title').getAttribute('href')").await, href);
+    b.screenshot("35-job-match").await;
+
+    // On a phone.
+    b.c.set_window_size(390, 1600).await.unwrap();
+    b.goto("/match").await;
+    b.c.find(Locator::Id("file")).await.unwrap().send_keys(resume("data-scientist.txt").to_str().unwrap()).await.unwrap();
+    b.c.find(Locator::Css("#upload-form button")).await.unwrap().click().await.unwrap();
+    b.c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Id("matches")).await.expect("the matches");
+    b.screenshot("36-match-phone").await;
+    assert_eq!(b.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth").await, true, "no sideways scrolling");
+
+    let errors = std::mem::take(&mut b.console_errors);
+    let a11y = std::mem::take(&mut b.a11y);
+    b.c.close().await.unwrap();
+    assert!(errors.is_empty(), "console errors:\n{}", errors.join("\n"));
+    assert!(a11y.is_empty(), "accessibility problems:\n{}", a11y.join("\n"));
+}

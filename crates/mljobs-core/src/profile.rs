@@ -238,17 +238,7 @@ const SECTION_HEADINGS: &[(Part, &[&str])] = &[
     ),
     (
         Part::Education,
-        &[
-            "education",
-            "academic background",
-            "academic history",
-            "qualifications",
-            "education training",
-            "academics",
-            "degrees",
-            "ausbildung",
-            "formation",
-        ],
+        &["education", "academic background", "academic history", "qualifications", "education training", "academics", "degrees", "ausbildung", "formation"],
     ),
     (
         Part::Skills,

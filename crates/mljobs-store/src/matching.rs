@@ -101,3 +101,16 @@ pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, re
     let matches = matches.into_iter().take(limit).collect();
     Ok(MatchReport { profile, target_role, matches, gap, path, considered, gap_over })
 }
+
+/// One posting scored for a profile (the job page's "match against my profile"), whether or not
+/// retrieval would have found it. `None` when there is no such posting.
+pub fn score_job(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, req: &MatchRequest, id: &PostingId) -> Result<Option<Match>, MatchError> {
+    let Some(p) = store.get(id)? else { return Ok(None) };
+    let (counts, total) = index.skill_frequencies()?;
+    let weights = SkillWeights::from_counts(&counts, total);
+    let matcher = Matcher::new(&req.profile, req.resume, taxonomy, &weights, &req.options);
+    let first = p.lifecycle.first_seen.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let age_days = first.or(p.posting.date_posted).map(|d| (req.today - d).num_days());
+    let facts = JobFacts { id: p.posting.id.as_str(), title: &p.posting.title, company: p.posting.company.as_deref(), enrichment: &p.enrichment, age_days };
+    Ok(Some(matcher.score(&facts)))
+}

@@ -33,7 +33,7 @@ type AppStateRef = State<Arc<AppState>>;
         title = "mljobs API",
         description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
     ),
-    paths(jobs, job, facets, taxonomy, stats, salary_stats, salary_estimate, sources, healthz),
+    paths(jobs, job, facets, taxonomy, stats, salary_stats, salary_estimate, sources, crate::candidate::profile, crate::candidate::matches, healthz),
     components(schemas(
         JobsResponse,
         JobHit,
@@ -45,6 +45,7 @@ type AppStateRef = State<Arc<AppState>>;
         SalaryStats,
         SalaryGroup,
         EstimateRequest,
+        crate::candidate::MatchBody,
         crate::sources::SourcesResponse,
         crate::sources::SourcesSummary,
         ErrorBody
@@ -66,6 +67,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/salary/stats", get(salary_stats))
         .route("/api/v1/salary/estimate", axum::routing::post(salary_estimate))
         .route("/api/v1/sources", get(sources))
+        .route("/api/v1/profile", axum::routing::post(crate::candidate::profile))
+        .route("/api/v1/match", axum::routing::post(crate::candidate::matches))
         .route("/healthz", get(healthz))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
         .fallback(not_found)
@@ -118,11 +121,13 @@ async fn limits(State(s): AppStateRef, req: Request, next: Next) -> Response {
             format!("The address is too long: its query is {query} bytes; the limit is {MAX_QUERY_BYTES}."),
         ));
     }
-    let too_large = |size: String| {
-        ApiError::other(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("The request body is {size} bytes; the limit is {MAX_BODY_BYTES}."))
+    // Resume uploads may be larger than any other body.
+    let limit = if crate::candidate::is_upload_path(req.uri().path()) { crate::candidate::MAX_UPLOAD_BYTES } else { MAX_BODY_BYTES };
+    let too_large = move |size: String| {
+        ApiError::other(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("The request body is {size} bytes; the limit is {limit}."))
     };
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if let Some(body) = declared.filter(|&b| b > MAX_BODY_BYTES) {
+    if let Some(body) = declared.filter(|&b| b > limit) {
         return answer(too_large(body.to_string()));
     }
     let cheap = is_cheap_path(req.uri().path());
@@ -131,9 +136,9 @@ async fn limits(State(s): AppStateRef, req: Request, next: Next) -> Response {
         // chunked body declares no length; one that grows past the limit is refused as it
         // arrives) — and before waiting for a turn, so a client that sends slowly holds no turn.
         let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
-            Err(e) if is_length_limit(&e) => return answer(too_large(format!("over {MAX_BODY_BYTES}"))),
+            Err(e) if is_length_limit(&e) => return answer(too_large(format!("over {limit}"))),
             Err(e) => return answer(ApiError::other(StatusCode::BAD_REQUEST, "invalid_body", format!("The request body could not be read: {e}"))),
         };
         // Work on the store or the index waits for its turn (a bounded number at a time, so a
@@ -500,7 +505,7 @@ pub(crate) fn fuzz_estimate_body(body: &[u8]) {
     let _ = json_body::<EstimateRequest>(&headers, body, ESTIMATE_FIELDS);
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(headers: &axum::http::HeaderMap, body: &[u8], fields: &str) -> Result<T, ApiError> {
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(headers: &axum::http::HeaderMap, body: &[u8], fields: &str) -> Result<T, ApiError> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -14,11 +14,14 @@
 //! | `GET /api/v1/salary/stats` | salary distributions (count, P10-P90) of the bundled survey by role, level, country, company size or year; by industry from the store's postings that state a salary |
 //! | `POST /api/v1/salary/estimate` | median and P10-P90 for a title, country, level/years, industry, company size, work mode, skills; factor contributions, assumptions, caveats, comparables |
 //! | `GET /api/v1/stats` | counts by role, seniority, skill, industry, country, work mode, area |
+//! | `POST /api/v1/profile` | a resume (multipart upload — PDF, DOCX, text, Markdown, JSON Resume — or JSON text) → an editable profile; nothing stored |
+//! | `POST /api/v1/match` | a profile → ranked postings with explanations, the skill gap and a learning path |
 //! | `GET /healthz` | liveness and what is loaded |
 //! | `GET /api/openapi.json`, `/api/docs/` | the OpenAPI document and its explorer |
 
 mod api;
 mod cache;
+mod candidate;
 mod error;
 pub mod html;
 mod params;
@@ -59,7 +62,7 @@ pub use error::ApiError;
 
 /// Longest query string accepted (bytes).
 pub const MAX_QUERY_BYTES: usize = 4096;
-/// Largest request body accepted (the API reads none yet; uploads will come with resumes).
+/// Largest request body accepted, resume uploads aside (`candidate::MAX_UPLOAD_BYTES`).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A request taking longer is answered 408 (a search takes milliseconds).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);

@@ -11,6 +11,7 @@ pub mod charts;
 mod home;
 mod job;
 mod jobs;
+mod matching;
 mod roles;
 mod salaries;
 mod site;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/skills", get(skills::skills))
         .route("/about", get(about::about))
         .route("/sources", get(sources::sources))
+        .route("/match", get(matching::form).post(matching::submit))
         .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../../static/app.css")) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../static/app.js")) }))
         .route("/favicon.ico", get(site::favicon))
