@@ -582,3 +582,77 @@ fn the_market_pages_are_rendered_ahead_of_visitors() {
         server.await.unwrap().unwrap();
     });
 }
+
+/// A multipart form with one file field, as a browser sends it.
+async fn upload(uri: &str, file_name: &str, bytes: &[u8], extra: &[(&str, &str)]) -> (StatusCode, Value) {
+    let boundary = "----mljobs-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in extra {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request =
+        Request::builder().method("POST").uri(uri).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+    let response = APP.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn resume(name: &str) -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/resumes/").to_string() + name).unwrap()
+}
+
+#[tokio::test]
+async fn a_resume_becomes_a_profile_and_bad_files_say_why() {
+    let (status, v) = upload("/api/v1/profile", "ml-engineer.pdf", &resume("ml-engineer.pdf"), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!((v["profile"]["role"].as_str(), v["profile"]["name"].as_str()), (Some("machine-learning-engineer"), Some("Jonas Weber")));
+    assert!(v["chars"].as_u64().unwrap() > 500);
+    let (status, v) = post("/api/v1/profile", r#"{"text": "Data Scientist, Acme | 2019 - 2024\nPython, SQL and scikit-learn"}"#).await;
+    assert_eq!((status, v["profile"]["role"].as_str()), (StatusCode::OK, Some("data-scientist")), "{v}");
+    let (status, v) = post("/api/v1/profile", &String::from_utf8(resume("student.json")).unwrap()).await;
+    assert_eq!((status, v["profile"]["name"].as_str()), (StatusCode::OK, Some("Lin Chen")), "a JSON Resume as the body");
+    for (name, bytes, code, says) in [
+        ("scan.pdf", resume("scan.pdf"), StatusCode::UNPROCESSABLE_ENTITY, "no text layer"),
+        ("cv.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 old".to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "old Word (.doc)"),
+        ("locked.pdf", b"%PDF-1.7\ntrailer << /Encrypt 1 0 R >>".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "encrypted"),
+        ("empty.txt", b"   ".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "empty"),
+    ] {
+        let (status, v) = upload("/api/v1/profile", name, &bytes, &[]).await;
+        assert_eq!(status, code, "{name}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains(says), "{name}: {v}");
+    }
+    let too_big = vec![b'a'; 6 << 20];
+    let (status, v) = upload("/api/v1/profile", "big.txt", &too_big, &[]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    let (status, _) = call("POST", "/api/v1/profile").await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn a_profile_is_matched_with_explanations() {
+    let (_, v) = upload("/api/v1/profile", "ml-engineer.md", &resume("ml-engineer.md"), &[]).await;
+    let profile = v["profile"].to_string();
+    let (status, m) = post("/api/v1/match", &format!(r#"{{"profile": {profile}, "limit": 5}}"#)).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    let matches = m["matches"].as_array().unwrap();
+    assert!(!matches.is_empty() && matches.len() <= 5);
+    assert_eq!(m["target_role"], "machine-learning-engineer");
+    assert!(matches[0]["explanation"]["parts"].as_array().unwrap().len() == 5);
+    assert!(m["gap"].is_array() && m["path"].is_array());
+    for (body, param) in [
+        (format!(r#"{{"profile": {profile}, "role": "wizard"}}"#), "role"),
+        (format!(r#"{{"profile": {profile}, "country": "Germany"}}"#), "country"),
+        (format!(r#"{{"profile": {profile}, "limit": 0}}"#), "limit"),
+        (format!(r#"{{"profile": {profile}, "colour": "blue"}}"#), "colour"),
+    ] {
+        let (status, v) = post("/api/v1/match", &body).await;
+        assert_eq!((status, v["error"]["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some(param)), "{v}");
+    }
+}
