@@ -122,6 +122,71 @@ pub fn matches(cli: &Cli, file: &Path, options: MatchOptions, limit: usize, json
     Ok(ExitCode::SUCCESS)
 }
 
+/// `mljobs match --job ID DIR`: the resumes and profiles in DIR ranked for one posting.
+pub fn candidates(cli: &Cli, id: &str, dir: &Path, options: MatchOptions, limit: usize, json: bool) -> Result<ExitCode> {
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let store = crate::commands::open_existing(cli)?;
+    let pid = crate::commands::resolve_id(cli, &store, id)?;
+    let Some(posting) = store.get(&pid)? else { bail!("no posting with id {id:?} in {}", cli.data_dir().display()) };
+    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    match mljobs_store::sync(&store, &index) {
+        Ok(_) | Err(mljobs_store::SearchError::Busy { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("--job ranks the resumes in a directory: reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let (_, today) = today();
+    let mut ranked = Vec::new();
+    let mut unread = Vec::new();
+    for f in &files {
+        match read_profile(f, &taxonomy) {
+            Ok(read) => {
+                let req = MatchRequest { profile: read.profile, resume: read.text.as_deref(), options: options.clone(), limit: 1, today };
+                if let Some(m) = mljobs_store::matching::score_job(&store, &index, &taxonomy, &req, &pid)? {
+                    ranked.push((f.display().to_string(), req.profile.name.clone(), m));
+                }
+            }
+            Err(e) => unread.push(format!("{e:#}")),
+        }
+    }
+    ranked.sort_by(|a, b| b.2.score.cmp(&a.2.score).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let candidates: Vec<serde_json::Value> =
+            ranked.iter().map(|(file, name, m)| serde_json::json!({"file": file, "name": name, "score": m.score, "explanation": m.explanation})).collect();
+        let job = serde_json::json!({"id": pid.as_str(), "title": posting.posting.title, "company": posting.posting.company});
+        serde_json::to_writer_pretty(&mut out, &serde_json::json!({"job": job, "candidates": candidates, "unread": unread}))?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{} candidates for {} — {}", ranked.len(), posting.posting.title, posting.posting.company.as_deref().unwrap_or("-"))?;
+    writeln!(out, "{:>5}  {:<24} {:<32} why", "SCORE", "NAME", "FILE")?;
+    for (file, name, m) in &ranked {
+        let e = &m.explanation;
+        let have: Vec<&str> = e.matched_required.iter().take(4).map(|s| s.name.as_str()).collect();
+        let miss: Vec<&str> = e.missing_required.iter().take(3).map(|s| s.name.as_str()).collect();
+        let short = Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().to_string());
+        writeln!(
+            out,
+            "{:>5}  {:<24} {:<32} has {}; lacks {}",
+            m.score,
+            clip(name.as_deref().unwrap_or("-"), 24),
+            clip(&short, 32),
+            if have.is_empty() { "none".into() } else { have.join(", ") },
+            if miss.is_empty() { "nothing required".into() } else { miss.join(", ") }
+        )?;
+    }
+    for u in &unread {
+        writeln!(out, "not read: {u}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn print_report(r: &MatchReport, taxonomy: &Taxonomy, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {

@@ -32,9 +32,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
         Command::Profile { file, json, text } => crate::candidate::profile(&cli, file, *json, *text),
-        Command::Match { file, role, remote, country, limit, json } => {
+        Command::Match { file, role, remote, country, limit, job, json } => {
             let options = mljobs_core::matching::MatchOptions { role: role.clone(), remote: *remote, country: country.clone() };
-            crate::candidate::matches(&cli, file, options, *limit, *json)
+            match job {
+                Some(id) => crate::candidate::candidates(&cli, id, file, options, *limit, *json),
+                None => crate::candidate::matches(&cli, file, options, *limit, *json),
+            }
         }
         Command::Salary { command: crate::config::SalaryCommand::Stats { by, min_count, json } } => salary_stats(&cli, by, *min_count, *json),
         Command::Salary { command: crate::config::SalaryCommand::Eval(args) } => salary_eval(&cli, args),
@@ -430,9 +433,9 @@ pub(crate) fn open_existing(cli: &Cli) -> Result<Store> {
     Store::open(&dir).with_context(|| format!("opening the store in {}", dir.display()))
 }
 
-fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
-    let store = open_existing(cli)?;
-    let full = match PostingId::parse(id) {
+/// A posting id from an id or a unique prefix of at least 4 hex digits.
+pub(crate) fn resolve_id(cli: &Cli, store: &Store, id: &str) -> Result<PostingId> {
+    Ok(match PostingId::parse(id) {
         Some(p) => p,
         None if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit()) => {
             bail!("{id:?} is not a posting id: an id is 16 hex digits, and a prefix of one needs at least 4 (see mljobs search)")
@@ -445,7 +448,12 @@ fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
                 _ => bail!("id prefix {id:?} is ambiguous: {}", hits.join(", ")),
             }
         }
-    };
+    })
+}
+
+fn show(cli: &Cli, id: &str, json: bool) -> Result<ExitCode> {
+    let store = open_existing(cli)?;
+    let full = resolve_id(cli, &store, id)?;
     let Some(stored) = store.get(&full)? else {
         bail!("no posting with id {id:?} in {}", cli.data_dir().display());
     };

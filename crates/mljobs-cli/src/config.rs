@@ -225,7 +225,8 @@ pub enum Command {
     },
     /// Rank the stored open postings for a resume or a profile JSON: a score from 0 to 100 with
     /// its explanation per posting, the skills missing across the best matches and a learning
-    /// path. Nothing of the resume is stored.
+    /// path; or, with --job ID, rank a directory of resumes for one posting. Nothing of a resume
+    /// is stored.
     Match {
         /// The resume or profile JSON ("-" for standard input).
         file: PathBuf,
@@ -241,7 +242,12 @@ pub enum Command {
         /// Matches shown.
         #[arg(long, default_value_t = 10)]
         limit: usize,
-        /// Print {"profile", "matches", "gap", "path"} as JSON (what POST /api/v1/match returns).
+        /// The employer's side: rank the resumes and profiles in the directory FILE for this
+        /// posting (an id or a unique prefix), with the same explanations.
+        #[arg(long, value_name = "ID")]
+        job: Option<String>,
+        /// Print {"profile", "matches", "gap", "path"} as JSON (what POST /api/v1/match returns);
+        /// with --job, {"job", "candidates"}.
         #[arg(long)]
         json: bool,
     },

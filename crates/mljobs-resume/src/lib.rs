@@ -9,7 +9,8 @@
 //! - **DOCX**: `word/document.xml` of the zip, paragraph by paragraph (`w:p` → a line, `w:tab` →
 //!   a tab, `w:br` → a line break), tables row by row.
 //! - **JSON**: an mljobs profile or a JSON Resume, passed on as JSON.
-//! - **Text and Markdown**: UTF-8 (a BOM dropped); Latin-1 bytes are read as such.
+//! - **Text and Markdown**: UTF-8 (a BOM dropped); Latin-1 bytes are read as such; an HTML page
+//!   (a resume saved from the web) as its text.
 
 use std::io::Read;
 
@@ -79,6 +80,9 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<ResumeDoc, ResumeError> {
             Err(_) => Ok(ResumeDoc::Text(text)),
         };
     }
+    // A resume saved as a web page: its text.
+    let lower_head: String = text.trim_start().chars().take(15).collect::<String>().to_ascii_lowercase();
+    let text = if lower_head.starts_with("<!doctype html") || lower_head.starts_with("<html") { mljobs_core::text::html_to_text(&text) } else { text };
     if text.trim().is_empty() {
         return Err(ResumeError::Empty(n()));
     }

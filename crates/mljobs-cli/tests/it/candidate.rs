@@ -160,6 +160,17 @@ fn match_ranks_fitting_jobs_explains_them_and_a_lawyer_scores_far_below() {
     let bad = mljobs(dir.path(), &["match", "testdata/resumes/ml-engineer.md", "--role", "wizard"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--role \"wizard\" is not a role"));
 
+    // The employer's side: the test resumes ranked for a data-science posting.
+    let ds_job = ok(&mljobs(dir.path(), &["search", "data scientist", "--role", "data-scientist", "--limit", "1", "--json"]));
+    let id = serde_json::from_str::<serde_json::Value>(&ds_job).unwrap()["hits"][0]["id"].as_str().unwrap().to_string();
+    let c: serde_json::Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["match", "--job", &id[..8], "testdata/resumes", "--json"]))).unwrap();
+    let files: Vec<&str> = c["candidates"].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap().rsplit('/').next().unwrap()).collect();
+    assert_eq!(files[0], "data-scientist.txt", "{files:?}");
+    let pos = |f: &str| files.iter().position(|x| *x == f).unwrap();
+    assert!(pos("lawyer.txt") > pos("ml-engineer.md") && pos("nurse.txt") > pos("student.json"), "{files:?}");
+    assert!(c["unread"].as_array().unwrap().iter().any(|u| u.as_str().unwrap().contains("scan.pdf: this PDF has no text layer")));
+    assert_eq!(c["job"]["id"], id.as_str());
+
     // The table.
     let table = ok(&mljobs(dir.path(), &["match", "testdata/resumes/data-scientist.txt", "--limit", "3"]));
     assert!(table.starts_with("3 matches for a Data Scientist"), "{table}");
