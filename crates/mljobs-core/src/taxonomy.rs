@@ -282,6 +282,9 @@ pub(crate) enum KeywordTarget {
     YearsCue,
     /// A degree: index into [`crate::enrich::education::LEVELS`].
     Degree(u8),
+    /// A cue of what a posting asks of a skill ("a plus", "nice to have", "must"): the lists it
+    /// is in ([`crate::enrich::sections`]) and its length in bytes.
+    NeedCue(u8, u8),
 }
 
 /// Where a place name points.
@@ -769,6 +772,9 @@ fn compile(
     }
     for cue in ["year", "years", "yr", "yrs"] {
         add(cue, KeywordTarget::YearsCue);
+    }
+    for (cue, bits) in crate::enrich::sections::cue_phrases() {
+        add(cue, KeywordTarget::NeedCue(bits, cue.len() as u8));
     }
     for (level, spellings) in crate::enrich::education::degree_spellings().into_iter().enumerate() {
         for d in spellings {

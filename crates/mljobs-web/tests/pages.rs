@@ -113,10 +113,13 @@ async fn script_payloads_in_a_posting_are_shown_as_text() {
     let doc = scraper::Html::parse_document(&p.html);
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let live: Vec<String> = doc
-        .select(&sel("body script, iframe, form, img, svg, [onerror], [onclick], [onload], [onfocus], [onmouseover], main [style]"))
+        .select(&sel("body script, iframe, .prose form, img, svg, [onerror], [onclick], [onload], [onfocus], [onmouseover], main [style]"))
         .map(|e| e.html())
         .collect();
     assert!(live.is_empty(), "payloads survive as markup: {live:?}");
+    // The one form is the page's own "how well do I fit?", posting to /match.
+    let forms: Vec<Option<&str>> = doc.select(&sel("form")).map(|f| f.value().attr("action")).collect();
+    assert_eq!(forms, [Some("/match")], "forms on the page");
     assert!(doc.select(&sel("a[href]")).all(|a| !a.value().attr("href").unwrap().trim().to_lowercase().starts_with("javascript:")));
     assert!(h1(&p.html).contains("&#60;script&#62;window.__xss="), "the title shows its text");
     assert!(p.html.contains("Requirements: 3+ years of deep learning"), "the text stays");

@@ -82,6 +82,8 @@ pub struct KeywordEvidence {
     pub years_cues: Vec<usize>,
     /// Degrees named in the description: bit `i` for [`education::LEVELS`]`[i]`.
     pub degrees: u8,
+    /// Cues of need in the description (start, end, lists), in order.
+    pub need_cues: Vec<(usize, usize, u8)>,
 }
 
 /// One keyword pass over title and description. (Enrichment reads keywords and skills in one
@@ -114,6 +116,7 @@ impl<'a> KeywordScan<'a> {
                 description_mode: None,
                 years_cues: Vec::new(),
                 degrees: 0,
+                need_cues: Vec::new(),
             },
         }
     }
@@ -144,6 +147,7 @@ impl<'a> KeywordScan<'a> {
                     }
                 }
                 KeywordTarget::YearsCue if weight == 1 => ev.years_cues.push(start),
+                KeywordTarget::NeedCue(bits, len) if weight == 1 => ev.need_cues.push((start, start + len as usize, bits)),
                 KeywordTarget::Degree(level) if weight == 1 => ev.degrees |= 1 << level,
                 _ => {}
             }
@@ -192,21 +196,25 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
 
     let education = education::extract(description, evidence.degrees, taxonomy, &mut raw_skills);
     let mut skills = skills::group(taxonomy, raw_skills);
-    let parts = sections::sections(description);
+    let reader = sections::NeedReader::with_cues(description, &evidence.need_cues);
     for skill in &mut skills {
         let concept = &*skill.kind == "concept";
         // The strongest need its mentions state; mentions in a tag list count only when the
         // text itself says nothing of the skill.
-        let reads: Vec<sections::MentionNeed> = skill
-            .mentions
-            .iter()
-            .map(|m| match m.field {
+        // Mentions in order until one states the strongest need (most skills: the first).
+        let (mut strong, mut weak) = (None::<Need>, None::<Need>);
+        for m in &skill.mentions {
+            let r = match m.field {
                 Field::Title => sections::MentionNeed { need: Need::Required, weak: false },
-                Field::Description => sections::mention_need(description, &parts, m.start, m.end, concept),
-            })
-            .collect();
-        let strong = reads.iter().filter(|r| !r.weak).map(|r| r.need).min();
-        skill.need = strong.or_else(|| reads.iter().map(|r| r.need).min()).unwrap_or(Need::Required);
+                Field::Description => reader.need(m.start, m.end, concept),
+            };
+            let slot = if r.weak { &mut weak } else { &mut strong };
+            *slot = Some(slot.map_or(r.need, |n| n.min(r.need)));
+            if strong == Some(Need::Required) {
+                break;
+            }
+        }
+        skill.need = strong.or(weak).unwrap_or(Need::Required);
     }
 
     let (location, locations, loc_mode) =

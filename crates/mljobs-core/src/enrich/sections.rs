@@ -15,6 +15,8 @@
 //! A skill's need is the strongest of its mentions: required over preferred over mentioned; the
 //! title counts as required.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 /// What a posting's text says of a skill.
@@ -412,27 +414,57 @@ pub(crate) fn heading_words(line: &str) -> String {
 /// "Strong Python skills" is not a heading while "Skills & Experience" is.
 fn heading_kind(text: &str, lead_in: bool) -> Option<SectionKind> {
     let words = heading_words(text);
-    let n = words.split(' ').count();
-    if words.is_empty() || n > 9 {
+    if words.is_empty() {
         return None;
     }
-    let padded = format!(" {words} ");
-    let mut best: Option<(usize, SectionKind)> = None;
-    for (kind, phrases) in HEADINGS {
-        for p in phrases.iter() {
-            let len = p.split(' ').count();
-            if best.is_none_or(|(l, _)| len > l) && padded.contains(&format!(" {p} ")) {
-                best = Some((len, *kind));
+    // Byte offsets of the words in `words` (joined by single spaces): every n-gram is a slice.
+    let starts: Vec<usize> = std::iter::once(0).chain(words.match_indices(' ').map(|(i, _)| i + 1)).collect();
+    let n = starts.len();
+    if n > 9 {
+        return None;
+    }
+    let end_of = |w: usize| if w + 1 < n { starts[w + 1] - 1 } else { words.len() };
+    // Only n-grams starting with a word some heading phrase starts with.
+    let firsts: Vec<bool> = (0..n).map(|w| HEADING_FIRST_WORDS.contains(&words[starts[w]..end_of(w)])).collect();
+    if !firsts.contains(&true) {
+        return None;
+    }
+    let mut best: Option<(usize, usize, SectionKind)> = None;
+    for len in (1..=n).rev() {
+        for first in (0..=n - len).filter(|&w| firsts[w]) {
+            if let Some(&(kind, order)) = HEADING_INDEX.get(&words[starts[first]..end_of(first + len - 1)])
+                && best.is_none_or(|(_, o, _)| order < o)
+            {
+                best = Some((len, order, kind));
             }
         }
+        if best.is_some() {
+            break;
+        }
     }
-    let (len, kind) = best?;
+    let (len, _, kind) = best?;
     let titled = text.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).all(|w| {
         let small = ["and", "or", "of", "the", "to", "a", "an", "for", "in", "on", "with", "you", "we", "at", "your", "our"];
         w.chars().next().is_some_and(char::is_uppercase) || small.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))
     });
     (lead_in || titled || 2 * len >= n).then_some(kind)
 }
+
+/// The first words of the heading phrases.
+static HEADING_FIRST_WORDS: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| HEADINGS.iter().flat_map(|(_, phrases)| phrases.iter().filter_map(|p| p.split(' ').next())).collect());
+
+/// Every heading phrase → its kind and the position of its kind in [`HEADINGS`] (the first
+/// listing wins, and ties between phrases of one length go to the earlier kind).
+static HEADING_INDEX: LazyLock<std::collections::HashMap<&'static str, (SectionKind, usize)>> = LazyLock::new(|| {
+    let mut m = std::collections::HashMap::new();
+    for (order, (kind, phrases)) in HEADINGS.iter().enumerate() {
+        for p in phrases.iter() {
+            m.entry(*p).or_insert((*kind, order));
+        }
+    }
+    m
+});
 
 /// A line that stands as a heading: short, ending in a colon or without a full stop, and not a
 /// list item unless it ends in a colon. Returns the heading text (without the colon).
@@ -568,7 +600,7 @@ fn field_value_len(field: &str) -> usize {
         let w = word.trim();
         if pos > colon + 1 && w.chars().next().is_some_and(char::is_uppercase) {
             let key = heading_words(w);
-            if HEADINGS.iter().any(|(_, phrases)| phrases.iter().any(|p| p.split(' ').next() == Some(key.as_str()))) {
+            if HEADING_FIRST_WORDS.contains(key.as_str()) {
                 return pos;
             }
         }
@@ -623,9 +655,9 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
             if words.split(' ').count() < 3 && !candidate.chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
-            if let Some((kind, _)) = HEADINGS.iter().find(|(_, phrases)| phrases.contains(&words.as_str())) {
+            if let Some(&(kind, _)) = HEADING_INDEX.get(words.as_str()) {
                 let field = FIELDS.contains(&words.as_str());
-                out.push((ws, *kind, field));
+                out.push((ws, kind, field));
                 break;
             }
         }
@@ -742,30 +774,104 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
     }
 }
 
-/// The text without its parenthesised parts.
-fn strip_parens(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut depth = 0usize;
-    for ch in s.chars() {
-        match ch {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(ch),
-            _ => {}
+/// Cue lists as bits.
+const PREF_BEFORE: u8 = 1;
+const PREF_AFTER: u8 = 2;
+const OFFERED: u8 = 4;
+const WORKS_WITH: u8 = 8;
+const REQUIRED: u8 = 16;
+
+/// All cues in one automaton (ASCII case-insensitive, leftmost-longest: "is a plus" over "a
+/// plus"), each pattern with the bits of the lists it is in.
+static CUES: LazyLock<(aho_corasick::AhoCorasick, Vec<u8>)> = LazyLock::new(|| {
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut bits: Vec<u8> = Vec::new();
+    for (list, bit) in
+        [(PREFERRED_BEFORE, PREF_BEFORE), (PREFERRED_AFTER, PREF_AFTER), (OFFERED_BEFORE, OFFERED), (WORKS_WITH_BEFORE, WORKS_WITH), (REQUIRED_CUES, REQUIRED)]
+    {
+        for cue in list {
+            match patterns.iter().position(|p| p == cue) {
+                Some(i) => bits[i] |= bit,
+                None => {
+                    patterns.push(cue);
+                    bits.push(bit);
+                }
+            }
+        }
+    }
+    // Case-sensitive over a lower-cased copy of the text: the automaton keeps its prefilter (the
+    // cues are searched in every posting's whole text).
+    let ac = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&patterns)
+        .expect("the cue lists compile");
+    (ac, bits)
+});
+
+/// Every cue phrase with the bits of the lists it is in (for the taxonomy's phrase automaton:
+/// enrichment finds the cues in the same walk as skills and keywords).
+pub(crate) fn cue_phrases() -> Vec<(&'static str, u8)> {
+    let mut out: Vec<(&'static str, u8)> = Vec::new();
+    for (list, bit) in
+        [(PREFERRED_BEFORE, PREF_BEFORE), (PREFERRED_AFTER, PREF_AFTER), (OFFERED_BEFORE, OFFERED), (WORKS_WITH_BEFORE, WORKS_WITH), (REQUIRED_CUES, REQUIRED)]
+    {
+        for cue in list {
+            match out.iter_mut().find(|(p, _)| p == cue) {
+                Some((_, b)) => *b |= bit,
+                None => out.push((cue, bit)),
+            }
         }
     }
     out
 }
 
-fn has_cue(clause: &str, cues: &[&str]) -> bool {
-    let lower = clause.to_lowercase();
-    cues.iter().any(|cue| {
-        lower.match_indices(cue).any(|(i, _)| {
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + cue.len()..].chars().next();
-            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+/// A cue found in a text: its byte range and the lists it is in.
+#[derive(Debug, Clone, Copy)]
+struct Cue {
+    start: usize,
+    end: usize,
+    bits: u8,
+}
+
+/// The cues of a text, as whole words, in order.
+fn find_cues(text: &str) -> Vec<Cue> {
+    let (ac, bits) = &*CUES;
+    // ASCII lower case keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
+    ac.find_iter(&lower)
+        .filter(|m| {
+            let before_ok = !text[..m.start()].chars().next_back().is_some_and(char::is_alphanumeric);
+            let after_ok = !text[m.end()..].chars().next().is_some_and(char::is_alphanumeric);
+            before_ok && after_ok
         })
-    })
+        .map(|m| Cue { start: m.start(), end: m.end(), bits: bits[m.pattern().as_usize()] })
+        .collect()
+}
+
+/// The lists of the cues lying within `lo..hi`; with `strip`, not those inside parentheses opened
+/// in the range ("Python (Go a plus)": the plus is Go's, not Python's).
+fn cues_between(cues: &[Cue], text: &str, lo: usize, hi: usize, strip: bool) -> u8 {
+    let first = cues.partition_point(|c| c.start < lo);
+    let mut found = 0;
+    for c in cues[first..].iter().take_while(|c| c.start < hi) {
+        if c.end > hi {
+            continue;
+        }
+        if strip {
+            let span = &text.as_bytes()[lo..c.start];
+            let depth = span.iter().fold(0i32, |d, b| match b {
+                b'(' => d + 1,
+                b')' => (d - 1).max(0),
+                _ => d,
+            });
+            if depth > 0 {
+                continue;
+            }
+        }
+        found |= c.bits;
+    }
+    found
 }
 
 /// What one mention says of its skill.
@@ -783,11 +889,44 @@ pub struct MentionNeed {
 /// reach across the whole paragraph.
 const CUE_REACH: usize = 80;
 const LEAD_REACH: usize = 50;
+/// How far back a "together with …" reaches over a list of teams.
+const TEAMS_REACH: usize = 120;
 
 /// The need a mention at `start..end` of `text` expresses, given the text's sections. `concept`:
 /// the skill is a discipline ("data science"), which may name a team rather than a skill.
 pub fn mention_need(text: &str, sections: &[Section], start: usize, end: usize, concept: bool) -> MentionNeed {
-    let kind = sections.iter().find(|s| s.start <= start && start < s.end).map_or(SectionKind::Unknown, |s| s.kind);
+    mention_need_with(text, sections, &find_cues(text), start, end, concept)
+}
+
+/// A posting's text read once for the needs of its mentions: its sections and its cues (one
+/// pass of the cue automaton; each mention then looks at the cues near it).
+pub struct NeedReader<'a> {
+    text: &'a str,
+    sections: Vec<Section>,
+    cues: Vec<Cue>,
+}
+
+impl<'a> NeedReader<'a> {
+    /// Reads the sections and cues of `text`.
+    pub fn new(text: &'a str) -> NeedReader<'a> {
+        NeedReader { text, sections: sections(text), cues: find_cues(text) }
+    }
+
+    /// Reads the sections of `text`, whose cues (start, end, lists) the caller found.
+    pub(crate) fn with_cues(text: &'a str, cues: &[(usize, usize, u8)]) -> NeedReader<'a> {
+        NeedReader { text, sections: sections(text), cues: cues.iter().map(|&(start, end, bits)| Cue { start, end, bits }).collect() }
+    }
+
+    /// The need a mention at `start..end` states.
+    pub fn need(&self, start: usize, end: usize, concept: bool) -> MentionNeed {
+        mention_need_with(self.text, &self.sections, &self.cues, start, end, concept)
+    }
+}
+
+fn mention_need_with(text: &str, sections: &[Section], cues: &[Cue], start: usize, end: usize, concept: bool) -> MentionNeed {
+    // Sections cover the text in order.
+    let at = sections.partition_point(|s| s.end <= start);
+    let kind = sections.get(at).filter(|s| s.start <= start).map_or(SectionKind::Unknown, |s| s.kind);
     let weak = kind == SectionKind::Tags;
     let section = kind.need();
     let read = |need| MentionNeed { need, weak };
@@ -796,37 +935,41 @@ pub fn mention_need(text: &str, sections: &[Section], start: usize, end: usize, 
         // are the company's, not the job's.
         return read(Need::Mentioned);
     }
+    // No cue near the mention (most mentions): the section decides.
+    let near = cues.partition_point(|c| c.start < start.saturating_sub(TEAMS_REACH.max(LEAD_REACH)));
+    if cues.get(near).is_none_or(|c| c.start >= end + CUE_REACH) {
+        return read(section);
+    }
     let (inner, outer) = clause(text, start, end);
-    // Up to CUE_REACH bytes of a range before and after `at..at_end`, without parenthesised
-    // parts when `strip` ("Python (Go a plus)": the plus is Go's, not Python's).
-    let around = |range: &std::ops::Range<usize>, at: usize, at_end: usize, strip: bool| -> (String, String) {
+    // The cues up to LEAD_REACH bytes before and CUE_REACH after `at..at_end` within a range,
+    // without parenthesised parts when `strip` ("Python (Go a plus)": the plus is Go's).
+    let around = |range: &std::ops::Range<usize>, at: usize, at_end: usize, strip: bool| -> (u8, u8) {
         let lo = crate::text::floor_char_boundary(text, at.saturating_sub(LEAD_REACH).max(range.start));
         let hi = crate::text::ceil_char_boundary(text, (at_end + CUE_REACH).min(range.end));
-        let (b, a) = (&text[lo..at], &text[at_end..hi]);
-        if strip { (strip_parens(b), strip_parens(a)) } else { (b.to_string(), a.to_string()) }
+        (cues_between(cues, text, lo, at, strip), cues_between(cues, text, at_end, hi, strip))
     };
     // Inside parentheses the parenthesis speaks first, then the clause around the parenthesis
     // ("(AWS or GCP) a plus").
-    let mut pieces = vec![around(&inner, start, end, outer.is_none())];
+    let (before, after) = around(&inner, start, end, outer.is_none());
+    let mut preferred = before & PREF_BEFORE != 0 || after & PREF_AFTER != 0;
     if let Some(o) = &outer {
         let open = text[o.start..start].rfind('(').map_or(start, |i| o.start + i);
         let close = text[end..o.end].find(')').map_or(end, |i| end + i + 1);
-        pieces.push(around(o, open, close, true));
+        let (b, a) = around(o, open, close, true);
+        preferred |= b & PREF_BEFORE != 0 || a & PREF_AFTER != 0;
     }
-    let preferred = pieces.iter().any(|(before, after)| has_cue(before, PREFERRED_BEFORE) || has_cue(after, PREFERRED_AFTER));
-    let (before, after) = &pieces[0];
     // "together with Data Science, Product, Business and Data Warehouse": a list of teams.
     let teams_before = || {
-        let lo = crate::text::floor_char_boundary(text, start.saturating_sub(120).max(inner.start));
-        has_cue(&text[lo..start], WORKS_WITH_BEFORE)
+        let lo = crate::text::floor_char_boundary(text, start.saturating_sub(TEAMS_REACH).max(inner.start));
+        cues_between(cues, text, lo, start, false) & WORKS_WITH != 0
     };
-    if has_cue(before, OFFERED_BEFORE) || (concept && teams_before()) {
+    if before & OFFERED != 0 || (concept && teams_before()) {
         return read(Need::Mentioned);
     }
     if preferred {
         return read(Need::Preferred);
     }
-    if section == Need::Preferred && (has_cue(before, REQUIRED_CUES) || has_cue(after, REQUIRED_CUES)) {
+    if section == Need::Preferred && (before | after) & REQUIRED != 0 {
         return read(Need::Required);
     }
     read(section)
