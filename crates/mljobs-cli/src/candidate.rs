@@ -222,6 +222,12 @@ fn print_report(r: &MatchReport, taxonomy: &Taxonomy, json: bool) -> Result<()> 
             }
         }
     }
+    if !r.certifications.is_empty() {
+        writeln!(out, "\ncertifications")?;
+        for c in &r.certifications {
+            writeln!(out, "  {} — {} ({})", c.name, c.issuer, c.why)?;
+        }
+    }
     Ok(())
 }
 

@@ -659,6 +659,62 @@ pub fn path(matcher: &Matcher, gap: &[GapSkill]) -> Vec<PathStep> {
     steps
 }
 
+/// A certification for the path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certification {
+    /// As the issuer writes it.
+    pub name: String,
+    /// Who issues it.
+    pub issuer: String,
+    /// Skills it covers (ids).
+    pub skills: Vec<String>,
+    /// Why it is suggested.
+    pub why: String,
+}
+
+#[derive(Deserialize)]
+struct CertFile {
+    certification: Vec<CertEntry>,
+}
+
+#[derive(Deserialize)]
+struct CertEntry {
+    name: String,
+    issuer: String,
+    roles: Vec<String>,
+    skills: Vec<String>,
+}
+
+static CERTIFICATIONS: LazyLock<Vec<CertEntry>> = LazyLock::new(|| {
+    toml::from_str::<CertFile>(include_str!("../../../taxonomy/certifications.toml")).expect("taxonomy/certifications.toml is valid").certification
+});
+
+/// The certifications that fit the role matched against (`taxonomy/certifications.toml`): those
+/// covering skills of the gap first, then those building on skills the candidate has (their
+/// cloud), at most `limit`.
+pub fn certifications(matcher: &Matcher, gap: &[GapSkill], limit: usize) -> Vec<Certification> {
+    let missing: HashSet<&str> = gap.iter().map(|g| g.skill.as_str()).collect();
+    let name = |id: &str| matcher.taxonomy.skill(id).map_or_else(|| id.to_string(), |s| s.name.to_string());
+    let mut out: Vec<(usize, usize, Certification)> = CERTIFICATIONS
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.roles.iter().any(|r| r == matcher.role()))
+        .map(|(order, c)| {
+            let fills: Vec<&str> = c.skills.iter().map(String::as_str).filter(|s| missing.contains(s)).collect();
+            let builds: Vec<&str> = c.skills.iter().map(String::as_str).filter(|s| matcher.has.contains(s)).collect();
+            let why = match (fills.is_empty(), builds.is_empty()) {
+                (false, _) => format!("covers {} from your gap", fills.iter().map(|s| name(s)).collect::<Vec<_>>().join(", ")),
+                (true, false) => format!("builds on your {}", builds.iter().map(|s| name(s)).collect::<Vec<_>>().join(", ")),
+                (true, true) => "common for this role".to_string(),
+            };
+            let rank = fills.len() * 10 + builds.len();
+            (rank, order, Certification { name: c.name.clone(), issuer: c.issuer.clone(), skills: c.skills.clone(), why })
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    out.into_iter().take(limit).map(|(_, _, c)| c).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,6 +736,14 @@ mod tests {
         for g in RELATED.iter() {
             for s in &g.skills {
                 assert!(t.skill(s).is_some(), "{} in {}", s, g.name);
+            }
+        }
+        for c in CERTIFICATIONS.iter() {
+            for s in &c.skills {
+                assert!(t.skill(s).is_some(), "{s} in {}", c.name);
+            }
+            for r in &c.roles {
+                assert!(t.role(r).is_some(), "{r} in {}", c.name);
             }
         }
         for i in &RELATED_FILE.implied {
@@ -720,6 +784,32 @@ mod tests {
         let remote = MatchOptions { remote: true, ..Default::default() };
         let r = Matcher::new(&ds, None, t, &weights, &remote);
         assert_eq!(rank(&r, &facts, 10).iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["mle"]);
+    }
+
+    #[test]
+    fn certifications_fit_the_role_and_build_on_the_candidates_cloud() {
+        let t = crate::taxonomy::test_taxonomy();
+        let skill = |id: &str| ProfileSkill { id: id.into(), name: id.into(), evidence: vec![] };
+        let p = Profile { role: "machine-learning-engineer".into(), skills: vec![skill("python"), skill("gcp")], ..Default::default() };
+        let (w, o) = (SkillWeights::default(), MatchOptions::default());
+        let m = Matcher::new(&p, None, t, &w, &o);
+        let certs = certifications(&m, &[], 3);
+        assert_eq!(certs[0].name, "Google Cloud Professional Machine Learning Engineer");
+        assert_eq!(certs[0].why, "builds on your Google Cloud");
+        assert!(certs.iter().all(|c| !c.name.contains("Data Analyst")), "{certs:?}");
+        let analyst = Profile { role: "data-analyst".into(), ..Default::default() };
+        let m = Matcher::new(&analyst, None, t, &w, &o);
+        let gap = [GapSkill {
+            skill: "tableau".into(),
+            name: "Tableau".into(),
+            category: "analytics_bi".into(),
+            jobs: 5,
+            required_by: 3,
+            gain: 2.0,
+            stage: "data and MLOps".into(),
+            step: String::new(),
+        }];
+        assert_eq!(certifications(&m, &gap, 1)[0].name, "Tableau Certified Data Analyst");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! learning path. The one call behind `mljobs match`, `POST /api/v1/match` and `/match`.
 
 use mljobs_core::PostingId;
-use mljobs_core::matching::{GapSkill, JobFacts, Match, MatchOptions, Matcher, PathStep, SkillWeights, gap, path, rank};
+use mljobs_core::matching::{Certification, GapSkill, JobFacts, Match, MatchOptions, Matcher, PathStep, SkillWeights, certifications, gap, path, rank};
 use mljobs_core::profile::Profile;
 use mljobs_core::taxonomy::Taxonomy;
 use serde::Serialize;
@@ -29,6 +29,8 @@ pub struct MatchReport {
     pub gap: Vec<GapSkill>,
     /// The learning path.
     pub path: Vec<PathStep>,
+    /// Certifications that fit the role matched against, with their issuers.
+    pub certifications: Vec<Certification>,
     /// Postings scored.
     pub considered: usize,
     /// The best matches the gap was computed over.
@@ -95,11 +97,12 @@ pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, re
     let best: Vec<JobFacts> = matches.iter().take(GAP_OVER).filter_map(|m| facts.iter().find(|f| f.id == m.id).copied()).collect();
     let gap = gap(&matcher, &best, 12);
     let path = path(&matcher, &gap);
+    let certifications = certifications(&matcher, &gap, 3);
     let target_role = matcher.role().to_string();
     let considered = facts.len();
     let gap_over = best.len();
     let matches = matches.into_iter().take(limit).collect();
-    Ok(MatchReport { profile, target_role, matches, gap, path, considered, gap_over })
+    Ok(MatchReport { profile, target_role, matches, gap, path, certifications, considered, gap_over })
 }
 
 /// One posting scored for a profile (the job page's "match against my profile"), whether or not

@@ -147,6 +147,8 @@ fn match_ranks_fitting_jobs_explains_them_and_a_lawyer_scores_far_below() {
     let matched = top["explanation"]["matched_required"].as_array().unwrap();
     assert!(matched.iter().any(|s| s["evidence"].is_string()), "the resume's words are the evidence: {matched:?}");
     assert!(!ds["path"].as_array().unwrap().is_empty());
+    let certs = ds["certifications"].as_array().unwrap();
+    assert!(!certs.is_empty() && certs.iter().all(|c| c["issuer"].is_string() && c["why"].is_string()), "{certs:?}");
 
     let lawyer = run("testdata/resumes/lawyer.txt", &[]);
     let best_lawyer = lawyer["matches"][0]["score"].as_u64().unwrap();

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use mljobs_core::matching::{GapSkill, Match, PathStep};
+use mljobs_core::matching::{Certification, GapSkill, Match, PathStep};
 use mljobs_core::profile::{Profile, ProfileSkill};
 
 use super::*;
@@ -73,6 +73,7 @@ struct MatchPage {
     matches: Vec<MatchView>,
     gap: Vec<GapSkill>,
     path: Vec<PathStep>,
+    certifications: Vec<Certification>,
     considered: usize,
     gap_over: usize,
 }
@@ -91,6 +92,7 @@ fn base(s: &AppState, form: Form) -> MatchPage {
         matches: Vec::new(),
         gap: Vec::new(),
         path: Vec::new(),
+        certifications: Vec::new(),
         considered: 0,
         gap_over: 0,
     }
@@ -275,6 +277,7 @@ pub(super) async fn submit(State(s): St, req: Request) -> Response {
     p.matches = report.matches.iter().map(|m| view(&s, m)).collect();
     p.gap = report.gap;
     p.path = report.path;
+    p.certifications = report.certifications;
     p.considered = report.considered;
     p.gap_over = report.gap_over;
     p.page.title = "Your matches".into();
