@@ -117,7 +117,14 @@ pub fn matches(cli: &Cli, file: &Path, options: MatchOptions, limit: usize, json
         Err(e) => return Err(e.into()),
     }
     let (_, today) = today();
-    let report = match_profile(&store, &index, &taxonomy, MatchRequest { profile: read.profile, resume: read.text.as_deref(), options, limit, today })?;
+    // The salary model when one is saved (training one is `mljobs salary train`'s job).
+    let model = mljobs_store::salary::load(&cli.data_dir())?.ok();
+    let report = match_profile(
+        &store,
+        &index,
+        &taxonomy,
+        MatchRequest { profile: read.profile, resume: read.text.as_deref(), options, limit, today, salary: model.as_ref() },
+    )?;
     print_report(&report, &taxonomy, json)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -145,7 +152,7 @@ pub fn candidates(cli: &Cli, id: &str, dir: &Path, options: MatchOptions, limit:
     for f in &files {
         match read_profile(f, &taxonomy) {
             Ok(read) => {
-                let req = MatchRequest { profile: read.profile, resume: read.text.as_deref(), options: options.clone(), limit: 1, today };
+                let req = MatchRequest { profile: read.profile, resume: read.text.as_deref(), options: options.clone(), limit: 1, today, salary: None };
                 if let Some(m) = mljobs_store::matching::score_job(&store, &index, &taxonomy, &req, &pid)? {
                     ranked.push((f.display().to_string(), req.profile.name.clone(), m));
                 }
@@ -220,6 +227,13 @@ fn print_report(r: &MatchReport, taxonomy: &Taxonomy, json: bool) -> Result<()> 
             for s in &step.steps {
                 writeln!(out, "     - {s}")?;
             }
+        }
+    }
+    if let Some(p) = &r.pay {
+        writeln!(out, "\npay ({})", p.basis)?;
+        writeln!(out, "  now         {:.0}–{:.0} USD a year, median {:.0}", p.now.p10, p.now.p90, p.now.p50)?;
+        if let (Some(lv), Some(n)) = (&p.next_level, &p.next) {
+            writeln!(out, "  level {lv:<5} {:.0}–{:.0} USD a year, median {:.0}", n.p10, n.p90, n.p50)?;
         }
     }
     if !r.certifications.is_empty() {

@@ -607,6 +607,7 @@ async fn a_resume_upload_gives_explained_matches_in_a_real_browser() {
     assert_eq!(b.js("return document.querySelector('#p_role').value").await, "machine-learning-engineer");
     assert!(b.js("return document.querySelector('#gap tbody tr') !== null").await.as_bool().unwrap(), "skills to learn");
     assert!(b.text("#path").await.contains("portfolio"));
+    assert!(b.text("#pay-outlook").await.contains("one level up"), "the pay outlook");
     b.screenshot("31-match-results").await;
     // The explanation opens.
     b.c.find(Locator::Css("#matches .match-item details summary")).await.unwrap().click().await.unwrap();

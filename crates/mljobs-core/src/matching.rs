@@ -715,6 +715,62 @@ pub fn certifications(matcher: &Matcher, gap: &[GapSkill], limit: usize) -> Vec<
     out.into_iter().take(limit).map(|(_, _, c)| c).collect()
 }
 
+/// What the candidate could earn: today's estimator for the profile, and one level up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayOutlook {
+    /// What was estimated: title, country, level.
+    pub basis: String,
+    /// The survey level used (EN, MI, SE, EX).
+    pub level: String,
+    /// P10, median, P90 in annual USD.
+    pub now: crate::salary_model::Estimate,
+    /// The next level and its estimate (none at the top).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_level: Option<String>,
+    /// The next level's estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<crate::salary_model::Estimate>,
+    /// What was assumed or is thin in the data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The salary estimate for a profile (title, country, level, years, skills) and one level up;
+/// `None` when the profile names no country (pay depends on it most).
+pub fn pay_outlook(profile: &Profile, role: &str, model: &crate::salary_model::SalaryModel, taxonomy: &Taxonomy) -> Option<PayOutlook> {
+    let country = profile.location.country.clone()?;
+    let title = match taxonomy.role(role) {
+        Some(r) => r.name.clone(),
+        None => profile.headline.clone().unwrap_or_else(|| "Data Analyst".into()),
+    };
+    let survey = |id: &str| taxonomy.levels.iter().find(|l| l.id == id).map(|l| l.survey.clone());
+    let level = profile.seniority.as_deref().and_then(survey).unwrap_or_else(|| "MI".into());
+    let order = crate::salary_model::LEVELS;
+    let estimate = |lv: &str, years: Option<f64>| {
+        let input = crate::salary_model::EstimateInput {
+            title: title.clone(),
+            country: country.clone(),
+            level: Some(lv.to_string()),
+            years,
+            industry: None,
+            company_size: None,
+            remote: profile.preferences.remote,
+            work_mode: None,
+            residence: None,
+            skills: profile.skills.iter().map(|s| s.id.clone()).collect(),
+            employment_type: None,
+        };
+        input.resolve(taxonomy).ok().map(|p| model.brief(&p, taxonomy))
+    };
+    let years = (profile.relevant_years > 0.0).then_some(profile.relevant_years as f64);
+    let now = estimate(&level, years)?;
+    let next_level = order.iter().position(|l| *l == level).and_then(|i| order.get(i + 1)).map(|l| l.to_string());
+    let next = next_level.as_deref().and_then(|lv| estimate(lv, None)).map(|b| b.estimate);
+    let mut notes = now.assumed.clone();
+    notes.extend(now.notice.clone());
+    Some(PayOutlook { basis: format!("{title} in {country}, level {level}"), level, now: now.estimate, next_level, next, notes })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

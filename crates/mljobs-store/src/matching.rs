@@ -3,7 +3,9 @@
 //! learning path. The one call behind `mljobs match`, `POST /api/v1/match` and `/match`.
 
 use mljobs_core::PostingId;
-use mljobs_core::matching::{Certification, GapSkill, JobFacts, Match, MatchOptions, Matcher, PathStep, SkillWeights, certifications, gap, path, rank};
+use mljobs_core::matching::{
+    Certification, GapSkill, JobFacts, Match, MatchOptions, Matcher, PathStep, PayOutlook, SkillWeights, certifications, gap, path, pay_outlook, rank,
+};
 use mljobs_core::profile::Profile;
 use mljobs_core::taxonomy::Taxonomy;
 use serde::Serialize;
@@ -31,6 +33,9 @@ pub struct MatchReport {
     pub path: Vec<PathStep>,
     /// Certifications that fit the role matched against, with their issuers.
     pub certifications: Vec<Certification>,
+    /// The salary estimate for the profile and one level up (none without a country or a
+    /// salary model).
+    pub pay: Option<PayOutlook>,
     /// Postings scored.
     pub considered: usize,
     /// The best matches the gap was computed over.
@@ -49,7 +54,7 @@ pub enum MatchError {
 }
 
 /// What to match.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MatchRequest<'a> {
     /// The candidate.
     pub profile: Profile,
@@ -61,11 +66,13 @@ pub struct MatchRequest<'a> {
     pub limit: usize,
     /// For the postings' ages.
     pub today: chrono::NaiveDate,
+    /// The salary model, for the profile's pay outlook.
+    pub salary: Option<&'a mljobs_core::salary_model::SalaryModel>,
 }
 
 /// Matches a profile against the open postings.
 pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, req: MatchRequest) -> Result<MatchReport, MatchError> {
-    let MatchRequest { profile, resume, options, limit, today } = req;
+    let MatchRequest { profile, resume, options, limit, today, salary } = req;
     let options = &options;
     let (counts, total) = index.skill_frequencies()?;
     let weights = SkillWeights::from_counts(&counts, total);
@@ -98,11 +105,12 @@ pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, re
     let gap = gap(&matcher, &best, 12);
     let path = path(&matcher, &gap);
     let certifications = certifications(&matcher, &gap, 3);
+    let pay = salary.and_then(|model| pay_outlook(&profile, matcher.role(), model, taxonomy));
     let target_role = matcher.role().to_string();
     let considered = facts.len();
     let gap_over = best.len();
     let matches = matches.into_iter().take(limit).collect();
-    Ok(MatchReport { profile, target_role, matches, gap, path, certifications, considered, gap_over })
+    Ok(MatchReport { profile, target_role, matches, gap, path, certifications, pay, considered, gap_over })
 }
 
 /// One posting scored for a profile (the job page's "match against my profile"), whether or not

@@ -229,6 +229,6 @@ pub fn run_match(
     today: chrono::NaiveDate,
 ) -> Result<MatchReport, ApiError> {
     let store = s.store();
-    match_profile(&store, &s.index, &s.taxonomy, MatchRequest { profile, resume, options, limit, today })
+    match_profile(&store, &s.index, &s.taxonomy, MatchRequest { profile, resume, options, limit, today, salary: Some(&s.salary) })
         .map_err(|e| ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
 }

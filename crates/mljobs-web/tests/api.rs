@@ -646,6 +646,10 @@ async fn a_profile_is_matched_with_explanations() {
     assert_eq!(m["target_role"], "machine-learning-engineer");
     assert!(matches[0]["explanation"]["parts"].as_array().unwrap().len() == 5);
     assert!(m["gap"].is_array() && m["path"].is_array());
+    // The salary outlook: the profile lives in Germany, is senior: now and one level up.
+    let pay = &m["pay"];
+    assert_eq!((pay["level"].as_str(), pay["next_level"].as_str()), (Some("SE"), Some("EX")), "{pay}");
+    assert!(pay["now"]["p50"].as_f64().unwrap() > 20_000.0 && pay["next"]["p50"].as_f64().unwrap() > pay["now"]["p50"].as_f64().unwrap(), "{pay}");
     for (body, param) in [
         (format!(r#"{{"profile": {profile}, "role": "wizard"}}"#), "role"),
         (format!(r#"{{"profile": {profile}, "country": "Germany"}}"#), "country"),

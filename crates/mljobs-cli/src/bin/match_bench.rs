@@ -70,7 +70,14 @@ fn main() -> Result<()> {
             parse_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         let mut match_ms = Vec::new();
-        let req = |p: &profile::Profile| MatchRequest { profile: p.clone(), resume: text.as_deref(), options: MatchOptions::default(), limit: 20, today: now };
+        let req = |p: &profile::Profile| MatchRequest {
+            profile: p.clone(),
+            resume: text.as_deref(),
+            options: MatchOptions::default(),
+            limit: 20,
+            today: now,
+            salary: None,
+        };
         let warm = match_profile(&store, &index, &taxonomy, req(&p))?;
         for _ in 0..runs {
             let t = Instant::now();

@@ -74,6 +74,8 @@ struct MatchPage {
     gap: Vec<GapSkill>,
     path: Vec<PathStep>,
     certifications: Vec<Certification>,
+    /// (basis, now, one level up).
+    pay: Option<(String, String, String)>,
     considered: usize,
     gap_over: usize,
 }
@@ -93,6 +95,7 @@ fn base(s: &AppState, form: Form) -> MatchPage {
         gap: Vec::new(),
         path: Vec::new(),
         certifications: Vec::new(),
+        pay: None,
         considered: 0,
         gap_over: 0,
     }
@@ -262,7 +265,8 @@ pub(super) async fn submit(State(s): St, req: Request) -> Response {
     };
     let today = chrono::Utc::now().date_naive();
     let this_job = mljobs_core::PostingId::parse(&form.job).and_then(|id| {
-        let req = mljobs_store::matching::MatchRequest { profile: profile.clone(), resume: text.as_deref(), options: options.clone(), limit: 1, today };
+        let req =
+            mljobs_store::matching::MatchRequest { profile: profile.clone(), resume: text.as_deref(), options: options.clone(), limit: 1, today, salary: None };
         mljobs_store::matching::score_job(&s.store(), &s.index, &s.taxonomy, &req, &id).ok().flatten()
     });
     let report = match crate::candidate::run_match(&s, profile, text.as_deref(), options, 20, today) {
@@ -278,6 +282,17 @@ pub(super) async fn submit(State(s): St, req: Request) -> Response {
     p.gap = report.gap;
     p.path = report.path;
     p.certifications = report.certifications;
+    let usd = |e: &mljobs_core::salary_model::Estimate| {
+        let k = |x: f64| mljobs_core::text::thousands((x / 1000.0).round() * 1000.0);
+        format!("${} median (${}–${} for 8 in 10)", k(e.p50), k(e.p10), k(e.p90))
+    };
+    p.pay = report.pay.as_ref().map(|o| {
+        let next = match (&o.next_level, &o.next) {
+            (Some(lv), Some(n)) => format!("one level up ({lv}): {}", usd(n)),
+            _ => "you are at the top level the data know".into(),
+        };
+        (o.basis.clone(), usd(&o.now), next)
+    });
     p.considered = report.considered;
     p.gap_over = report.gap_over;
     p.page.title = "Your matches".into();
