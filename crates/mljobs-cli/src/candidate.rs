@@ -10,7 +10,7 @@ use mljobs_core::matching::MatchOptions;
 use mljobs_core::profile::{self, Profile, YearMonth};
 use mljobs_core::taxonomy::Taxonomy;
 use mljobs_resume::ResumeDoc;
-use mljobs_store::matching::{MatchReport, MatchRequest, match_profile};
+use mljobs_store::matching::{MatchReport, MatchRequest, match_profile, skill_weights};
 
 use crate::config::Cli;
 
@@ -119,10 +119,12 @@ pub fn matches(cli: &Cli, file: &Path, options: MatchOptions, limit: usize, json
     let (_, today) = today();
     // The salary model when one is saved (training one is `mljobs salary train`'s job).
     let model = mljobs_store::salary::load(&cli.data_dir())?.ok();
+    let weights = skill_weights(&index)?;
     let report = match_profile(
         &store,
         &index,
         &taxonomy,
+        &weights,
         MatchRequest { profile: read.profile, resume: read.text.as_deref(), options, limit, today, salary: model.as_ref() },
     )?;
     print_report(&report, &taxonomy, json)?;
@@ -147,13 +149,14 @@ pub fn candidates(cli: &Cli, id: &str, dir: &Path, options: MatchOptions, limit:
         .collect();
     files.sort();
     let (_, today) = today();
+    let weights = skill_weights(&index)?;
     let mut ranked = Vec::new();
     let mut unread = Vec::new();
     for f in &files {
         match read_profile(f, &taxonomy) {
             Ok(read) => {
                 let req = MatchRequest { profile: read.profile, resume: read.text.as_deref(), options: options.clone(), limit: 1, today, salary: None };
-                if let Some(m) = mljobs_store::matching::score_job(&store, &index, &taxonomy, &req, &pid)? {
+                if let Some(m) = mljobs_store::matching::score_job(&store, &taxonomy, &weights, &req, &pid)? {
                     ranked.push((f.display().to_string(), req.profile.name.clone(), m));
                 }
             }

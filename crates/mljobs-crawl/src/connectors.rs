@@ -202,6 +202,31 @@ fn assembled(
     BoardFetch::Complete { items, validators: Validators { etag: None, last_modified: None, content_hash: Some(hash) }, status, attempts, incomplete }
 }
 
+/// Each listed posting with its detail, a few calls at a time: `detail_url` says where (none: the
+/// posting stays as listed); `merge` makes the posting of the detail's JSON and the listed item,
+/// or says `None` when the answer is not a detail. A failed call keeps the listed item, so the
+/// posting stays known by its id.
+async fn with_details(
+    fetcher: &Fetcher,
+    listed: Vec<serde_json::Value>,
+    detail_url: impl Fn(&serde_json::Value) -> Option<String>,
+    merge: impl Fn(serde_json::Value, &serde_json::Value) -> Option<serde_json::Value>,
+) -> Vec<serde_json::Value> {
+    use futures_util::StreamExt;
+    let (detail_url, merge) = (&detail_url, &merge);
+    futures_util::stream::iter(listed)
+        .map(|item| async move {
+            let Some(url) = detail_url(&item) else { return item };
+            match fetcher.get(&url, None).await {
+                Ok(Fetched::Body { body, .. }) => serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|d| merge(d, &item)).unwrap_or(item),
+                _ => item,
+            }
+        })
+        .buffered(SR_DETAILS_IN_FLIGHT)
+        .collect()
+        .await
+}
+
 /// A Workday board's host (or the replaced base), tenant and career site.
 fn workday_site(spec: &SourceSpec, bases: &Bases) -> Result<(String, String, String), BoardError> {
     let parts: Vec<&str> = spec.key.split('/').collect();
@@ -222,7 +247,6 @@ const WD_MAX_PAGES: usize = 250;
 /// total is `incomplete`, a failing page fails the fetch, a failed detail keeps the posting
 /// listed by its id.
 async fn workday(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous: Option<&Validators>, company: Option<&str>) -> Result<BoardFetch, BoardError> {
-    use futures_util::StreamExt;
     let (base, tenant, site) = workday_site(spec, bases)?;
     let list_url = format!("{base}/wday/cxs/{tenant}/{site}/jobs");
     let public = format!("https://{tenant}.{}.myworkdayjobs.com/en-US/{site}", spec.key.split('/').nth(1).unwrap_or("wd1"));
@@ -269,26 +293,22 @@ async fn workday(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous: 
         return Ok(BoardFetch::NotModified { status, attempts });
     }
     let (base, tenant, site) = (&base, &tenant, &site);
-    let details: Vec<serde_json::Value> = futures_util::stream::iter(listed)
-        .map(|item| async move {
-            let Some(path) = item.get("externalPath").and_then(|p| p.as_str()).map(str::to_string) else { return item };
-            match fetcher.get(&format!("{base}/wday/cxs/{tenant}/{site}{path}"), None).await {
-                Ok(Fetched::Body { body, .. }) => match serde_json::from_slice::<serde_json::Value>(&body) {
-                    Ok(mut detail) if detail.get("jobPostingInfo").is_some_and(|i| i.is_object()) => {
-                        detail["externalPath"] = serde_json::Value::from(path);
-                        if detail["jobPostingInfo"].get("externalUrl").is_none() {
-                            detail["externalUrl"] = item["externalUrl"].clone();
-                        }
-                        detail
-                    }
-                    _ => item,
-                },
-                _ => item,
+    let details = with_details(
+        fetcher,
+        listed,
+        |item| item.get("externalPath").and_then(|p| p.as_str()).map(|path| format!("{base}/wday/cxs/{tenant}/{site}{path}")),
+        |mut detail, item| {
+            if !detail.get("jobPostingInfo").is_some_and(|i| i.is_object()) {
+                return None;
             }
-        })
-        .buffered(SR_DETAILS_IN_FLIGHT)
-        .collect()
-        .await;
+            detail["externalPath"] = item["externalPath"].clone();
+            if detail["jobPostingInfo"].get("externalUrl").is_none() {
+                detail["externalUrl"] = item["externalUrl"].clone();
+            }
+            Some(detail)
+        },
+    )
+    .await;
     let doc = serde_json::json!({ "total": total, "jobPostings": details });
     Ok(assembled(doc, spec, Format::Workday, company, hash, status, attempts, incomplete))
 }
@@ -392,7 +412,6 @@ const RP_MAX_PAGES: usize = 100;
 /// that has more pages than are read is `incomplete`, a failing page fails the fetch, a failed
 /// detail keeps the job listed by its id.
 async fn rippling(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous: Option<&Validators>, company: Option<&str>) -> Result<BoardFetch, BoardError> {
-    use futures_util::StreamExt;
     let (key, base) = (&spec.key, &bases.rippling);
     let mut listed: Vec<serde_json::Value> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -457,31 +476,34 @@ async fn rippling(fetcher: &Fetcher, spec: &SourceSpec, bases: &Bases, previous:
     if incomplete.is_none() && previous.is_some_and(|p| p.content_hash == Some(hash)) {
         return Ok(BoardFetch::NotModified { status, attempts });
     }
-    let details: Vec<serde_json::Value> = futures_util::stream::iter(listed)
-        .map(|mut item| async move {
-            let Some(id) = id_of(&item) else { return item };
-            if item.get("url").is_none_or(|u| !u.is_string()) {
+    // A job's page on the board, when the list names none.
+    let listed: Vec<serde_json::Value> = listed
+        .into_iter()
+        .map(|mut item| {
+            if let Some(id) = id_of(&item).filter(|_| item.get("url").is_none_or(|u| !u.is_string())) {
                 item["url"] = serde_json::Value::from(format!("https://ats.rippling.com/{key}/jobs/{id}"));
             }
-            match fetcher.get(&format!("{base}/platform/api/ats/v2/board/{key}/jobs/{id}"), None).await {
-                Ok(Fetched::Body { body, .. }) => match serde_json::from_slice::<serde_json::Value>(&body) {
-                    Ok(mut detail) if detail.is_object() && detail.get("name").is_some() => {
-                        // The list knows the job's id, page and every place; the detail may not.
-                        for field in ["id", "url", "locations"] {
-                            if detail.get(field).is_none_or(|v| v.is_null()) {
-                                detail[field] = item[field].clone();
-                            }
-                        }
-                        detail
-                    }
-                    _ => item,
-                },
-                _ => item,
-            }
+            item
         })
-        .buffered(SR_DETAILS_IN_FLIGHT)
-        .collect()
-        .await;
+        .collect();
+    let details = with_details(
+        fetcher,
+        listed,
+        |item| id_of(item).map(|id| format!("{base}/platform/api/ats/v2/board/{key}/jobs/{id}")),
+        |mut detail, item| {
+            if !detail.is_object() || detail.get("name").is_none() {
+                return None;
+            }
+            // The list knows the job's id, page and every place; the detail may not.
+            for field in ["id", "url", "locations"] {
+                if detail.get(field).is_none_or(|v| v.is_null()) {
+                    detail[field] = item[field].clone();
+                }
+            }
+            Some(detail)
+        },
+    )
+    .await;
     Ok(assembled(serde_json::json!({ "items": details }), spec, Format::Rippling, company, hash, status, attempts, incomplete))
 }
 
@@ -505,7 +527,6 @@ async fn smartrecruiters(
     previous: Option<&Validators>,
     company: Option<&str>,
 ) -> Result<BoardFetch, BoardError> {
-    use futures_util::StreamExt;
     let key = &spec.key;
     let base = &bases.smartrecruiters;
     let mut listed: Vec<serde_json::Value> = Vec::new();
@@ -553,23 +574,16 @@ async fn smartrecruiters(
         return Ok(BoardFetch::NotModified { status, attempts });
     }
     // The details, a few at a time; a failed one keeps the list's fields.
-    let details: Vec<serde_json::Value> = futures_util::stream::iter(listed)
-        .map(|item| async move {
-            let Some(id) = item.get("id").and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_u64().map(|n| n.to_string()))) else {
-                return item;
-            };
-            let url = format!("{base}/v1/companies/{key}/postings/{id}");
-            match fetcher.get(&url, None).await {
-                Ok(Fetched::Body { body, .. }) => match serde_json::from_slice::<serde_json::Value>(&body) {
-                    Ok(detail) if detail.is_object() && detail.get("id").is_some() => detail,
-                    _ => item,
-                },
-                _ => item,
-            }
-        })
-        .buffered(SR_DETAILS_IN_FLIGHT)
-        .collect()
-        .await;
+    let details = with_details(
+        fetcher,
+        listed,
+        |item| {
+            let id = item.get("id").and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_u64().map(|n| n.to_string())))?;
+            Some(format!("{base}/v1/companies/{key}/postings/{id}"))
+        },
+        |detail, _| (detail.is_object() && detail.get("id").is_some()).then_some(detail),
+    )
+    .await;
     Ok(assembled(serde_json::json!({ "totalFound": total, "content": details }), spec, Format::SmartRecruiters, company, hash, status, attempts, incomplete))
 }
 

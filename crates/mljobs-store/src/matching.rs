@@ -70,13 +70,18 @@ pub struct MatchRequest<'a> {
     pub salary: Option<&'a mljobs_core::salary_model::SalaryModel>,
 }
 
+/// How specific each skill is, from how many open postings ask for it: read once per request
+/// (or per batch of profiles) and passed to [`match_profile`] and [`score_job`].
+pub fn skill_weights(index: &SearchIndex) -> Result<SkillWeights, MatchError> {
+    let (counts, total) = index.skill_frequencies()?;
+    Ok(SkillWeights::from_counts(&counts, total))
+}
+
 /// Matches a profile against the open postings.
-pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, req: MatchRequest) -> Result<MatchReport, MatchError> {
+pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, weights: &SkillWeights, req: MatchRequest) -> Result<MatchReport, MatchError> {
     let MatchRequest { profile, resume, options, limit, today, salary } = req;
     let options = &options;
-    let (counts, total) = index.skill_frequencies()?;
-    let weights = SkillWeights::from_counts(&counts, total);
-    let matcher = Matcher::new(&profile, resume, taxonomy, &weights, options);
+    let matcher = Matcher::new(&profile, resume, taxonomy, weights, options);
     let (skills, roles) = matcher.retrieval();
     let ids = index.candidates(&skills, &roles, CANDIDATES)?;
     let mut stored = Vec::with_capacity(ids.len());
@@ -115,11 +120,9 @@ pub fn match_profile(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, re
 
 /// One posting scored for a profile (the job page's "match against my profile"), whether or not
 /// retrieval would have found it. `None` when there is no such posting.
-pub fn score_job(store: &Store, index: &SearchIndex, taxonomy: &Taxonomy, req: &MatchRequest, id: &PostingId) -> Result<Option<Match>, MatchError> {
+pub fn score_job(store: &Store, taxonomy: &Taxonomy, weights: &SkillWeights, req: &MatchRequest, id: &PostingId) -> Result<Option<Match>, MatchError> {
     let Some(p) = store.get(id)? else { return Ok(None) };
-    let (counts, total) = index.skill_frequencies()?;
-    let weights = SkillWeights::from_counts(&counts, total);
-    let matcher = Matcher::new(&req.profile, req.resume, taxonomy, &weights, &req.options);
+    let matcher = Matcher::new(&req.profile, req.resume, taxonomy, weights, &req.options);
     let first = p.lifecycle.first_seen.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let age_days = first.or(p.posting.date_posted).map(|d| (req.today - d).num_days());
     let facts = JobFacts { id: p.posting.id.as_str(), title: &p.posting.title, company: p.posting.company.as_deref(), enrichment: &p.enrichment, age_days };

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use mljobs_core::matching::MatchOptions;
 use mljobs_core::profile::{self, Profile, YearMonth};
 use mljobs_resume::{ResumeDoc, ResumeError};
-use mljobs_store::matching::{MatchReport, MatchRequest, match_profile};
+use mljobs_store::matching::{MatchReport, MatchRequest, match_profile, skill_weights};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -186,7 +186,8 @@ pub async fn matches(State(s): St, headers: axum::http::HeaderMap, body: axum::b
             value: Some(limit.to_string()),
         });
     }
-    let report = run_match(&s, p, None, options, limit, today)?;
+    let weights = weights(&s)?;
+    let report = run_match(&s, &weights, p, None, options, limit, today)?;
     Ok(Json(report))
 }
 
@@ -219,9 +220,19 @@ pub fn options(taxonomy: &mljobs_core::Taxonomy, role: Option<String>, remote: b
     Ok(MatchOptions { role, remote, country })
 }
 
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+}
+
+/// The skills' weights over the state's index (once per request).
+pub fn weights(s: &crate::AppState) -> Result<mljobs_core::matching::SkillWeights, ApiError> {
+    skill_weights(&s.index).map_err(internal)
+}
+
 /// Matches a profile over the state's store and index.
 pub fn run_match(
     s: &crate::AppState,
+    weights: &mljobs_core::matching::SkillWeights,
     profile: Profile,
     resume: Option<&str>,
     options: MatchOptions,
@@ -229,6 +240,5 @@ pub fn run_match(
     today: chrono::NaiveDate,
 ) -> Result<MatchReport, ApiError> {
     let store = s.store();
-    match_profile(&store, &s.index, &s.taxonomy, MatchRequest { profile, resume, options, limit, today, salary: Some(&s.salary) })
-        .map_err(|e| ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+    match_profile(&store, &s.index, &s.taxonomy, weights, MatchRequest { profile, resume, options, limit, today, salary: Some(&s.salary) }).map_err(internal)
 }

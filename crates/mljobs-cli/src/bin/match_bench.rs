@@ -16,7 +16,7 @@ use mljobs_core::Taxonomy;
 use mljobs_core::matching::MatchOptions;
 use mljobs_core::profile::{self, YearMonth};
 use mljobs_resume::ResumeDoc;
-use mljobs_store::matching::{MatchRequest, match_profile};
+use mljobs_store::matching::{MatchRequest, match_profile, skill_weights};
 use mljobs_store::{SearchIndex, Store};
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
@@ -78,10 +78,10 @@ fn main() -> Result<()> {
             today: now,
             salary: None,
         };
-        let warm = match_profile(&store, &index, &taxonomy, req(&p))?;
+        let warm = match_profile(&store, &index, &taxonomy, &skill_weights(&index)?, req(&p))?;
         for _ in 0..runs {
             let t = Instant::now();
-            std::hint::black_box(match_profile(&store, &index, &taxonomy, req(&p))?);
+            std::hint::black_box(match_profile(&store, &index, &taxonomy, &skill_weights(&index)?, req(&p))?);
             match_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         per_file.push(serde_json::json!({

@@ -196,7 +196,7 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
 
     let education = education::extract(description, evidence.degrees, taxonomy, &mut raw_skills);
     let mut skills = skills::group(taxonomy, raw_skills);
-    let reader = sections::NeedReader::with_cues(description, &evidence.need_cues);
+    let reader = sections::NeedReader::new(description, &evidence.need_cues);
     for skill in &mut skills {
         let concept = &*skill.kind == "concept";
         // The strongest need its mentions state; mentions in a tag list count only when the

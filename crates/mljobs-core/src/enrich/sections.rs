@@ -781,34 +781,6 @@ const OFFERED: u8 = 4;
 const WORKS_WITH: u8 = 8;
 const REQUIRED: u8 = 16;
 
-/// All cues in one automaton (ASCII case-insensitive, leftmost-longest: "is a plus" over "a
-/// plus"), each pattern with the bits of the lists it is in.
-static CUES: LazyLock<(aho_corasick::AhoCorasick, Vec<u8>)> = LazyLock::new(|| {
-    let mut patterns: Vec<&str> = Vec::new();
-    let mut bits: Vec<u8> = Vec::new();
-    for (list, bit) in
-        [(PREFERRED_BEFORE, PREF_BEFORE), (PREFERRED_AFTER, PREF_AFTER), (OFFERED_BEFORE, OFFERED), (WORKS_WITH_BEFORE, WORKS_WITH), (REQUIRED_CUES, REQUIRED)]
-    {
-        for cue in list {
-            match patterns.iter().position(|p| p == cue) {
-                Some(i) => bits[i] |= bit,
-                None => {
-                    patterns.push(cue);
-                    bits.push(bit);
-                }
-            }
-        }
-    }
-    // Case-sensitive over a lower-cased copy of the text: the automaton keeps its prefilter (the
-    // cues are searched in every posting's whole text).
-    let ac = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(&patterns)
-        .expect("the cue lists compile");
-    (ac, bits)
-});
-
 /// Every cue phrase with the bits of the lists it is in (for the taxonomy's phrase automaton:
 /// enrichment finds the cues in the same walk as skills and keywords).
 pub(crate) fn cue_phrases() -> Vec<(&'static str, u8)> {
@@ -832,21 +804,6 @@ struct Cue {
     start: usize,
     end: usize,
     bits: u8,
-}
-
-/// The cues of a text, as whole words, in order.
-fn find_cues(text: &str) -> Vec<Cue> {
-    let (ac, bits) = &*CUES;
-    // ASCII lower case keeps every byte offset.
-    let lower = text.to_ascii_lowercase();
-    ac.find_iter(&lower)
-        .filter(|m| {
-            let before_ok = !text[..m.start()].chars().next_back().is_some_and(char::is_alphanumeric);
-            let after_ok = !text[m.end()..].chars().next().is_some_and(char::is_alphanumeric);
-            before_ok && after_ok
-        })
-        .map(|m| Cue { start: m.start(), end: m.end(), bits: bits[m.pattern().as_usize()] })
-        .collect()
 }
 
 /// The lists of the cues lying within `lo..hi`; with `strip`, not those inside parentheses opened
@@ -892,14 +849,9 @@ const LEAD_REACH: usize = 50;
 /// How far back a "together with …" reaches over a list of teams.
 const TEAMS_REACH: usize = 120;
 
-/// The need a mention at `start..end` of `text` expresses, given the text's sections. `concept`:
-/// the skill is a discipline ("data science"), which may name a team rather than a skill.
-pub fn mention_need(text: &str, sections: &[Section], start: usize, end: usize, concept: bool) -> MentionNeed {
-    mention_need_with(text, sections, &find_cues(text), start, end, concept)
-}
-
-/// A posting's text read once for the needs of its mentions: its sections and its cues (one
-/// pass of the cue automaton; each mention then looks at the cues near it).
+/// A posting's text read once for the needs of its mentions: its sections and its cues (found by
+/// the taxonomy's phrase automaton in enrichment's one walk; each mention then looks at the cues
+/// near it).
 pub struct NeedReader<'a> {
     text: &'a str,
     sections: Vec<Section>,
@@ -907,23 +859,21 @@ pub struct NeedReader<'a> {
 }
 
 impl<'a> NeedReader<'a> {
-    /// Reads the sections and cues of `text`.
-    pub fn new(text: &'a str) -> NeedReader<'a> {
-        NeedReader { text, sections: sections(text), cues: find_cues(text) }
-    }
-
-    /// Reads the sections of `text`, whose cues (start, end, lists) the caller found.
-    pub(crate) fn with_cues(text: &'a str, cues: &[(usize, usize, u8)]) -> NeedReader<'a> {
+    /// Reads the sections of `text`, whose cues (start, end, lists) enrichment's walk found
+    /// ([`crate::enrich::KeywordEvidence::need_cues`]).
+    pub(crate) fn new(text: &'a str, cues: &[(usize, usize, u8)]) -> NeedReader<'a> {
         NeedReader { text, sections: sections(text), cues: cues.iter().map(|&(start, end, bits)| Cue { start, end, bits }).collect() }
     }
 
     /// The need a mention at `start..end` states.
     pub fn need(&self, start: usize, end: usize, concept: bool) -> MentionNeed {
-        mention_need_with(self.text, &self.sections, &self.cues, start, end, concept)
+        mention_need(self.text, &self.sections, &self.cues, start, end, concept)
     }
 }
 
-fn mention_need_with(text: &str, sections: &[Section], cues: &[Cue], start: usize, end: usize, concept: bool) -> MentionNeed {
+/// The need a mention at `start..end` of `text` expresses, given the text's sections and cues.
+/// `concept`: the skill is a discipline ("data science"), which may name a team rather than a skill.
+fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, end: usize, concept: bool) -> MentionNeed {
     // Sections cover the text in order.
     let at = sections.partition_point(|s| s.end <= start);
     let kind = sections.get(at).filter(|s| s.start <= start).map_or(SectionKind::Unknown, |s| s.kind);
@@ -979,10 +929,14 @@ fn mention_need_with(text: &str, sections: &[Section], cues: &[Cue], start: usiz
 mod tests {
     use super::*;
 
+    /// The text read as enrichment reads it: cues from the taxonomy's phrase walk.
+    fn reader(text: &str) -> NeedReader<'_> {
+        NeedReader::new(text, &crate::enrich::keyword_evidence("", text, crate::taxonomy::test_taxonomy()).need_cues)
+    }
+
     fn need_of(text: &str, word: &str) -> Need {
-        let s = sections(text);
         let start = text.find(word).unwrap_or_else(|| panic!("{word} not in text"));
-        mention_need(text, &s, start, start + word.len(), false).need
+        reader(text).need(start, start + word.len(), false).need
     }
 
     #[test]
@@ -1042,18 +996,16 @@ mod tests {
         assert_eq!(need_of(&text, "Kubernetes"), Need::Preferred);
         assert_eq!(need_of(&text, "Coursera"), Need::Mentioned);
         assert_eq!(need_of(&text, "ROS"), Need::Mentioned);
-        let s = sections(&text);
         let at = text.find("python").unwrap();
-        assert!(mention_need(&text, &s, at, at + 6, false).weak, "a tag is weak evidence");
+        assert!(reader(&text).need(at, at + 6, false).weak, "a tag is weak evidence");
     }
 
     #[test]
     fn teams_worked_with_and_training_offered_are_not_asked() {
         let text = "You will work closely together with Data Science, Product and Data Warehouse teams.\nWe offer training in project management.\nYou build pipelines with Spark.\n";
-        let s = sections(text);
         let at = text.find("Data Warehouse").unwrap();
-        assert_eq!(mention_need(text, &s, at, at + 14, true).need, Need::Mentioned);
-        assert_eq!(mention_need(text, &s, at, at + 14, false).need, Need::Required, "a tool named there is still used");
+        assert_eq!(reader(text).need(at, at + 14, true).need, Need::Mentioned);
+        assert_eq!(reader(text).need(at, at + 14, false).need, Need::Required, "a tool named there is still used");
         assert_eq!(need_of(text, "project management"), Need::Mentioned);
         assert_eq!(need_of(text, "Spark"), Need::Required);
     }

@@ -111,8 +111,7 @@ pub(super) async fn form(State(s): St, Query(q): Query<MatchQuery>) -> Response 
     page(StatusCode::OK, &base(&s, Form { job: q.job, ..Form::default() }))
 }
 
-fn chip(s: &AppState, n: &mljobs_core::matching::SkillNote) -> SkillChip {
-    let _ = s;
+fn chip(n: &mljobs_core::matching::SkillNote) -> SkillChip {
     SkillChip {
         name: n.name.clone(),
         href: format!("/jobs?skill={}", n.id),
@@ -134,10 +133,10 @@ fn view(s: &AppState, m: &Match) -> MatchView {
         title: m.title.clone(),
         company: m.company.clone().unwrap_or_default(),
         meta: meta.join(" · "),
-        matched_required: e.matched_required.iter().map(|n| chip(s, n)).collect(),
-        missing_required: e.missing_required.iter().map(|n| chip(s, n)).collect(),
-        matched_preferred: e.matched_preferred.iter().map(|n| chip(s, n)).collect(),
-        missing_preferred: e.missing_preferred.iter().map(|n| chip(s, n)).collect(),
+        matched_required: e.matched_required.iter().map(chip).collect(),
+        missing_required: e.missing_required.iter().map(chip).collect(),
+        matched_preferred: e.matched_preferred.iter().map(chip).collect(),
+        missing_preferred: e.missing_preferred.iter().map(chip).collect(),
         parts: e.parts.iter().map(|p| (part_name(&p.part).to_string(), format!("{:.1} / {:.0}", p.points, p.max), p.note.clone())).collect(),
         adjustments: e.adjustments.clone(),
     }
@@ -264,12 +263,16 @@ pub(super) async fn submit(State(s): St, req: Request) -> Response {
         Err(e) => return fail(e.status, e.message, form),
     };
     let today = chrono::Utc::now().date_naive();
+    let weights = match crate::candidate::weights(&s) {
+        Ok(w) => w,
+        Err(e) => return fail(e.status, e.message, form),
+    };
     let this_job = mljobs_core::PostingId::parse(&form.job).and_then(|id| {
         let req =
             mljobs_store::matching::MatchRequest { profile: profile.clone(), resume: text.as_deref(), options: options.clone(), limit: 1, today, salary: None };
-        mljobs_store::matching::score_job(&s.store(), &s.index, &s.taxonomy, &req, &id).ok().flatten()
+        mljobs_store::matching::score_job(&s.store(), &s.taxonomy, &weights, &req, &id).ok().flatten()
     });
-    let report = match crate::candidate::run_match(&s, profile, text.as_deref(), options, 20, today) {
+    let report = match crate::candidate::run_match(&s, &weights, profile, text.as_deref(), options, 20, today) {
         Ok(r) => r,
         Err(e) => return fail(e.status, e.message, form),
     };
