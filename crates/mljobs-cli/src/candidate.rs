@@ -7,20 +7,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use mljobs_core::matching::MatchOptions;
-use mljobs_core::profile::{self, Profile, YearMonth};
+use mljobs_core::profile::YearMonth;
 use mljobs_core::taxonomy::Taxonomy;
-use mljobs_resume::ResumeDoc;
 use mljobs_store::matching::{MatchReport, MatchRequest, match_profile, skill_weights};
 
 use crate::config::Cli;
 
-/// A profile and the resume text it was read from (none for a profile JSON).
-pub struct ReadProfile {
-    /// The profile.
-    pub profile: Profile,
-    /// The text its evidence offsets point into.
-    pub text: Option<String>,
-}
+pub use mljobs_resume::ReadProfile;
 
 fn today() -> (YearMonth, chrono::NaiveDate) {
     use chrono::Datelike;
@@ -41,14 +34,16 @@ pub fn read_profile(file: &Path, taxonomy: &Taxonomy) -> Result<ReadProfile> {
     let (month, _) = today();
     let doc = mljobs_resume::read(&name, &bytes)?;
     drop(bytes);
-    Ok(match doc {
-        ResumeDoc::Text(text) => {
-            let p = profile::from_text(&text, taxonomy, month).with_context(|| name.clone())?;
-            // Offsets point into the normalised text the profile was read from.
-            ReadProfile { profile: p, text: Some(profile::normalised(&text)) }
-        }
-        ResumeDoc::Json(v) => ReadProfile { profile: profile::from_json(&v, taxonomy, month).with_context(|| name.clone())?, text: None },
-    })
+    mljobs_resume::to_profile(doc, taxonomy, month).with_context(|| name)
+}
+
+/// A file of a folder of resumes worth reading: a resume format, and not the folder's README.
+fn is_resume_file(p: &Path) -> bool {
+    let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    !name.starts_with("readme")
+        && !name.starts_with('.')
+        && matches!(ext.as_str(), "pdf" | "docx" | "txt" | "text" | "md" | "markdown" | "json" | "html" | "htm" | "")
 }
 
 /// `mljobs profile FILE [--json | --text]`.
@@ -145,7 +140,7 @@ pub fn candidates(cli: &Cli, id: &str, dir: &Path, options: MatchOptions, limit:
     let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("--job ranks the resumes in a directory: reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && is_resume_file(p))
         .collect();
     files.sort();
     let (_, today) = today();

@@ -19,7 +19,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = config::Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_env("MLJOBS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MLJOBS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,pdf_extract=error"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     match commands::run(cli) {
         Ok(code) => code,

@@ -311,15 +311,122 @@ fn section_heading(line: &str) -> Option<Part> {
     SECTION_HEADINGS.iter().find(|(_, names)| names.contains(&w.as_str())).map(|(p, _)| *p)
 }
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+/// Month names and their abbreviations in English, German, French, Italian, Spanish, Portuguese and
+/// Dutch, as [`month_of`] reads them.
+const MONTH_NAMES: &[(&str, u32)] = &[
+    ("january", 1),
+    ("januar", 1),
+    ("janvier", 1),
+    ("janv", 1),
+    ("janeiro", 1),
+    ("januari", 1),
+    ("jan", 1),
+    ("jän", 1),
+    ("gennaio", 1),
+    ("gen", 1),
+    ("enero", 1),
+    ("ene", 1),
+    ("february", 2),
+    ("februar", 2),
+    ("février", 2),
+    ("févr", 2),
+    ("fevereiro", 2),
+    ("fev", 2),
+    ("febbraio", 2),
+    ("febrero", 2),
+    ("februari", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("märz", 3),
+    ("mars", 3),
+    ("março", 3),
+    ("marzo", 3),
+    ("maart", 3),
+    ("mrt", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("avril", 4),
+    ("avr", 4),
+    ("aprile", 4),
+    ("abril", 4),
+    ("abr", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("maggio", 5),
+    ("mayo", 5),
+    ("maio", 5),
+    ("mei", 5),
+    ("mag", 5),
+    ("june", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("giugno", 6),
+    ("junio", 6),
+    ("junho", 6),
+    ("jun", 6),
+    ("giu", 6),
+    ("july", 7),
+    ("juli", 7),
+    ("juillet", 7),
+    ("juil", 7),
+    ("luglio", 7),
+    ("julio", 7),
+    ("julho", 7),
+    ("jul", 7),
+    ("lug", 7),
+    ("august", 8),
+    ("août", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("augustus", 8),
+    ("aug", 8),
+    ("ago", 8),
+    ("september", 9),
+    ("septembre", 9),
+    ("settembre", 9),
+    ("septiembre", 9),
+    ("setembro", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("set", 9),
+    ("october", 10),
+    ("oktober", 10),
+    ("octobre", 10),
+    ("ottobre", 10),
+    ("octubre", 10),
+    ("outubro", 10),
+    ("okt", 10),
+    ("oct", 10),
+    ("ott", 10),
+    ("november", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("novembro", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dezember", 12),
+    ("décembre", 12),
+    ("déc", 12),
+    ("dicembre", 12),
+    ("diciembre", 12),
+    ("dezembro", 12),
+    ("dez", 12),
+    ("dic", 12),
+    ("dec", 12),
+];
 
-const DATE: &str = r"(?:(?P<M>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s*(?P<MY>(?:19|20)\d{2}|'\d{2})|(?P<NM>0?[1-9]|1[0-2])\s*[/.]\s*(?P<NY>(?:19|20)\d{2})|(?P<IY>(?:19|20)\d{2})\s*[/.-]\s*(?P<IM>0[1-9]|1[0-2])\b|(?P<Y>(?:19|20)\d{2}))";
+const DATE: &str = r"(?:(?P<M>jan(?:uary|vier|v|eiro|uari)?|jän(?:ner)?|gen(?:naio)?|ene(?:ro)?|feb(?:ruary|ruar|braio|rero|ruari)?|f[ée]v(?:rier|r|ereiro)?|mar(?:ch|s|ço|zo)?|märz|maart|mrt|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mag(?:gio)?|mayo|maio|mei|june?|juni|juin|giu(?:gno)?|junio|junho|july?|juli|juil(?:let)?|lug(?:lio)?|julio|julho|aug(?:ust|ustus)?|ao[uû]t|ago(?:sto)?|sep(?:t(?:ember|embre)?|tiembre)?|set(?:tembre|embro)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|ott(?:obre)?|outubro|nov(?:ember|embre|iembre|embro)?|dec(?:ember)?|d[ée]c(?:embre)?|dez(?:ember|embro)?|dic(?:embre|iembre)?)\.?,?\s*(?P<MY>(?:19|20)\d{2}|'\d{2})|(?P<NM>0?[1-9]|1[0-2])\s*[/.]\s*(?P<NY>(?:19|20)\d{2})|(?P<IY>(?:19|20)\d{2})\s*[/.-]\s*(?P<IM>0[1-9]|1[0-2])\b|(?P<Y>(?:19|20)\d{2}))";
+
+/// "Present" as resumes write it, in English and the languages of European CVs (German, French,
+/// Italian, Spanish, Portuguese, Dutch, Polish, Scandinavian, Finnish).
+const PRESENT: &str = r"present|current(?:ly)?|now|today|heute|aktuell|jetzt|aujourd['’]hui|actuel(?:lement)?|présent|en cours|oggi|presente|attuale|in corso|actualidad|actual|atual|hoy|heden|nu|obecnie|teraz|idag|i dag|nå|nyt";
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     let end = DATE.replace("?P<", "?P<E");
     let since_end = DATE.replace("?P<", "?P<T");
     Regex::new(&format!(
-        r"(?i)(?-u:\b)(?:(?P<since>since|from)\s+{DATE}(?:\s*(?:-|–|—|to)\s*(?P<open>present|now|current|today|date))?(?:\s*(?:-|–|—|to|until|till)\s*{since_end})?|{start}\s*(?:-|–|—|−|~|→|to|until|till)\s*(?:(?P<present>present|current|now|today|ongoing|to date|date)|{end}))",
+        r"(?i)(?-u:\b)(?:(?P<since>since|from|seit|depuis|desde|dal)\s+{DATE}(?:\s*(?:-|–|—|to)\s*(?P<open>{PRESENT}))?(?:\s*(?:-|–|—|to|until|till)\s*{since_end})?|{start}\s*(?:-|–|—|−|~|→|to|until|till|bis)\s*(?:(?P<present>{PRESENT}|ongoing|to date|date)|{end}))",
         start = DATE.replace("?P<", "?P<S")
     ))
     .unwrap()
@@ -335,8 +442,8 @@ struct Span {
 }
 
 fn month_of(name: &str) -> u32 {
-    let lower = name.to_ascii_lowercase();
-    MONTHS.iter().position(|m| lower.starts_with(m)).map_or(1, |i| i as u32 + 1)
+    let lower = name.to_lowercase();
+    MONTH_NAMES.iter().find(|(n, _)| lower == *n).or_else(|| MONTH_NAMES.iter().find(|(n, _)| lower.starts_with(n))).map_or(1, |(_, m)| *m)
 }
 
 fn year_of(s: &str) -> Option<i32> {
@@ -542,14 +649,67 @@ pub fn normalised(text: &str) -> String {
         let rest = &c[2];
         format!("\n{}\n{}", &c[1], rest.trim_start_matches(':').trim_start())
     });
+    // A range broken over two lines by the layout ("Mar 2019 –" / "Present").
+    let t = WRAPPED_RANGE.replace_all(&t, "${head} ${tail}");
     t.lines()
         .map(|l| {
             let l = l.trim_end();
             let l = l.trim_start_matches('#').trim_start();
-            l.replace("**", "").replace("__", "")
+            split_jobs(&l.replace("**", "").replace("__", ""))
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A date range broken by the layout after its dash ("Mar 2019 –" / "Present") or before it
+/// ("Apr 2018" / "– Mar 2021"), an empty line between at most.
+static WRAPPED_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    let end = DATE.replace("?P<", "?P<W");
+    Regex::new(&format!(r"(?im)(?P<head>{DATE}[ \t]*(?:-|–|—|to)|{end})[ \t]*\n(?:[ \t]*\n)?[ \t]*(?P<tail>(?:-|–|—)[ \t]*(?:{PRESENT}|[a-z]{{3,9}}\.?[ \t]*(?:19|20)\d\d|\d{{1,2}}[/.](?:19|20)\d\d|(?:19|20)\d\d)|(?:{PRESENT})[ \t]*$)")).unwrap()
+});
+
+/// A long pasted line that holds several jobs ("… Mentor three engineers. Data Engineer Peachtree
+/// Health, Atlanta June 2018 to February 2021 ETL from …") as one line per job: a break before
+/// each later job's header (after the sentence that ends the previous job) and after every range,
+/// so each job reads as a header line with its dates and a body.
+fn split_jobs(line: &str) -> String {
+    if line.len() < 200 {
+        return line.to_string();
+    }
+    let ranges: Vec<(usize, usize)> = RANGE.find_iter(line).map(|m| (m.start(), m.end())).collect();
+    if ranges.len() < 2 {
+        return line.to_string();
+    }
+    let mut breaks = Vec::new();
+    for (k, &(start, end)) in ranges.iter().enumerate() {
+        if k > 0 {
+            let floor = ranges[k - 1].1;
+            let before = &line[floor..start];
+            // The header: back to the end of the previous sentence, at most 15 words.
+            if let Some(dot) = before.rfind(". ").or_else(|| before.rfind("; ")).filter(|&d| before[d..].split_whitespace().count() <= 16) {
+                breaks.push(floor + dot + 2);
+            } else if before.split_whitespace().count() <= 15 {
+                breaks.push(floor);
+            }
+        }
+        if line[end..].trim().len() > 1 {
+            breaks.push(end);
+        }
+    }
+    breaks.sort_unstable();
+    breaks.dedup();
+    let mut out = String::with_capacity(line.len() + breaks.len());
+    let mut at = 0;
+    for b in breaks {
+        out.push_str(line[at..b].trim_end());
+        out.push('\n');
+        at = b;
+        while line[at..].starts_with(' ') {
+            at += 1;
+        }
+    }
+    out.push_str(&line[at..]);
+    out
 }
 
 /// Reads a resume's text into a profile. `today` stands for "present".
@@ -575,6 +735,12 @@ pub fn from_text(text: &str, taxonomy: &Taxonomy, today: YearMonth) -> Result<Pr
             seen_heading = true;
         }
         parts[i] = current;
+        // "Education: BSc Computer Science, …" — a heading that starts its own line's content.
+        if let Some((head, _)) = line.split_once(':').filter(|(h, _)| h.len() <= 30)
+            && let Some(p @ (Part::Education | Part::Skills | Part::Other)) = section_heading(head)
+        {
+            parts[i] = p;
+        }
     }
     let has_experience = parts.contains(&Part::Experience);
     let mut profile = Profile::default();
@@ -705,6 +871,8 @@ pub fn from_text(text: &str, taxonomy: &Taxonomy, today: YearMonth) -> Result<Pr
     profile.headline = profile.experience.first().map(|e| e.title.clone()).or(headline_line.clone());
 
     // Role: the latest relevant job, else the headline or the latest job, read with the whole text.
+    let head_and_summary: Vec<&str> =
+        lines.iter().enumerate().take(40).filter(|(i, _)| matches!(parts[*i], Part::Header | Part::Summary)).map(|(_, l)| *l).collect();
     let evidence = crate::enrich::keyword_evidence("", &text, taxonomy);
     let role_of = |title: &str| classify_role(title, &evidence.role, true, taxonomy).id;
     profile.role = profile
@@ -714,7 +882,10 @@ pub fn from_text(text: &str, taxonomy: &Taxonomy, today: YearMonth) -> Result<Pr
         .find(|e| e.relevant)
         .map(|e| e.role.clone())
         .or_else(|| headline_line.as_deref().map(role_of).filter(|r| r != OTHER))
-        .or_else(|| profile.experience.first().map(|e| role_of(&e.title)))
+        .or_else(|| profile.experience.first().map(|e| role_of(&e.title)).filter(|r| r != OTHER))
+        // A student or career changer who says what they aim for ("looking for a machine learning
+        // internship"): the aim, read as a title.
+        .or_else(|| head_and_summary.iter().find_map(|l| AIM.captures(l).map(|c| role_of(&c[1])).filter(|r| r != OTHER)))
         .unwrap_or_else(|| OTHER.to_string());
     let years = if profile.relevant_years > 0.0 { profile.relevant_years } else { profile.total_years };
     let title_for_level = profile.headline.clone().unwrap_or_default();
@@ -791,16 +962,20 @@ pub fn years_of(entries: &[WorkEntry], today: YearMonth) -> (f32, f32) {
 }
 
 static DEGREE_LONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?P<phd>ph\.?\s?d\.?|doctor of philosophy|doctorate|doctoral degree|dphil)|(?P<master>master'?s?(?: degree)?|master of \w+)|(?P<bachelor>bachelor'?s?(?: degree)?|bachelor of \w+|undergraduate degree)|(?P<associate>associate'?s? degree|associate of \w+))\b").unwrap()
+    Regex::new(r"(?i)\b(?:(?P<phd>ph\.?\s?d\.?|doctor of philosophy|doctorate|doctoral degree|dphil|doktor|doctorat|dottorato|doctorado|doutorado)|(?P<master>master'?s?(?: degree)?|master of \w+|diplom(?:-\w+)?|dipl\.-\s?\w+|magister|laurea magistrale|laurea specialistica|mestrado|máster)|(?P<bachelor>bachelor'?s?(?: degree)?|bachelor of \w+|undergraduate degree|licenciatura|laurea triennale|bacharelado|grado en)|(?P<associate>associate'?s? degree|associate of \w+|associate in \w+|foundation degree|higher national diploma))\b").unwrap()
 });
 static DEGREE_SHORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(?P<phd>PhD|Ph\.D\.?|DPhil|Dr\.)|(?P<master>M\.?Sc\.?|MSc|M\.S\.|MS|M\.A\.|MA|MEng|M\.Eng\.?|MBA|MPhil|M\.Tech|MTech|MRes|LLM|LL\.M\.?)|(?P<bachelor>B\.?Sc\.?|BSc|B\.S\.|BS|B\.A\.|BA|BEng|B\.Eng\.?|B\.Tech|BTech|BBA|LLB|LL\.B\.?|B\.Com|BCom|BE|B\.E\.))(?:\W|$)").unwrap()
+    Regex::new(r"\b(?:(?P<phd>PhD|Ph\.D\.?|DPhil|Dr\.)|(?P<master>M\.?Sc\.?|MSc|M\.S\.|MS|M\.A\.|MA|MEng|M\.Eng\.?|MBA|MPhil|M\.Tech|MTech|MRes|LLM|LL\.M\.?|MPH|MFA|MEd|M\.Ed\.?|MSW|MPA|MAcc|MMath|MIng|Dipl\.-Ing\.?)|(?P<bachelor>B\.?Sc\.?|BSc|B\.S\.|BS|B\.A\.|BA|BEng|B\.Eng\.?|B\.Tech|BTech|BBA|LLB|LL\.B\.?|B\.Com|BCom|BE|B\.E\.|BFA|BDes|B\.Des\.?|BSN|B\.S\.N\.?|Licence)|(?P<associate>FdA|FdSc|HND|A\.A\.S\.?|AAS|A\.A\.|A\.S\.))(?:\W|$)").unwrap()
 });
 static SCHOOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(university|universität|université|universidad|college|institute|school|academy|polytechnic|politecnico|ETH|EPFL|MIT)\b").unwrap()
 });
 static ORG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(inc|ltd|llc|llp|gmbh|ag|se|sa|plc|corp|corporation|company|co|group|bank|university|hospital|clinic|institute|solicitors|partners|labs?|technologies|systems|consulting|agency|foundation)\.?$").unwrap()
+});
+/// What a person says they aim for.
+static AIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:looking for|seeking|aspiring|aiming (?:at|for)|targeting|want to (?:become|work as)|career change (?:to|into))\s+(?:an?\s+|my first\s+)?(.{3,80})").unwrap()
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[5-9]\d|20\d{2})\b").unwrap());
 
@@ -977,6 +1152,28 @@ mod tests {
         assert_eq!(r("2012-2016"), Some(("2012-01".into(), Some("2016-01".into()))));
         assert_eq!(r("Revenue grew 2019 to 2018"), None, "an end before the start is not a range");
         assert_eq!(r("Python 3.10 and SQL"), None);
+        // Other languages' months and "present".
+        assert_eq!(r("sept. 2018 – dic. 2020"), Some(("2018-09".into(), Some("2020-12".into()))));
+        assert_eq!(r("ene. 2021 – actualidad"), Some(("2021-01".into(), None)));
+        assert_eq!(r("01/2020 – heute"), Some(("2020-01".into(), None)));
+        assert_eq!(r("févr. 2019 – aujourd'hui"), Some(("2019-02".into(), None)));
+        assert_eq!(r("März 2015 bis Okt. 2017"), Some(("2015-03".into(), Some("2017-10".into()))));
+        assert_eq!(r("mayo 2016 - agosto 2018"), Some(("2016-05".into(), Some("2018-08".into()))));
+    }
+
+    #[test]
+    fn layouts_that_break_ranges_and_lines_are_mended() {
+        // A range wrapped by the PDF layout, either side of its dash.
+        let n = normalised("Lead, Manchester — Mar 2019 –\n\nPresent\nWorks — Apr 2018\n– Mar 2021\nGraduated 2016\nThen more");
+        assert!(n.contains("Mar 2019 – Present") && n.contains("Apr 2018 – Mar 2021") && n.contains("2016\nThen"), "{n}");
+        // Several jobs pasted into one line: one line per job, the dates with their header.
+        let line = "EXPERIENCE Senior Data Engineer Delta Freight, Atlanta, GA March 2021 to Present Designed streaming ingestion with Kafka. Mentor three engineers. Data Engineer Peachtree Health, Atlanta, GA June 2018 to February 2021 ETL from 14 hospital systems into Redshift. EDUCATION BSc, 2016";
+        let p = read(line);
+        assert_eq!(p.experience.len(), 2, "{:?}", p.experience);
+        assert_eq!((p.experience[1].start.map(|d| d.to_string()), p.total_years), (Some("2018-06".into()), 8.6));
+        // Mojibake beside clean text, and an inline education heading.
+        let p = read("Camille Lefèvre\nEXPÃ‰RIENCE\nBI Analyst, Rhône SA – 09/2021 â€“ aujourdâ€™hui\nEducation: MSc Statistics, Lyon 2, 2018");
+        assert_eq!((p.total_years, p.highest_degree.as_deref()), (5.3, Some("master")), "{p:?}");
     }
 
     #[test]

@@ -308,17 +308,33 @@ pub fn repair_mojibake(s: &str) -> std::borrow::Cow<'_, str> {
         return s;
     }
     // Map each char back to the single byte Windows-1252 would have produced, then re-decode.
-    let mut bytes = Vec::with_capacity(s.len());
-    for ch in s.chars() {
-        match cp1252_byte(ch) {
-            Some(b) => bytes.push(b),
-            None => return s,
+    // Sequence by sequence, so a text pasted from two sources (one garbled, one not) is mended
+    // where it is garbled and left alone elsewhere.
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let need = match cp1252_byte(chars[i]) {
+            Some(0xC2..=0xDF) => 1,
+            Some(0xE0..=0xEF) => 2,
+            Some(0xF0..=0xF4) => 3,
+            _ => 0,
+        };
+        if need > 0 && i + need < chars.len() {
+            let mut seq = vec![cp1252_byte(chars[i]).unwrap_or(0)];
+            seq.extend(chars[i + 1..=i + need].iter().map(|&c| cp1252_byte(c).filter(|b| (0x80..=0xBF).contains(b)).unwrap_or(0)));
+            if let Ok(decoded) = std::str::from_utf8(&seq)
+                && decoded.chars().all(|c| !c.is_control())
+            {
+                out.push_str(decoded);
+                i += need + 1;
+                continue;
+            }
         }
+        out.push(chars[i]);
+        i += 1;
     }
-    match String::from_utf8(bytes) {
-        Ok(fixed) => fixed.into(),
-        Err(_) => s,
-    }
+    if out == s { s } else { out.into() }
 }
 
 /// The Windows-1252 character of a byte in 0x80–0x9F (undefined ones stay as they are).
@@ -733,6 +749,8 @@ mod tests {
         assert_eq!(clean_field("Data Scientist â€“ NLP").as_deref(), Some("Data Scientist – NLP"));
         assert_eq!(clean_field("São Paulo").as_deref(), Some("São Paulo"));
         assert_eq!(repair_mojibake("Where you\u{92}ve been \u{93}quoted\u{94}"), "Where you’ve been “quoted”");
+        // Pasted from two sources: the garbled part mended, the rest (and real accents) kept.
+        assert_eq!(repair_mojibake("EXPÃ‰RIENCE, Rhône â€“ aujourdâ€™hui, Ã©tÃ© — voilà…"), "EXPÉRIENCE, Rhône – aujourd’hui, été — voilà…");
     }
 
     #[test]

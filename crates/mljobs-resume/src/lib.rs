@@ -89,6 +89,29 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<ResumeDoc, ResumeError> {
     Ok(ResumeDoc::Text(text))
 }
 
+/// A profile read from a resume, and the text its evidence offsets point into.
+#[derive(Debug, Clone)]
+pub struct ReadProfile {
+    /// The profile.
+    pub profile: mljobs_core::profile::Profile,
+    /// The resume's normalised text (none for JSON).
+    pub text: Option<String>,
+}
+
+/// The profile of what [`read`] gave: a text through the profile reader (the offsets point into
+/// its normalised text, kept beside it), a JSON profile or JSON Resume as such.
+pub fn to_profile(
+    doc: ResumeDoc,
+    taxonomy: &mljobs_core::Taxonomy,
+    month: mljobs_core::profile::YearMonth,
+) -> Result<ReadProfile, mljobs_core::profile::ProfileError> {
+    use mljobs_core::profile;
+    Ok(match doc {
+        ResumeDoc::Text(text) => ReadProfile { profile: profile::from_text(&text, taxonomy, month)?, text: Some(profile::normalised(&text)) },
+        ResumeDoc::Json(v) => ReadProfile { profile: profile::from_json(&v, taxonomy, month)?, text: None },
+    })
+}
+
 fn trim_ascii_start(b: &[u8]) -> &[u8] {
     let i = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
     &b[i..]

@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
 use mljobs_core::matching::MatchOptions;
 use mljobs_core::profile::{self, Profile, YearMonth};
-use mljobs_resume::{ResumeDoc, ResumeError};
+use mljobs_resume::ResumeError;
 use mljobs_store::matching::{MatchReport, MatchRequest, match_profile, skill_weights};
 use serde::Deserialize;
 use serde_json::Value;
@@ -32,12 +32,7 @@ fn today() -> (YearMonth, chrono::NaiveDate) {
 }
 
 /// A profile and the text its evidence points into.
-pub struct Read {
-    /// The profile.
-    pub profile: Profile,
-    /// The resume's text as read (none for JSON).
-    pub text: Option<String>,
-}
+pub use mljobs_resume::ReadProfile as Read;
 
 /// Reads a resume's bytes into a profile; the error says what the person can do.
 pub fn read_resume(name: &str, bytes: &[u8], taxonomy: &mljobs_core::Taxonomy) -> Result<Read, ApiError> {
@@ -51,14 +46,7 @@ pub fn read_resume(name: &str, bytes: &[u8], taxonomy: &mljobs_core::Taxonomy) -
         };
         ApiError::other(status, code, e.to_string())
     })?;
-    let unreadable = |e: profile::ProfileError| ApiError::other(StatusCode::UNPROCESSABLE_ENTITY, "unreadable_file", format!("{name}: {e}"));
-    match doc {
-        ResumeDoc::Text(text) => {
-            let p = profile::from_text(&text, taxonomy, month).map_err(unreadable)?;
-            Ok(Read { profile: p, text: Some(profile::normalised(&text)) })
-        }
-        ResumeDoc::Json(v) => Ok(Read { profile: profile::from_json(&v, taxonomy, month).map_err(unreadable)?, text: None }),
-    }
+    mljobs_resume::to_profile(doc, taxonomy, month).map_err(|e| ApiError::other(StatusCode::UNPROCESSABLE_ENTITY, "unreadable_file", format!("{name}: {e}")))
 }
 
 /// The first file (or `text` field) of a multipart form, with the other fields.

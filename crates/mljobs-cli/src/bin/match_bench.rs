@@ -15,7 +15,6 @@ use chrono::Datelike;
 use mljobs_core::Taxonomy;
 use mljobs_core::matching::MatchOptions;
 use mljobs_core::profile::{self, YearMonth};
-use mljobs_resume::ResumeDoc;
 use mljobs_store::matching::{MatchRequest, match_profile, skill_weights};
 use mljobs_store::{SearchIndex, Store};
 
@@ -57,10 +56,8 @@ fn main() -> Result<()> {
         let name = f.display().to_string();
         let kind = f.extension().map_or("txt".into(), |e| e.to_string_lossy().to_lowercase());
         let read = || -> Option<(profile::Profile, Option<String>)> {
-            match mljobs_resume::read(&name, &bytes).ok()? {
-                ResumeDoc::Text(t) => Some((profile::from_text(&t, &taxonomy, month).ok()?, Some(profile::normalised(&t)))),
-                ResumeDoc::Json(v) => Some((profile::from_json(&v, &taxonomy, month).ok()?, None)),
-            }
+            let read = mljobs_resume::to_profile(mljobs_resume::read(&name, &bytes).ok()?, &taxonomy, month).ok()?;
+            Some((read.profile, read.text))
         };
         let Some((p, text)) = read() else { continue };
         let mut parse_ms = Vec::new();

@@ -165,7 +165,8 @@ fn match_ranks_fitting_jobs_explains_them_and_a_lawyer_scores_far_below() {
     // The employer's side: the test resumes ranked for a data-science posting.
     let ds_job = ok(&mljobs(dir.path(), &["search", "data scientist", "--role", "data-scientist", "--limit", "1", "--json"]));
     let id = serde_json::from_str::<serde_json::Value>(&ds_job).unwrap()["hits"][0]["id"].as_str().unwrap().to_string();
-    let c: serde_json::Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["match", "--job", &id[..8], "testdata/resumes", "--json"]))).unwrap();
+    let c: serde_json::Value =
+        serde_json::from_str(&ok(&mljobs(dir.path(), &["match", "--job", &id[..8], "testdata/resumes", "--limit", "100", "--json"]))).unwrap();
     let files: Vec<&str> = c["candidates"].as_array().unwrap().iter().map(|x| x["file"].as_str().unwrap().rsplit('/').next().unwrap()).collect();
     assert_eq!(files[0], "data-scientist.txt", "{files:?}");
     let pos = |f: &str| files.iter().position(|x| *x == f).unwrap();

@@ -7,6 +7,7 @@ mod enrich_snapshots;
 mod ingest;
 mod needs;
 mod relevance;
+mod resumes;
 mod sources;
 
 use std::path::{Path, PathBuf};
