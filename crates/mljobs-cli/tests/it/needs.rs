@@ -3,8 +3,8 @@
 
 use std::process::Command;
 
-/// Issue 16 item 2. Measured (docs/quality.md): dev 0.964 (the set the rules were tuned on),
-/// held-out test 0.881 — against 0.779 for "everything is required" and 0.868 for the first
+/// Issue 16 item 2. Measured (docs/quality.md): dev 0.970 (the sets the rules were tuned on),
+/// held-out test 0.885 — against 0.779 for "everything is required" and 0.868 for the first
 /// version of the rules, before any tuning. The test holds both so a regression fails here.
 #[test]
 fn required_and_preferred_are_read_as_labelled() {
@@ -16,5 +16,5 @@ fn required_and_preferred_are_read_as_labelled() {
     assert_eq!(v["unlabelled_skills"], 0, "label the skills extraction now finds: mljobs-needs sheet");
     let acc = |set: &str| v["sets"][set]["accuracy"].as_f64().unwrap();
     assert!(acc("dev") >= 0.95, "dev {}", acc("dev"));
-    assert!(acc("test") >= 0.875, "held-out {}", acc("test"));
+    assert!(acc("test") >= 0.88, "held-out {}", acc("test"));
 }

@@ -385,6 +385,10 @@ const WORKS_WITH_BEFORE: &[&str] = &[
     "alongside",
     "liaise with",
     "interface with",
+    "cooperation with",
+    "co-operation with",
+    "cooperating with",
+    "coordination with",
 ];
 
 /// Clause cues that make a mention required (they win over a preferred section only when the
@@ -429,20 +433,29 @@ fn heading_kind(text: &str, lead_in: bool) -> Option<SectionKind> {
     if !firsts.contains(&true) {
         return None;
     }
-    let mut best: Option<(usize, usize, SectionKind)> = None;
+    let mut best: Option<(usize, usize, SectionKind, usize)> = None;
     for len in (1..=n).rev() {
         for first in (0..=n - len).filter(|&w| firsts[w]) {
             if let Some(&(kind, order)) = HEADING_INDEX.get(&words[starts[first]..end_of(first + len - 1)])
-                && best.is_none_or(|(_, o, _)| order < o)
+                && best.is_none_or(|(_, o, _, _)| order < o)
             {
-                best = Some((len, order, kind));
+                best = Some((len, order, kind, first));
             }
         }
         if best.is_some() {
             break;
         }
     }
-    let (len, _, kind) = best?;
+    let (len, _, kind, first) = best?;
+    // "Java is a plus", "AWS would be a bonus": a sentence about a skill, not a heading (its cue
+    // speaks for its own line).
+    if !lead_in && words[..starts[first]].split(' ').any(|w| matches!(w, "is" | "are" | "be" | "would" | "will")) {
+        return None;
+    }
+    // "Experience with Agile", "Knowledge of SQL": an item of a list, not a heading.
+    if !lead_in && first + len + 1 < n && matches!(&words[starts[first + len]..end_of(first + len)], "with" | "in" | "of" | "using") {
+        return None;
+    }
     let titled = text.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).all(|w| {
         let small = ["and", "or", "of", "the", "to", "a", "an", "for", "in", "on", "with", "you", "we", "at", "your", "our"];
         w.chars().next().is_some_and(char::is_uppercase) || small.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))
@@ -666,6 +679,38 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
     out
 }
 
+/// A line of an equal-opportunity or legal statement.
+fn is_legal_line(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["equal employment opportunity", "equal opportunity employer", "qualified applicants will receive", "without regard to race", "protected veteran status"]
+        .iter()
+        .any(|p| lower.contains(p))
+}
+
+/// A heading that ends a line after other text ("… ( AWS Azure ) Preferred Qualifications:"):
+/// the one to four capitalised words before the line's final colon that read as a heading, the
+/// longest such; its byte offset in the line and its kind.
+fn trailing_heading(line: &str) -> Option<(usize, SectionKind)> {
+    let body = line.trim_end().strip_suffix(':')?;
+    let mut found = None;
+    let mut at = body.len();
+    for _ in 0..4 {
+        let word_start = body[..at].trim_end().rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        if word_start == 0 {
+            break;
+        }
+        at = word_start;
+        let candidate = &body[at..];
+        if candidate.chars().next().is_some_and(char::is_uppercase)
+            && candidate.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()) || w.len() <= 3)
+            && let Some(kind) = heading_kind(candidate, true)
+        {
+            found = Some((at, kind));
+        }
+    }
+    found.filter(|&(at, _)| body[..at].trim().len() > 1)
+}
+
 /// The sections of a (plain-text, line-structured) description, in order, covering it whole.
 pub fn sections(text: &str) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
@@ -680,6 +725,8 @@ pub fn sections(text: &str) -> Vec<Section> {
     let mut kind = SectionKind::Unknown;
     let mut start = 0;
     let mut pos = 0;
+    // The kind is Legal because untitled equal-opportunity lines began (not a heading).
+    let mut legal_lines = false;
     for line in text.split_inclusive('\n') {
         let line_start = pos;
         pos += line.len();
@@ -688,7 +735,27 @@ pub fn sections(text: &str) -> Vec<Section> {
             push(&mut out, kind, start, line_start);
             kind = next;
             start = line_start;
+            legal_lines = false;
             continue;
+        }
+        // An equal-opportunity statement without a heading ends the list before it ("Desired
+        // skills: … <Org> is an Equal Employment Opportunity Employer. …"), and what follows it
+        // (often the posting again, untitled) is not that list.
+        if line.len() <= RUN_TOGETHER_LINE {
+            let legal = is_legal_line(line);
+            if legal && kind != SectionKind::Legal {
+                push(&mut out, kind, start, line_start);
+                kind = SectionKind::Legal;
+                start = line_start;
+                legal_lines = true;
+                continue;
+            }
+            if !legal && legal_lines && !line.trim().is_empty() {
+                push(&mut out, kind, start, line_start);
+                kind = SectionKind::Unknown;
+                start = line_start;
+                legal_lines = false;
+            }
         }
         // A text whose sections run into one long line ("… Company type: Public Requirements:
         // This role … Job benefits: …"): headings named exactly before a colon start sections
@@ -708,6 +775,14 @@ pub fn sections(text: &str) -> Vec<Section> {
                     start = at;
                 }
             }
+            continue;
+        }
+        // A heading that ends a line after other text ("… Google Cloud ) Preferred
+        // Qualifications:"): its section starts there and runs on past the line.
+        if let Some((at, next)) = trailing_heading(line) {
+            push(&mut out, kind, start, line_start + at);
+            kind = next;
+            start = line_start + at;
             continue;
         }
         // A lead-in ("Nice to have: Spark, Airflow") speaks for its own line only.
@@ -745,8 +820,10 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
     let bytes = text.as_bytes();
     let is_stop = |i: usize| match bytes[i] {
         b'\n' | b';' => true,
-        // A full stop followed by a space or the end ("Node.js" and "3.5" do not stop).
-        b'.' | b'!' | b'?' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
+        // A full stop followed by a space or the end ("Node.js" and "3.5" do not stop), and not
+        // after an abbreviation ("etc.", "e.g.", "e.g ." as tokenised text writes it).
+        b'.' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i]),
+        b'!' | b'?' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
         // List items run into one line: " - Item", " * Item", "• Item".
         b'-' | b'*' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
         // "•" (E2 80 A2) and "·" (C2 B7), at their last byte.
@@ -772,6 +849,14 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
         (Some(o), Some(c)) => (lo + o + 1..lo + c, Some(lo..hi)),
         _ => (lo..hi, None),
     }
+}
+
+/// Text ending in an abbreviation that a full stop follows without ending the sentence.
+fn after_abbreviation(before: &[u8]) -> bool {
+    let b = before.strip_suffix(b" ").unwrap_or(before);
+    let word_start = b.iter().rposition(|c| c.is_ascii_whitespace() || *c == b'(').map_or(0, |i| i + 1);
+    let word = &b[word_start..];
+    ["etc", "e.g", "eg", "i.e", "ie", "incl", "approx", "vs"].iter().any(|a| word.eq_ignore_ascii_case(a.as_bytes()))
 }
 
 /// Cue lists as bits.
@@ -891,6 +976,10 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
         return read(section);
     }
     let (inner, outer) = clause(text, start, end);
+    // A clause does not reach into the next section (a heading after text on one line).
+    let (lo, hi) = sections.get(at).map_or((0, text.len()), |s| (s.start, s.end));
+    let clip = |r: std::ops::Range<usize>| r.start.max(lo).min(start)..r.end.min(hi).max(end);
+    let (inner, outer) = (clip(inner), outer.map(clip));
     // The cues up to LEAD_REACH bytes before and CUE_REACH after `at..at_end` within a range,
     // without parenthesised parts when `strip` ("Python (Go a plus)": the plus is Go's).
     let around = |range: &std::ops::Range<usize>, at: usize, at_end: usize, strip: bool| -> (u8, u8) {
@@ -908,6 +997,16 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
         let (b, a) = around(o, open, close, true);
         preferred |= b & PREF_BEFORE != 0 || a & PREF_AFTER != 0;
     }
+    // "IoT, cloud providers (Azure, AWS) or big data would be a plus": a cue that ends the clause
+    // speaks for all of it, however long.
+    let ends_clause = |r: &std::ops::Range<usize>| {
+        let tail_end = text[..r.end].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!')).len();
+        // Not a cue inside a parenthesis the mention is outside of ("Go (Rust a bonus)").
+        cues.iter().any(|c| {
+            c.bits & PREF_AFTER != 0 && c.end == tail_end && c.start > end && text[end..c.start].matches('(').count() <= text[end..c.start].matches(')').count()
+        })
+    };
+    preferred |= ends_clause(&inner) || outer.as_ref().is_some_and(ends_clause);
     // "together with Data Science, Product, Business and Data Warehouse": a list of teams.
     let teams_before = || {
         let lo = crate::text::floor_char_boundary(text, start.saturating_sub(TEAMS_REACH).max(inner.start));
@@ -937,6 +1036,25 @@ mod tests {
     fn need_of(text: &str, word: &str) -> Need {
         let start = text.find(word).unwrap_or_else(|| panic!("{word} not in text"));
         reader(text).need(start, start + word.len(), false).need
+    }
+
+    #[test]
+    fn sentences_lists_and_headings_that_end_lines() {
+        // "Java is a plus" is a clause, not a heading: the lines after it stay required.
+        let t = "Experience and knowledge in following areas:\nJava is a plus\nGIT or SVN\nIoT Cloud & Cloud Provider ( Azure AWS Google Cloud etc. ) or BigData would be a plus\n";
+        assert_eq!((need_of(t, "Java"), need_of(t, "GIT")), (Need::Preferred, Need::Required));
+        // A cue ending the clause speaks for all of it, past "etc." and however far.
+        assert_eq!((need_of(t, "IoT"), need_of(t, "AWS")), (Need::Preferred, Need::Preferred));
+        // A heading at the end of a line starts its section there, not before.
+        let t = "Basic Qualifications:\nAt least 1 year with a public cloud ( AWS Azure ) Preferred Qualifications:\n3+ years of experience with Terraform\n";
+        assert_eq!((need_of(t, "AWS"), need_of(t, "Terraform")), (Need::Required, Need::Preferred));
+        // An untitled equal-opportunity statement ends the list before it.
+        let t = "Desired skills:\nExperience with Agile\nAcme is an Equal Employment Opportunity Employer .\nServes as SME on Python projects .\n";
+        assert_eq!((need_of(t, "Agile"), need_of(t, "Python")), (Need::Preferred, Need::Required));
+        // "in close cooperation with product management": a team the job works with.
+        let t = "You will develop in close cooperation with product management and technical sales.";
+        let start = t.find("product management").unwrap();
+        assert_eq!(reader(t).need(start, start + 18, true).need, Need::Mentioned);
     }
 
     #[test]
