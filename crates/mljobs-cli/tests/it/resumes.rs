@@ -34,6 +34,9 @@ fn labelled_resumes_are_read_and_ranked_as_a_recruiter_would() {
         assert!(f("role_fit_top10") >= 0.85, "{set}: role fit {s}");
         assert!(f("auc_best_score") >= 0.95, "{set}: AUC {s}");
     }
+    // Better than plain TF-IDF cosine on the set the readers were tuned on (0.997 against 0.84).
+    let dev = &v["summary"]["sets"]["dev"];
+    assert!(dev["auc_best_score"].as_f64().unwrap() > dev["baseline_tfidf"]["auc_best_score"].as_f64().unwrap() + 0.05, "{dev}");
     // No lawyer, nurse, driver or salesperson comes near a data person's best score.
     let best = |file: &str| v["resumes"].as_array().unwrap().iter().find(|r| r["file"] == file).unwrap()["best_score"].as_u64().unwrap_or(0);
     for other in ["lawyer.txt", "nurse.txt", "sales-executive.txt", "truck-driver.txt", "chef.txt"] {

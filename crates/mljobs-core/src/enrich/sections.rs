@@ -398,18 +398,34 @@ const REQUIRED_CUES: &[&str] = &["must", "required", "requires", "mandatory", "e
 /// Words of a heading line, normalised for the phrase lookup: lower case, apostrophes dropped,
 /// every other non-alphanumeric a space, "and"/"&" dropped.
 pub(crate) fn heading_words(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::with_capacity(line.len() + 1);
+    // Start of the word being written.
+    let mut word = 0;
+    let end_word = |out: &mut String, word: usize| {
+        if &out[word..] == "and" {
+            out.truncate(word);
+        } else if out.len() > word {
+            out.push(' ');
+        }
+    };
     for c in line.chars() {
         if c == '\'' || c == '’' {
             continue;
         }
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if !out.ends_with(' ') {
-            out.push(' ');
+        } else if out.len() > word {
+            end_word(&mut out, word);
+            word = out.len();
         }
     }
-    out.split_whitespace().filter(|w| *w != "and").collect::<Vec<_>>().join(" ")
+    end_word(&mut out, word);
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
 /// The kind a heading's text names: the longest phrase found as whole words (ties: the order
@@ -483,6 +499,10 @@ static HEADING_INDEX: LazyLock<std::collections::HashMap<&'static str, (SectionK
 /// list item unless it ends in a colon. Returns the heading text (without the colon).
 fn heading_of(line: &str) -> Option<&str> {
     let t = line.trim();
+    // Far too long for a heading even with its marks ("## … ##") trimmed.
+    if t.len() > 90 {
+        return None;
+    }
     let bullet = t.starts_with(['-', '•', '*', '·']) && !t.starts_with("**");
     let t = t.trim_start_matches(['#', '*', '=', '—', '-', '•', '·']).trim().trim_end_matches(['*', '=', '#']).trim();
     if t.is_empty() || t.len() > 70 {
@@ -501,15 +521,19 @@ fn heading_of(line: &str) -> Option<&str> {
 
 /// Text before any heading that reads as the company describing itself.
 fn reads_as_company(block: &str) -> bool {
-    let lower = block.trim_start().to_lowercase();
-    let first = lower.split(['.', '\n']).next().unwrap_or("");
+    // The first sentence only, lower-cased (not the whole block: it may be the whole posting).
+    let block = block.trim_start();
+    let first_end = memchr::memchr2(b'.', b'\n', block.as_bytes()).unwrap_or(block.len());
+    let lower = block[..crate::text::floor_char_boundary(block, first_end.min(400))].to_lowercase();
+    let first = lower.as_str();
     // "We are looking for…", "At Acme you will…": the job, not the company.
-    if ["looking for", "hiring", "seeking", "searching for", "you will", "you'll", "your ", "join ", "as a ", "as an "].iter().any(|c| first.contains(c)) {
-        return false;
-    }
-    let cues = ["at ", "founded in", "we are ", "we're ", "our mission", "our company", "who we are", "about us"];
-    cues.iter().any(|c| first.starts_with(c))
-        || [
+    static JOB: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(["looking for", "hiring", "seeking", "searching for", "you will", "you'll", "your ", "join ", "as a ", "as an "])
+            .expect("phrases")
+    });
+    // "<Company> is a …" within the first words of the first sentence.
+    static SELF: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new([
             " is a ",
             " is an ",
             " is the ",
@@ -522,12 +546,14 @@ fn reads_as_company(block: &str) -> bool {
             " helps ",
             " provides ",
             " develops ",
-        ]
-        .iter()
-        .any(|c| {
-            // "<Company> is a …" within the first words of the first sentence.
-            first.find(c).is_some_and(|i| first[..i].split_whitespace().count() <= 5)
-        })
+        ])
+        .expect("phrases")
+    });
+    if JOB.is_match(first) {
+        return false;
+    }
+    let cues = ["at ", "founded in", "we are ", "we're ", "our mission", "our company", "who we are", "about us"];
+    cues.iter().any(|c| first.starts_with(c)) || SELF.find_iter(first).any(|m| first[..m.start()].split_whitespace().count() <= 5)
 }
 
 /// Where an untitled opening about the company ends: after its first sentences that read as the
@@ -535,23 +561,26 @@ fn reads_as_company(block: &str) -> bool {
 /// before the first that turns to the job ("Build recommendation systems…", "You will…"), a
 /// blank line or a list item. 0 when the first sentence is not about the company.
 fn company_opening_end(block: &str) -> usize {
-    let turns = [
-        "looking for",
-        "hiring",
-        "seeking",
-        "searching for",
-        "you ",
-        "you'",
-        "you’",
-        "your ",
-        "join ",
-        "as a ",
-        "as an ",
-        "this role",
-        "the role",
-        "responsibilit",
-        "requirement",
-    ];
+    static TURNS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new([
+            "looking for",
+            "hiring",
+            "seeking",
+            "searching for",
+            "you ",
+            "you'",
+            "you’",
+            "your ",
+            "join ",
+            "as a ",
+            "as an ",
+            "this role",
+            "the role",
+            "responsibilit",
+            "requirement",
+        ])
+        .expect("phrases")
+    });
     let continues =
         ["we ", "we'", "we’", "our ", "founded", "backed by", "headquartered", "with offices", "since ", "today", "the company", "it ", "they ", "its "];
     let bytes = block.as_bytes();
@@ -574,7 +603,7 @@ fn company_opening_end(block: &str) -> usize {
             }
         } else {
             let company = if end == 0 { reads_as_company(sentence) } else { continues.iter().any(|c| lower.starts_with(c)) || reads_as_company(sentence) };
-            if !company || sentence.starts_with(['-', '•', '*', '·']) || turns.iter().any(|t| lower.contains(t)) {
+            if !company || sentence.starts_with(['-', '•', '*', '·']) || TURNS.is_match(&lower) {
                 break;
             }
             end = (i + 1).min(block.len());
@@ -635,7 +664,7 @@ const RUN_TOGETHER_LINE: usize = 300;
 fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
     let mut out = Vec::new();
     // A tag list introduced without a colon: "Technologies java python sql".
-    for (at, _) in line.match_indices("Technologies ") {
+    for at in memchr::memmem::find_iter(line.as_bytes(), b"Technologies ") {
         if line[at + 13..].chars().next().is_some_and(|c| c.is_lowercase() || c == '.') {
             out.push((at, SectionKind::Tags, true));
         }
@@ -679,19 +708,28 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
     out
 }
 
-/// A line of an equal-opportunity or legal statement.
-fn is_legal_line(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    ["equal employment opportunity", "equal opportunity employer", "qualified applicants will receive", "without regard to race", "protected veteran status"]
-        .iter()
-        .any(|p| lower.contains(p))
+/// The phrases of an equal-opportunity or legal statement (a line holding one is legal text).
+const LEGAL_PHRASES: &[&str] =
+    &["equal employment opportunity", "equal opportunity employer", "qualified applicants will receive", "without regard to race", "protected veteran status"];
+
+/// Where the legal phrases start in `text`, for [`sections`] called on its own (enrichment finds
+/// them in its one phrase walk).
+fn legal_phrase_starts(text: &str) -> Vec<usize> {
+    static LEGAL: LazyLock<aho_corasick::AhoCorasick> =
+        LazyLock::new(|| aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(LEGAL_PHRASES).expect("legal phrases"));
+    LEGAL.find_iter(text).map(|m| m.start()).collect()
 }
 
 /// A heading that ends a line after other text ("… ( AWS Azure ) Preferred Qualifications:"):
 /// the one to four capitalised words before the line's final colon that read as a heading, the
 /// longest such; its byte offset in the line and its kind.
 fn trailing_heading(line: &str) -> Option<(usize, SectionKind)> {
-    let body = line.trim_end().strip_suffix(':')?;
+    // Most lines do not end in a colon: one byte tells.
+    let last = line.as_bytes().iter().rposition(|b| !b.is_ascii_whitespace())?;
+    if line.as_bytes()[last] != b':' {
+        return None;
+    }
+    let body = &line[..last];
     let mut found = None;
     let mut at = body.len();
     for _ in 0..4 {
@@ -713,6 +751,12 @@ fn trailing_heading(line: &str) -> Option<(usize, SectionKind)> {
 
 /// The sections of a (plain-text, line-structured) description, in order, covering it whole.
 pub fn sections(text: &str) -> Vec<Section> {
+    sections_in(text, &legal_phrase_starts(text))
+}
+
+/// [`sections`] with the starts of the legal phrases in `text` known (ascending).
+fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
+    let mut legal_at = legal_starts.iter().copied().peekable();
     let mut out: Vec<Section> = Vec::new();
     let push = |out: &mut Vec<Section>, kind: SectionKind, start: usize, end: usize| {
         if end > start {
@@ -741,8 +785,11 @@ pub fn sections(text: &str) -> Vec<Section> {
         // An equal-opportunity statement without a heading ends the list before it ("Desired
         // skills: … <Org> is an Equal Employment Opportunity Employer. …"), and what follows it
         // (often the posting again, untitled) is not that list.
+        let mut legal = false;
+        while let Some(at) = legal_at.next_if(|&at| at < pos) {
+            legal |= at >= line_start;
+        }
         if line.len() <= RUN_TOGETHER_LINE {
-            let legal = is_legal_line(line);
             if legal && kind != SectionKind::Legal {
                 push(&mut out, kind, start, line_start);
                 kind = SectionKind::Legal;
@@ -787,7 +834,7 @@ pub fn sections(text: &str) -> Vec<Section> {
         }
         // A lead-in ("Nice to have: Spark, Airflow") speaks for its own line only.
         let body = line.trim().trim_start_matches(['-', '•', '*', '·']).trim_start();
-        if let Some(lead) = body.find(':').filter(|&i| i > 0 && i <= 60).and_then(|i| heading_kind(&body[..i], true))
+        if let Some(lead) = memchr::memchr(b':', &body.as_bytes()[..body.len().min(61)]).filter(|&i| i > 0).and_then(|i| heading_kind(&body[..i], true))
             && lead != kind
         {
             push(&mut out, kind, start, line_start);
@@ -865,14 +912,20 @@ const PREF_AFTER: u8 = 2;
 const OFFERED: u8 = 4;
 const WORKS_WITH: u8 = 8;
 const REQUIRED: u8 = 16;
+const LEGAL: u8 = 32;
 
 /// Every cue phrase with the bits of the lists it is in (for the taxonomy's phrase automaton:
 /// enrichment finds the cues in the same walk as skills and keywords).
 pub(crate) fn cue_phrases() -> Vec<(&'static str, u8)> {
     let mut out: Vec<(&'static str, u8)> = Vec::new();
-    for (list, bit) in
-        [(PREFERRED_BEFORE, PREF_BEFORE), (PREFERRED_AFTER, PREF_AFTER), (OFFERED_BEFORE, OFFERED), (WORKS_WITH_BEFORE, WORKS_WITH), (REQUIRED_CUES, REQUIRED)]
-    {
+    for (list, bit) in [
+        (PREFERRED_BEFORE, PREF_BEFORE),
+        (PREFERRED_AFTER, PREF_AFTER),
+        (OFFERED_BEFORE, OFFERED),
+        (WORKS_WITH_BEFORE, WORKS_WITH),
+        (REQUIRED_CUES, REQUIRED),
+        (LEGAL_PHRASES, LEGAL),
+    ] {
         for cue in list {
             match out.iter_mut().find(|(p, _)| p == cue) {
                 Some((_, b)) => *b |= bit,
@@ -947,7 +1000,12 @@ impl<'a> NeedReader<'a> {
     /// Reads the sections of `text`, whose cues (start, end, lists) enrichment's walk found
     /// ([`crate::enrich::KeywordEvidence::need_cues`]).
     pub(crate) fn new(text: &'a str, cues: &[(usize, usize, u8)]) -> NeedReader<'a> {
-        NeedReader { text, sections: sections(text), cues: cues.iter().map(|&(start, end, bits)| Cue { start, end, bits }).collect() }
+        let legal: Vec<usize> = cues.iter().filter(|c| c.2 & LEGAL != 0).map(|c| c.0).collect();
+        NeedReader {
+            text,
+            sections: sections_in(text, &legal),
+            cues: cues.iter().filter(|c| c.2 & !LEGAL != 0).map(|&(start, end, bits)| Cue { start, end, bits }).collect(),
+        }
     }
 
     /// The need a mention at `start..end` states.
