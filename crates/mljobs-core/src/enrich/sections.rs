@@ -114,6 +114,9 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "optional",
             "not required",
             "additional qualifications",
+            "additional skills",
+            "excited if",
+            "really excited",
             "wed love",
             "we would love",
             "would love",
@@ -336,6 +339,9 @@ const PREFERRED_BEFORE: &[&str] = &[
     "an advantage:",
     "desirable:",
     "optional:",
+    "maybe even",
+    "perhaps even",
+    "excited if you",
 ];
 
 /// Cues after a mention that make it preferred: "Spark is a plus", "Python preferred", "AWS
@@ -365,6 +371,8 @@ const PREFERRED_AFTER: &[&str] = &[
     "not necessary",
     "optional",
     "nice to have",
+    "is perfect",
+    "would be perfect",
 ];
 
 /// Cues before a mention that say it is taught or offered, not asked: "training in project
@@ -774,7 +782,9 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
     for line in text.split_inclusive('\n') {
         let line_start = pos;
         pos += line.len();
-        if let Some(next) = heading_of(line).and_then(|h| heading_kind(h, false)) {
+        // A short line ending in a colon introduces what follows: any heading phrase in it names
+        // it ("We'd get really excited if you had experience with:").
+        if let Some(next) = heading_of(line).and_then(|h| heading_kind(h, line.trim_end().ends_with(':'))) {
             // A heading alone on its line: its section runs to the next one.
             push(&mut out, kind, start, line_start);
             kind = next;
@@ -866,7 +876,10 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
 fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Option<std::ops::Range<usize>>) {
     let bytes = text.as_bytes();
     let is_stop = |i: usize| match bytes[i] {
-        b'\n' | b';' => true,
+        // A line break right after "e.g ." inside a parenthesis (tokenised text splits sentences
+        // there: "( e.g ." / "MySQL MongoDB )") continues it.
+        b'\n' => !(i > 0 && bytes[i - 1] == b'.' && after_abbreviation(&bytes[..i - 1]) && open_parenthesis(&bytes[..i])),
+        b';' => true,
         // A full stop followed by a space or the end ("Node.js" and "3.5" do not stop), and not
         // after an abbreviation ("etc.", "e.g.", "e.g ." as tokenised text writes it).
         b'.' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i]),
@@ -896,6 +909,12 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
         (Some(o), Some(c)) => (lo + o + 1..lo + c, Some(lo..hi)),
         _ => (lo..hi, None),
     }
+}
+
+/// Whether the last line of `before` leaves a parenthesis open.
+fn open_parenthesis(before: &[u8]) -> bool {
+    let line = &before[memchr::memrchr(b'\n', before).map_or(0, |i| i + 1)..];
+    memchr::memrchr(b'(', line).is_some_and(|open| memchr::memrchr(b')', line).is_none_or(|close| close < open))
 }
 
 /// Text ending in an abbreviation that a full stop follows without ending the sentence.
@@ -1109,6 +1128,12 @@ mod tests {
         // An untitled equal-opportunity statement ends the list before it.
         let t = "Desired skills:\nExperience with Agile\nAcme is an Equal Employment Opportunity Employer .\nServes as SME on Python projects .\n";
         assert_eq!((need_of(t, "Agile"), need_of(t, "Python")), (Need::Preferred, Need::Required));
+        // A short line ending in a colon names what follows by any heading phrase in it.
+        let t = "What we need:\n- Spring Boot\nWe'd get really excited if you had experience with:\nPostgreSQL\nTerraform\n";
+        assert_eq!((need_of(t, "Spring"), need_of(t, "PostgreSQL"), need_of(t, "Terraform")), (Need::Required, Need::Preferred, Need::Preferred));
+        // A parenthesis that tokenised text broke over two lines at "e.g .".
+        let t = "Requirements:\n* Familiarity with databases ( e.g .\nMySQL MongoDB) web servers\n* Java ( e.g .\nSpring )\n";
+        assert_eq!((need_of(t, "MySQL"), need_of(t, "Java")), (Need::Preferred, Need::Required));
         // "in close cooperation with product management": a team the job works with.
         let t = "You will develop in close cooperation with product management and technical sales.";
         let start = t.find("product management").unwrap();
