@@ -10,6 +10,8 @@ rebuilds postings. Each set was labelled before the rules were tuned on it.
 
   --set 2: 8 tech + 8 house postings (longest sentence ≤ 45 tokens), seed 1616
   --set 3: 10 tech (≤ 45 tokens) + 6 house (≤ 60: few house postings are shorter), seed 1617
+  --set 4: 14 house postings of any sentence length (one long sentence a line, as the test
+           set's house postings are), seed 1618
 
 Usage: scripts/needs-devsets.py --set 2 [--data ../shared/data/skillspan] > testdata/needs/dev2-postings.jsonl
 """
@@ -17,7 +19,7 @@ import argparse, json, os, random, unicodedata
 from collections import OrderedDict
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--set", type=int, choices=(2, 3), required=True)
+ap.add_argument("--set", type=int, choices=(2, 3, 4), required=True)
 ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "skillspan"))
 args = ap.parse_args()
 root = os.path.join(os.path.dirname(__file__), "..", "testdata", "needs")
@@ -27,7 +29,7 @@ postings = OrderedDict()
 for line in open(os.path.join(args.data, "train.json"), encoding="utf-8"):
     r = json.loads(line)
     postings.setdefault((r["source"], r["idx"]), []).append(r)
-plan = {2: (1616, [("tech", 45, 8), ("house", 45, 8)]), 3: (1617, [("tech", 45, 10), ("house", 60, 6)])}
+plan = {2: (1616, [("tech", 45, 8), ("house", 45, 8)]), 3: (1617, [("tech", 45, 10), ("house", 60, 6)]), 4: (1618, [("house", 10_000, 14)])}
 seed, parts = plan[args.set]
 rng = random.Random(seed)
 picked = []
