@@ -48,6 +48,10 @@ struct JobsPage {
     past_end: Option<PageLink>,
     error: Option<String>,
     clear_href: String,
+    /// This search's Atom feed (paging and sorting left out).
+    atom_href: String,
+    /// This search's JSON Feed.
+    json_feed_href: String,
 }
 
 /// Facets in the sidebar, with how many values each shows.
@@ -151,6 +155,7 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
     let q_text = state.get("q").unwrap_or("").to_string();
     let title = if q_text.is_empty() { "Machine-learning jobs".to_string() } else { format!("“{q_text}” — jobs") };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let feed_state = state.without("page").without("sort").without("per_page").without("facets").without("highlight");
     page(
         status,
         &JobsPage {
@@ -171,6 +176,8 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             past_end,
             error,
             clear_href: "/jobs".into(),
+            atom_href: feed_state.href("/jobs.atom"),
+            json_feed_href: feed_state.href("/jobs.feed.json"),
         },
     )
 }

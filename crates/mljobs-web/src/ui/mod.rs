@@ -8,6 +8,7 @@
 
 mod about;
 pub mod charts;
+mod feeds;
 mod home;
 mod job;
 mod jobs;
@@ -48,6 +49,8 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/", get(home::home))
         .route("/jobs", get(jobs::jobs))
+        .route("/jobs.atom", get(feeds::atom))
+        .route("/jobs.feed.json", get(feeds::json_feed))
         .route("/jobs/{id}", get(job::job))
         .route("/roles", get(roles::roles))
         .route("/roles/{role}", get(roles::role))

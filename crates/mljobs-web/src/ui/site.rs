@@ -8,7 +8,7 @@ const SITEMAP_JOBS: usize = 45_000;
 
 /// `scheme://host` of the request, for the absolute URLs robots.txt and sitemaps need. A `Host`
 /// header that is not a plain host name (and port) is not echoed: `localhost` stands in.
-fn origin(headers: &axum::http::HeaderMap) -> String {
+pub(super) fn origin(headers: &axum::http::HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
