@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Taxonomy { kind, json } => taxonomy(&cli, *kind, *json),
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
+        Command::Trends { .. } => crate::trends::run(&cli),
         Command::Profile { file, json, text } => crate::candidate::profile(&cli, file, *json, *text),
         Command::Match { file, role, remote, country, limit, job, json } => {
             let options = mljobs_core::matching::MatchOptions { role: role.clone(), remote: *remote, country: country.clone() };
@@ -909,90 +910,12 @@ fn serve(
 }
 
 fn search(cli: &Cli) -> Result<ExitCode> {
-    let Command::Search {
-        query,
-        role,
-        seniority,
-        skill,
-        industry,
-        country,
-        region,
-        city,
-        work_mode,
-        remote,
-        employment_type,
-        area,
-        salary_min,
-        with_salary,
-        posted_after,
-        first_seen_after,
-        status,
-        sort,
-        limit,
-        offset,
-        no_collapse,
-        exact,
-        json,
-    } = &cli.command
-    else {
-        unreachable!("called for search only")
-    };
+    let Command::Search { query, filters, sort, limit, offset, no_collapse, exact, json } = &cli.command else { unreachable!("called for search only") };
     let (taxonomy, _) = cli.load_taxonomy()?;
     let store = open_existing(cli)?;
-    // A reader: it catches the index up only when it is behind and no one else is writing it.
-    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
-    match mljobs_store::sync(&store, &index) {
-        Ok(_) => {}
-        Err(mljobs_store::SearchError::Busy { .. }) => {
-            eprintln!("mljobs: an ingest or reindex is writing the index; these results are from its last commit")
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let mut filters = std::collections::BTreeMap::new();
-    let mut modes = work_mode.clone();
-    if *remote {
-        modes.push("remote".into());
-    }
-    for (name, values) in [
-        ("role", role),
-        ("seniority", seniority),
-        ("skill", skill),
-        ("industry", industry),
-        ("country", country),
-        ("region", region),
-        ("city", city),
-        ("work_mode", &modes),
-        ("employment_type", employment_type),
-        ("area", area),
-    ] {
-        // The same check as the API's: an unknown value is an error with the value meant.
-        let mut checked = Vec::new();
-        for v in values {
-            let value = taxonomy.facet_value(name, v).map_err(|e| {
-                let list = match name {
-                    "role" | "skill" | "area" | "industry" => {
-                        format!("; the ids: mljobs taxonomy {}", if name == "industry" { "industries".into() } else { format!("{name}s") })
-                    }
-                    "seniority" => "; the ids: mljobs taxonomy levels".into(),
-                    _ => String::new(),
-                };
-                anyhow::anyhow!("--{}: {v:?} is not valid; {e}{list}", name.replace('_', "-"))
-            })?;
-            checked.push(value);
-        }
-        if !checked.is_empty() {
-            filters.insert(name.to_string(), checked);
-        }
-    }
+    let index = synced_reader(cli, &store)?;
     let req = mljobs_store::SearchRequest {
         q: query.clone(),
-        filters,
-        salary_min: *salary_min,
-        salary_floor: None,
-        require_salary: *with_salary,
-        posted_after: *posted_after,
-        first_seen_after: *first_seen_after,
-        status: status.parse().map_err(anyhow::Error::msg)?,
         sort: match sort.as_str() {
             "date" => mljobs_store::Sort::Date,
             "salary" => mljobs_store::Sort::Salary,
@@ -1003,7 +926,7 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         collapse: !no_collapse,
         typos: !exact,
         facets: *json,
-        facet_names: Vec::new(),
+        ..filters.request(&taxonomy)?
     };
     let started = std::time::Instant::now();
     let synonyms = mljobs_store::Synonyms::new(&taxonomy);
@@ -1063,4 +986,73 @@ fn search(cli: &Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The search index as a reader, caught up with the store when it is behind and no one else is
+/// writing it.
+pub(crate) fn synced_reader(cli: &Cli, store: &mljobs_store::Store) -> Result<mljobs_store::SearchIndex> {
+    let index = mljobs_store::SearchIndex::open(&cli.index_dir())?;
+    match mljobs_store::sync(store, &index) {
+        Ok(_) => {}
+        Err(mljobs_store::SearchError::Busy { .. }) => {
+            eprintln!("mljobs: an ingest or reindex is writing the index; these results are from its last commit")
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(index)
+}
+
+impl crate::config::SearchFilters {
+    /// The search these flags ask for (words, paging and sorting left to the caller); a value the
+    /// taxonomy does not know is an error naming the flag and where the ids are listed.
+    pub fn request(&self, taxonomy: &mljobs_core::Taxonomy) -> Result<mljobs_store::SearchRequest> {
+        let mut filters = std::collections::BTreeMap::new();
+        let mut modes = self.work_mode.clone();
+        if self.remote {
+            modes.push("remote".into());
+        }
+        for (name, values) in [
+            ("role", &self.role),
+            ("seniority", &self.seniority),
+            ("skill", &self.skill),
+            ("industry", &self.industry),
+            ("country", &self.country),
+            ("region", &self.region),
+            ("city", &self.city),
+            ("work_mode", &modes),
+            ("employment_type", &self.employment_type),
+            ("area", &self.area),
+        ] {
+            // The same check as the API's: an unknown value is an error with the value meant.
+            let mut checked = Vec::new();
+            for v in values {
+                let value = taxonomy.facet_value(name, v).map_err(|e| {
+                    let list = match name {
+                        "role" | "skill" | "area" | "industry" => {
+                            format!("; the ids: mljobs taxonomy {}", if name == "industry" { "industries".into() } else { format!("{name}s") })
+                        }
+                        "seniority" => "; the ids: mljobs taxonomy levels".into(),
+                        _ => String::new(),
+                    };
+                    anyhow::anyhow!("--{}: {v:?} is not valid; {e}{list}", name.replace('_', "-"))
+                })?;
+                checked.push(value);
+            }
+            if !checked.is_empty() {
+                filters.insert(name.to_string(), checked);
+            }
+        }
+        Ok(mljobs_store::SearchRequest {
+            filters,
+            salary_min: self.salary_min,
+            salary_floor: None,
+            require_salary: self.with_salary,
+            posted_after: self.posted_after,
+            first_seen_after: self.first_seen_after,
+            status: self.status.parse().map_err(anyhow::Error::msg)?,
+            collapse: true,
+            typos: true,
+            ..mljobs_store::SearchRequest::default()
+        })
+    }
 }

@@ -256,54 +256,8 @@ pub enum Command {
         /// The query ("" for filters only).
         #[arg(default_value = "")]
         query: String,
-        /// Role id (repeatable; OR).
-        #[arg(long)]
-        role: Vec<String>,
-        /// Seniority id (repeatable).
-        #[arg(long)]
-        seniority: Vec<String>,
-        /// Skill id (repeatable).
-        #[arg(long)]
-        skill: Vec<String>,
-        /// Industry id (repeatable).
-        #[arg(long)]
-        industry: Vec<String>,
-        /// ISO country code (repeatable).
-        #[arg(long)]
-        country: Vec<String>,
-        /// Region as CC-RR, e.g. US-CA (repeatable).
-        #[arg(long)]
-        region: Vec<String>,
-        /// City name, e.g. "San Francisco" (repeatable).
-        #[arg(long)]
-        city: Vec<String>,
-        /// Work mode: onsite, hybrid, remote (repeatable).
-        #[arg(long = "work-mode")]
-        work_mode: Vec<String>,
-        /// Shorthand for --work-mode remote.
-        #[arg(long)]
-        remote: bool,
-        /// Employment type, e.g. FULL_TIME (repeatable).
-        #[arg(long = "employment-type")]
-        employment_type: Vec<String>,
-        /// Application or emerging area id (repeatable).
-        #[arg(long)]
-        area: Vec<String>,
-        /// Minimum annual salary in USD (postings without a salary still match unless --with-salary).
-        #[arg(long = "salary-min")]
-        salary_min: Option<f64>,
-        /// Only postings that state a salary.
-        #[arg(long = "with-salary")]
-        with_salary: bool,
-        /// Posted on or after this date (YYYY-MM-DD).
-        #[arg(long = "posted-after")]
-        posted_after: Option<chrono::NaiveDate>,
-        /// First seen by mljobs on or after this date (YYYY-MM-DD): what is new since.
-        #[arg(long = "first-seen-after")]
-        first_seen_after: Option<chrono::NaiveDate>,
-        /// Open postings (default), closed ones, or all.
-        #[arg(long, default_value = "open", value_parser = ["open", "closed", "all"])]
-        status: String,
+        #[command(flatten)]
+        filters: SearchFilters,
         /// Order: relevance, date or salary.
         #[arg(long, default_value = "relevance", value_parser = ["relevance", "date", "salary"])]
         sort: String,
@@ -320,6 +274,36 @@ pub enum Command {
         #[arg(long)]
         exact: bool,
         /// Print JSON (hits with postings, facet counts).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The market over time: postings per week or month in all and per role, skill, area, … of a
+    /// search (its words and filters), each value's share, and which grow (issue 17).
+    Trends {
+        /// Words the postings must match ("" for all).
+        #[arg(long, default_value = "")]
+        q: String,
+        /// The facet to break down by.
+        #[arg(long, default_value = "skill", value_parser = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"])]
+        by: String,
+        /// Period length.
+        #[arg(long, default_value = "month", value_parser = ["week", "month"])]
+        interval: String,
+        /// First day counted (YYYY-MM-DD; default: 12 months or 26 weeks back).
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// Periods per growth window: the last N against the N before.
+        #[arg(long, default_value_t = 3)]
+        window: usize,
+        /// Postings a value needs in each window before its growth is reported.
+        #[arg(long = "min-support", default_value_t = 20)]
+        min_support: u64,
+        /// Values shown (most postings first).
+        #[arg(long, default_value_t = 15)]
+        top: usize,
+        #[command(flatten)]
+        filters: SearchFilters,
+        /// Print JSON: periods, totals, every value's counts and shares, growth, emerging values.
         #[arg(long)]
         json: bool,
     },
@@ -553,4 +537,57 @@ impl Cli {
         .to_string();
         Ok((Taxonomy::from_files(&files)?, fingerprint))
     }
+}
+
+/// The filters of a search, shared by `search` and `trends` (the API's parameters, as flags).
+#[derive(Args, Debug, Clone)]
+pub struct SearchFilters {
+    /// Role id (repeatable; OR).
+    #[arg(long)]
+    pub role: Vec<String>,
+    /// Seniority id (repeatable).
+    #[arg(long)]
+    pub seniority: Vec<String>,
+    /// Skill id (repeatable).
+    #[arg(long)]
+    pub skill: Vec<String>,
+    /// Industry id (repeatable).
+    #[arg(long)]
+    pub industry: Vec<String>,
+    /// ISO country code (repeatable).
+    #[arg(long)]
+    pub country: Vec<String>,
+    /// Region as CC-RR, e.g. US-CA (repeatable).
+    #[arg(long)]
+    pub region: Vec<String>,
+    /// City name, e.g. "San Francisco" (repeatable).
+    #[arg(long)]
+    pub city: Vec<String>,
+    /// Work mode: onsite, hybrid, remote (repeatable).
+    #[arg(long = "work-mode")]
+    pub work_mode: Vec<String>,
+    /// Shorthand for --work-mode remote.
+    #[arg(long)]
+    pub remote: bool,
+    /// Employment type, e.g. FULL_TIME (repeatable).
+    #[arg(long = "employment-type")]
+    pub employment_type: Vec<String>,
+    /// Application or emerging area id (repeatable).
+    #[arg(long)]
+    pub area: Vec<String>,
+    /// Minimum annual salary in USD (postings without a salary still match unless --with-salary).
+    #[arg(long = "salary-min")]
+    pub salary_min: Option<f64>,
+    /// Only postings that state a salary.
+    #[arg(long = "with-salary")]
+    pub with_salary: bool,
+    /// Posted on or after this date (YYYY-MM-DD).
+    #[arg(long = "posted-after")]
+    pub posted_after: Option<chrono::NaiveDate>,
+    /// First seen by mljobs on or after this date (YYYY-MM-DD): what is new since.
+    #[arg(long = "first-seen-after")]
+    pub first_seen_after: Option<chrono::NaiveDate>,
+    /// Open postings (default), closed ones, or all.
+    #[arg(long, default_value = "open", value_parser = ["open", "closed", "all"])]
+    pub status: String,
 }

@@ -7,6 +7,7 @@ mod crawl;
 mod demo;
 mod pipeline;
 mod sources;
+mod trends;
 
 use std::process::ExitCode;
 

@@ -21,6 +21,7 @@ pub mod sources;
 pub mod survey;
 pub mod taxonomy;
 pub mod text;
+pub mod trends;
 
 pub use enrich::{Enrichment, enrich};
 pub use posting::{JobPosting, PostingError, PostingId, Provenance, RawPosting, RecordRef};

@@ -554,6 +554,25 @@ impl Taxonomy {
         std::iter::once(&a.name).chain(&a.phrases).any(|p| forms.contains(&p.to_lowercase()))
     }
 
+    /// The name people read for a value of a search facet ([`FACETS`]): a role's, level's,
+    /// skill's, industry's, area's or country's name, a work mode or employment type in words;
+    /// the value itself when it is unknown (cities, regions).
+    pub fn facet_label(&self, facet: &str, v: &str) -> String {
+        let found = match facet {
+            "role" if v == "other" => Some("Other roles".to_string()),
+            "role" => self.role(v).map(|r| r.name.clone()),
+            "seniority" => self.levels.iter().find(|l| l.id == v).map(|l| l.name.clone()),
+            "skill" => self.skill(v).map(|s| s.name.to_string()),
+            "industry" => self.industries.iter().find(|i| i.id == v).map(|i| i.name.clone()),
+            "area" => self.areas.iter().find(|a| a.id == v).map(|a| a.name.clone()),
+            "country" => self.countries.iter().find(|c| c.code == v).map(|c| c.name.clone()),
+            "work_mode" => Some(work_mode_label(v)),
+            "employment_type" => Some(employment_type_label(v)),
+            _ => None,
+        };
+        found.unwrap_or_else(|| v.to_string())
+    }
+
     /// Looks a role up by id.
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id == id)
@@ -637,6 +656,25 @@ impl Taxonomy {
             _ => unknown(&format!("a filter of {}", FACETS.join(", ")), None),
         }
     }
+}
+
+/// A work mode in words ("On site").
+pub fn work_mode_label(v: &str) -> String {
+    match v {
+        "onsite" => "On site".into(),
+        "hybrid" => "Hybrid".into(),
+        "remote" => "Remote".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A schema.org employment type in words ("FULL_TIME" → "Full time").
+pub fn employment_type_label(v: &str) -> String {
+    let mut s = v.replace('_', " ").to_lowercase();
+    if let Some(f) = s.get_mut(0..1) {
+        f.make_ascii_uppercase();
+    }
+    s
 }
 
 /// The search filters (facets) of postings.

@@ -33,7 +33,7 @@ type AppStateRef = State<Arc<AppState>>;
         title = "mljobs API",
         description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
     ),
-    paths(jobs, job, facets, taxonomy, stats, salary_stats, salary_estimate, sources, crate::candidate::profile, crate::candidate::matches, healthz),
+    paths(jobs, job, facets, trends, taxonomy, stats, salary_stats, salary_estimate, sources, crate::candidate::profile, crate::candidate::matches, healthz),
     components(schemas(
         JobsResponse,
         JobHit,
@@ -62,6 +62,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/jobs", get(jobs))
         .route("/api/v1/jobs/{id}", get(job))
         .route("/api/v1/facets", get(facets))
+        .route("/api/v1/trends", get(trends))
         .route("/api/v1/taxonomy/{kind}", get(taxonomy))
         .route("/api/v1/stats", get(stats))
         .route("/api/v1/salary/stats", get(salary_stats))
@@ -337,6 +338,72 @@ async fn job(State(s): AppStateRef, Path(id): Path<String>) -> Result<Json<JobDe
         closed_reason: stored.lifecycle.closed_reason.clone(),
         source: stored.lifecycle.source.clone(),
     }))
+}
+
+/// Parameters of `/api/v1/trends` besides the search's.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters for OpenAPI; parsing is by hand
+struct TrendParams {
+    /// The facet to break down by: role, seniority, skill (default), industry, country, region,
+    /// city, work_mode, employment_type, area.
+    by: Option<String>,
+    /// `month` (default) or `week`.
+    interval: Option<String>,
+    /// First day counted, YYYY-MM-DD (default: 12 months or 26 weeks back).
+    since: Option<String>,
+    /// Periods per growth window: the last N against the N before (default 3).
+    window: Option<usize>,
+    /// Postings a value needs in each window before its growth is reported (default 20).
+    min_support: Option<u64>,
+    /// Values listed, most postings first (default 15, at most 500).
+    top: Option<usize>,
+}
+
+/// The market over time: postings per week or month of a search (same parameters as
+/// `/api/v1/jobs`, paging and sorting ignored), in all and per value of one facet, each value's
+/// share of the period, the growth of its share between the last `window` periods and the
+/// `window` before (only with `min_support` postings in both) and the values growing fastest.
+/// A posting counts in the period of its date posted, else of the day it was first seen.
+#[utoipa::path(get, path = "/api/v1/trends", params(TrendParams, SearchParams), responses(
+    (status = 200, description = "Counts, shares and growth per period (the schema of `mljobs trends --json`)", body = Object),
+    (status = 400, description = "A parameter is unknown or its value invalid", body = ErrorBody),
+))]
+async fn trends(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    cached(&s, "trends", q.as_deref(), || {
+        use mljobs_core::trends::{self, Interval, ReportOptions};
+        let mut rest = url::form_urlencoded::Serializer::new(String::new());
+        let (mut by, mut interval, mut since, mut window, mut min_support, mut top) = ("skill".to_string(), Interval::Month, None, 3usize, 20u64, 15usize);
+        for (k, v) in url::form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()) {
+            let bad = |expected: &str| ApiError::invalid(&k, &v, expected);
+            match k.as_ref() {
+                "by" if mljobs_core::taxonomy::FACETS.contains(&v.as_ref()) => by = v.to_string(),
+                "by" => return Err(bad(&format!("one of {}", mljobs_core::taxonomy::FACETS.join(", ")))),
+                "interval" => interval = Interval::parse(&v).ok_or_else(|| bad("week or month"))?,
+                "since" => since = Some(v.parse::<chrono::NaiveDate>().map_err(|_| bad("a date, YYYY-MM-DD"))?),
+                "window" => window = v.parse().ok().filter(|w| (1..=52).contains(w)).ok_or_else(|| bad("a number of periods, 1 to 52"))?,
+                "min_support" => min_support = v.parse().map_err(|_| bad("a number of postings"))?,
+                "top" => top = v.parse().ok().filter(|t| (1..=500).contains(t)).ok_or_else(|| bad("1 to 500"))?,
+                "page" | "per_page" | "sort" | "facets" | "highlight" => {}
+                _ => {
+                    rest.append_pair(&k, &v);
+                }
+            }
+        }
+        let search = parse_search(Some(&rest.finish()), &s.taxonomy, false)?;
+        let today = chrono::Utc::now().date_naive();
+        let since = since.unwrap_or_else(|| trends::default_since(interval, today));
+        if since > today {
+            return Err(ApiError::invalid("since", &since.to_string(), "a day not after today"));
+        }
+        let periods = trends::periods(interval, since, today);
+        if periods.len() > 520 {
+            return Err(ApiError::invalid("since", &since.to_string(), "at most 520 periods back"));
+        }
+        let spans: Vec<_> = periods.iter().map(|p| (p.start, p.end)).collect();
+        let trend = s.index.trends(&search.request, &by, &spans, Some(&s.synonyms))?;
+        Ok(trends::report(&by, interval, &periods, trend.totals, &trend.series, &s.taxonomy, ReportOptions { window, min_support, top, today }))
+    })
 }
 
 /// Facet counts for a search (same parameters as `/api/v1/jobs`; paging ignored).

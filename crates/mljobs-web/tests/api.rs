@@ -660,3 +660,39 @@ async fn a_profile_is_matched_with_explanations() {
         assert_eq!((status, v["error"]["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some(param)), "{v}");
     }
 }
+
+/// Issue 17: the market over time. Every posting of a search falls in one period (its date
+/// posted, else first seen), so the periods add up to the search's total; values' counts are
+/// theirs; bad parameters name themselves.
+#[tokio::test]
+async fn trends_add_up_to_the_search_and_name_bad_parameters() {
+    let (status, jobs) = get("/api/v1/jobs?status=all&per_page=1").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, t) = get("/api/v1/trends?by=role&since=1995-01-01&interval=month&status=all&top=50").await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let totals: u64 = t["totals"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(totals, jobs["total"].as_u64().unwrap(), "{t}");
+    assert_eq!(t["total"].as_u64().unwrap(), totals);
+    // Each role's total is what the search finds for that role.
+    for v in t["values"].as_array().unwrap().iter().take(3) {
+        let (_, role) = get(&format!("/api/v1/jobs?status=all&per_page=1&role={}", v["value"].as_str().unwrap())).await;
+        assert_eq!(v["total"], role["total"], "{v}");
+        assert!(!v["label"].as_str().unwrap().contains('-'), "a name, not an id: {v}");
+    }
+    // Words and filters narrow it; paging parameters are ignored.
+    let (_, narrow) = get("/api/v1/trends?q=kubernetes&since=1995-01-01&status=all&page=3").await;
+    let (_, k) = get("/api/v1/jobs?q=kubernetes&status=all&per_page=1").await;
+    assert_eq!(narrow["total"], k["total"]);
+    for (uri, param) in [
+        ("/api/v1/trends?by=colour", "by"),
+        ("/api/v1/trends?interval=fortnight", "interval"),
+        ("/api/v1/trends?since=yesterday", "since"),
+        ("/api/v1/trends?window=0", "window"),
+        ("/api/v1/trends?role=wizard", "role"),
+        ("/api/v1/trends?since=2999-01-01", "since"),
+    ] {
+        let (status, v) = get(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(v["error"]["parameter"], param, "{uri}: {v}");
+    }
+}

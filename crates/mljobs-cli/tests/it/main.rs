@@ -9,6 +9,7 @@ mod needs;
 mod relevance;
 mod resumes;
 mod sources;
+mod trends;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

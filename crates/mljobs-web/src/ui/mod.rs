@@ -141,10 +141,10 @@ struct Labels<'a>(&'a Taxonomy);
 
 impl Labels<'_> {
     fn role(&self, id: &str) -> String {
-        self.0.roles.iter().find(|r| r.id == id).map_or_else(|| if id == "other" { "Other roles".into() } else { id.to_string() }, |r| r.name.clone())
+        self.0.facet_label("role", id)
     }
     fn level(&self, id: &str) -> String {
-        self.0.levels.iter().find(|l| l.id == id).map_or_else(|| id.to_string(), |l| l.name.clone())
+        self.0.facet_label("seniority", id)
     }
     fn survey_level(&self, code: &str) -> String {
         match code {
@@ -156,16 +156,16 @@ impl Labels<'_> {
         }
     }
     fn skill(&self, id: &str) -> String {
-        self.0.skill(id).map_or_else(|| id.to_string(), |s| s.name.to_string())
+        self.0.facet_label("skill", id)
     }
     fn industry(&self, id: &str) -> String {
-        self.0.industries.iter().find(|i| i.id == id).map_or_else(|| id.to_string(), |i| i.name.clone())
+        self.0.facet_label("industry", id)
     }
     fn area(&self, id: &str) -> String {
-        self.0.areas.iter().find(|a| a.id == id).map_or_else(|| id.to_string(), |a| a.name.clone())
+        self.0.facet_label("area", id)
     }
     fn country(&self, code: &str) -> String {
-        self.0.countries.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone())
+        self.0.facet_label("country", code)
     }
     fn size(&self, code: &str) -> String {
         match code {
@@ -176,36 +176,11 @@ impl Labels<'_> {
         }
     }
     fn facet(&self, facet: &str, v: &str) -> String {
-        match facet {
-            "role" => self.role(v),
-            "seniority" => self.level(v),
-            "skill" => self.skill(v),
-            "industry" => self.industry(v),
-            "area" => self.area(v),
-            "country" => self.country(v),
-            "work_mode" => work_mode(v),
-            "employment_type" => employment_type(v),
-            _ => v.to_string(),
-        }
+        self.0.facet_label(facet, v)
     }
 }
 
-fn work_mode(v: &str) -> String {
-    match v {
-        "onsite" => "On site".into(),
-        "hybrid" => "Hybrid".into(),
-        "remote" => "Remote".into(),
-        other => other.to_string(),
-    }
-}
-
-fn employment_type(v: &str) -> String {
-    let mut s = v.replace('_', " ").to_lowercase();
-    if let Some(f) = s.get_mut(0..1) {
-        f.make_ascii_uppercase();
-    }
-    s
-}
+use mljobs_core::taxonomy::{employment_type_label as employment_type, work_mode_label as work_mode};
 
 fn thousands(n: u64) -> String {
     mljobs_core::text::thousands(n as f64)

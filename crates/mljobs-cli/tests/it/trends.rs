@@ -1,0 +1,59 @@
+//! `mljobs trends` (issue 17 item 1) on a store of the relevance set's bench sample (1,200
+//! generated postings dated 2022–2025, rising over the years) and the demo (2026): the monthly
+//! totals against a count of the input files' dates, shares, the minimum-support rule, filters.
+
+use super::{mljobs, ok};
+
+fn trends(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["trends", "--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(&mljobs(dir, &all))).unwrap()
+}
+
+#[test]
+fn trends_count_postings_per_month_with_shares_and_supported_growth() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&mljobs(dir.path(), &["ingest", "data/relevance/bench-sample.jsonl"]));
+    // Postings per month as the file says (every posting of the sample has a date posted).
+    let mut by_month = std::collections::BTreeMap::<String, u64>::new();
+    for line in std::fs::read_to_string(super::repo().join("data/relevance/bench-sample.jsonl")).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        *by_month.entry(v["date_posted"].as_str().unwrap()[..7].to_string()).or_default() += 1;
+    }
+    let t = trends(dir.path(), &["--by", "role", "--since", "2022-01-01", "--status", "all", "--top", "50"]);
+    let periods: Vec<&str> = t["periods"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert_eq!(periods[0], "2022-01");
+    let totals: Vec<u64> = t["totals"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+    for (p, n) in periods.iter().zip(&totals) {
+        assert_eq!(*n, by_month.get(*p).copied().unwrap_or(0), "{p}");
+    }
+    // Each role's counts add up to the totals (one role a posting); shares are of the period.
+    let values = t["values"].as_array().unwrap();
+    for (i, total) in totals.iter().enumerate() {
+        let sum: u64 = values.iter().map(|v| v["counts"][i].as_u64().unwrap()).sum();
+        assert_eq!(sum, *total, "{}", periods[i]);
+        if *total > 0 {
+            let shares: f64 = values.iter().map(|v| v["shares"][i].as_f64().unwrap()).sum();
+            assert!(shares <= 1.0 + 1e-9, "{shares}");
+        }
+    }
+    // Growth only where both windows hold enough postings; by month in the windows of late 2025
+    // and 2026 the sample has none: nothing is called a trend.
+    assert!(values.iter().all(|v| v["growth"].is_null()), "no postings in the last 6 months of the periods");
+    let yearly = trends(dir.path(), &["--by", "skill", "--since", "2022-01-01", "--window", "24", "--min-support", "30", "--status", "all"]);
+    let with_growth: Vec<&serde_json::Value> = yearly["values"].as_array().unwrap().iter().filter(|v| !v["growth"].is_null()).collect();
+    assert!(!with_growth.is_empty(), "{yearly}");
+    for v in &with_growth {
+        let g = &v["growth"];
+        assert!(g["before"].as_u64().unwrap() >= 30 && g["recent"].as_u64().unwrap() >= 30, "{v}");
+        let change = g["share_recent"].as_f64().unwrap() / g["share_before"].as_f64().unwrap() - 1.0;
+        assert!((change - g["change"].as_f64().unwrap()).abs() < 1e-9);
+    }
+    // A filter narrows every count; the table prints.
+    let us = trends(dir.path(), &["--by", "role", "--since", "2022-01-01", "--status", "all", "--country", "US"]);
+    assert!(us["total"].as_u64().unwrap() < t["total"].as_u64().unwrap());
+    let table = ok(&mljobs(dir.path(), &["trends", "--by", "skill", "--since", "2024-01-01", "--status", "all", "--interval", "month"]));
+    assert!(table.contains("postings, 2024-01 to") && table.contains("all postings"), "{table}");
+    let bad = mljobs(dir.path(), &["trends", "--role", "wizard"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--role: \"wizard\" is not valid"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
