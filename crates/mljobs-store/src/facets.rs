@@ -199,3 +199,114 @@ impl SegmentFacetCounts {
             .collect()
     }
 }
+
+/// Postings per period, in all and per value of one string fast field (issue 17's trends): a
+/// document counts in the period holding its `date` (date posted), else its `first_seen` day;
+/// periods are `starts[i]..starts[i + 1]` in day numbers (the last start is the end). One walk over
+/// the matches with the flat column of [`FacetCounts`], instead of tantivy's range-under-terms
+/// aggregation (110 ms for skills by month at 100k postings).
+pub(crate) struct PeriodCounts<'a> {
+    pub field: &'static str,
+    /// Period boundaries in day numbers, ascending: `periods + 1` of them.
+    pub bounds: &'a [u64],
+    pub cache: &'a FastCache,
+    pub generation: u64,
+}
+
+/// One segment's counts: `totals[p]`, and `counts[ord * periods + p]`.
+pub(crate) struct SegmentPeriodCounts {
+    flat: Arc<Option<FlatColumn>>,
+    date: tantivy::columnar::Column<u64>,
+    first_seen: tantivy::columnar::Column<u64>,
+    bounds: Vec<u64>,
+    totals: Vec<u64>,
+    counts: Vec<u32>,
+}
+
+/// What [`PeriodCounts`] gives: all postings per period, and each value's.
+pub(crate) type PeriodFruit = (Vec<u64>, HashMap<String, Vec<u64>>);
+
+impl Collector for PeriodCounts<'_> {
+    type Fruit = PeriodFruit;
+    type Child = SegmentPeriodCounts;
+
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentPeriodCounts> {
+        let flat = self.cache.facet(self.generation, segment, reader, self.field)?;
+        let periods = self.bounds.len().saturating_sub(1);
+        let terms = flat.as_ref().as_ref().map_or(0, |c| c.column.num_terms());
+        let u64_column = |name: &str| -> tantivy::Result<tantivy::columnar::Column<u64>> { reader.fast_fields().u64(name) };
+        Ok(SegmentPeriodCounts {
+            flat,
+            date: u64_column("date")?,
+            first_seen: u64_column("first_seen")?,
+            bounds: self.bounds.to_vec(),
+            totals: vec![0; periods],
+            counts: vec![0; terms * periods],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<PeriodFruit>) -> tantivy::Result<PeriodFruit> {
+        let periods = self.bounds.len().saturating_sub(1);
+        let (mut totals, mut values) = (vec![0u64; periods], HashMap::<String, Vec<u64>>::new());
+        for (t, v) in segments {
+            totals.iter_mut().zip(t).for_each(|(a, b)| *a += b);
+            for (value, counts) in v {
+                let into = values.entry(value).or_insert_with(|| vec![0; periods]);
+                into.iter_mut().zip(counts).for_each(|(a, b)| *a += b);
+            }
+        }
+        Ok((totals, values))
+    }
+}
+
+impl SegmentCollector for SegmentPeriodCounts {
+    type Fruit = PeriodFruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let periods = self.totals.len();
+        let (Some(&lo), Some(&hi)) = (self.bounds.first(), self.bounds.last()) else { return };
+        for &doc in docs {
+            let day = match self.date.first(doc) {
+                Some(d) if d > 0 => d,
+                _ => self.first_seen.first(doc).unwrap_or(0),
+            };
+            if day < lo || day >= hi {
+                continue;
+            }
+            let p = self.bounds.partition_point(|&b| b <= day) - 1;
+            self.totals[p] += 1;
+            if let Some(c) = self.flat.as_ref() {
+                for &ord in &c.ords[c.offsets[doc as usize] as usize..c.offsets[doc as usize + 1] as usize] {
+                    self.counts[ord as usize * periods + p] += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> PeriodFruit {
+        let periods = self.totals.len();
+        let mut values = HashMap::new();
+        if let Some(c) = self.flat.as_ref()
+            && periods > 0
+        {
+            let ords: Vec<u64> =
+                (0..c.column.num_terms() as u64).filter(|&o| self.counts[o as usize * periods..(o as usize + 1) * periods].iter().any(|&n| n > 0)).collect();
+            let mut found = ords.iter();
+            let _ = c.column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
+                if let Some(&ord) = found.next() {
+                    let row = &self.counts[ord as usize * periods..(ord as usize + 1) * periods];
+                    values.insert(String::from_utf8_lossy(term).into_owned(), row.iter().map(|&n| u64::from(n)).collect());
+                }
+            });
+        }
+        (self.totals, values)
+    }
+}

@@ -1020,58 +1020,20 @@ impl SearchIndex {
     /// posting in the period of its date posted, else of the day it was first seen
     /// ([`mljobs_core::trends`]). The search's words and filters apply (its paging and sorting do
     /// not); `periods` are `(start, end)` days, end excluded, oldest first. Values are those with
-    /// at least one posting in the periods, most postings first.
+    /// at least one posting in the periods, most postings first. Periods follow each other (each
+    /// ends where the next starts), as [`mljobs_core::trends::periods`] makes them.
     pub fn trends(&self, req: &SearchRequest, by: &str, periods: &[(NaiveDate, NaiveDate)], synonyms: Option<&Synonyms>) -> Result<Trend, SearchError> {
-        use tantivy::aggregation::agg_req::Aggregations;
-        use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-        if self.fields.facet(by).is_none() {
+        let Some(field) = mljobs_core::taxonomy::FACETS.iter().copied().find(|f| *f == by) else {
             return Err(SearchError::UnknownFacet(by.to_string()));
-        }
+        };
+        // Contiguous periods: their starts and the last end.
+        let mut bounds: Vec<u64> = periods.iter().map(|(from, _)| day_number(*from)).collect();
+        bounds.extend(periods.last().map(|(_, to)| day_number(*to)));
         let text = self.text_query(&req.q, req.typos, synonyms);
+        let query = self.build_query(&text, self.filter_clauses(req, None)?);
         let searcher = self.reader.searcher();
-        let mut totals = vec![0u64; periods.len()];
-        let mut by_value: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-        // Dated postings by their date, the others by first seen: two passes, the same buckets.
-        for (field, dated) in [("date", true), ("first_seen", false)] {
-            let ranges: Vec<serde_json::Value> = periods
-                .iter()
-                .enumerate()
-                .map(|(i, (from, to))| serde_json::json!({"key": i.to_string(), "from": day_number(*from) as f64, "to": day_number(*to) as f64}))
-                .collect();
-            let buckets = serde_json::json!({"range": {"field": field, "ranges": ranges}});
-            let req_aggs: Aggregations = serde_json::from_value(serde_json::json!({
-                "periods": buckets,
-                "values": {"terms": {"field": by, "size": 65_000, "min_doc_count": 1}, "aggs": {"periods": buckets}},
-            }))
-            .map_err(|e| SearchError::Tantivy(tantivy::TantivyError::InvalidArgument(e.to_string())))?;
-            let has_date: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(self.fields.date, 1)), Bound::Unbounded));
-            let mut filters = self.filter_clauses(req, None)?;
-            filters.push((if dated { Occur::Must } else { Occur::MustNot }, has_date));
-            let query = self.build_query(&text, filters);
-            let collector =
-                AggregationCollector::from_aggs(req_aggs, AggContextParams::new(AggregationLimitsGuard::default(), self.index.tokenizers().clone()));
-            let json = serde_json::to_value(searcher.search(&*query, &collector)?).unwrap_or_default();
-            let add = |v: &serde_json::Value, into: &mut Vec<u64>| {
-                let buckets: Vec<&serde_json::Value> = match &v["buckets"] {
-                    serde_json::Value::Array(a) => a.iter().collect(),
-                    serde_json::Value::Object(o) => o.values().collect(),
-                    _ => Vec::new(),
-                };
-                for b in buckets {
-                    if let (Some(i), Some(n)) = (b["key"].as_str().and_then(|k| k.parse::<usize>().ok()), b["doc_count"].as_u64())
-                        && i < into.len()
-                    {
-                        into[i] += n;
-                    }
-                }
-            };
-            add(&json["periods"], &mut totals);
-            for b in json["values"]["buckets"].as_array().into_iter().flatten() {
-                if let Some(value) = b["key"].as_str() {
-                    add(&b["periods"], by_value.entry(value.to_string()).or_insert_with(|| vec![0; periods.len()]));
-                }
-            }
-        }
+        let generation = searcher.generation().generation_id();
+        let (totals, by_value) = searcher.search(&*query, &crate::facets::PeriodCounts { field, bounds: &bounds, cache: &self.fast, generation })?;
         let mut series: Vec<(String, Vec<u64>)> = by_value.into_iter().filter(|(_, c)| c.iter().any(|&n| n > 0)).collect();
         series.sort_by(|a, b| b.1.iter().sum::<u64>().cmp(&a.1.iter().sum::<u64>()).then_with(|| a.0.cmp(&b.0)));
         Ok(Trend { totals, series })
