@@ -238,6 +238,59 @@ pub fn report(
     }
 }
 
+/// A value found together with another ("jobs that ask for PyTorch also ask for …").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Related {
+    /// The value (a skill id).
+    pub value: String,
+    /// Its name.
+    pub label: String,
+    /// Postings with both.
+    pub together: u64,
+    /// Share of the first value's postings that have it too: P(it | first).
+    pub share_with: f64,
+    /// Its share of all postings: P(it).
+    pub share_all: f64,
+    /// `share_with / share_all`: how much more often it comes with the first value than at large.
+    pub lift: f64,
+}
+
+/// Counts for [`related`]: over all `n` postings, each value's (`all`); over the `n_with`
+/// postings of the first value, each value's (`with`).
+#[derive(Debug, Clone, Copy)]
+pub struct CoCounts<'a> {
+    /// All postings.
+    pub n: u64,
+    /// (value, postings) over all postings.
+    pub all: &'a [(String, u64)],
+    /// Postings of the first value.
+    pub n_with: u64,
+    /// (value, postings with both).
+    pub with: &'a [(String, u64)],
+}
+
+/// The values that come with a first one (`first`, left out of the answer), by lift, with
+/// support: a value needs `min_support` postings together. Most lift first, at most `top`.
+pub fn related(first: &str, c: CoCounts<'_>, min_support: u64, top: usize, label: impl Fn(&str) -> String) -> Vec<Related> {
+    let (n_first, n, with, all) = (c.n_with, c.n, c.with, c.all);
+    if n_first == 0 || n == 0 {
+        return Vec::new();
+    }
+    let overall: std::collections::HashMap<&str, u64> = all.iter().map(|(v, c)| (v.as_str(), *c)).collect();
+    let mut out: Vec<Related> = with
+        .iter()
+        .filter(|(v, together)| v != first && v != "unknown" && *together >= min_support.max(1))
+        .filter_map(|(v, together)| {
+            let n_v = *overall.get(v.as_str())?;
+            let (share_with, share_all) = (*together as f64 / n_first as f64, n_v as f64 / n as f64);
+            Some(Related { value: v.clone(), label: label(v), together: *together, share_with, share_all, lift: share_with / share_all })
+        })
+        .collect();
+    out.sort_by(|a, b| b.lift.total_cmp(&a.lift).then_with(|| b.together.cmp(&a.together)));
+    out.truncate(top);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,5 +329,19 @@ mod tests {
         // Too short a series for two windows.
         assert_eq!(growth(&[10, 10, 10], &totals, 2, 1), None);
         assert_eq!(share(0, 0), None);
+    }
+
+    #[test]
+    fn related_values_rank_by_lift_with_support() {
+        // 1,000 postings; 100 ask for PyTorch. CUDA: 50 of those, 60 in all (lift 50/100 / 60/1000
+        // = 8.3). Python: 90 of those, 600 in all (lift 1.5). Triton: 3 together (under support).
+        let with = [("pytorch", 100), ("cuda", 50), ("python", 90), ("triton", 3)].map(|(v, n)| (v.to_string(), n));
+        let all = [("pytorch", 100), ("cuda", 60), ("python", 600), ("triton", 4)].map(|(v, n)| (v.to_string(), n));
+        let c = CoCounts { n: 1000, all: &all, n_with: 100, with: &with };
+        let r = related("pytorch", c, 5, 10, |v| v.to_uppercase());
+        assert_eq!(r.iter().map(|x| x.value.as_str()).collect::<Vec<_>>(), ["cuda", "python"]);
+        assert!((r[0].lift - 0.5 / 0.06).abs() < 1e-9 && (r[1].lift - 1.5).abs() < 1e-9, "{r:?}");
+        assert_eq!((r[0].label.as_str(), r[0].together), ("CUDA", 50));
+        assert!(related("x", CoCounts { n_with: 0, ..c }, 1, 10, |v| v.into()).is_empty());
     }
 }

@@ -30,6 +30,6 @@ mod store;
 
 pub use lifecycle::{BoardCounts, BoardLifecycle, Lifecycle};
 pub use query::Synonyms;
-pub use search::{Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, Status, Trend, rebuild, sync};
+pub use search::{CoOccurrence, Hit, IndexDoc, IndexSync, SearchError, SearchIndex, SearchRequest, SearchResults, Snippet, Sort, Status, Trend, rebuild, sync};
 pub use sources::{AttemptOutcome, AttemptRow, CrawlAttempt, FAILING_AFTER, RunRow, SourceRow, SourceValidators, SourcesAdded};
 pub use store::{BatchOutcome, Card, Changed, IngestSummary, SkillYears, Stats, Store, StoreError, StoredPosting};

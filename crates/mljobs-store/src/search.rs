@@ -786,6 +786,25 @@ impl SearchIndex {
         Ok((counts, total))
     }
 
+    /// Co-occurrence in a search (issue 17): the postings of `req` (`n`), the values of `facet`
+    /// over them (`all`), the postings that also have `value` (`n_with`) and the values of `facet`
+    /// over those (`with`). Counts are not disjunctive: the value's own filter applies.
+    pub fn co_occurrence(&self, req: &SearchRequest, facet: &'static str, value: &str, synonyms: Option<&Synonyms>) -> Result<CoOccurrence, SearchError> {
+        let field = self.fields.facet(facet).ok_or_else(|| SearchError::UnknownFacet(facet.to_string()))?;
+        let text = self.text_query(&req.q, req.typos, synonyms);
+        let base = self.build_query(&text, self.filter_clauses(req, None)?);
+        let mut with_clauses = self.filter_clauses(req, None)?;
+        with_clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))));
+        let with_value = self.build_query(&text, with_clauses);
+        let searcher = self.reader.searcher();
+        Ok(CoOccurrence {
+            n: base.count(&searcher)? as u64,
+            all: self.count_values(&*base, facet)?,
+            n_with: with_value.count(&searcher)? as u64,
+            with: self.count_values(&*with_value, facet)?,
+        })
+    }
+
     /// Runs a search. `synonyms` (from the taxonomy; optional) makes skill names and aliases
     /// interchangeable and matches the skill tags.
     pub fn search(&self, req: &SearchRequest, synonyms: Option<&Synonyms>) -> Result<SearchResults, SearchError> {
@@ -1052,6 +1071,20 @@ impl SearchIndex {
     fn count_values(&self, query: &dyn Query, facet: &'static str) -> Result<Vec<(String, u64)>, SearchError> {
         Ok(self.count_many(query, &[facet])?.pop().map(|(_, v)| v).unwrap_or_default())
     }
+}
+
+/// Counts of a facet's values in a search and in its postings that have one value
+/// ([`SearchIndex::co_occurrence`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CoOccurrence {
+    /// Postings of the search.
+    pub n: u64,
+    /// Each value's postings in the search, most first.
+    pub all: Vec<(String, u64)>,
+    /// Postings of the search with the value.
+    pub n_with: u64,
+    /// Each value's postings among those, most first.
+    pub with: Vec<(String, u64)>,
 }
 
 /// Postings per period of a search, in all and per value of a facet ([`SearchIndex::trends`]).

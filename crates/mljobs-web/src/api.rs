@@ -33,7 +33,21 @@ type AppStateRef = State<Arc<AppState>>;
         title = "mljobs API",
         description = "Search, read and count machine-learning job postings: enriched with role, seniority, skills, salary (annual USD), location, work mode, industry and application area."
     ),
-    paths(jobs, job, facets, trends, taxonomy, stats, salary_stats, salary_estimate, sources, crate::candidate::profile, crate::candidate::matches, healthz),
+    paths(
+        jobs,
+        job,
+        facets,
+        trends,
+        related_skills,
+        taxonomy,
+        stats,
+        salary_stats,
+        salary_estimate,
+        sources,
+        crate::candidate::profile,
+        crate::candidate::matches,
+        healthz
+    ),
     components(schemas(
         JobsResponse,
         JobHit,
@@ -63,6 +77,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/jobs/{id}", get(job))
         .route("/api/v1/facets", get(facets))
         .route("/api/v1/trends", get(trends))
+        .route("/api/v1/skills/{id}/related", get(related_skills))
         .route("/api/v1/taxonomy/{kind}", get(taxonomy))
         .route("/api/v1/stats", get(stats))
         .route("/api/v1/salary/stats", get(salary_stats))
@@ -403,6 +418,48 @@ async fn trends(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response
         let spans: Vec<_> = periods.iter().map(|p| (p.start, p.end)).collect();
         let trend = s.index.trends(&search.request, &by, &spans, Some(&s.synonyms))?;
         Ok(trends::report(&by, interval, &periods, trend.totals, &trend.series, &s.taxonomy, ReportOptions { window, min_support, top, today }))
+    })
+}
+
+/// Skills that go together: "jobs that ask for X also ask for …", ranked by **lift** — how much
+/// more often a skill comes with X than in all postings of the search — among skills found with X
+/// in at least `min_support` postings (default 10). The search parameters of `/api/v1/jobs` narrow
+/// the postings (paging ignored); `top` (default 20, at most 200) limits the list.
+#[utoipa::path(get, path = "/api/v1/skills/{id}/related", params(("id" = String, Path, description = "Skill id or name (GET /api/v1/taxonomy/skills)"), SearchParams), responses(
+    (status = 200, description = "The skill, its postings and the related skills by lift", body = Object),
+    (status = 400, description = "A parameter is unknown or its value invalid", body = ErrorBody),
+    (status = 404, description = "No such skill", body = ErrorBody),
+))]
+async fn related_skills(State(s): AppStateRef, Path(id): Path<String>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let Some((skill, name)) = mljobs_core::profile::find_skill(&s.taxonomy, &id) else {
+        return Err(ApiError::not_found(format!("no skill {id:?}; the ids: /api/v1/taxonomy/skills")));
+    };
+    cached(&s, &format!("related:{skill}"), q.as_deref(), || {
+        let (mut min_support, mut top) = (10u64, 20usize);
+        let mut rest = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in url::form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()) {
+            match k.as_ref() {
+                "min_support" => min_support = v.parse().map_err(|_| ApiError::invalid(&k, &v, "a number of postings"))?,
+                "top" => top = v.parse().ok().filter(|t| (1..=200).contains(t)).ok_or_else(|| ApiError::invalid(&k, &v, "1 to 200"))?,
+                "page" | "per_page" | "sort" | "facets" | "highlight" => {}
+                _ => {
+                    rest.append_pair(&k, &v);
+                }
+            }
+        }
+        let search = parse_search(Some(&rest.finish()), &s.taxonomy, false)?;
+        let c = s.index.co_occurrence(&search.request, "skill", &skill, Some(&s.synonyms))?;
+        let counts = mljobs_core::trends::CoCounts { n: c.n, all: &c.all, n_with: c.n_with, with: &c.with };
+        let related = mljobs_core::trends::related(&skill, counts, min_support, top, |v| s.taxonomy.facet_label("skill", v));
+        Ok(serde_json::json!({
+            "skill": skill,
+            "name": name,
+            "postings": c.n_with,
+            "of": c.n,
+            "share": mljobs_core::trends::share(c.n_with, c.n),
+            "min_support": min_support,
+            "related": related,
+        }))
     })
 }
 

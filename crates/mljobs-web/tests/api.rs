@@ -696,3 +696,33 @@ async fn trends_add_up_to_the_search_and_name_bad_parameters() {
         assert_eq!(v["error"]["parameter"], param, "{uri}: {v}");
     }
 }
+
+/// Issue 17: skills that go together, by lift with support, checked against the search's counts.
+#[tokio::test]
+async fn related_skills_rank_by_lift_and_agree_with_search_counts() {
+    let (status, v) = get("/api/v1/skills/python/related?min_support=2&top=10").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, all) = get("/api/v1/jobs?per_page=1").await;
+    let (_, python) = get("/api/v1/jobs?per_page=1&skill=python").await;
+    assert_eq!((v["of"].clone(), v["postings"].clone()), (all["total"].clone(), python["total"].clone()));
+    let related = v["related"].as_array().unwrap();
+    assert!(!related.is_empty(), "{v}");
+    let lifts: Vec<f64> = related.iter().map(|r| r["lift"].as_f64().unwrap()).collect();
+    assert!(lifts.windows(2).all(|w| w[0] >= w[1]), "{lifts:?}");
+    for r in related {
+        let id = r["value"].as_str().unwrap();
+        assert_ne!(id, "python");
+        let (_, y) = get(&format!("/api/v1/jobs?per_page=1&skill={id}")).await;
+        let (n, n_y, n_x) = (all["total"].as_f64().unwrap(), y["total"].as_f64().unwrap(), python["total"].as_f64().unwrap());
+        let together = r["together"].as_f64().unwrap();
+        assert!(together >= 2.0 && together <= n_x.min(n_y), "{r}");
+        assert!((r["share_all"].as_f64().unwrap() - n_y / n).abs() < 1e-9, "{r}");
+        assert!((r["lift"].as_f64().unwrap() - (together / n_x) / (n_y / n)).abs() < 1e-9, "{r}");
+    }
+    // By name too; unknown skills and bad parameters are named.
+    let (status, by_name) = get("/api/v1/skills/Python/related?min_support=2&top=10").await;
+    assert_eq!((status, by_name["skill"].as_str()), (StatusCode::OK, Some("python")));
+    assert_eq!(get("/api/v1/skills/basket-weaving/related").await.0, StatusCode::NOT_FOUND);
+    let (status, e) = get("/api/v1/skills/python/related?top=0").await;
+    assert_eq!((status, e["error"]["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some("top")));
+}
