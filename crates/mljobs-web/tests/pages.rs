@@ -59,6 +59,7 @@ async fn every_page_renders_with_its_heading_and_security_headers() {
         ("/roles/data-scientist", "Data Scientist"),
         ("/salaries", "ML salaries"),
         ("/skills", "Skills in demand"),
+        ("/insights", "The ML job market"),
         ("/about", "About mljobs and its data"),
     ] {
         let p = page(uri).await;
@@ -431,4 +432,25 @@ async fn the_sources_page_and_api_show_each_boards_health_failing_first() {
     // /about flags the failing board and links the page.
     let (_, about) = get("/about").await;
     assert!(about.contains("It crawls 2 public job boards") && about.contains("1 is failing") && about.contains("href=\"/sources\""), "about");
+}
+
+/// Issue 17: `/insights` says what it can from the postings it has — charts only with two months
+/// of 20 postings or more, growth only with support — and links every figure to its data.
+#[tokio::test]
+async fn the_insights_page_shows_only_supported_figures_and_links_their_data() {
+    let p = page("/insights").await;
+    assert_eq!(p.status, StatusCode::OK);
+    for link in ["/api/v1/trends?by=role", "/api/v1/trends?by=skill", "/api/v1/trends?by=area", "/api/v1/trends?by=work_mode", "/api/v1/skills/python/related"]
+    {
+        assert!(p.html.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    let (_, t) = {
+        let r = APP.router.clone().oneshot(Request::builder().uri("/api/v1/trends?by=role").body(Body::empty()).unwrap()).await.unwrap();
+        (r.status(), serde_json::from_slice::<Value>(&r.into_body().collect().await.unwrap().to_bytes()).unwrap())
+    };
+    let months_with_20 = t["totals"].as_array().unwrap().iter().filter(|n| n.as_u64().unwrap() >= 20).count();
+    if months_with_20 < 2 {
+        assert!(p.html.contains("Too few dated postings for trends"), "the fixtures hold few dated postings: the page says so");
+        assert!(!p.html.contains("<svg"), "no chart of noise");
+    }
 }

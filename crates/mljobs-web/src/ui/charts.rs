@@ -214,7 +214,7 @@ pub fn share_lines(id: &str, title: &str, xs: &[String], series: &[(String, Vec<
                 format!("{name}: {}", points.join(", "))
             })
             .collect();
-        format!("Share of postings naming each skill, by year posted. {}.", parts.join("; "))
+        format!("{title}. {}.", parts.join("; "))
     };
     let mut out = String::new();
     open(&mut out, id, width as u32, height as u32, title, &desc);
@@ -249,7 +249,8 @@ pub fn share_lines(id: &str, title: &str, xs: &[String], series: &[(String, Vec<
             b = width - right + 34.0,
             tx = width - right + 40.0,
             ty = ly + 4.0,
-            name = encode_text(name)
+            // The legend has room for about 18 characters; the line's <title> has the full name.
+            name = encode_text(&if name.chars().count() > 18 { format!("{}…", name.chars().take(17).collect::<String>().trim_end()) } else { name.clone() })
         );
     }
     out.push_str("</svg>");

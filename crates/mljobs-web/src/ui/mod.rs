@@ -10,6 +10,7 @@ mod about;
 pub mod charts;
 mod feeds;
 mod home;
+mod insights;
 mod job;
 mod jobs;
 mod matching;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/roles/{role}", get(roles::role))
         .route("/salaries", get(salaries::salaries))
         .route("/skills", get(skills::skills))
+        .route("/insights", get(insights::insights))
         .route("/about", get(about::about))
         .route("/sources", get(sources::sources))
         .route("/match", get(matching::form).post(matching::submit))
