@@ -454,3 +454,19 @@ async fn the_insights_page_shows_only_supported_figures_and_links_their_data() {
         assert!(!p.html.contains("<svg"), "no chart of noise");
     }
 }
+
+/// Issue 17: a skill's page counts what the search counts and links its companions' pages.
+#[tokio::test]
+async fn a_skill_page_counts_like_the_search_and_links_related_skills() {
+    let p = page("/skills/python").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(h1(&p.html), "Python");
+    let r = APP.router.clone().oneshot(Request::builder().uri("/api/v1/jobs?skill=python&per_page=1").body(Body::empty()).unwrap()).await.unwrap();
+    let jobs: Value = serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(p.html.contains(&format!("{} open postings here ask for Python", jobs["total"])), "the page's count is the search's");
+    assert!(p.html.contains("href=\"/jobs?skill=python\"") && p.html.contains("href=\"/api/v1/skills/python/related\""));
+    assert_eq!(page("/skills/Python").await.status, StatusCode::OK, "by name too");
+    let missing = page("/skills/basket-weaving").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.html.contains("basket-weaving"), "the 404 names what was asked");
+}

@@ -120,7 +120,7 @@ pub(super) async fn insights(State(s): St) -> Response {
                 .map(|r| (r.label, format!("/jobs?skill={}", r.value), format!("×{:.1}", r.lift)))
                 .collect::<Vec<_>>();
             if !with.is_empty() {
-                together.push(Together { name: s.taxonomy.facet_label("skill", skill), href: format!("/jobs?skill={skill}"), with });
+                together.push(Together { name: s.taxonomy.facet_label("skill", skill), href: format!("/skills/{skill}"), with });
             }
         }
         Ok(InsightsPage {

@@ -17,6 +17,7 @@ mod matching;
 mod roles;
 mod salaries;
 mod site;
+mod skill;
 mod skills;
 mod sources;
 pub mod state;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/roles/{role}", get(roles::role))
         .route("/salaries", get(salaries::salaries))
         .route("/skills", get(skills::skills))
+        .route("/skills/{id}", get(skill::skill))
         .route("/insights", get(insights::insights))
         .route("/about", get(about::about))
         .route("/sources", get(sources::sources))
