@@ -370,6 +370,14 @@ async fn the_site_works_in_a_real_browser() {
     b.goto("/skills").await;
     assert!(b.js("return document.querySelectorAll('section.chart-section').length").await.as_u64().unwrap() >= 3, "several categories");
     b.screenshot("09-skills").await;
+    // The market page and a skill page (issue 17): figures with the data behind them.
+    b.goto("/insights").await;
+    assert!(b.js("return document.querySelectorAll('svg.chart').length").await.as_u64().unwrap() >= 2, "role and remote charts on the demo");
+    assert!(b.js("return document.querySelectorAll('#skills-h ~ table tbody tr').length").await.as_u64().unwrap() >= 1, "skills growing fastest");
+    b.screenshot("09b-insights").await;
+    b.goto("/skills/pytorch").await;
+    assert_eq!(b.text("h1").await, "PyTorch");
+    b.screenshot("09c-skill").await;
     b.goto("/about").await;
     assert!(b.text("main").await.contains("CC BY 4.0"));
     b.screenshot("10-about").await;
@@ -415,7 +423,7 @@ async fn the_site_works_in_a_real_browser() {
     b.screenshot("11-payload-job").await;
 
     // No chart label is cut at the left edge (the label column fits the longest label).
-    for path in ["/roles/nlp-engineer", "/salaries", "/skills", "/salaries?title=Machine+Learning+Engineer&country=US"] {
+    for path in ["/roles/nlp-engineer", "/salaries", "/skills", "/salaries?title=Machine+Learning+Engineer&country=US", "/insights", "/skills/pytorch"] {
         b.goto(path).await;
         let cut = b.js("return [...document.querySelectorAll('svg.chart text')].filter(t => t.getBBox().x < -0.5).map(t => t.textContent)").await;
         assert_eq!(cut, json!([]), "{path}: labels cut at the left");
@@ -436,6 +444,8 @@ async fn the_site_works_in_a_real_browser() {
         ("/jobs?q=python", "12-jobs-phone"),
         ("/salaries?title=Machine+Learning+Engineer&country=US", "13-estimate-phone"),
         ("/roles/nlp-engineer", "14-role-phone"),
+        ("/insights", "15-insights-phone"),
+        ("/skills/pytorch", "16-skill-phone"),
     ] {
         b.goto(path).await;
         b.screenshot(shot).await;

@@ -466,6 +466,7 @@ async fn a_skill_page_counts_like_the_search_and_links_related_skills() {
     assert!(p.html.contains(&format!("{} open postings here ask for Python", jobs["total"])), "the page's count is the search's");
     assert!(p.html.contains("href=\"/jobs?skill=python\"") && p.html.contains("href=\"/api/v1/skills/python/related\""));
     assert_eq!(page("/skills/Python").await.status, StatusCode::OK, "by name too");
+    assert!(page("/skills").await.html.contains("<td><a href=\"/skills/python\">Python</a></td>"), "the skills page links each skill's page");
     let missing = page("/skills/basket-weaving").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.html.contains("basket-weaving"), "the 404 names what was asked");
