@@ -77,8 +77,7 @@ pub(super) async fn insights(State(s): St) -> Response {
         };
         let pct = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{:.0}%", 100.0 * v));
         let roles = report("role", &role_counts, 6);
-        let line = |r: &Series| -> Vec<f64> { r.shares.iter().map(|x| x.unwrap_or(0.0)).collect() };
-        type Series = trends::Series;
+        let line = |r: &trends::Series| -> Vec<f64> { r.shares.iter().map(|x| x.unwrap_or(0.0)).collect() };
         let roles_svg = (months.len() >= 2).then(|| {
             let series: Vec<(String, Vec<f64>)> = roles.values.iter().map(|r| (r.label.clone(), line(r))).collect();
             charts::share_lines("roles-trend", "Share of each month's postings by role", &months, &series)
