@@ -301,6 +301,10 @@ pub enum Command {
         /// Values shown (most postings first).
         #[arg(long, default_value_t = 15)]
         top: usize,
+        /// Also the posted-pay trend: median stated pay (annual USD) per period, in all and per
+        /// value, where at least 10 postings state pay.
+        #[arg(long)]
+        pay: bool,
         #[command(flatten)]
         filters: SearchFilters,
         /// Print JSON: periods, totals, every value's counts and shares, growth, emerging values.

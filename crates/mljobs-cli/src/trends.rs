@@ -12,9 +12,12 @@ use mljobs_core::trends::{self, Interval, Report};
 
 use crate::config::{Cli, Command};
 
+/// Postings stating pay a median needs.
+const PAY_MIN_POSTINGS: u64 = 10;
+
 /// `mljobs trends …`.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
-    let Command::Trends { q, by, interval, since, window, min_support, top, filters, json } = &cli.command else { unreachable!("called for trends only") };
+    let Command::Trends { q, by, interval, since, window, min_support, top, pay, filters, json } = &cli.command else { unreachable!("called for trends only") };
     let Some(interval) = Interval::parse(interval) else { bail!("--interval {interval:?}: week or month") };
     let (taxonomy, _) = cli.load_taxonomy()?;
     let store = crate::commands::open_existing(cli)?;
@@ -27,9 +30,13 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     let periods = trends::periods(interval, since, today);
     let spans: Vec<_> = periods.iter().map(|p| (p.start, p.end)).collect();
     let req = mljobs_store::SearchRequest { q: q.clone(), ..filters.request(&taxonomy)? };
-    let trend = index.trends(&req, by, &spans, Some(&mljobs_store::Synonyms::new(&taxonomy)))?;
+    let synonyms = mljobs_store::Synonyms::new(&taxonomy);
+    let trend = if *pay { index.trends_with_pay(&req, by, &spans, Some(&synonyms))? } else { index.trends(&req, by, &spans, Some(&synonyms))? };
     let options = trends::ReportOptions { window: *window, min_support: *min_support, top: *top, today };
-    let report = trends::report(by, interval, &periods, trend.totals, &trend.series, &taxonomy, options);
+    let mut report = trends::report(by, interval, &periods, trend.totals, &trend.series, &taxonomy, options);
+    if *pay {
+        report = trends::with_pay(report, &trend.pay_all, &trend.pay, PAY_MIN_POSTINGS);
+    }
     let mut out = std::io::stdout().lock();
     if *json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -73,6 +80,23 @@ fn print_table(out: &mut impl Write, r: &Report) -> Result<()> {
         }
         let growth = s.growth.as_ref().map_or(format!("too few (< {} a window)", r.min_support), |g| format!("{:+.0}%", 100.0 * g.change));
         writeln!(out, "  {growth}")?;
+    }
+    if let Some(p) = &r.pay {
+        writeln!(out, "\nMedian posted pay, USD a year (periods with {} postings or more stating pay):", p.min_postings)?;
+        let usd = |x: &Option<f64>| x.map_or("–".to_string(), |v| format!("{:.0}k", v / 1000.0));
+        write!(out, "{:<28}", "all postings")?;
+        for &i in &shown {
+            write!(out, " {:>8}", usd(&p.all[i]))?;
+        }
+        writeln!(out)?;
+        for v in &p.values {
+            let label: String = v.label.chars().take(28).collect();
+            write!(out, "{label:<28}")?;
+            for &i in &shown {
+                write!(out, " {:>8}", usd(&v.medians[i]))?;
+            }
+            writeln!(out)?;
+        }
     }
     if !r.emerging.is_empty() {
         writeln!(out, "\nGrowing fastest (share of postings, last {} {unit}s vs the {} before; ≥ {} postings in each):", r.window, r.window, r.min_support)?;

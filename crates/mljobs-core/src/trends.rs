@@ -176,6 +176,61 @@ pub struct Report {
     pub values: Vec<Series>,
     /// The values whose share grows most, with the support, fastest first (at most 10).
     pub emerging: Vec<Series>,
+    /// The posted-pay trend, when asked ([`with_pay`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay: Option<PayTrend>,
+}
+
+/// Median stated pay per period (annual USD, the midpoint of each posting's range), in all and
+/// for the values of a [`Report`]; a median only over `min_postings` postings that state pay.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayTrend {
+    /// Postings stating pay a median needs.
+    pub min_postings: u64,
+    /// All postings' median per period.
+    pub all: Vec<Option<f64>>,
+    /// Postings stating pay per period.
+    pub postings: Vec<u64>,
+    /// Each listed value's medians and postings stating pay per period.
+    pub values: Vec<PaySeries>,
+}
+
+/// One value's pay per period.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaySeries {
+    /// The value.
+    pub value: String,
+    /// Its name.
+    pub label: String,
+    /// Median per period.
+    pub medians: Vec<Option<f64>>,
+    /// Postings stating pay per period.
+    pub postings: Vec<u64>,
+}
+
+/// The median of `v` (none when empty).
+pub fn median(v: &[f32]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut s: Vec<f32> = v.to_vec();
+    s.sort_by(f32::total_cmp);
+    let n = s.len();
+    Some(if n % 2 == 1 { f64::from(s[n / 2]) } else { (f64::from(s[n / 2 - 1]) + f64::from(s[n / 2])) / 2.0 })
+}
+
+/// `report` with its pay trend: the stated pays per period (`pay_all`) and per value (`pay`), as
+/// `SearchIndex::trends_with_pay` gathers them; medians over `min_postings` postings or more.
+pub fn with_pay(mut report: Report, pay_all: &[Vec<f32>], pay: &std::collections::BTreeMap<String, Vec<Vec<f32>>>, min_postings: u64) -> Report {
+    let medians = |pays: &[Vec<f32>]| -> Vec<Option<f64>> { pays.iter().map(|p| if (p.len() as u64) < min_postings { None } else { median(p) }).collect() };
+    let counts = |pays: &[Vec<f32>]| -> Vec<u64> { pays.iter().map(|p| p.len() as u64).collect() };
+    let values = report
+        .values
+        .iter()
+        .filter_map(|v| pay.get(&v.value).map(|p| PaySeries { value: v.value.clone(), label: v.label.clone(), medians: medians(p), postings: counts(p) }))
+        .collect();
+    report.pay = Some(PayTrend { min_postings, all: medians(pay_all), postings: counts(pay_all), values });
+    report
 }
 
 /// Options of a [`Report`].
@@ -235,6 +290,7 @@ pub fn report(
         min_support: o.min_support,
         values,
         emerging,
+        pay: None,
     }
 }
 
@@ -329,6 +385,23 @@ mod tests {
         // Too short a series for two windows.
         assert_eq!(growth(&[10, 10, 10], &totals, 2, 1), None);
         assert_eq!(share(0, 0), None);
+    }
+
+    #[test]
+    fn pay_medians_need_enough_postings() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        let t = crate::taxonomy::test_taxonomy();
+        let periods = periods(Interval::Month, "2026-01-01".parse().unwrap(), "2026-02-15".parse().unwrap());
+        let o = ReportOptions { window: 1, min_support: 1, top: 5, today: "2026-02-15".parse().unwrap() };
+        let r = report("role", Interval::Month, &periods, vec![10, 10], &[("data-scientist".to_string(), vec![4, 6])], t, o);
+        let mut pay = std::collections::BTreeMap::new();
+        pay.insert("data-scientist".to_string(), vec![vec![100_000.0, 120_000.0], vec![150_000.0; 3]]);
+        let r = with_pay(r, &[vec![90_000.0, 100_000.0, 120_000.0], vec![150_000.0; 3]], &pay, 3);
+        let p = r.pay.unwrap();
+        assert_eq!((p.all.clone(), p.postings.clone()), (vec![Some(100_000.0), Some(150_000.0)], vec![3, 3]));
+        assert_eq!(p.values[0].medians, vec![None, Some(150_000.0)], "two postings stating pay make no median");
     }
 
     #[test]

@@ -211,20 +211,33 @@ pub(crate) struct PeriodCounts<'a> {
     pub bounds: &'a [u64],
     pub cache: &'a FastCache,
     pub generation: u64,
+    /// Also gather the annual USD pay (midpoint of the stated range) of postings that state it.
+    pub pay: bool,
 }
 
-/// One segment's counts: `totals[p]`, and `counts[ord * periods + p]`.
+/// One segment's counts: `totals[p]`, and `counts[ord * periods + p]`; with pay, the pays of
+/// each period (`pay_all[p]`) and of each value and period (`pay[ord * periods + p]`).
 pub(crate) struct SegmentPeriodCounts {
     flat: Arc<Option<FlatColumn>>,
     date: tantivy::columnar::Column<u64>,
     first_seen: tantivy::columnar::Column<u64>,
+    salary: Option<(tantivy::columnar::Column<f64>, tantivy::columnar::Column<f64>)>,
     bounds: Vec<u64>,
     totals: Vec<u64>,
     counts: Vec<u32>,
+    pay_all: Vec<Vec<f32>>,
+    pay: HashMap<usize, Vec<f32>>,
 }
 
-/// What [`PeriodCounts`] gives: all postings per period, and each value's.
-pub(crate) type PeriodFruit = (Vec<u64>, HashMap<String, Vec<u64>>);
+/// What [`PeriodCounts`] gives: all postings per period and each value's; with pay, the stated
+/// pays per period, in all and per value.
+#[derive(Default)]
+pub(crate) struct PeriodFruit {
+    pub totals: Vec<u64>,
+    pub values: HashMap<String, Vec<u64>>,
+    pub pay_all: Vec<Vec<f32>>,
+    pub pay: HashMap<String, Vec<Vec<f32>>>,
+}
 
 impl Collector for PeriodCounts<'_> {
     type Fruit = PeriodFruit;
@@ -235,13 +248,17 @@ impl Collector for PeriodCounts<'_> {
         let periods = self.bounds.len().saturating_sub(1);
         let terms = flat.as_ref().as_ref().map_or(0, |c| c.column.num_terms());
         let u64_column = |name: &str| -> tantivy::Result<tantivy::columnar::Column<u64>> { reader.fast_fields().u64(name) };
+        let salary = if self.pay { Some((reader.fast_fields().f64("salary_min")?, reader.fast_fields().f64("salary_max")?)) } else { None };
         Ok(SegmentPeriodCounts {
             flat,
             date: u64_column("date")?,
             first_seen: u64_column("first_seen")?,
+            salary,
             bounds: self.bounds.to_vec(),
             totals: vec![0; periods],
             counts: vec![0; terms * periods],
+            pay_all: vec![Vec::new(); if self.pay { periods } else { 0 }],
+            pay: HashMap::new(),
         })
     }
 
@@ -251,15 +268,20 @@ impl Collector for PeriodCounts<'_> {
 
     fn merge_fruits(&self, segments: Vec<PeriodFruit>) -> tantivy::Result<PeriodFruit> {
         let periods = self.bounds.len().saturating_sub(1);
-        let (mut totals, mut values) = (vec![0u64; periods], HashMap::<String, Vec<u64>>::new());
-        for (t, v) in segments {
-            totals.iter_mut().zip(t).for_each(|(a, b)| *a += b);
-            for (value, counts) in v {
-                let into = values.entry(value).or_insert_with(|| vec![0; periods]);
+        let mut out = PeriodFruit { totals: vec![0; periods], pay_all: vec![Vec::new(); if self.pay { periods } else { 0 }], ..PeriodFruit::default() };
+        for f in segments {
+            out.totals.iter_mut().zip(f.totals).for_each(|(a, b)| *a += b);
+            for (value, counts) in f.values {
+                let into = out.values.entry(value).or_insert_with(|| vec![0; periods]);
                 into.iter_mut().zip(counts).for_each(|(a, b)| *a += b);
             }
+            out.pay_all.iter_mut().zip(f.pay_all).for_each(|(a, b)| a.extend(b));
+            for (value, pays) in f.pay {
+                let into = out.pay.entry(value).or_insert_with(|| vec![Vec::new(); periods]);
+                into.iter_mut().zip(pays).for_each(|(a, b)| a.extend(b));
+            }
         }
-        Ok((totals, values))
+        Ok(out)
     }
 }
 
@@ -283,17 +305,29 @@ impl SegmentCollector for SegmentPeriodCounts {
             }
             let p = self.bounds.partition_point(|&b| b <= day) - 1;
             self.totals[p] += 1;
+            // Stated pay: the range's midpoint (−1 marks a missing end).
+            let pay = self.salary.as_ref().and_then(|(lo, hi)| match (lo.first(doc).filter(|v| *v >= 0.0), hi.first(doc).filter(|v| *v >= 0.0)) {
+                (Some(a), Some(b)) => Some(((a + b) / 2.0) as f32),
+                (a, b) => a.or(b).map(|v| v as f32),
+            });
+            if let Some(v) = pay {
+                self.pay_all[p].push(v);
+            }
             if let Some(c) = self.flat.as_ref() {
                 for &ord in &c.ords[c.offsets[doc as usize] as usize..c.offsets[doc as usize + 1] as usize] {
                     self.counts[ord as usize * periods + p] += 1;
+                    if let Some(v) = pay {
+                        self.pay.entry(ord as usize * periods + p).or_default().push(v);
+                    }
                 }
             }
         }
     }
 
-    fn harvest(self) -> PeriodFruit {
+    fn harvest(mut self) -> PeriodFruit {
         let periods = self.totals.len();
         let mut values = HashMap::new();
+        let mut pay_by_value: HashMap<String, Vec<Vec<f32>>> = HashMap::new();
         if let Some(c) = self.flat.as_ref()
             && periods > 0
         {
@@ -303,10 +337,15 @@ impl SegmentCollector for SegmentPeriodCounts {
             let _ = c.column.dictionary().sorted_ords_to_term_cb(&ords, |term| {
                 if let Some(&ord) = found.next() {
                     let row = &self.counts[ord as usize * periods..(ord as usize + 1) * periods];
-                    values.insert(String::from_utf8_lossy(term).into_owned(), row.iter().map(|&n| u64::from(n)).collect());
+                    let value = String::from_utf8_lossy(term).into_owned();
+                    if !self.pay.is_empty() {
+                        let pays = (0..periods).map(|p| self.pay.remove(&(ord as usize * periods + p)).unwrap_or_default()).collect();
+                        pay_by_value.insert(value.clone(), pays);
+                    }
+                    values.insert(value, row.iter().map(|&n| u64::from(n)).collect());
                 }
             });
         }
-        (self.totals, values)
+        PeriodFruit { totals: self.totals, values, pay_all: self.pay_all, pay: pay_by_value }
     }
 }

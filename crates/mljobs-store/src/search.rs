@@ -1042,6 +1042,29 @@ impl SearchIndex {
     /// at least one posting in the periods, most postings first. Periods follow each other (each
     /// ends where the next starts), as [`mljobs_core::trends::periods`] makes them.
     pub fn trends(&self, req: &SearchRequest, by: &str, periods: &[(NaiveDate, NaiveDate)], synonyms: Option<&Synonyms>) -> Result<Trend, SearchError> {
+        self.trends_of(req, by, periods, synonyms, false)
+    }
+
+    /// [`SearchIndex::trends`] with the stated pay of the postings (annual USD, the midpoint of
+    /// the range) per period, in all and per value ([`Trend::pay_all`], [`Trend::pay`]).
+    pub fn trends_with_pay(
+        &self,
+        req: &SearchRequest,
+        by: &str,
+        periods: &[(NaiveDate, NaiveDate)],
+        synonyms: Option<&Synonyms>,
+    ) -> Result<Trend, SearchError> {
+        self.trends_of(req, by, periods, synonyms, true)
+    }
+
+    fn trends_of(
+        &self,
+        req: &SearchRequest,
+        by: &str,
+        periods: &[(NaiveDate, NaiveDate)],
+        synonyms: Option<&Synonyms>,
+        pay: bool,
+    ) -> Result<Trend, SearchError> {
         let Some(field) = mljobs_core::taxonomy::FACETS.iter().copied().find(|f| *f == by) else {
             return Err(SearchError::UnknownFacet(by.to_string()));
         };
@@ -1052,10 +1075,10 @@ impl SearchIndex {
         let query = self.build_query(&text, self.filter_clauses(req, None)?);
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
-        let (totals, by_value) = searcher.search(&*query, &crate::facets::PeriodCounts { field, bounds: &bounds, cache: &self.fast, generation })?;
-        let mut series: Vec<(String, Vec<u64>)> = by_value.into_iter().filter(|(_, c)| c.iter().any(|&n| n > 0)).collect();
+        let f = searcher.search(&*query, &crate::facets::PeriodCounts { field, bounds: &bounds, cache: &self.fast, generation, pay })?;
+        let mut series: Vec<(String, Vec<u64>)> = f.values.into_iter().filter(|(_, c)| c.iter().any(|&n| n > 0)).collect();
         series.sort_by(|a, b| b.1.iter().sum::<u64>().cmp(&a.1.iter().sum::<u64>()).then_with(|| a.0.cmp(&b.0)));
-        Ok(Trend { totals, series })
+        Ok(Trend { totals: f.totals, series, pay_all: f.pay_all, pay: f.pay.into_iter().collect() })
     }
 
     /// Value counts of several facets over one query, in one pass ([`crate::facets`]); each as
@@ -1088,12 +1111,16 @@ pub struct CoOccurrence {
 }
 
 /// Postings per period of a search, in all and per value of a facet ([`SearchIndex::trends`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trend {
     /// All postings of the search, per period.
     pub totals: Vec<u64>,
     /// Each value with its postings per period, most postings first.
     pub series: Vec<(String, Vec<u64>)>,
+    /// With pay ([`SearchIndex::trends_with_pay`]): the stated annual USD pays of each period.
+    pub pay_all: Vec<Vec<f32>>,
+    /// With pay: each value's stated pays per period.
+    pub pay: BTreeMap<String, Vec<Vec<f32>>>,
 }
 
 /// A facet's values with their counts, most frequent first.

@@ -578,4 +578,27 @@ fn trends_count_what_the_postings_say() {
         assert!(sums.windows(2).all(|w| w[0] >= w[1]), "{sums:?}");
     }
     assert!(index.trends(&SearchRequest::default(), "colour", &spans, None).is_err());
+
+    // The posted-pay trend: each month's stated pays (the range's midpoint), in all and per role.
+    let req = SearchRequest { status: mljobs_store::Status::All, collapse: false, ..SearchRequest::default() };
+    let t = index.trends_with_pay(&req, "role", &spans, None).unwrap();
+    let mut all: Vec<Vec<f32>> = vec![Vec::new(); months.len()];
+    let mut by_role: BTreeMap<String, Vec<Vec<f32>>> = BTreeMap::new();
+    for (p, e) in &postings {
+        let (Some(i), Some(s)) = (period_of(p), e.salary.as_ref()) else { continue };
+        let (Some(lo), Some(hi)) = (s.annual_usd_min.or(s.annual_usd_max), s.annual_usd_max.or(s.annual_usd_min)) else { continue };
+        let mid = ((lo + hi) / 2.0) as f32;
+        all[i].push(mid);
+        by_role.entry(e.role.id.clone()).or_insert_with(|| vec![Vec::new(); months.len()])[i].push(mid);
+    }
+    let median = mljobs_core::trends::median;
+    assert!(all.iter().filter(|v| v.len() >= 10).count() >= 12, "a year of months with stated pay");
+    for i in 0..months.len() {
+        assert_eq!(t.pay_all[i].len(), all[i].len(), "{}", months[i].label);
+        assert_eq!(median(&t.pay_all[i]), median(&all[i]), "{}", months[i].label);
+        for (role, pays) in &by_role {
+            assert_eq!(median(&t.pay[role][i]), median(&pays[i]), "{role} {}", months[i].label);
+        }
+    }
+    assert_eq!(index.trends(&req, "role", &spans, None).unwrap().pay_all, Vec::<Vec<f32>>::new(), "pay only when asked");
 }

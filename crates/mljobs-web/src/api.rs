@@ -373,6 +373,9 @@ struct TrendParams {
     min_support: Option<u64>,
     /// Values listed, most postings first (default 15, at most 500).
     top: Option<usize>,
+    /// `true`: also the posted-pay trend — median stated pay (annual USD) per period, in all and
+    /// per listed value, where at least 10 postings state pay.
+    pay: Option<bool>,
 }
 
 /// The market over time: postings per week or month of a search (same parameters as
@@ -388,7 +391,8 @@ async fn trends(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response
     cached(&s, "trends", q.as_deref(), || {
         use mljobs_core::trends::{self, Interval, ReportOptions};
         let mut rest = url::form_urlencoded::Serializer::new(String::new());
-        let (mut by, mut interval, mut since, mut window, mut min_support, mut top) = ("skill".to_string(), Interval::Month, None, 3usize, 20u64, 15usize);
+        let (mut by, mut interval, mut since, mut window, mut min_support, mut top, mut pay) =
+            ("skill".to_string(), Interval::Month, None, 3usize, 20u64, 15usize, false);
         for (k, v) in url::form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()) {
             let bad = |expected: &str| ApiError::invalid(&k, &v, expected);
             match k.as_ref() {
@@ -399,6 +403,7 @@ async fn trends(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response
                 "window" => window = v.parse().ok().filter(|w| (1..=52).contains(w)).ok_or_else(|| bad("a number of periods, 1 to 52"))?,
                 "min_support" => min_support = v.parse().map_err(|_| bad("a number of postings"))?,
                 "top" => top = v.parse().ok().filter(|t| (1..=500).contains(t)).ok_or_else(|| bad("1 to 500"))?,
+                "pay" => pay = crate::params::boolean(&k, &v)?,
                 "page" | "per_page" | "sort" | "facets" | "highlight" => {}
                 _ => {
                     rest.append_pair(&k, &v);
@@ -416,8 +421,13 @@ async fn trends(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response
             return Err(ApiError::invalid("since", &since.to_string(), "at most 520 periods back"));
         }
         let spans: Vec<_> = periods.iter().map(|p| (p.start, p.end)).collect();
-        let trend = s.index.trends(&search.request, &by, &spans, Some(&s.synonyms))?;
-        Ok(trends::report(&by, interval, &periods, trend.totals, &trend.series, &s.taxonomy, ReportOptions { window, min_support, top, today }))
+        let trend = if pay {
+            s.index.trends_with_pay(&search.request, &by, &spans, Some(&s.synonyms))?
+        } else {
+            s.index.trends(&search.request, &by, &spans, Some(&s.synonyms))?
+        };
+        let report = trends::report(&by, interval, &periods, trend.totals, &trend.series, &s.taxonomy, ReportOptions { window, min_support, top, today });
+        Ok(if pay { trends::with_pay(report, &trend.pay_all, &trend.pay, 10) } else { report })
     })
 }
 

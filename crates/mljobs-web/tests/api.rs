@@ -683,7 +683,17 @@ async fn trends_add_up_to_the_search_and_name_bad_parameters() {
     let (_, narrow) = get("/api/v1/trends?q=kubernetes&since=1995-01-01&status=all&page=3").await;
     let (_, k) = get("/api/v1/jobs?q=kubernetes&status=all&per_page=1").await;
     assert_eq!(narrow["total"], k["total"]);
+    // The posted-pay trend, when asked: medians only over 10 postings stating pay or more.
+    let (status, p) = get("/api/v1/trends?by=role&since=1995-01-01&status=all&pay=true").await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    let pay = &p["pay"];
+    assert_eq!(pay["min_postings"], 10);
+    for (m, n) in pay["all"].as_array().unwrap().iter().zip(pay["postings"].as_array().unwrap()) {
+        assert_eq!(m.is_null(), n.as_u64().unwrap() < 10, "{m} over {n}");
+    }
+    assert!(t.get("pay").is_none(), "no pay unless asked");
     for (uri, param) in [
+        ("/api/v1/trends?pay=maybe", "pay"),
         ("/api/v1/trends?by=colour", "by"),
         ("/api/v1/trends?interval=fortnight", "interval"),
         ("/api/v1/trends?since=yesterday", "since"),

@@ -54,6 +54,14 @@ fn trends_count_postings_per_month_with_shares_and_supported_growth() {
     assert!(us["total"].as_u64().unwrap() < t["total"].as_u64().unwrap());
     let table = ok(&mljobs(dir.path(), &["trends", "--by", "skill", "--since", "2024-01-01", "--status", "all", "--interval", "month"]));
     assert!(table.contains("postings, 2024-01 to") && table.contains("all postings"), "{table}");
+    // The posted-pay trend: medians where 10 postings or more state pay, in a plausible range.
+    let pay = trends(dir.path(), &["--by", "seniority", "--since", "2022-01-01", "--status", "all", "--pay"]);
+    let medians: Vec<f64> = pay["pay"]["all"].as_array().unwrap().iter().filter_map(|m| m.as_f64()).collect();
+    assert!(medians.len() >= 12 && medians.iter().all(|m| (20_000.0..1_000_000.0).contains(m)), "{}", pay["pay"]);
+    let levels: Vec<&str> = pay["pay"]["values"].as_array().unwrap().iter().map(|v| v["value"].as_str().unwrap()).collect();
+    assert!(levels.contains(&"senior"), "{levels:?}");
+    let table = ok(&mljobs(dir.path(), &["trends", "--by", "seniority", "--since", "2025-01-01", "--status", "all", "--pay"]));
+    assert!(table.contains("Median posted pay, USD a year"), "{table}");
     let bad = mljobs(dir.path(), &["trends", "--role", "wizard"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--role: \"wizard\" is not valid"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
