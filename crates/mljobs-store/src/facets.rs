@@ -226,7 +226,8 @@ pub(crate) struct SegmentPeriodCounts {
     totals: Vec<u64>,
     counts: Vec<u32>,
     pay_all: Vec<Vec<f32>>,
-    pay: HashMap<usize, Vec<f32>>,
+    /// Indexed like `counts` (empty without pay).
+    pay: Vec<Vec<f32>>,
 }
 
 /// What [`PeriodCounts`] gives: all postings per period and each value's; with pay, the stated
@@ -258,7 +259,7 @@ impl Collector for PeriodCounts<'_> {
             totals: vec![0; periods],
             counts: vec![0; terms * periods],
             pay_all: vec![Vec::new(); if self.pay { periods } else { 0 }],
-            pay: HashMap::new(),
+            pay: if self.pay { vec![Vec::new(); terms * periods] } else { Vec::new() },
         })
     }
 
@@ -317,7 +318,7 @@ impl SegmentCollector for SegmentPeriodCounts {
                 for &ord in &c.ords[c.offsets[doc as usize] as usize..c.offsets[doc as usize + 1] as usize] {
                     self.counts[ord as usize * periods + p] += 1;
                     if let Some(v) = pay {
-                        self.pay.entry(ord as usize * periods + p).or_default().push(v);
+                        self.pay[ord as usize * periods + p].push(v);
                     }
                 }
             }
@@ -339,7 +340,7 @@ impl SegmentCollector for SegmentPeriodCounts {
                     let row = &self.counts[ord as usize * periods..(ord as usize + 1) * periods];
                     let value = String::from_utf8_lossy(term).into_owned();
                     if !self.pay.is_empty() {
-                        let pays = (0..periods).map(|p| self.pay.remove(&(ord as usize * periods + p)).unwrap_or_default()).collect();
+                        let pays = (0..periods).map(|p| std::mem::take(&mut self.pay[ord as usize * periods + p])).collect();
                         pay_by_value.insert(value.clone(), pays);
                     }
                     values.insert(value, row.iter().map(|&n| u64::from(n)).collect());
