@@ -79,6 +79,13 @@ pub fn periods(interval: Interval, since: NaiveDate, until: NaiveDate) -> Vec<Pe
     out
 }
 
+/// The 12 complete calendar months before the one holding `today` (a month under way would read
+/// as a fall), and the last day they cover.
+pub fn last_complete_months(today: NaiveDate) -> (Vec<Period>, NaiveDate) {
+    let last_day = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
+    (periods(Interval::Month, default_since(Interval::Month, last_day), last_day), last_day)
+}
+
 /// `count / total`, none for an empty period.
 pub fn share(count: u64, total: u64) -> Option<f64> {
     (total > 0).then(|| count as f64 / total as f64)
@@ -368,6 +375,8 @@ mod tests {
         assert!(periods(Interval::Month, d("2026-03-01"), d("2026-02-01")).is_empty());
         assert_eq!(default_since(Interval::Month, d("2026-12-01")), d("2026-01-01"));
         assert_eq!(periods(Interval::Month, default_since(Interval::Month, d("2026-07-15")), d("2026-07-15")).len(), 12);
+        let (complete, last) = last_complete_months(d("2026-12-01"));
+        assert_eq!((complete.len(), complete[0].label.as_str(), complete[11].label.as_str(), last), (12, "2025-12", "2026-11", d("2026-11-30")));
     }
 
     #[test]

@@ -390,27 +390,23 @@ struct TrendParams {
 async fn trends(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     cached(&s, "trends", q.as_deref(), || {
         use mljobs_core::trends::{self, Interval, ReportOptions};
-        let mut rest = url::form_urlencoded::Serializer::new(String::new());
         let (mut by, mut interval, mut since, mut window, mut min_support, mut top, mut pay) =
             ("skill".to_string(), Interval::Month, None, 3usize, 20u64, 15usize, false);
-        for (k, v) in url::form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()) {
-            let bad = |expected: &str| ApiError::invalid(&k, &v, expected);
-            match k.as_ref() {
-                "by" if mljobs_core::taxonomy::FACETS.contains(&v.as_ref()) => by = v.to_string(),
+        let search = crate::params::parse_with_own(q.as_deref(), &s.taxonomy, |k, v| {
+            let bad = |expected: &str| ApiError::invalid(k, v, expected);
+            match k {
+                "by" if mljobs_core::taxonomy::FACETS.contains(&v) => by = v.to_string(),
                 "by" => return Err(bad(&format!("one of {}", mljobs_core::taxonomy::FACETS.join(", ")))),
-                "interval" => interval = Interval::parse(&v).ok_or_else(|| bad("week or month"))?,
+                "interval" => interval = Interval::parse(v).ok_or_else(|| bad("week or month"))?,
                 "since" => since = Some(v.parse::<chrono::NaiveDate>().map_err(|_| bad("a date, YYYY-MM-DD"))?),
                 "window" => window = v.parse().ok().filter(|w| (1..=52).contains(w)).ok_or_else(|| bad("a number of periods, 1 to 52"))?,
                 "min_support" => min_support = v.parse().map_err(|_| bad("a number of postings"))?,
                 "top" => top = v.parse().ok().filter(|t| (1..=500).contains(t)).ok_or_else(|| bad("1 to 500"))?,
-                "pay" => pay = crate::params::boolean(&k, &v)?,
-                "page" | "per_page" | "sort" | "facets" | "highlight" => {}
-                _ => {
-                    rest.append_pair(&k, &v);
-                }
+                "pay" => pay = crate::params::boolean(k, v)?,
+                _ => return Ok(false),
             }
-        }
-        let search = parse_search(Some(&rest.finish()), &s.taxonomy, false)?;
+            Ok(true)
+        })?;
         let today = chrono::Utc::now().date_naive();
         let since = since.unwrap_or_else(|| trends::default_since(interval, today));
         if since > today {
@@ -446,18 +442,14 @@ async fn related_skills(State(s): AppStateRef, Path(id): Path<String>, RawQuery(
     };
     cached(&s, &format!("related:{skill}"), q.as_deref(), || {
         let (mut min_support, mut top) = (10u64, 20usize);
-        let mut rest = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in url::form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()) {
-            match k.as_ref() {
-                "min_support" => min_support = v.parse().map_err(|_| ApiError::invalid(&k, &v, "a number of postings"))?,
-                "top" => top = v.parse().ok().filter(|t| (1..=200).contains(t)).ok_or_else(|| ApiError::invalid(&k, &v, "1 to 200"))?,
-                "page" | "per_page" | "sort" | "facets" | "highlight" => {}
-                _ => {
-                    rest.append_pair(&k, &v);
-                }
+        let search = crate::params::parse_with_own(q.as_deref(), &s.taxonomy, |k, v| {
+            match k {
+                "min_support" => min_support = v.parse().map_err(|_| ApiError::invalid(k, v, "a number of postings"))?,
+                "top" => top = v.parse().ok().filter(|t| (1..=200).contains(t)).ok_or_else(|| ApiError::invalid(k, v, "1 to 200"))?,
+                _ => return Ok(false),
             }
-        }
-        let search = parse_search(Some(&rest.finish()), &s.taxonomy, false)?;
+            Ok(true)
+        })?;
         let c = s.index.co_occurrence(&search.request, "skill", &skill, Some(&s.synonyms))?;
         let counts = mljobs_core::trends::CoCounts { n: c.n, all: &c.all, n_with: c.n_with, with: &c.with };
         let related = mljobs_core::trends::related(&skill, counts, min_support, top, |v| s.taxonomy.facet_label("skill", v));

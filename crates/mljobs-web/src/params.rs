@@ -118,6 +118,23 @@ pub fn is_search_param(key: &str) -> bool {
     FACET_PARAMS.contains(&key) || OTHER_PARAMS.contains(&key)
 }
 
+/// Parameters of a search's answer page, not of the postings it finds: views over a search's
+/// postings (feeds, trends, related skills) leave them out.
+pub const ANSWER_PARAMS: [&str; 5] = ["page", "per_page", "sort", "facets", "highlight"];
+
+/// Parses a query string that carries parameters of its own besides a search's: `own(key,
+/// value)` takes those it knows (`Ok(true)`) or refuses a bad value; [`ANSWER_PARAMS`] are left
+/// out; the rest is parsed strictly as a search.
+pub fn parse_with_own(query: Option<&str>, taxonomy: &Taxonomy, mut own: impl FnMut(&str, &str) -> Result<bool, ApiError>) -> Result<Search, ApiError> {
+    let mut rest = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        if !own(&k, &v)? && !ANSWER_PARAMS.contains(&k.as_ref()) {
+            rest.append_pair(&k, &v);
+        }
+    }
+    parse_search(Some(&rest.finish()), taxonomy, false)
+}
+
 /// Parses a query string. `facets_default` is whether facet counts are on unless asked otherwise.
 pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bool) -> Result<Search, ApiError> {
     let mut req = SearchRequest { collapse: true, typos: true, facets: facets_default, ..SearchRequest::default() };

@@ -70,10 +70,7 @@ fn bad_request(e: ApiError) -> Response {
 
 /// The search's feed: its newest postings and what names it.
 fn feed(s: &AppState, q: Option<&str>, base: &str) -> Result<Feed, ApiError> {
-    let mut state = UrlState::parse(q).only(crate::params::is_search_param);
-    for k in ["page", "per_page", "sort", "facets", "highlight"] {
-        state = state.without(k);
-    }
+    let state = UrlState::parse(q).only(crate::params::is_search_param).without_all(&crate::params::ANSWER_PARAMS);
     let search = state.with("sort", "date").with("per_page", &ENTRIES.to_string());
     let answer = search_jobs(s, Some(&search.query()))?;
     let store = s.store();

@@ -5,7 +5,6 @@
 //! searches and the API answers that produced it. Months with fewer than [`MIN_SHARE_BASE`]
 //! postings are left out of the charts (their shares would be noise) and the page says so.
 
-use chrono::Datelike;
 use mljobs_core::trends::{self, CoCounts, Interval, Report, ReportOptions};
 
 use super::*;
@@ -49,10 +48,7 @@ const MIN_SUPPORT: u64 = 20;
 
 pub(super) async fn insights(State(s): St) -> Response {
     cached_page(&s, "/insights", || -> Result<InsightsPage, crate::ApiError> {
-        // Complete months only: the last 12 before this one (a month under way would read as a fall).
-        let today = chrono::Utc::now().date_naive();
-        let last_day = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
-        let periods = trends::periods(Interval::Month, trends::default_since(Interval::Month, last_day), last_day);
+        let (periods, last_day) = trends::last_complete_months(chrono::Utc::now().date_naive());
         let spans: Vec<_> = periods.iter().map(|p| (p.start, p.end)).collect();
         let open = mljobs_store::SearchRequest { collapse: true, ..mljobs_store::SearchRequest::default() };
         let count = |by: &str| s.index.trends(&open, by, &spans, None);

@@ -155,7 +155,7 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
     let q_text = state.get("q").unwrap_or("").to_string();
     let title = if q_text.is_empty() { "Machine-learning jobs".to_string() } else { format!("“{q_text}” — jobs") };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let feed_state = state.without("page").without("sort").without("per_page").without("facets").without("highlight");
+    let feed_state = state.without_all(&crate::params::ANSWER_PARAMS);
     page(
         status,
         &JobsPage {

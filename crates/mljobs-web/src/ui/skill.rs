@@ -4,8 +4,7 @@
 //! calls as `/api/v1/trends`, `/api/v1/skills/{id}/related` and the search's facet counts; each
 //! links its search.
 
-use chrono::Datelike;
-use mljobs_core::trends::{self, CoCounts, Interval};
+use mljobs_core::trends::{self, CoCounts};
 
 use super::*;
 
@@ -36,9 +35,7 @@ pub(super) async fn skill(State(s): St, Path(id): Path<String>) -> Response {
         let open = mljobs_store::SearchRequest { collapse: true, ..mljobs_store::SearchRequest::default() };
         let c = s.index.co_occurrence(&open, "skill", &skill, None)?;
         // Its share of each complete month's postings (a month under way would read as a fall).
-        let today = chrono::Utc::now().date_naive();
-        let last_day = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
-        let periods = trends::periods(Interval::Month, trends::default_since(Interval::Month, last_day), last_day);
+        let (periods, _) = trends::last_complete_months(chrono::Utc::now().date_naive());
         let spans: Vec<_> = periods.iter().map(|p| (p.start, p.end)).collect();
         let t = s.index.trends(&open, "skill", &spans, None)?;
         let mine = t.series.iter().find(|(v, _)| *v == skill).map(|(_, c)| c.clone()).unwrap_or_else(|| vec![0; periods.len()]);

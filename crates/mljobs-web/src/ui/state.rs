@@ -67,6 +67,11 @@ impl UrlState {
         out
     }
 
+    /// This state without any of `keys`.
+    pub fn without_all(&self, keys: &[&str]) -> UrlState {
+        UrlState { pairs: self.pairs.iter().filter(|(k, _)| !keys.contains(&k.as_str())).cloned().collect() }
+    }
+
     /// This state without `key`.
     pub fn without(&self, key: &str) -> UrlState {
         UrlState { pairs: self.pairs.iter().filter(|(k, _)| k != key).cloned().collect() }
