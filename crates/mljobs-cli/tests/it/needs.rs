@@ -3,9 +3,10 @@
 
 use std::process::Command;
 
-/// Issue 16 item 2. Measured (docs/quality.md): dev 0.964 (the sets the rules were tuned on),
-/// held-out test 0.887 — against 0.779 for "everything is required" and 0.868 for the first
-/// version of the rules, before any tuning. The test holds both so a regression fails here.
+/// Issue 16 item 2. Measured (docs/quality.md): every set has guided fixes by now (dev 0.961,
+/// test 0.916, test2 0.851, test3 0.927); their first runs, before any tuning on them, were the
+/// held-out figures (test 0.868, test2 0.718, test3 0.847). "Everything is required" scores
+/// 0.779, 0.632 and 0.774 on the three. The test holds today's figures so a regression fails.
 #[test]
 fn required_and_preferred_are_read_as_labelled() {
     let out = Command::new(env!("CARGO_BIN_EXE_mljobs-needs")).current_dir(super::repo()).args(["eval", "--json"]).output().expect("mljobs-needs runs");
@@ -16,5 +17,7 @@ fn required_and_preferred_are_read_as_labelled() {
     assert_eq!(v["unlabelled_skills"], 0, "label the skills extraction now finds: mljobs-needs sheet");
     let acc = |set: &str| v["sets"][set]["accuracy"].as_f64().unwrap();
     assert!(acc("dev") >= 0.95, "dev {}", acc("dev"));
-    assert!(acc("test") >= 0.88, "held-out {}", acc("test"));
+    assert!(acc("test") >= 0.91, "test {}", acc("test"));
+    assert!(acc("test2") >= 0.84, "test2 {}", acc("test2"));
+    assert!(acc("test3") >= 0.92, "test3 {}", acc("test3"));
 }

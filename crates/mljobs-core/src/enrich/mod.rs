@@ -199,22 +199,35 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     let reader = sections::NeedReader::new(description, &evidence.need_cues);
     for skill in &mut skills {
         let concept = &*skill.kind == "concept";
-        // The strongest need its mentions state; mentions in a tag list count only when the
-        // text itself says nothing of the skill.
-        // Mentions in order until one states the strongest need (most skills: the first).
-        let (mut strong, mut weak) = (None::<Need>, None::<Need>);
+        // The strongest need its mentions state, a stated need before one read by default (a
+        // preference stated for a skill the role's text names in passing is a preference);
+        // mentions in a tag list count only when the text itself says nothing of the skill.
+        // Mentions in order until one states a requirement (most skills: the first).
+        let (mut stated, mut default, mut weak) = (None::<Need>, None::<Need>, None::<Need>);
         for m in &skill.mentions {
             let r = match m.field {
-                Field::Title => sections::MentionNeed { need: Need::Required, weak: false },
+                Field::Title => sections::MentionNeed { need: Need::Required, weak: false, stated: true },
                 Field::Description => reader.need(m.start, m.end, concept),
             };
-            let slot = if r.weak { &mut weak } else { &mut strong };
+            let slot = if r.weak {
+                &mut weak
+            } else if r.stated {
+                &mut stated
+            } else {
+                &mut default
+            };
             *slot = Some(slot.map_or(r.need, |n| n.min(r.need)));
-            if strong == Some(Need::Required) {
+            if stated == Some(Need::Required) {
                 break;
             }
         }
-        skill.need = strong.or(weak).unwrap_or(Need::Required);
+        skill.need = match (stated, default) {
+            (Some(Need::Preferred), _) => Need::Preferred,
+            (s, d) => match (s, d) {
+                (Some(s), Some(d)) => s.min(d),
+                (s, d) => s.or(d).or(weak).unwrap_or(Need::Required),
+            },
+        };
     }
 
     let (location, locations, loc_mode) =
@@ -373,6 +386,24 @@ mod tests {
         let py = e.skills.iter().find(|s| &*s.id == "pytorch").unwrap();
         let m = &py.mentions[0];
         assert_eq!(&p.description[m.start..m.end], "PyTorch");
+    }
+
+    /// Issue 16: a preference stated for a skill wins over a requirement read only by default
+    /// from the role's text; a stated requirement wins over both.
+    #[test]
+    fn a_stated_preference_wins_over_a_passing_mention() {
+        let t = crate::taxonomy::test_taxonomy();
+        let p = posting(RawPosting {
+            title: Some("Backend Engineer".into()),
+            description: Some(
+                "We build our platform with Python, AWS and Docker.\n\nRequirements\n- 5+ years of Python\n- Docker is a must\n\nAdvantage: experience in AWS and Docker\n"
+                    .into(),
+            ),
+            ..Default::default()
+        });
+        let e = enrich(&p, t);
+        let need = |id: &str| e.skills.iter().find(|s| &*s.id == id).unwrap_or_else(|| panic!("{id}")).need;
+        assert_eq!((need("python"), need("aws"), need("docker")), (Need::Required, Need::Preferred, Need::Required));
     }
 
     /// Issue 14: "Costa Mesa, CA" was read as Canada and its bare `$` as Canadian dollars.

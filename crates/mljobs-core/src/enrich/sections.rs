@@ -98,6 +98,12 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "nicetohave",
             "good to have",
             "preferred",
+            "preferred qualifications",
+            "preferred qualification",
+            "preferred skills",
+            "preferred experience",
+            "desired qualifications",
+            "desired skills",
             "bonus",
             "bonus points",
             "pluses",
@@ -120,6 +126,10 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "wed love",
             "we would love",
             "would love",
+            "advantage",
+            "an advantage",
+            "advantageous",
+            "extra points",
         ],
     ),
     (
@@ -328,6 +338,7 @@ const PREFERRED_BEFORE: &[&str] = &[
     "interest in",
     "curiosity about",
     "willingness to learn",
+    "willing to learn",
     "eager to learn",
     "extra credit",
     "even better",
@@ -352,6 +363,15 @@ const PREFERRED_AFTER: &[&str] = &[
     "are a plus",
     "big plus",
     "huge plus",
+    "strong plus",
+    "large advantage",
+    "big advantage",
+    "great advantage",
+    "strong advantage",
+    "strong advantages",
+    "are advantages",
+    "is ideal",
+    "are ideal",
     "a bonus",
     "preferred",
     "desirable",
@@ -471,6 +491,13 @@ fn heading_kind(text: &str, lead_in: bool) -> Option<SectionKind> {
         }
     }
     let (len, _, kind, first) = best?;
+    // "Package management", "Project manager", "Team lead", "Stack Overflow": a noun that names
+    // a section only as the head of its phrase ("Compensation package", "The project", "Tech
+    // stack"), not when another noun follows it.
+    const MODIFIERS: &[&str] = &["package", "project", "stack", "team", "role", "position", "impact", "mission", "opportunity"];
+    if len == 1 && first + 1 < n && MODIFIERS.contains(&&words[starts[first]..end_of(first)]) {
+        return None;
+    }
     // "Java is a plus", "AWS would be a bonus": a sentence about a skill, not a heading (its cue
     // speaks for its own line).
     if !lead_in && words[..starts[first]].split(' ').any(|w| matches!(w, "is" | "are" | "be" | "would" | "will")) {
@@ -673,7 +700,10 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
     let mut out = Vec::new();
     // A tag list introduced without a colon: "Technologies java python sql".
     for at in memchr::memmem::find_iter(line.as_bytes(), b"Technologies ") {
-        if line[at + 13..].chars().next().is_some_and(|c| c.is_lowercase() || c == '.') {
+        // Not a sentence going on ("Technologies like AWS", "technologies such as").
+        let next = line[at + 13..].split(' ').next().unwrap_or("");
+        let prose = ["like", "such", "and", "or", "we", "that", "in", "of", "for", "to", "you", "used", "including", "are", "is"].contains(&next);
+        if !prose && line[at + 13..].chars().next().is_some_and(|c| c.is_lowercase() || c == '.') {
             out.push((at, SectionKind::Tags, true));
         }
     }
@@ -757,6 +787,36 @@ fn trailing_heading(line: &str) -> Option<(usize, SectionKind)> {
     found.filter(|&(at, _)| body[..at].trim().len() > 1)
 }
 
+/// The kind of a heading that opens a line and runs into a list by a bullet: "Nice to Have •
+/// Able to …", "Required Technical Qualifications • BS MS or PhD …" (up to six words before a
+/// "•", "·" or " - ").
+fn bullet_heading(line: &str) -> Option<SectionKind> {
+    // "Advantageous GIS / Geospatial experience .": a heading word run into the first item.
+    let first = line.trim_start().split(' ').next().unwrap_or("");
+    if ["Advantageous", "Desirable", "Desired", "Preferred", "Optional", "Bonus"].contains(&first) && line.len() <= 120 && !line.contains(':') {
+        return Some(SectionKind::Preferred);
+    }
+    let head = &line[..crate::text::floor_char_boundary(line, line.len().min(70))];
+    let at = ["•", "·", " - ", " * "].iter().filter_map(|b| head.find(b)).min()?;
+    let text = head[..at].trim();
+    if text.is_empty() || text.split_whitespace().count() > 6 || !text.starts_with(|c: char| c.is_uppercase()) || text.ends_with(['.', ',', ';']) {
+        return None;
+    }
+    heading_kind(text, true)
+}
+
+/// Whether a line ends in a preference cue and a colon ("… is advantageous:", "… would be a
+/// plus:").
+fn ends_preferring(line: &str) -> bool {
+    let Some(body) = line.trim_end().strip_suffix(':') else {
+        return false;
+    };
+    let body = body.trim_end();
+    let tail = &body[crate::text::floor_char_boundary(body, body.len().saturating_sub(24))..];
+    let tail = tail.to_ascii_lowercase();
+    PREFERRED_AFTER.iter().any(|cue| tail.strip_suffix(cue).is_some_and(|before| before.is_empty() || before.ends_with(' ')))
+}
+
 /// The sections of a (plain-text, line-structured) description, in order, covering it whole.
 pub fn sections(text: &str) -> Vec<Section> {
     sections_in(text, &legal_phrase_starts(text))
@@ -784,13 +844,31 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
         pos += line.len();
         // A short line ending in a colon introduces what follows: any heading phrase in it names
         // it ("We'd get really excited if you had experience with:").
-        if let Some(next) = heading_of(line).and_then(|h| heading_kind(h, line.trim_end().ends_with(':'))) {
+        // So does one ending in a word that leads into what follows ("You will get extra points
+        // for the following", "Bonus points for experience with", "The skills we're looking for
+        // are").
+        let lead_in = |l: &str| {
+            let l = l.trim_end();
+            l.ends_with(':')
+                || l.rsplit(' ').next().is_some_and(|w| ["following", "with", "are", "these", "include", "includes"].iter().any(|x| w.eq_ignore_ascii_case(x)))
+        };
+        if let Some(next) = heading_of(line).and_then(|h| heading_kind(h, lead_in(line))) {
             // A heading alone on its line: its section runs to the next one.
             push(&mut out, kind, start, line_start);
             kind = next;
             start = line_start;
             legal_lines = false;
             continue;
+        }
+        // A heading run into its list's first item by a bullet ("Nice to Have • Able to design
+        // …", "Responsibilities - Build …"): its section starts here and runs on.
+        if let Some(next) = bullet_heading(line)
+            && next != kind
+        {
+            push(&mut out, kind, start, line_start);
+            kind = next;
+            start = line_start;
+            legal_lines = false;
         }
         // An equal-opportunity statement without a heading ends the list before it ("Desired
         // skills: … <Org> is an Equal Employment Opportunity Employer. …"), and what follows it
@@ -842,6 +920,14 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
             start = line_start + at;
             continue;
         }
+        // A sentence that ends in a preference and a colon ("… experience with a tool in each of
+        // the following domains is advantageous:") makes what follows preferred.
+        if kind != SectionKind::Preferred && ends_preferring(line) {
+            push(&mut out, kind, start, pos);
+            kind = SectionKind::Preferred;
+            start = pos;
+            continue;
+        }
         // A lead-in ("Nice to have: Spark, Airflow") speaks for its own line only.
         let body = line.trim().trim_start_matches(['-', '•', '*', '·']).trim_start();
         if let Some(lead) = memchr::memchr(b':', &body.as_bytes()[..body.len().min(61)]).filter(|&i| i > 0).and_then(|i| heading_kind(&body[..i], true))
@@ -882,7 +968,8 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
         b';' => true,
         // A full stop followed by a space or the end ("Node.js" and "3.5" do not stop), and not
         // after an abbreviation ("etc.", "e.g.", "e.g ." as tokenised text writes it).
-        b'.' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i]),
+        // Nor ". NET" (".NET" as tokenised text writes it).
+        b'.' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i]) && !bytes[i + 1..].starts_with(b" NET"),
         b'!' | b'?' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
         // List items run into one line: " - Item", " * Item", "• Item".
         b'-' | b'*' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
@@ -996,6 +1083,11 @@ pub struct MentionNeed {
     /// A mention in a tag list (board metadata): it counts only when the text says nothing else
     /// of the skill.
     pub weak: bool,
+    /// The need is stated — by a cue in the mention's clause or by a heading that names what
+    /// its section asks (requirements, nice to have, benefits…) — rather than read by default
+    /// from text about the role or under no heading. A stated preference wins over a default
+    /// requirement ("We build with AWS and Docker … Advantage: experience in AWS and Docker").
+    pub stated: bool,
 }
 
 /// How far after a mention a cue still speaks for it ("AWS (Amazon Web Services) is a plus"),
@@ -1003,6 +1095,9 @@ pub struct MentionNeed {
 /// reach across the whole paragraph.
 const CUE_REACH: usize = 80;
 const LEAD_REACH: usize = 50;
+/// A clause this short is one statement: a preference cue before a mention speaks for the rest of
+/// it however far.
+const CLAUSE_REACH: usize = 200;
 /// How far back a "together with …" reaches over a list of teams.
 const TEAMS_REACH: usize = 120;
 
@@ -1041,7 +1136,9 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
     let kind = sections.get(at).filter(|s| s.start <= start).map_or(SectionKind::Unknown, |s| s.kind);
     let weak = kind == SectionKind::Tags;
     let section = kind.need();
-    let read = |need| MentionNeed { need, weak };
+    let by_section = !matches!(kind, SectionKind::Role | SectionKind::Unknown);
+    let read = |need| MentionNeed { need, weak, stated: by_section };
+    let cued = |need| MentionNeed { need, weak, stated: true };
     if section == Need::Mentioned {
         // A company's text that states a requirement ("we require Python") is rare; its skills
         // are the company's, not the job's.
@@ -1059,15 +1156,36 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
     let (inner, outer) = (clip(inner), outer.map(clip));
     // The cues up to LEAD_REACH bytes before and CUE_REACH after `at..at_end` within a range,
     // without parenthesised parts when `strip` ("Python (Go a plus)": the plus is Go's).
+    let required_after = |from: usize, to: usize| {
+        let first = cues.partition_point(|c| c.start < from);
+        cues[first..].iter().take_while(|c| c.start < to).find(|c| c.bits & REQUIRED != 0).map(|c| c.end)
+    };
     let around = |range: &std::ops::Range<usize>, at: usize, at_end: usize, strip: bool| -> (u8, u8) {
         let lo = crate::text::floor_char_boundary(text, at.saturating_sub(LEAD_REACH).max(range.start));
         let hi = crate::text::ceil_char_boundary(text, (at_end + CUE_REACH).min(range.end));
+        // "PowerPoint and Excel is a must and FMCG experience is a plus": the plus is not theirs.
+        let hi = required_after(at_end, hi).unwrap_or(hi);
         (cues_between(cues, text, lo, at, strip), cues_between(cues, text, at_end, hi, strip))
     };
     // Inside parentheses the parenthesis speaks first, then the clause around the parenthesis
     // ("(AWS or GCP) a plus").
     let (before, after) = around(&inner, start, end, outer.is_none());
     let mut preferred = before & PREF_BEFORE != 0 || after & PREF_AFTER != 0;
+    // "… will ideally have some experience with Docker, Kubernetes, Terraform, Istio or GitLab
+    // CI": in a short clause a preference before the mention reaches all of its list (unless a
+    // requirement comes between).
+    if !preferred && outer.is_none() && inner.end - inner.start <= CLAUSE_REACH {
+        let first = cues.partition_point(|c| c.start < inner.start);
+        preferred = cues[first..].iter().take_while(|c| c.end <= start).fold(false, |p, c| {
+            if c.bits & REQUIRED != 0 {
+                false
+            } else {
+                // Nor past a parenthesis closed after the cue: tokenised list items run on there
+                // ("familiarity with docker ( e.g . docker-compose ) Previous experience of TDD").
+                p || c.bits & PREF_BEFORE != 0 && !text[c.end..start].contains(')')
+            }
+        });
+    }
     if let Some(o) = &outer {
         let open = text[o.start..start].rfind('(').map_or(start, |i| o.start + i);
         let close = text[end..o.end].find(')').map_or(end, |i| end + i + 1);
@@ -1080,7 +1198,11 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
         let tail_end = text[..r.end].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!')).len();
         // Not a cue inside a parenthesis the mention is outside of ("Go (Rust a bonus)").
         cues.iter().any(|c| {
-            c.bits & PREF_AFTER != 0 && c.end == tail_end && c.start > end && text[end..c.start].matches('(').count() <= text[end..c.start].matches(')').count()
+            c.bits & PREF_AFTER != 0
+                && c.end == tail_end
+                && c.start > end
+                && text[end..c.start].matches('(').count() <= text[end..c.start].matches(')').count()
+                && required_after(end, c.start).is_none()
         })
     };
     preferred |= ends_clause(&inner) || outer.as_ref().is_some_and(ends_clause);
@@ -1090,13 +1212,19 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
         cues_between(cues, text, lo, start, false) & WORKS_WITH != 0
     };
     if before & OFFERED != 0 || (concept && teams_before()) {
-        return read(Need::Mentioned);
+        return cued(Need::Mentioned);
     }
     if preferred {
-        return read(Need::Preferred);
+        return cued(Need::Preferred);
     }
-    if section == Need::Preferred && (before | after) & REQUIRED != 0 {
-        return read(Need::Required);
+    // "Candidates must have a strong background … and experience with project management": a
+    // requirement that opens the clause speaks for all of it.
+    let opens_clause = || {
+        let head = crate::text::ceil_char_boundary(text, (inner.start + 40).min(start));
+        cues_between(cues, text, inner.start, head, true) & REQUIRED != 0
+    };
+    if (before | after) & REQUIRED != 0 || opens_clause() {
+        return cued(Need::Required);
     }
     read(section)
 }
@@ -1162,6 +1290,45 @@ mod tests {
         assert_eq!(need_of(text, "Rust"), Need::Preferred);
         assert_eq!(need_of(text, "Docker"), Need::Required);
         assert_eq!(need_of(text, "Kubernetes"), Need::Preferred);
+    }
+
+    /// Classes met on the second and third held-out sets (2026-12-02).
+    #[test]
+    fn lead_ins_without_colons_and_long_preference_clauses() {
+        // A heading run into its first item by a bullet; one ending in "with"; a heading word
+        // run into its first item.
+        let t = "Required Qualifications • BS in CS\n• Experience with NLP\nNice to Have • Able to design metrics\n• Experience with Hadoop Spark\n";
+        assert_eq!((need_of(t, "NLP"), need_of(t, "Hadoop")), (Need::Required, Need::Preferred));
+        let t = "The skills we're looking for are\nReact & Redux\nBonus points for experience with\nPair programming\nNode.js\n";
+        assert_eq!((need_of(t, "React"), need_of(t, "Node.js")), (Need::Required, Need::Preferred));
+        let t = "Experience building REST API applications .\nAdvantageous GIS experience .\nExperience with AWS DevOps .\n";
+        assert_eq!((need_of(t, "REST"), need_of(t, "AWS")), (Need::Required, Need::Preferred));
+        // "Package management" is a skill, not the compensation package.
+        let t = "Requirements\n3+ years of JavaScript\nPackage management\nWebpack React\n";
+        assert_eq!(need_of(t, "React"), Need::Required);
+        // A sentence ending in a preference and a colon makes the list after it preferred.
+        let t = "What you need\nJava\nExperience with a tool in each of the following domains is advantageous:\nLog analysis: e.g. Splunk\n";
+        assert_eq!((need_of(t, "Java"), need_of(t, "Splunk")), (Need::Required, Need::Preferred));
+        // A preference early in a short clause reaches all of its list, not past a parenthesis
+        // closed after it.
+        let t = "You will ideally have some experience with Docker Kubernetes Terraform Istio or GitLab CI .\n";
+        assert_eq!(need_of(t, "GitLab CI"), Need::Preferred);
+        let t = "Experience and familiarity with the docker ecosystem ( e.g . docker-compose ) Previous experience of TDD using JUnit\n";
+        assert_eq!(need_of(t, "TDD"), Need::Required);
+        // A requirement opening the clause holds for all of it; a must stops a later plus.
+        let t = "Candidates must have a strong academic background documented grant writing and experience with project management .\n";
+        assert_eq!(need_of(t, "project management"), Need::Required);
+        let t = "An excellent command of PowerPoint Excel and English is a must and FMCG experience is a plus .\n";
+        assert_eq!(need_of(t, "Excel"), Need::Required);
+        // ". NET" (tokenised ".NET") does not end the clause its plus ends.
+        let t = "Experience with HTML5 Typescript JavaScript . NET & Java are strong plus\n";
+        assert_eq!(need_of(t, "JavaScript"), Need::Preferred);
+        // "Technologies like AWS" is prose, not a tag list.
+        let text = format!(
+            "{} have experience in modern Cloud Technologies like AWS Azure . . . are interested and ideally gained first experience with Docker . . .",
+            "x ".repeat(160)
+        );
+        assert_eq!(need_of(&text, "Docker"), Need::Preferred);
     }
 
     #[test]
