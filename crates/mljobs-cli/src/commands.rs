@@ -1022,6 +1022,7 @@ impl crate::config::SearchFilters {
             ("work_mode", &modes),
             ("employment_type", &self.employment_type),
             ("area", &self.area),
+            ("company", &self.company),
         ] {
             // The same check as the API's: an unknown value is an error with the value meant.
             let mut checked = Vec::new();

@@ -283,8 +283,8 @@ pub enum Command {
         /// Words the postings must match ("" for all).
         #[arg(long, default_value = "")]
         q: String,
-        /// The facet to break down by.
-        #[arg(long, default_value = "skill", value_parser = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"])]
+        /// The facet to break down by (`company`: the top hiring employers).
+        #[arg(long, default_value = "skill", value_parser = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area", "company"])]
         by: String,
         /// Period length.
         #[arg(long, default_value = "month", value_parser = ["week", "month"])]
@@ -579,6 +579,9 @@ pub struct SearchFilters {
     /// Application or emerging area id (repeatable).
     #[arg(long)]
     pub area: Vec<String>,
+    /// Employer, as named in postings ("Acme AI"; a legal form such as "Inc." is ignored; repeatable).
+    #[arg(long)]
+    pub company: Vec<String>,
     /// Minimum annual salary in USD (postings without a salary still match unless --with-salary).
     #[arg(long = "salary-min")]
     pub salary_min: Option<f64>,

@@ -423,9 +423,93 @@ pub fn parse_date(value: &str) -> Option<NaiveDate> {
     None
 }
 
+/// An employer's name as postings are counted by (the `company` filter and trends dimension):
+/// spaces collapsed and a trailing legal form dropped, so "Acme AI, Inc." and "Acme AI" are one
+/// employer ("Acme AI"). The case is kept as written. `None` for an empty name; at most 200
+/// characters.
+pub fn company_name(raw: &str) -> Option<String> {
+    const FORMS: &[&str] = &[
+        "inc",
+        "incorporated",
+        "llc",
+        "l.l.c",
+        "ltd",
+        "limited",
+        "gmbh",
+        "ag",
+        "se",
+        "sa",
+        "s.a",
+        "sas",
+        "sarl",
+        "bv",
+        "b.v",
+        "nv",
+        "n.v",
+        "plc",
+        "corp",
+        "corporation",
+        "co",
+        "pty ltd",
+        "pty",
+        "oy",
+        "ab",
+        "as",
+        "a/s",
+        "aps",
+        "srl",
+        "s.r.l",
+        "spa",
+        "s.p.a",
+        "kk",
+        "gmbh & co. kg",
+        "kg",
+        "ug",
+        "lp",
+        "llp",
+        "pvt ltd",
+        "private limited",
+        "pte ltd",
+    ];
+    let mut name: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    // One legal form at the end, after a space or a comma ("Acme, Inc.", "Acme GmbH").
+    let trimmed = name.trim_end_matches('.');
+    let lower = trimmed.to_lowercase();
+    if let Some(form) = FORMS.iter().filter(|f| lower.ends_with(*f)).max_by_key(|f| f.len()) {
+        let cut = trimmed.len() - form.len();
+        if cut > 0 && lower.is_char_boundary(cut) && trimmed.is_char_boundary(cut) && matches!(trimmed.as_bytes()[cut - 1], b' ' | b',') {
+            let kept = trimmed[..cut].trim_end_matches([' ', ',']);
+            if !kept.is_empty() {
+                name = kept.to_string();
+            }
+        }
+    }
+    let name: String = name.chars().take(200).collect();
+    (!name.is_empty()).then_some(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn company_names_drop_their_legal_form() {
+        for (raw, want) in [
+            ("Acme AI, Inc.", Some("Acme AI")),
+            ("  Acme   AI ", Some("Acme AI")),
+            ("Deep Mind Technologies Limited", Some("Deep Mind Technologies")),
+            ("Müller GmbH", Some("Müller")),
+            ("Foo GmbH & Co. KG", Some("Foo")),
+            ("Inc", Some("Inc")),
+            ("Cohere", Some("Cohere")),
+            ("Abco", Some("Abco")),
+            ("Bank of America Corporation", Some("Bank of America")),
+            ("", None),
+            ("   ", None),
+        ] {
+            assert_eq!(company_name(raw).as_deref(), want, "{raw:?}");
+        }
+    }
 
     fn raw(title: &str, description: &str) -> RawPosting {
         RawPosting {

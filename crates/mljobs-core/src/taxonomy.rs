@@ -578,7 +578,7 @@ impl Taxonomy {
         self.roles.iter().find(|r| r.id == id)
     }
 
-    /// Checks a search filter's value (`facet` is one of [`FACETS`]) and returns it as stored:
+    /// Checks a search filter's value (`facet` is one of [`FILTERS`]) and returns it as stored:
     /// ids as they are, country codes and employment types upper case, work modes lower case.
     /// An unknown value is an error saying what was expected and, when one is close, the value
     /// meant ("mle" → machine-learning-engineer, "Germany" → DE, "pytroch" → pytorch, "snr" →
@@ -653,7 +653,8 @@ impl Taxonomy {
                 }
                 unknown(&EMPLOYMENT_TYPES.join(", "), closest(&up, &EMPLOYMENT_TYPES.map(|m| (m, vec![]))))
             }
-            _ => unknown(&format!("a filter of {}", FACETS.join(", ")), None),
+            "company" => crate::posting::company_name(v).ok_or_else(|| UnknownValue { expected: "an employer's name".into(), suggestion: None }),
+            _ => unknown(&format!("a filter of {}", FILTERS.join(", ")), None),
         }
     }
 }
@@ -677,8 +678,11 @@ pub fn employment_type_label(v: &str) -> String {
     s
 }
 
-/// The search filters (facets) of postings.
+/// The search facets of postings: filters whose values a search counts.
 pub const FACETS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
+/// Every filter of a search: the facets and the employer (`company`, [`crate::posting::company_name`]),
+/// which is filtered on and trended by but not counted with every search (a board has thousands).
+pub const FILTERS: [&str; 11] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area", "company"];
 /// Work modes.
 pub const WORK_MODES: [&str; 3] = ["onsite", "hybrid", "remote"];
 /// schema.org employment types.

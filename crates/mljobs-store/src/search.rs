@@ -205,6 +205,7 @@ struct Fields {
     work_mode: Field,
     employment_type: Field,
     area: Field,
+    company: Field,
     salary_min: Field,
     salary_max: Field,
     has_salary: Field,
@@ -237,6 +238,7 @@ fn schema() -> (Schema, Fields) {
         work_mode: b.add_text_field("work_mode", STRING | FAST),
         employment_type: b.add_text_field("employment_type", STRING | FAST),
         area: b.add_text_field("area", STRING | FAST),
+        company: b.add_text_field("company", STRING | FAST),
         salary_min: b.add_f64_field("salary_min", INDEXED | FAST),
         salary_max: b.add_f64_field("salary_max", INDEXED | FAST),
         has_salary: b.add_u64_field("has_salary", INDEXED),
@@ -262,6 +264,7 @@ impl Fields {
             "work_mode" => self.work_mode,
             "employment_type" => self.employment_type,
             "area" => self.area,
+            "company" => self.company,
             _ => return None,
         })
     }
@@ -500,6 +503,9 @@ impl SearchIndex {
         if let Some(c) = d.company {
             doc.add_text(f.text, c);
             doc.add_text(f.text, c);
+            if let Some(name) = mljobs_core::posting::company_name(c) {
+                doc.add_text(f.company, &name);
+            }
         }
         doc.add_text(f.text, d.description);
         let facets = [
@@ -1065,7 +1071,7 @@ impl SearchIndex {
         synonyms: Option<&Synonyms>,
         pay: bool,
     ) -> Result<Trend, SearchError> {
-        let Some(field) = mljobs_core::taxonomy::FACETS.iter().copied().find(|f| *f == by) else {
+        let Some(field) = mljobs_core::taxonomy::FILTERS.iter().copied().find(|f| *f == by) else {
             return Err(SearchError::UnknownFacet(by.to_string()));
         };
         // Contiguous periods: their starts and the last end.

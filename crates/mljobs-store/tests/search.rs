@@ -602,3 +602,41 @@ fn trends_count_what_the_postings_say() {
     }
     assert_eq!(index.trends(&req, "role", &spans, None).unwrap().pay_all, Vec::<Vec<f32>>::new(), "pay only when asked");
 }
+
+/// Issue 17: the top hiring employers — postings per month and employer (a legal form such as
+/// "Inc." ignored) against a count made here, and the `company` filter finding what the trend
+/// counted.
+#[test]
+fn employers_are_counted_and_filtered_by_their_name() {
+    use mljobs_core::trends::{Interval, periods};
+    let now: DateTime<Utc> = "2026-12-02T00:00:00Z".parse().unwrap();
+    let mut postings = demo_and_bench_sample(now);
+    // One employer under two spellings of its legal form.
+    for (i, (p, _)) in postings.iter_mut().take(30).enumerate() {
+        p.company = Some(if i % 2 == 0 { "Acme AI, Inc.".into() } else { "Acme  AI".into() });
+    }
+    let (_, index) = stored_and_indexed(&postings, now);
+    let months = periods(Interval::Month, "2022-01-01".parse().unwrap(), now.date_naive());
+    let spans: Vec<_> = months.iter().map(|p| (p.start, p.end)).collect();
+    let req = SearchRequest { status: mljobs_store::Status::All, collapse: false, ..SearchRequest::default() };
+    let t = index.trends(&req, "company", &spans, None).unwrap();
+    let mut want: BTreeMap<String, u64> = BTreeMap::new();
+    for (p, _) in &postings {
+        let day = p.date_posted.unwrap_or(now.date_naive());
+        if let (Some(name), true) = (p.company.as_deref().and_then(mljobs_core::posting::company_name), months.iter().any(|m| m.start <= day && day < m.end)) {
+            *want.entry(name).or_default() += 1;
+        }
+    }
+    let got: BTreeMap<String, u64> = t.series.iter().map(|(v, c)| (v.clone(), c.iter().sum())).collect();
+    assert_eq!(got, want);
+    assert!(got.len() >= 20, "{} employers", got.len());
+    assert_eq!(got["Acme AI"], 30, "both spellings are one employer");
+    // The filter finds the employer's postings, under either spelling.
+    for spelling in ["Acme AI", "Acme AI, Inc.", "  Acme AI  "] {
+        let name = Taxonomy::embedded().facet_value("company", spelling).unwrap();
+        let mut f = req.clone();
+        f.filters.insert("company".into(), vec![name]);
+        f.limit = 1;
+        assert_eq!(index.search(&f, None).unwrap().total, 30, "{spelling:?}");
+    }
+}

@@ -361,7 +361,7 @@ async fn job(State(s): AppStateRef, Path(id): Path<String>) -> Result<Json<JobDe
 #[allow(dead_code)] // documents the parameters for OpenAPI; parsing is by hand
 struct TrendParams {
     /// The facet to break down by: role, seniority, skill (default), industry, country, region,
-    /// city, work_mode, employment_type, area.
+    /// city, work_mode, employment_type, area, or company (the top hiring employers).
     by: Option<String>,
     /// `month` (default) or `week`.
     interval: Option<String>,
@@ -395,8 +395,8 @@ async fn trends(State(s): AppStateRef, RawQuery(q): RawQuery) -> Result<Response
         let search = crate::params::parse_with_own(q.as_deref(), &s.taxonomy, |k, v| {
             let bad = |expected: &str| ApiError::invalid(k, v, expected);
             match k {
-                "by" if mljobs_core::taxonomy::FACETS.contains(&v) => by = v.to_string(),
-                "by" => return Err(bad(&format!("one of {}", mljobs_core::taxonomy::FACETS.join(", ")))),
+                "by" if mljobs_core::taxonomy::FILTERS.contains(&v) => by = v.to_string(),
+                "by" => return Err(bad(&format!("one of {}", mljobs_core::taxonomy::FILTERS.join(", ")))),
                 "interval" => interval = Interval::parse(v).ok_or_else(|| bad("week or month"))?,
                 "since" => since = Some(v.parse::<chrono::NaiveDate>().map_err(|_| bad("a date, YYYY-MM-DD"))?),
                 "window" => window = v.parse().ok().filter(|w| (1..=52).contains(w)).ok_or_else(|| bad("a number of periods, 1 to 52"))?,

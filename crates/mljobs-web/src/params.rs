@@ -53,6 +53,9 @@ pub struct SearchParams {
     employment_type: Option<Vec<String>>,
     /// Application / emerging area ids (`/api/v1/taxonomy/areas`).
     area: Option<Vec<String>>,
+    /// Employers as postings name them (`Acme AI`; a legal form such as `Inc.` is ignored). One
+    /// name a parameter (names may hold commas): repeat it for several.
+    company: Option<Vec<String>>,
     /// Annual USD the salary range must reach (its maximum): "can pay at least". Postings without
     /// a salary are kept unless `with_salary=true`.
     salary_min: Option<f64>,
@@ -93,6 +96,8 @@ pub struct Search {
 }
 
 const FACET_PARAMS: [&str; 10] = mljobs_core::taxonomy::FACETS;
+/// The filters of a search (the facets and `company`).
+const FILTER_PARAMS: [&str; 11] = mljobs_core::taxonomy::FILTERS;
 /// The other parameters of a search.
 const OTHER_PARAMS: [&str; 15] = [
     "q",
@@ -115,7 +120,7 @@ const OTHER_PARAMS: [&str; 15] = [
 /// Whether a search knows the parameter (the web pages drop the others: tracking parameters such
 /// as `utm_source`, `fbclid` or `ref` on a shared link must not break it).
 pub fn is_search_param(key: &str) -> bool {
-    FACET_PARAMS.contains(&key) || OTHER_PARAMS.contains(&key)
+    FILTER_PARAMS.contains(&key) || OTHER_PARAMS.contains(&key)
 }
 
 /// Parameters of a search's answer page, not of the postings it finds: views over a search's
@@ -149,8 +154,11 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
                 }
                 req.q = value.to_string();
             }
-            k if FACET_PARAMS.contains(&k) => {
-                for v in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+            k if FILTER_PARAMS.contains(&k) => {
+                // Several values: comma-separated, or the parameter repeated; an employer's name
+                // may hold a comma ("Smith, Jones & Partners"), so it is one value a parameter.
+                let values: Vec<&str> = if k == "company" { vec![value.trim()] } else { value.split(',').map(str::trim).collect() };
+                for v in values.into_iter().filter(|v| !v.is_empty()) {
                     let v = check_value(k, v, taxonomy)?;
                     let list = filters.entry(k.to_string()).or_default();
                     if !list.contains(&v) {
@@ -206,7 +214,7 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
             },
             "highlight" => highlight = boolean(key, value)?,
             other => {
-                let known = format!("q, {}, {}", FACET_PARAMS.join(", "), OTHER_PARAMS[1..].join(", "));
+                let known = format!("q, {}, {}", FILTER_PARAMS.join(", "), OTHER_PARAMS[1..].join(", "));
                 return Err(ApiError::unknown_parameter(other, Some(value), &known));
             }
         }

@@ -455,6 +455,46 @@ async fn the_insights_page_shows_only_supported_figures_and_links_their_data() {
     }
 }
 
+/// Issue 17: who is hiring — each employer on /insights links the search of its postings, which
+/// shows the employer as a removable filter and finds only its postings; the stated-pay charts
+/// show groups of 10 postings or more only.
+#[tokio::test]
+async fn the_insights_page_names_the_employers_hiring_and_links_their_jobs() {
+    let p = page("/insights").await;
+    let section = &p.html[p.html.find("id=\"hiring-h\"").expect("a hiring section")..];
+    let first = section.find("href=\"/jobs?company=").expect("an employer row: the fixtures' postings are dated within the year");
+    let href = &section[first + 6..first + 6 + section[first + 6..].find('"').unwrap()];
+    let href = href.replace("&amp;", "&");
+    let name_at = section[first..].find('>').unwrap() + first + 1;
+    let name = html_unescape(&section[name_at..name_at + section[name_at..].find('<').unwrap()]);
+    let jobs = page(&href).await;
+    assert_eq!(jobs.status, StatusCode::OK);
+    assert!(jobs.html.contains(&format!("Employer: {}", html_escape(&name))), "{href}: the filter is shown");
+    let api = href.replacen("/jobs?", "/api/v1/jobs?per_page=100&", 1);
+    let r = APP.router.clone().oneshot(Request::builder().uri(&api).body(Body::empty()).unwrap()).await.unwrap();
+    let v: Value = serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{api}: {v}");
+    for h in hits {
+        let company = h["company"].as_str().unwrap();
+        assert_eq!(mljobs_core::posting::company_name(company).as_deref(), Some(name.as_str()), "{api}");
+    }
+    // A bad employer value is a 400 naming the parameter.
+    let r = APP.router.clone().oneshot(Request::builder().uri("/api/v1/jobs?company=%20").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "an empty value is no filter");
+    let r = APP.router.clone().oneshot(Request::builder().uri("/api/v1/trends?by=company").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(p.html.contains("id=\"pay-h\""), "the pay section is there");
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#x27;")
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
+}
+
 /// Issue 17: a skill's page counts what the search counts and links its companions' pages.
 #[tokio::test]
 async fn a_skill_page_counts_like_the_search_and_links_related_skills() {
@@ -465,6 +505,10 @@ async fn a_skill_page_counts_like_the_search_and_links_related_skills() {
     let jobs: Value = serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert!(p.html.contains(&format!("{} open postings here ask for Python", jobs["total"])), "the page's count is the search's");
     assert!(p.html.contains("href=\"/jobs?skill=python\"") && p.html.contains("href=\"/api/v1/skills/python/related\""));
+    assert!(
+        p.html.contains("id=\"pay-h\"") && p.html.contains("href=\"/api/v1/trends?by=seniority&amp;pay=true&amp;skill=python\""),
+        "its pay and the data behind it"
+    );
     assert_eq!(page("/skills/Python").await.status, StatusCode::OK, "by name too");
     assert!(page("/skills").await.html.contains("<td><a href=\"/skills/python\">Python</a></td>"), "the skills page links each skill's page");
     let missing = page("/skills/basket-weaving").await;

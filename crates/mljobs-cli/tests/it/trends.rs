@@ -62,6 +62,22 @@ fn trends_count_postings_per_month_with_shares_and_supported_growth() {
     assert!(levels.contains(&"senior"), "{levels:?}");
     let table = ok(&mljobs(dir.path(), &["trends", "--by", "seniority", "--since", "2025-01-01", "--status", "all", "--pay"]));
     assert!(table.contains("Median posted pay, USD a year"), "{table}");
+    // The top hiring employers: each employer's postings as the file names them (legal form
+    // dropped), and `--company` narrowing a search to one of them.
+    let mut by_company = std::collections::BTreeMap::<String, u64>::new();
+    for line in std::fs::read_to_string(super::repo().join("data/relevance/bench-sample.jsonl")).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(name) = v["company"].as_str().and_then(mljobs_core::posting::company_name) {
+            *by_company.entry(name).or_default() += 1;
+        }
+    }
+    let companies = trends(dir.path(), &["--by", "company", "--since", "2022-01-01", "--status", "all", "--top", "5"]);
+    let top = &companies["values"][0];
+    let name = top["value"].as_str().unwrap();
+    assert_eq!(top["total"].as_u64().unwrap(), by_company[name], "{name}");
+    assert_eq!(top["total"].as_u64().unwrap(), *by_company.values().max().unwrap(), "the most hiring first");
+    let one = trends(dir.path(), &["--by", "role", "--since", "2022-01-01", "--status", "all", "--company", name]);
+    assert_eq!(one["total"], top["total"], "--company {name}");
     let bad = mljobs(dir.path(), &["trends", "--role", "wizard"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--role: \"wizard\" is not valid"), "{}", String::from_utf8_lossy(&bad.stderr));
 }

@@ -39,6 +39,34 @@ impl BoxRow {
     }
 }
 
+/// Postings stating pay a group needs before its pay is shown (the API's pay trend uses the same).
+pub const MIN_PAY: usize = 10;
+
+/// The box row of stated pays (annual USD) when there are [`MIN_PAY`] or more.
+pub fn pay_box<'a>(label: String, pays: impl IntoIterator<Item = &'a f32>) -> Option<BoxRow> {
+    let mut v: Vec<f64> = pays.into_iter().map(|&x| f64::from(x)).collect();
+    if v.len() < MIN_PAY {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| mljobs_core::survey::percentile(&v, p).round();
+    Some(BoxRow { label, p10: q(0.1), p25: q(0.25), median: q(0.5), p75: q(0.75), p90: q(0.9), count: v.len() })
+}
+
+/// Box rows of each value's stated pays over all periods (a trend's `pay`), those with
+/// [`MIN_PAY`] or more, in `order` (values not in it after, most postings first), at most `top`.
+pub fn pay_rows(pay: &std::collections::BTreeMap<String, Vec<Vec<f32>>>, order: &[String], top: usize, label: impl Fn(&str) -> String) -> Vec<BoxRow> {
+    let mut rows: Vec<(usize, BoxRow)> = pay
+        .iter()
+        .filter_map(|(value, periods)| {
+            let row = pay_box(label(value), periods.iter().flatten())?;
+            Some((order.iter().position(|o| o == value).unwrap_or(usize::MAX), row))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)));
+    rows.into_iter().take(top).map(|r| r.1).collect()
+}
+
 /// "$152k" (thousands of US dollars, rounded); below $1,000 in tens of dollars ("$340").
 pub fn usd_k(x: f64) -> String {
     if x >= 1_000_000.0 {

@@ -111,6 +111,7 @@ fn feed(s: &AppState, q: Option<&str>, base: &str) -> Result<Feed, ApiError> {
         .iter()
         .map(|(k, v)| match k.as_str() {
             "q" => format!("“{v}”"),
+            "company" => v.clone(),
             facet if mljobs_core::taxonomy::FACETS.contains(&facet) => v.split(',').map(|x| labels.facet(facet, x.trim())).collect::<Vec<_>>().join(" or "),
             other => format!("{other}: {v}"),
         })

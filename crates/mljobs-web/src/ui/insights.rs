@@ -1,6 +1,6 @@
 //! `/insights` (issue 17 item 2): the market over the last 12 months from the postings here —
 //! demand by role, the skills and areas growing fastest, the remote share, skills that go
-//! together. Every figure comes from the calls behind `GET /api/v1/trends` and
+//! together, who is hiring, and what the postings that state pay offer by role and level. Every figure comes from the calls behind `GET /api/v1/trends` and
 //! `GET /api/v1/skills/{id}/related` (core's rules: shares, support, lift) and links to the
 //! searches and the API answers that produced it. Months with fewer than [`MIN_SHARE_BASE`]
 //! postings are left out of the charts (their shares would be noise) and the page says so.
@@ -26,6 +26,22 @@ struct Together {
     with: Vec<(String, String, String)>,
 }
 
+/// An employer with its postings.
+struct Employer {
+    name: String,
+    href: String,
+    postings: String,
+    share: String,
+    recent: String,
+}
+
+/// Stated pay of one month.
+struct MonthPay {
+    month: String,
+    median: String,
+    postings: String,
+}
+
 #[derive(Template)]
 #[template(path = "insights.html")]
 struct InsightsPage {
@@ -41,6 +57,12 @@ struct InsightsPage {
     remote_svg: Option<String>,
     remote_now: Option<String>,
     together: Vec<Together>,
+    employers: Vec<Employer>,
+    with_company: String,
+    pay_roles_svg: Option<String>,
+    pay_levels_svg: Option<String>,
+    pay_months: Vec<MonthPay>,
+    pay_postings: String,
 }
 
 /// Growth with at least this many postings in each window.
@@ -52,7 +74,9 @@ pub(super) async fn insights(State(s): St) -> Response {
         let spans: Vec<_> = periods.iter().map(|p| (p.start, p.end)).collect();
         let open = mljobs_store::SearchRequest { collapse: true, ..mljobs_store::SearchRequest::default() };
         let count = |by: &str| s.index.trends(&open, by, &spans, None);
-        let role_counts = count("role")?;
+        // Roles and levels with the stated pay of their postings, in the same walk as the counts.
+        let role_counts = s.index.trends_with_pay(&open, "role", &spans, None)?;
+        let level_pay = s.index.trends_with_pay(&open, "seniority", &spans, None)?;
         // The months with enough postings for shares.
         let kept: Vec<usize> = (0..periods.len()).filter(|&i| role_counts.totals[i] >= MIN_SHARE_BASE).collect();
         let months: Vec<String> = kept.iter().map(|&i| periods[i].label.clone()).collect();
@@ -118,11 +142,45 @@ pub(super) async fn insights(State(s): St) -> Response {
                 together.push(Together { name: s.taxonomy.facet_label("skill", skill), href: format!("/skills/{skill}"), with });
             }
         }
+        // Who is hiring: the employers with most postings over the 12 months.
+        let companies = count("company")?;
+        let all: u64 = role_counts.totals.iter().sum();
+        let last3 = periods.len().saturating_sub(3);
+        let employers = companies
+            .series
+            .iter()
+            .take(10)
+            .map(|(name, counts)| Employer {
+                name: name.clone(),
+                href: format!("/jobs?company={}", url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()),
+                postings: thousands(counts.iter().sum()),
+                share: pct(trends::share(counts.iter().sum(), all)),
+                recent: thousands(counts[last3..].iter().sum()),
+            })
+            .collect();
+        let with_company = thousands(companies.totals.iter().sum());
+        // Stated pay: by role (the roles of the demand chart first), by level (the taxonomy's
+        // order), and the median of each month with enough postings stating it.
+        let role_order: Vec<String> = role_counts.series.iter().map(|(v, _)| v.clone()).collect();
+        let roles_pay = charts::pay_rows(&role_counts.pay, &role_order, 8, |v| s.taxonomy.facet_label("role", v));
+        let level_order: Vec<String> = s.taxonomy.levels.iter().map(|l| l.id.clone()).collect();
+        let levels_pay = charts::pay_rows(&level_pay.pay, &level_order, 8, |v| s.taxonomy.facet_label("seniority", v));
+        let pay_roles_svg = (!roles_pay.is_empty()).then(|| charts::salary_boxes("pay-roles", "Stated pay by role, annual USD", &roles_pay));
+        let pay_levels_svg = (!levels_pay.is_empty()).then(|| charts::salary_boxes("pay-levels", "Stated pay by level, annual USD", &levels_pay));
+        let pay_months = periods
+            .iter()
+            .zip(&role_counts.pay_all)
+            .filter(|(_, v)| v.len() >= charts::MIN_PAY)
+            .map(|(p, v)| MonthPay {
+                month: p.label.clone(), median: trends::median(v).map_or("–".into(), charts::usd_k), postings: thousands(v.len() as u64)
+            })
+            .collect();
+        let pay_postings = thousands(role_counts.pay_all.iter().map(|v| v.len() as u64).sum());
         Ok(InsightsPage {
             page: chrome(
                 "The ML job market",
                 "insights",
-                "Demand by role over the last 12 months, the skills and areas growing fastest, the remote share and skills that go together, from the postings here.",
+                "Demand by role over the last 12 months, the skills and areas growing fastest, the remote share, skills that go together, who is hiring and what the postings pay, from the postings here.",
             ),
             postings: thousands(role_counts.totals.iter().sum()),
             left_out: periods.len() - kept.len(),
@@ -135,6 +193,12 @@ pub(super) async fn insights(State(s): St) -> Response {
             remote_svg,
             remote_now,
             together,
+            employers,
+            with_company,
+            pay_roles_svg,
+            pay_levels_svg,
+            pay_months,
+            pay_postings,
         })
     })
 }

@@ -110,6 +110,12 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             facets.push(FacetView { key: key.to_string(), label, values });
         }
     }
+    // An employer (from the market pages' "top hiring companies"): one chip a name.
+    for (k, v) in state.pairs() {
+        if k == "company" {
+            active.push(ActiveFilter { label: format!("Employer: {v}"), href: state.without_pair(k, v).href("/jobs") });
+        }
+    }
     for key in ["salary_min", "with_salary", "posted_after", "first_seen_after", "status", "q"] {
         if key == "status" && state.get(key).is_none_or(|v| v == "open" || v.is_empty()) {
             continue;

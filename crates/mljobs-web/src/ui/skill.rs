@@ -1,6 +1,7 @@
 //! `/skills/{id}` (issue 17 item 2): one skill — how many open postings ask for it, its share of
 //! each complete month's postings over the last 12 (months under [`MIN_SHARE_BASE`] postings left
-//! out), the roles that ask for it and the skills that go with it (by lift). Figures from the same
+//! out), the roles that ask for it, the stated pay of its postings (in all and by level, beside
+//! all postings') and the skills that go with it (by lift). Figures from the same
 //! calls as `/api/v1/trends`, `/api/v1/skills/{id}/related` and the search's facet counts; each
 //! links its search.
 
@@ -23,6 +24,8 @@ struct SkillPage {
     roles_svg: String,
     roles: Vec<Share>,
     related: Vec<(String, String, String, String)>,
+    pay_svg: Option<String>,
+    pay_rows: Vec<(String, [String; 5], String)>,
 }
 
 pub(super) async fn skill(State(s): St, Path(id): Path<String>) -> Response {
@@ -77,6 +80,26 @@ pub(super) async fn skill(State(s): St, Path(id): Path<String>) -> Response {
                 &roles.iter().map(|r| (r.name.clone(), r.fraction)).collect::<Vec<_>>(),
             )
         };
+        // Stated pay of the postings asking for it over the 12 months, in all and by level,
+        // beside all postings'.
+        let with_skill_pay = s.index.trends_with_pay(&with_skill, "seniority", &spans, None)?;
+        let all_pay = s.index.trends_with_pay(&open, "seniority", &spans, None)?;
+        let levels: Vec<String> = s.taxonomy.levels.iter().map(|l| l.id.clone()).collect();
+        let mut boxes: Vec<charts::BoxRow> = [
+            charts::pay_box("All postings".into(), all_pay.pay_all.iter().flatten()),
+            charts::pay_box(format!("{}, all levels", k.name), with_skill_pay.pay_all.iter().flatten()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if boxes.len() == 2 {
+            boxes.extend(charts::pay_rows(&with_skill_pay.pay, &levels, 6, |v| format!("{}, {}", k.name, l.level(v))));
+        } else {
+            boxes.clear();
+        }
+        let pay_svg =
+            (!boxes.is_empty()).then(|| charts::salary_boxes("skill-pay", &format!("Stated pay of postings asking for {}, annual USD", k.name), &boxes));
+        let pay_rows = boxes.iter().map(|b| (b.label.clone(), b.cells(), thousands(b.count as u64))).collect();
         let counts = CoCounts { n: c.n, all: &c.all, n_with: c.n_with, with: &c.with };
         let related = trends::related(&skill, counts, 5, 12, |v| s.taxonomy.facet_label("skill", v))
             .into_iter()
@@ -86,7 +109,10 @@ pub(super) async fn skill(State(s): St, Path(id): Path<String>) -> Response {
             page: chrome(
                 k.name.to_string(),
                 "skills",
-                format!("{}: how many ML and data jobs ask for it, its trend, the roles that ask for it and the skills that go with it.", k.name),
+                format!(
+                    "{}: how many ML and data jobs ask for it, its trend, the roles that ask for it, what they pay and the skills that go with it.",
+                    k.name
+                ),
             ),
             name: k.name.to_string(),
             category: category_name(&k.category),
@@ -98,6 +124,8 @@ pub(super) async fn skill(State(s): St, Path(id): Path<String>) -> Response {
             roles_svg,
             roles,
             related,
+            pay_svg,
+            pay_rows,
             id: skill.clone(),
         })
     })

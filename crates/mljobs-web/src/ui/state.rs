@@ -72,6 +72,11 @@ impl UrlState {
         UrlState { pairs: self.pairs.iter().filter(|(k, _)| !keys.contains(&k.as_str())).cloned().collect() }
     }
 
+    /// This state without the one pair `key=value` (a value that may hold commas), on page 1.
+    pub fn without_pair(&self, key: &str, value: &str) -> UrlState {
+        UrlState { pairs: self.pairs.iter().filter(|(k, v)| k != "page" && !(k == key && v == value)).cloned().collect() }
+    }
+
     /// This state without `key`.
     pub fn without(&self, key: &str) -> UrlState {
         UrlState { pairs: self.pairs.iter().filter(|(k, _)| k != key).cloned().collect() }
