@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reindex { json } => reindex(&cli, *json),
         Command::Search { .. } => search(&cli),
         Command::Trends { .. } => crate::trends::run(&cli),
+        Command::Report { .. } => crate::trends::report(&cli),
         Command::Profile { file, json, text } => crate::candidate::profile(&cli, file, *json, *text),
         Command::Match { file, role, remote, country, limit, job, json } => {
             let options = mljobs_core::matching::MatchOptions { role: role.clone(), remote: *remote, country: country.clone() };
@@ -1023,6 +1024,8 @@ impl crate::config::SearchFilters {
             ("employment_type", &self.employment_type),
             ("area", &self.area),
             ("company", &self.company),
+            ("degree", &self.degree),
+            ("degree_named", &self.degree_named),
         ] {
             // The same check as the API's: an unknown value is an error with the value meant.
             let mut checked = Vec::new();

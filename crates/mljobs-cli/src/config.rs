@@ -284,7 +284,7 @@ pub enum Command {
         #[arg(long, default_value = "")]
         q: String,
         /// The facet to break down by (`company`: the top hiring employers).
-        #[arg(long, default_value = "skill", value_parser = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area", "company"])]
+        #[arg(long, default_value = "skill", value_parser = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area", "company", "degree", "degree_named"])]
         by: String,
         /// Period length.
         #[arg(long, default_value = "month", value_parser = ["week", "month"])]
@@ -308,6 +308,29 @@ pub enum Command {
         #[command(flatten)]
         filters: SearchFilters,
         /// Print JSON: periods, totals, every value's counts and shares, growth, emerging values.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The market report: the main roles with their share, skills and pay; the languages, maths
+    /// and frameworks asked for; the industries hiring; pay by experience, location, industry,
+    /// specialisation and company size (posted and survey pay); emerging areas; what entry-level
+    /// postings ask; questions answered with numbers — each figure with its base and search.
+    Report {
+        /// The period: a quarter (2026-Q3), a year (2026) or a month (2026-11); default: the 12
+        /// complete months before this one.
+        #[arg(long)]
+        period: Option<String>,
+        /// html (one self-contained file: styles inline, no external asset), md or json
+        /// (default: from --out's extension, else html).
+        #[arg(long, value_parser = ["html", "md", "json"])]
+        format: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// The mljobs server the report's links open (where `mljobs serve` listens).
+        #[arg(long = "base-url", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// Print the figures as JSON (= --format json).
         #[arg(long)]
         json: bool,
     },
@@ -582,6 +605,12 @@ pub struct SearchFilters {
     /// Employer, as named in postings ("Acme AI"; a legal form such as "Inc." is ignored; repeatable).
     #[arg(long)]
     pub company: Vec<String>,
+    /// The lowest degree a posting's degree requirement names: bachelor, master, phd (repeatable).
+    #[arg(long)]
+    pub degree: Vec<String>,
+    /// Any degree a posting's degree requirement names ("MS or PhD" names both; repeatable).
+    #[arg(long = "degree-named")]
+    pub degree_named: Vec<String>,
     /// Minimum annual salary in USD (postings without a salary still match unless --with-salary).
     #[arg(long = "salary-min")]
     pub salary_min: Option<f64>,

@@ -117,3 +117,43 @@ fn print_table(out: &mut impl Write, r: &Report) -> Result<()> {
     }
     Ok(())
 }
+
+/// `mljobs report …`: the market report of a period ([`mljobs_store::report`]) as one
+/// self-contained HTML file, Markdown or JSON.
+pub fn report(cli: &Cli) -> Result<ExitCode> {
+    let Command::Report { period, format, out, base_url, json } = &cli.command else { unreachable!("called for report only") };
+    let today = chrono::Utc::now().date_naive();
+    let period = trends::report_period(period.as_deref(), today).map_err(|e| anyhow::anyhow!("--period: {e}"))?;
+    let format = match (json, format.as_deref(), out.as_ref().and_then(|o| o.extension()).and_then(|e| e.to_str())) {
+        (true, _, _) => "json",
+        (_, Some(f), _) => f,
+        (_, None, Some("md" | "markdown")) => "md",
+        (_, None, Some("json")) => "json",
+        _ => "html",
+    };
+    let (taxonomy, _) = cli.load_taxonomy()?;
+    let store = crate::commands::open_existing(cli)?;
+    let index = crate::commands::synced_reader(cli, &store)?;
+    let survey = mljobs_core::survey::parse(mljobs_core::survey::EMBEDDED, "survey")?;
+    let started = std::time::Instant::now();
+    let r = mljobs_store::report::market_report(&index, &taxonomy, &survey, &period, today)?;
+    let text = match format {
+        "json" => serde_json::to_string_pretty(&r)? + "\n",
+        "md" => mljobs_web::ui::report::report_markdown(&r, base_url),
+        _ => mljobs_web::ui::report::report_file(&r, base_url),
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+            eprintln!(
+                "mljobs: wrote the market report of {} ({} postings) to {} in {:.2} s",
+                period.label,
+                mljobs_core::text::thousands(r.postings as f64),
+                path.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -378,6 +378,11 @@ async fn the_site_works_in_a_real_browser() {
     b.goto("/skills/pytorch").await;
     assert_eq!(b.text("h1").await, "PyTorch");
     b.screenshot("09c-skill").await;
+    // The market report (issue 17 item 3), linked from the market page, in the site's frame.
+    b.goto("/report?period=2026-11").await;
+    assert_eq!(b.text("h1").await, "The ML job market, 2026-11");
+    assert!(b.js("return document.querySelectorAll('svg.chart').length").await.as_u64().unwrap() >= 4, "roles, frameworks and pay charts on the demo");
+    b.screenshot("09d-report").await;
     b.goto("/about").await;
     assert!(b.text("main").await.contains("CC BY 4.0"));
     b.screenshot("10-about").await;
@@ -423,7 +428,15 @@ async fn the_site_works_in_a_real_browser() {
     b.screenshot("11-payload-job").await;
 
     // No chart label is cut at the left edge (the label column fits the longest label).
-    for path in ["/roles/nlp-engineer", "/salaries", "/skills", "/salaries?title=Machine+Learning+Engineer&country=US", "/insights", "/skills/pytorch"] {
+    for path in [
+        "/roles/nlp-engineer",
+        "/salaries",
+        "/skills",
+        "/salaries?title=Machine+Learning+Engineer&country=US",
+        "/insights",
+        "/skills/pytorch",
+        "/report?period=2026-11",
+    ] {
         b.goto(path).await;
         let cut = b.js("return [...document.querySelectorAll('svg.chart text')].filter(t => t.getBBox().x < -0.5).map(t => t.textContent)").await;
         assert_eq!(cut, json!([]), "{path}: labels cut at the left");
@@ -446,6 +459,7 @@ async fn the_site_works_in_a_real_browser() {
         ("/roles/nlp-engineer", "14-role-phone"),
         ("/insights", "15-insights-phone"),
         ("/skills/pytorch", "16-skill-phone"),
+        ("/report?period=2026-11", "17-report-phone"),
     ] {
         b.goto(path).await;
         b.screenshot(shot).await;

@@ -568,6 +568,12 @@ impl Taxonomy {
             "country" => self.countries.iter().find(|c| c.code == v).map(|c| c.name.clone()),
             "work_mode" => Some(work_mode_label(v)),
             "employment_type" => Some(employment_type_label(v)),
+            "degree" | "degree_named" => Some(match v {
+                "bachelor" => "Bachelor's degree".to_string(),
+                "master" => "Master's degree".to_string(),
+                "phd" => "PhD".to_string(),
+                other => other.to_string(),
+            }),
             _ => None,
         };
         found.unwrap_or_else(|| v.to_string())
@@ -653,6 +659,16 @@ impl Taxonomy {
                 }
                 unknown(&EMPLOYMENT_TYPES.join(", "), closest(&up, &EMPLOYMENT_TYPES.map(|m| (m, vec![]))))
             }
+            "degree" | "degree_named" => {
+                let low = v.to_ascii_lowercase().replace(['.', '\''], "");
+                let read = match low.as_str() {
+                    "bachelor" | "bachelors" | "bs" | "ba" | "bsc" => "bachelor",
+                    "master" | "masters" | "ms" | "msc" | "ma" => "master",
+                    "phd" | "doctorate" | "doctoral" => "phd",
+                    _ => return unknown("bachelor, master or phd", None),
+                };
+                Ok(read.to_string())
+            }
             "company" => crate::posting::company_name(v).ok_or_else(|| UnknownValue { expected: "an employer's name".into(), suggestion: None }),
             _ => unknown(&format!("a filter of {}", FILTERS.join(", ")), None),
         }
@@ -680,9 +696,14 @@ pub fn employment_type_label(v: &str) -> String {
 
 /// The search facets of postings: filters whose values a search counts.
 pub const FACETS: [&str; 10] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area"];
-/// Every filter of a search: the facets and the employer (`company`, [`crate::posting::company_name`]),
-/// which is filtered on and trended by but not counted with every search (a board has thousands).
-pub const FILTERS: [&str; 11] = ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area", "company"];
+/// Every filter of a search: the facets, the employer (`company`, [`crate::posting::company_name`]),
+/// the lowest degree a posting's degree requirement names (`degree`: bachelor, master, phd — "MS
+/// or PhD" is master) and every degree it names (`degree_named`: "MS or PhD" is both) — filtered
+/// on and trended by, not counted with every search.
+pub const FILTERS: [&str; 13] =
+    ["role", "seniority", "skill", "industry", "country", "region", "city", "work_mode", "employment_type", "area", "company", "degree", "degree_named"];
+/// The degrees of a degree requirement, lowest first (the `degree` filter's values).
+pub const DEGREES: [&str; 3] = ["bachelor", "master", "phd"];
 /// Work modes.
 pub const WORK_MODES: [&str; 3] = ["onsite", "hybrid", "remote"];
 /// schema.org employment types.

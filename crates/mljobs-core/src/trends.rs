@@ -86,6 +86,49 @@ pub fn last_complete_months(today: NaiveDate) -> (Vec<Period>, NaiveDate) {
     (periods(Interval::Month, default_since(Interval::Month, last_day), last_day), last_day)
 }
 
+/// The period a market report covers: `2026-Q3`, `2026` or `2026-11`; none for the 12 complete
+/// months before the one holding `today` (labelled "2025-12 to 2026-11"). A period not over yet is
+/// refused (its figures would change under the reader), as is one before 2000.
+pub fn report_period(spec: Option<&str>, today: NaiveDate) -> Result<Period, String> {
+    let month_start = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
+    let (label, start, end) = match spec.map(str::trim).filter(|s| !s.is_empty()) {
+        None => {
+            let (months, _) = last_complete_months(today);
+            let (first, last) = (months.first().expect("12 months"), months.last().expect("12 months"));
+            return Ok(Period { label: format!("{} to {}", first.label, last.label), start: first.start, end: last.end });
+        }
+        Some(s) => {
+            let bad = || format!("period {s:?}: expected a quarter (2026-Q3), a year (2026) or a month (2026-11)");
+            let (y, rest) = s.split_once('-').map_or((s, None), |(y, r)| (y, Some(r)));
+            let year: i32 = y.parse().map_err(|_| bad())?;
+            match rest {
+                None => (format!("{year}"), month_start(year, 1), month_start(year + 1, 1)),
+                Some(q) if q.len() == 2 && (q.starts_with('Q') || q.starts_with('q')) => {
+                    let n: u32 = q[1..].parse().ok().filter(|n| (1..=4).contains(n)).ok_or_else(bad)?;
+                    let start = month_start(year, 3 * n - 2);
+                    let end = if n == 4 { month_start(year + 1, 1) } else { month_start(year, 3 * n + 1) };
+                    (format!("{year}-Q{n}"), start, end)
+                }
+                Some(m) => {
+                    let m: u32 = m.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(bad)?;
+                    let end = if m == 12 { month_start(year + 1, 1) } else { month_start(year, m + 1) };
+                    (format!("{year}-{m:02}"), month_start(year, m), end)
+                }
+            }
+        }
+    };
+    let (Some(start), Some(end)) = (start, end) else {
+        return Err(format!("period {label}: not a date"));
+    };
+    if start.year() < 2000 {
+        return Err(format!("period {label}: before 2000"));
+    }
+    if end > today {
+        return Err(format!("period {label} is not over yet (today is {today}): its figures would still change"));
+    }
+    Ok(Period { label, start, end })
+}
+
 /// `count / total`, none for an empty period.
 pub fn share(count: u64, total: u64) -> Option<f64> {
     (total > 0).then(|| count as f64 / total as f64)
@@ -357,6 +400,22 @@ pub fn related(first: &str, c: CoCounts<'_>, min_support: u64, top: usize, label
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_periods() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let p = |s: Option<&str>| report_period(s, today).map(|p| (p.label, p.start.to_string(), p.end.to_string()));
+        assert_eq!(p(None), Ok(("2025-12 to 2026-11".into(), "2025-12-01".into(), "2026-12-01".into())));
+        assert_eq!(p(Some("2026-Q3")), Ok(("2026-Q3".into(), "2026-07-01".into(), "2026-10-01".into())));
+        assert_eq!(p(Some("2025-q4")), Ok(("2025-Q4".into(), "2025-10-01".into(), "2026-01-01".into())));
+        assert_eq!(p(Some("2025")), Ok(("2025".into(), "2025-01-01".into(), "2026-01-01".into())));
+        assert_eq!(p(Some("2026-11")), Ok(("2026-11".into(), "2026-11-01".into(), "2026-12-01".into())));
+        assert!(p(Some("2026-Q4")).unwrap_err().contains("not over yet"));
+        assert!(p(Some("2026")).unwrap_err().contains("not over yet"));
+        for bad in ["2026-Q5", "26-13", "last year", "2026-00"] {
+            assert!(p(Some(bad)).unwrap_err().contains("expected a quarter"), "{bad}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -23,6 +23,7 @@ pub mod matching;
 mod migrations;
 pub use migrations::SCHEMA_VERSION;
 pub mod query;
+pub mod report;
 pub mod salary;
 pub mod search;
 mod sources;

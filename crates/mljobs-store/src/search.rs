@@ -94,6 +94,8 @@ pub struct SearchRequest {
     pub require_salary: bool,
     /// Posted on or after.
     pub posted_after: Option<NaiveDate>,
+    /// Posted before (that day excluded).
+    pub posted_before: Option<NaiveDate>,
     /// First seen by mljobs on or after.
     pub first_seen_after: Option<NaiveDate>,
     /// Open postings (the default), closed ones, or both.
@@ -206,6 +208,8 @@ struct Fields {
     employment_type: Field,
     area: Field,
     company: Field,
+    degree: Field,
+    degree_named: Field,
     salary_min: Field,
     salary_max: Field,
     has_salary: Field,
@@ -239,6 +243,8 @@ fn schema() -> (Schema, Fields) {
         employment_type: b.add_text_field("employment_type", STRING | FAST),
         area: b.add_text_field("area", STRING | FAST),
         company: b.add_text_field("company", STRING | FAST),
+        degree: b.add_text_field("degree", STRING | FAST),
+        degree_named: b.add_text_field("degree_named", STRING | FAST),
         salary_min: b.add_f64_field("salary_min", INDEXED | FAST),
         salary_max: b.add_f64_field("salary_max", INDEXED | FAST),
         has_salary: b.add_u64_field("has_salary", INDEXED),
@@ -265,6 +271,8 @@ impl Fields {
             "employment_type" => self.employment_type,
             "area" => self.area,
             "company" => self.company,
+            "degree" => self.degree,
+            "degree_named" => self.degree_named,
             _ => return None,
         })
     }
@@ -314,6 +322,11 @@ pub struct IndexDoc<'a> {
     pub employment_type: Option<&'a str>,
     /// Application / emerging area ids.
     pub areas: Vec<&'a str>,
+    /// The lowest degree its degree requirement names (`bachelor`, `master`, `phd`): "MS or PhD"
+    /// asks for a master's.
+    pub degree: Option<&'a str>,
+    /// Every degree it names.
+    pub degrees_named: Vec<&'a str>,
     /// Annual USD minimum of the salary range.
     pub salary_min: Option<f64>,
     /// Annual USD maximum of the salary range.
@@ -348,6 +361,8 @@ impl<'a> IndexDoc<'a> {
             work_mode: en.work_mode.map(|m| m.as_str()),
             employment_type: en.employment_type.as_deref(),
             areas: en.areas.iter().map(String::as_str).collect(),
+            degree: en.education.degrees.first().map(String::as_str),
+            degrees_named: en.education.degrees.iter().map(String::as_str).collect(),
             salary_min: min,
             salary_max: max,
             date_posted: p.date_posted,
@@ -529,6 +544,12 @@ impl SearchIndex {
         for a in &d.areas {
             doc.add_text(f.area, a);
         }
+        if let Some(degree) = d.degree {
+            doc.add_text(f.degree, degree);
+        }
+        for degree in &d.degrees_named {
+            doc.add_text(f.degree_named, degree);
+        }
         doc.add_u64(f.has_salary, u64::from(d.salary_min.is_some() || d.salary_max.is_some()));
         // Without a salary: -1, below every filter, last in salary order.
         doc.add_f64(f.salary_min, d.salary_min.unwrap_or(-1.0));
@@ -630,6 +651,10 @@ impl SearchIndex {
         if let Some(after) = req.posted_after {
             plan.filters.push(Filter::AtLeastU64("date", day_number(after)));
         }
+        if req.posted_before.is_some() {
+            // A date range's upper end: the general path (rare: the market report's links).
+            return None;
+        }
         if let Some(after) = req.first_seen_after {
             plan.filters.push(Filter::AtLeastU64("first_seen", day_number(after)));
         }
@@ -729,6 +754,20 @@ impl SearchIndex {
         }
         if let Some(after) = req.posted_after {
             clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(f.date, day_number(after))), Bound::Unbounded))));
+        }
+        if let Some(before) = req.posted_before {
+            // Undated postings (day 0) are not "posted before" any day.
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(f.date, 1)), Bound::Excluded(Term::from_field_u64(f.date, day_number(before))))),
+            ));
+        }
+        if let Some(before) = req.posted_before {
+            // Undated postings (day 0) are not "posted before" any day.
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(f.date, 1)), Bound::Excluded(Term::from_field_u64(f.date, day_number(before))))),
+            ));
         }
         if let Some(after) = req.first_seen_after {
             clauses.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(Term::from_field_u64(f.first_seen, day_number(after))), Bound::Unbounded))));

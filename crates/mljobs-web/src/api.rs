@@ -361,7 +361,8 @@ async fn job(State(s): AppStateRef, Path(id): Path<String>) -> Result<Json<JobDe
 #[allow(dead_code)] // documents the parameters for OpenAPI; parsing is by hand
 struct TrendParams {
     /// The facet to break down by: role, seniority, skill (default), industry, country, region,
-    /// city, work_mode, employment_type, area, or company (the top hiring employers).
+    /// city, work_mode, employment_type, area, company (the top hiring employers) or degree (the
+    /// lowest degree asked).
     by: Option<String>,
     /// `month` (default) or `week`.
     interval: Option<String>,

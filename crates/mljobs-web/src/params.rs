@@ -56,6 +56,12 @@ pub struct SearchParams {
     /// Employers as postings name them (`Acme AI`; a legal form such as `Inc.` is ignored). One
     /// name a parameter (names may hold commas): repeat it for several.
     company: Option<Vec<String>>,
+    /// The lowest degree a posting's degree requirement names: `bachelor`, `master`, `phd`
+    /// ("MS or PhD" is `master`; postings naming no degree have none).
+    degree: Option<Vec<String>>,
+    /// Any degree a posting's degree requirement names: `bachelor`, `master`, `phd` ("MS or PhD"
+    /// is both `master` and `phd`).
+    degree_named: Option<Vec<String>>,
     /// Annual USD the salary range must reach (its maximum): "can pay at least". Postings without
     /// a salary are kept unless `with_salary=true`.
     salary_min: Option<f64>,
@@ -65,6 +71,8 @@ pub struct SearchParams {
     with_salary: Option<bool>,
     /// Posted on or after (YYYY-MM-DD).
     posted_after: Option<NaiveDate>,
+    /// Posted before (YYYY-MM-DD, that day excluded; postings without a date posted never match).
+    posted_before: Option<NaiveDate>,
     /// First seen by mljobs on or after (YYYY-MM-DD): what is new since a day.
     first_seen_after: Option<NaiveDate>,
     /// `open` (default: still on their board and not past their closing date), `closed` or `all`.
@@ -97,15 +105,16 @@ pub struct Search {
 
 const FACET_PARAMS: [&str; 10] = mljobs_core::taxonomy::FACETS;
 /// The filters of a search (the facets and `company`).
-const FILTER_PARAMS: [&str; 11] = mljobs_core::taxonomy::FILTERS;
+const FILTER_PARAMS: [&str; 13] = mljobs_core::taxonomy::FILTERS;
 /// The other parameters of a search.
-const OTHER_PARAMS: [&str; 15] = [
+const OTHER_PARAMS: [&str; 16] = [
     "q",
     "remote",
     "salary_min",
     "salary_floor",
     "with_salary",
     "posted_after",
+    "posted_before",
     "first_seen_after",
     "status",
     "sort",
@@ -179,6 +188,9 @@ pub fn parse_search(query: Option<&str>, taxonomy: &Taxonomy, facets_default: bo
             "with_salary" => req.require_salary = boolean(key, value)?,
             "posted_after" => {
                 req.posted_after = Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ApiError::invalid(key, value, "a date YYYY-MM-DD"))?);
+            }
+            "posted_before" => {
+                req.posted_before = Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ApiError::invalid(key, value, "a date YYYY-MM-DD"))?);
             }
             "first_seen_after" => {
                 req.first_seen_after = Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ApiError::invalid(key, value, "a date YYYY-MM-DD"))?);

@@ -495,6 +495,51 @@ fn html_unescape(s: &str) -> String {
     s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
 }
 
+/// Issue 17 item 3: the market report as a page and as Markdown, its total as the trends API
+/// counts the same months; a bad or unfinished period is a 400 that says what a period is.
+#[tokio::test]
+async fn the_report_page_counts_what_the_trends_api_counts() {
+    let p = page("/report?period=2026-03").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(h1(&p.html), "The ML job market, 2026-03");
+    let r =
+        APP.router.clone().oneshot(Request::builder().uri("/api/v1/trends?by=role&since=2026-03-01&status=all").body(Body::empty()).unwrap()).await.unwrap();
+    let t: Value = serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let total: u64 = t["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(t["totals"].as_array().unwrap())
+        .filter(|(p, _)| p.as_str().unwrap().starts_with("2026-03"))
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum();
+    assert!(total >= 5, "the fixtures hold postings of 2026-03: {total}");
+    let shown = format!("{}", total)
+        .chars()
+        .rev()
+        .collect::<Vec<_>>()
+        .chunks(3)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(",")
+        .chars()
+        .rev()
+        .collect::<String>();
+    assert!(p.html.contains(&format!(">{shown} postings</a> of 2026-03")), "the report's total is the trends' ({shown})");
+    for id in ["roles-h", "ask-h", "industries-h", "pay-h", "emerging-h", "start-h", "faq-h"] {
+        assert!(p.html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let r = APP.router.clone().oneshot(Request::builder().uri("/report.md?period=2026-03").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "text/markdown; charset=utf-8");
+    let md = String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(md.starts_with("# The ML job market, 2026-03\n"), "{}", &md[..80]);
+    for bad in ["/report?period=2999", "/report?period=soon", "/report?year=2025"] {
+        let p = page(bad).await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert!(page("/insights").await.html.contains("href=\"/report\""), "the market page links the report");
+}
+
 /// Issue 17: a skill's page counts what the search counts and links its companions' pages.
 #[tokio::test]
 async fn a_skill_page_counts_like_the_search_and_links_related_skills() {

@@ -81,3 +81,87 @@ fn trends_count_postings_per_month_with_shares_and_supported_growth() {
     let bad = mljobs(dir.path(), &["trends", "--role", "wizard"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--role: \"wizard\" is not valid"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
+
+/// Issue 17 item 3: `mljobs report` on the bench sample (2022–2025) and the demo (2026): its
+/// figures against `mljobs trends` over the same months (postings, roles, skills, remote, degrees),
+/// and the files it writes — one self-contained HTML file and Markdown.
+#[test]
+fn the_market_report_counts_what_trends_count_and_writes_self_contained_files() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&mljobs(dir.path(), &["ingest", "data/relevance/bench-sample.jsonl", "data/demo/mljobs-demo-sample-postings.jsonl"]));
+    let r: serde_json::Value = serde_json::from_str(&ok(&mljobs(dir.path(), &["report", "--period", "2025", "--json"]))).unwrap();
+    assert_eq!(r["period"]["label"], "2025");
+    // The months of 2025 as trends counts them (all statuses, near-duplicates once).
+    let sum_2025 = |t: &serde_json::Value, counts: &serde_json::Value| -> u64 {
+        t["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(counts.as_array().unwrap())
+            .filter(|(p, _)| p.as_str().unwrap().starts_with("2025-"))
+            .map(|(_, n)| n.as_u64().unwrap())
+            .sum()
+    };
+    let value_2025 = |t: &serde_json::Value, v: &str| t["values"].as_array().unwrap().iter().find(|x| x["value"] == v).map_or(0, |x| sum_2025(t, &x["counts"]));
+    let by = |facet: &str, extra: &[&str]| {
+        let mut args = vec!["--by", facet, "--since", "2025-01-01", "--status", "all", "--top", "500"];
+        args.extend_from_slice(extra);
+        trends(dir.path(), &args)
+    };
+    let roles = by("role", &[]);
+    let total = sum_2025(&roles, &roles["totals"]);
+    assert!(total >= 300, "{total} postings in 2025");
+    assert_eq!(r["postings"].as_u64().unwrap(), total);
+    assert!(r["roles"].as_array().unwrap().len() >= 5, "{}", r["roles"]);
+    assert!(r["skill_groups"].as_array().unwrap().iter().all(|g| g["skills"].as_array().unwrap().len() >= 3), "{}", r["skill_groups"]);
+    for role in r["roles"].as_array().unwrap() {
+        let c = &role["count"];
+        assert_eq!(c["postings"].as_u64().unwrap(), value_2025(&roles, c["value"].as_str().unwrap()), "{c}");
+        assert_eq!(c["base"].as_u64().unwrap(), total);
+        assert!(c["search"].as_str().unwrap().contains("posted_after=2025-01-01&posted_before=2026-01-01"), "{c}");
+    }
+    let skills = by("skill", &[]);
+    for g in r["skill_groups"].as_array().unwrap() {
+        for s in g["skills"].as_array().unwrap() {
+            assert_eq!(s["postings"].as_u64().unwrap(), value_2025(&skills, s["value"].as_str().unwrap()), "{s}");
+        }
+    }
+    let modes = by("work_mode", &[]);
+    assert_eq!(r["faq"]["remote"]["postings"].as_u64().unwrap(), value_2025(&modes, "remote"));
+    let named = by("degree_named", &[]);
+    assert_eq!(r["faq"]["phd_named"]["postings"].as_u64().unwrap(), value_2025(&named, "phd"));
+    let lowest = by("degree", &[]);
+    assert_eq!(r["faq"]["phd"]["postings"].as_u64().unwrap(), value_2025(&lowest, "phd"));
+    // Entry level: interns and juniors.
+    let levels = by("seniority", &[]);
+    assert_eq!(r["entry"]["count"]["postings"].as_u64().unwrap(), value_2025(&levels, "intern") + value_2025(&levels, "junior"));
+    // Pay: posted and survey, each labelled; company size only from the survey.
+    let pay = r["pay"].as_array().unwrap();
+    assert_eq!(pay.len(), 10, "five factors, two sources");
+    let size_posted = pay.iter().find(|p| p["factor"] == "company size" && p["source"] == "posted").unwrap();
+    assert!(size_posted["note"].as_str().unwrap().contains("do not state"), "{size_posted}");
+    let level_survey = pay.iter().find(|p| p["factor"] == "experience" && p["source"] == "survey").unwrap();
+    let medians: Vec<f64> = level_survey["groups"].as_array().unwrap().iter().map(|g| g[2]["median"].as_f64().unwrap()).collect();
+    assert!(medians.len() == 4 && medians.windows(2).all(|w| w[0] < w[1]), "survey pay rises with each level: {medians:?}");
+    // The files: one self-contained HTML file, and Markdown.
+    let html = dir.path().join("report.html");
+    let out = mljobs(dir.path(), &["report", "--period", "2025", "--out", html.to_str().unwrap(), "--base-url", "https://jobs.example.org"]);
+    ok(&out);
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("<h1>The ML job market, 2025</h1>"));
+    assert!(html.contains("<style>") && html.contains("<svg class=\"chart\""), "styles and charts inline");
+    for external in ["<link", "<script", "src=", "@import", "url("] {
+        assert!(!html.contains(external), "no external asset: {external}");
+    }
+    assert!(html.contains("href=\"https://jobs.example.org/jobs?role="), "links to the searches on the server");
+    let md = dir.path().join("report.md");
+    ok(&mljobs(dir.path(), &["report", "--period", "2025", "--out", md.to_str().unwrap()]));
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.starts_with("# The ML job market, 2025\n"));
+    assert!(md.contains("## Questions") && md.contains("| Role | Postings | Share | Median stated pay |"), "{}", &md[..400]);
+    // A period not over yet, or not a period, is refused with the flag named.
+    let bad = mljobs(dir.path(), &["report", "--period", "2999"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--period: period 2999 is not over yet"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let bad = mljobs(dir.path(), &["report", "--period", "last year"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected a quarter (2026-Q3)"));
+}

@@ -791,15 +791,27 @@ fn trailing_heading(line: &str) -> Option<(usize, SectionKind)> {
 /// Able to …", "Required Technical Qualifications • BS MS or PhD …" (up to six words before a
 /// "•", "·" or " - ").
 fn bullet_heading(line: &str) -> Option<SectionKind> {
-    // "Advantageous GIS / Geospatial experience .": a heading word run into the first item.
-    let first = line.trim_start().split(' ').next().unwrap_or("");
-    if ["Advantageous", "Desirable", "Desired", "Preferred", "Optional", "Bonus"].contains(&first) && line.len() <= 120 && !line.contains(':') {
-        return Some(SectionKind::Preferred);
+    let t = line.trim_start();
+    let b = t.as_bytes();
+    // Only a capitalised first word can open a heading (most lines stop here).
+    if !b.first().is_some_and(u8::is_ascii_uppercase) {
+        return None;
     }
-    let head = &line[..crate::text::floor_char_boundary(line, line.len().min(70))];
-    let at = ["•", "·", " - ", " * "].iter().filter_map(|b| head.find(b)).min()?;
-    let text = head[..at].trim();
-    if text.is_empty() || text.split_whitespace().count() > 6 || !text.starts_with(|c: char| c.is_uppercase()) || text.ends_with(['.', ',', ';']) {
+    // "Advantageous GIS / Geospatial experience .": a heading word run into the first item.
+    let first_end = memchr::memchr(b' ', b).unwrap_or(b.len());
+    if matches!(&b[..first_end], b"Advantageous" | b"Desirable" | b"Desired" | b"Preferred" | b"Optional" | b"Bonus") {
+        return (t.len() <= 120 && memchr::memchr(b':', b).is_none()).then_some(SectionKind::Preferred);
+    }
+    // The first bullet in the first 70 bytes: "•" (E2 80 A2), "·" (C2 B7), " - " or " * ".
+    let head = &b[..b.len().min(70)];
+    let at = (1..head.len()).find(|&i| match head[i] {
+        0xE2 => head.get(i + 1) == Some(&0x80) && head.get(i + 2) == Some(&0xA2),
+        0xC2 => head.get(i + 1) == Some(&0xB7),
+        b'-' | b'*' => head[i - 1] == b' ' && head.get(i + 1) == Some(&b' '),
+        _ => false,
+    })?;
+    let text = t[..at].trim();
+    if text.is_empty() || text.split_whitespace().count() > 6 || text.ends_with(['.', ',', ';']) {
         return None;
     }
     heading_kind(text, true)

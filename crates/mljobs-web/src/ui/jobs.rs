@@ -110,13 +110,18 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             facets.push(FacetView { key: key.to_string(), label, values });
         }
     }
-    // An employer (from the market pages' "top hiring companies"): one chip a name.
+    // An employer (from the market pages' "who is hiring") or a degree (from the report): one
+    // chip a value.
     for (k, v) in state.pairs() {
-        if k == "company" {
-            active.push(ActiveFilter { label: format!("Employer: {v}"), href: state.without_pair(k, v).href("/jobs") });
-        }
+        let label = match k.as_str() {
+            "company" => format!("Employer: {v}"),
+            "degree" => format!("Lowest degree asked: {}", l.facet("degree", v)),
+            "degree_named" => format!("Degree named: {}", l.facet("degree", v)),
+            _ => continue,
+        };
+        active.push(ActiveFilter { label, href: state.without_pair(k, v).href("/jobs") });
     }
-    for key in ["salary_min", "with_salary", "posted_after", "first_seen_after", "status", "q"] {
+    for key in ["salary_min", "with_salary", "posted_after", "posted_before", "first_seen_after", "status", "q"] {
         if key == "status" && state.get(key).is_none_or(|v| v == "open" || v.is_empty()) {
             continue;
         }
@@ -128,6 +133,7 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
                 },
                 "with_salary" => "Only jobs that state a salary".to_string(),
                 "posted_after" => format!("Posted on or after {v}"),
+                "posted_before" => format!("Posted before {v}"),
                 "first_seen_after" => format!("New since {v}"),
                 "status" if v == "closed" => "Closed jobs".to_string(),
                 "status" => "Open and closed jobs".to_string(),

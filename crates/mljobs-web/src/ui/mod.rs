@@ -14,6 +14,7 @@ mod insights;
 mod job;
 mod jobs;
 mod matching;
+pub mod report;
 mod roles;
 mod salaries;
 mod site;
@@ -60,6 +61,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/skills", get(skills::skills))
         .route("/skills/{id}", get(skill::skill))
         .route("/insights", get(insights::insights))
+        .route("/report", get(report::report))
+        .route("/report.md", get(report::report_md))
         .route("/about", get(about::about))
         .route("/sources", get(sources::sources))
         .route("/match", get(matching::form).post(matching::submit))
