@@ -449,32 +449,24 @@ pub fn market_report(index: &SearchIndex, taxonomy: &Taxonomy, survey: &[SurveyR
     let (_, degrees) = once(&base, "degree")?;
     let phd_n = degrees.iter().find(|(v, _)| v == "phd").map_or(0, |x| x.1);
     let any_n = degrees.iter().map(|(_, n)| n).sum();
-    let (_, phd_roles) = once(&with(&base, "degree", &["phd"]), "role")?;
     let role_n: BTreeMap<&str, u64> = by_role.series.iter().map(|(r, c)| (r.as_str(), c[0])).collect();
-    let phd_by_role = roles
-        .iter()
-        .map(|r| {
-            let n = phd_roles.iter().find(|(v, _)| *v == r.count.value).map_or(0, |x| x.1);
-            count("role", &r.count.value, n, role_n[r.count.value.as_str()], &[("role", &r.count.value), ("degree", "phd")])
-        })
-        .collect();
-    let (phd_named_n, phd_named_roles) = once(&with(&base, "degree_named", &["phd"]), "role")?;
-    let phd_named_by_role = roles
-        .iter()
-        .map(|r| {
-            let n = phd_named_roles.iter().find(|(v, _)| *v == r.count.value).map_or(0, |x| x.1);
-            count("role", &r.count.value, n, role_n[r.count.value.as_str()], &[("role", &r.count.value), ("degree_named", "phd")])
-        })
-        .collect();
+    // Each main role's postings that also have `facet=value`, as a share of the role's.
+    let by_main_role = |facet: &str, value: &str| -> Result<(u64, Vec<Count>), SearchError> {
+        let (n, found) = once(&with(&base, facet, &[value]), "role")?;
+        let rows = roles
+            .iter()
+            .map(|r| {
+                let role = r.count.value.as_str();
+                let k = found.iter().find(|(v, _)| v == role).map_or(0, |x| x.1);
+                count("role", role, k, role_n[role], &[("role", role), (facet, value)])
+            })
+            .collect();
+        Ok((n, rows))
+    };
+    let (_, phd_by_role) = by_main_role("degree", "phd")?;
+    let (phd_named_n, phd_named_by_role) = by_main_role("degree_named", "phd")?;
+    let (remote_n, remote_by_role) = by_main_role("work_mode", "remote")?;
     let remote_req = with(&base, "work_mode", &["remote"]);
-    let (remote_n, remote_roles) = once(&remote_req, "role")?;
-    let remote_by_role = roles
-        .iter()
-        .map(|r| {
-            let n = remote_roles.iter().find(|(v, _)| *v == r.count.value).map_or(0, |x| x.1);
-            count("role", &r.count.value, n, role_n[r.count.value.as_str()], &[("role", &r.count.value), ("work_mode", "remote")])
-        })
-        .collect();
     let (_, countries) = once(&base, "country")?;
     let (_, remote_countries) = once(&remote_req, "country")?;
     let remote_by_country = countries
