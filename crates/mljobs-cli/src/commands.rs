@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search { .. } => search(&cli),
         Command::Trends { .. } => crate::trends::run(&cli),
         Command::Report { .. } => crate::trends::report(&cli),
+        Command::Alerts { .. } => crate::alerts::run(&cli),
         Command::Profile { file, json, text } => crate::candidate::profile(&cli, file, *json, *text),
         Command::Match { file, role, remote, country, limit, job, json } => {
             let options = mljobs_core::matching::MatchOptions { role: role.clone(), remote: *remote, country: country.clone() };
@@ -311,6 +312,9 @@ fn ingest(cli: &Cli, files: &[std::path::PathBuf], input: &InputArgs, batch_size
             summary.warnings
         );
         outln!("store: {}", data_dir.display());
+    }
+    if summary.outcome.new > 0 {
+        crate::alerts::after_store(cli);
     }
     Ok(if summary.rejected > 0 && summary.read == summary.rejected { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

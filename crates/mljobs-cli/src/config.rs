@@ -334,6 +334,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Saved searches and alerts: one digest of a search's new postings at a time, by email or
+    /// signed webhook, never a posting twice (SMTP: MLJOBS_SMTP_URL, MLJOBS_SMTP_FROM; links:
+    /// MLJOBS_BASE_URL).
+    Alerts {
+        #[command(subcommand)]
+        command: AlertsCommand,
+    },
     /// Rebuild the search index from the store.
     Reindex {
         /// Print JSON.
@@ -626,4 +633,60 @@ pub struct SearchFilters {
     /// Open postings (default), closed ones, or all.
     #[arg(long, default_value = "open", value_parser = ["open", "closed", "all"])]
     pub status: String,
+}
+
+/// `mljobs alerts …`.
+#[derive(Subcommand, Debug)]
+pub enum AlertsCommand {
+    /// Save a search as an alert.
+    Add {
+        /// The search: the query string of /jobs (`q=pytorch&remote=true&country=DE`) or words.
+        #[arg(long)]
+        query: String,
+        /// Send digests to this email address (by the SMTP server in MLJOBS_SMTP_URL).
+        #[arg(long, conflicts_with = "webhook")]
+        email: Option<String>,
+        /// POST digests as JSON to this URL, signed: `X-Mljobs-Signature: sha256=<HMAC-SHA256 of
+        /// the body with the alert's secret>` (the secret is printed once, here).
+        #[arg(long)]
+        webhook: Option<String>,
+        /// At most one digest this often.
+        #[arg(long, default_value = "day", value_parser = ["hour", "day", "week"])]
+        every: String,
+        /// Print JSON (with the secret).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The alerts, with what each has sent and whether it is failing.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove alerts.
+    Remove {
+        /// Alert ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send one alert a sample digest now (its five newest matches; nothing recorded as sent).
+    Test {
+        /// Alert id.
+        id: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send every due alert its digest of new postings (ingest and crawl do this after storing).
+    Run {
+        /// Every alert not unsubscribed, whatever its schedule or retry time.
+        #[arg(long)]
+        now: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }

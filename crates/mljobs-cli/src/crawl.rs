@@ -173,6 +173,9 @@ pub fn run(cli: &Cli, args: &[String], starter: bool, options: Options, json: bo
             outln!("stopped: {left} sources were not reached and stay due for the next run");
         }
     }
+    if summary.outcome.new > 0 {
+        crate::alerts::after_store(cli);
+    }
     Ok(if report.failed() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -442,7 +445,10 @@ pub fn keep_fresh(cli: &Cli, every: std::time::Duration, stop: &std::sync::Arc<s
     let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
     while !stopped() {
         match crawl_sources(cli, &[], &options, stop, false) {
-            Ok(Some(report)) => eprintln!("mljobs: crawled {}", report.line()),
+            Ok(Some(report)) => {
+                eprintln!("mljobs: crawled {}", report.line());
+                crate::alerts::after_store(cli);
+            }
             Ok(None) => {}
             Err(e) => eprintln!("mljobs: crawl failed: {e:#}"),
         }

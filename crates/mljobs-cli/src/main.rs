@@ -1,5 +1,6 @@
 //! The `mljobs` binary: clap subcommands over mljobs-core and mljobs-store.
 
+mod alerts;
 mod candidate;
 mod commands;
 mod config;

@@ -46,7 +46,9 @@ fn target_dir() -> PathBuf {
 
 /// Starts `mljobs serve --demo` on a free port; returns the process and the site's base URL.
 fn start_site(data: &Path) -> (Running, String) {
-    start_server(data, &["--demo"], &[])
+    // An SMTP server that is not there: the search page offers email alerts (their sending is
+    // tested in tests/it/alerts.rs).
+    start_server(data, &["--demo"], &[("MLJOBS_SMTP_URL", "smtp://127.0.0.1:9")])
 }
 
 /// Starts `mljobs serve` with `args` and `env` on a free port; returns the process and the site's base URL.
@@ -291,6 +293,13 @@ async fn the_site_works_in_a_real_browser() {
     let role_counts_changed = b.js("return [...document.querySelectorAll('fieldset[data-facet=seniority] .count')].map(c => +c.textContent.replace(/,/g, '')).reduce((a, b) => a + b, 0)").await;
     assert!(role_counts_changed.as_u64().unwrap() <= after, "the other facets count within the filtered results");
     b.screenshot("03-jobs-filtered").await;
+    // The email alert form (double opt-in), opened.
+    b.js("document.querySelector('details.alert-me').open = true; return true").await;
+    assert!(
+        b.js("return document.querySelector('.alert-form input[name=query]').value").await.as_str().unwrap().contains("role="),
+        "the form saves this search"
+    );
+    b.screenshot("03b-jobs-alert-form").await;
     // The back button returns to the unfiltered search.
     b.c.back().await.unwrap();
     b.wait_url("back to the unfiltered search", |u| !u.query().unwrap_or("").contains("role=")).await;

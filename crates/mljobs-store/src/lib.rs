@@ -15,6 +15,7 @@
 //! Writes happen in batches, one transaction each, so a killed process leaves the store at a batch
 //! boundary; ids are derived from content identity, so re-running finishes the work without doubles.
 
+pub mod alerts;
 mod facets;
 mod fast;
 mod fuzzy;

@@ -148,6 +148,42 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX postings_card ON postings(id, title, company, role, seniority, city, country, work_mode,
         employment_type, salary_usd_min, salary_usd_max, date_posted, first_seen_at, closed_at);
     "#,
+    // 6 → 7: saved searches and alerts (issue 17). `query` is a search's query string (the
+    // parameters of /jobs); `since` the instant before which postings are not news to it (its
+    // creation); `alert_sent` the postings each alert has delivered (a posting goes to an alert
+    // once); `alert_deliveries` every attempt, failed ones with when to retry.
+    r#"
+    CREATE TABLE alerts (
+        id              INTEGER PRIMARY KEY,
+        query           TEXT NOT NULL,
+        channel         TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+        target          TEXT NOT NULL,
+        every           TEXT NOT NULL CHECK (every IN ('hour', 'day', 'week')),
+        secret          TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        since           TEXT NOT NULL,
+        confirmed_at    TEXT,
+        unsubscribed_at TEXT,
+        last_sent_at    TEXT,
+        retry_at        TEXT
+    );
+    CREATE TABLE alert_sent (
+        alert_id   INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        posting_id TEXT NOT NULL,
+        sent_at    TEXT NOT NULL,
+        PRIMARY KEY (alert_id, posting_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE alert_deliveries (
+        id        INTEGER PRIMARY KEY,
+        alert_id  INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        at        TEXT NOT NULL,
+        postings  INTEGER NOT NULL,
+        attempts  INTEGER NOT NULL,
+        ok        INTEGER NOT NULL,
+        error     TEXT
+    );
+    CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id, at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -164,6 +164,7 @@ fn a_version_1_store_is_upgraded_with_cities_the_card_and_pay_indexes_and_source
         "DROP INDEX postings_card; DROP INDEX postings_pay; ALTER TABLE postings DROP COLUMN city; DROP TABLE crawl_attempts; DROP TABLE sources;
          DROP INDEX postings_board; DROP INDEX postings_expiring; ALTER TABLE postings DROP COLUMN last_seen_at; ALTER TABLE postings DROP COLUMN closed_at;
          ALTER TABLE postings DROP COLUMN closed_reason; ALTER TABLE postings DROP COLUMN board; ALTER TABLE postings DROP COLUMN valid_through;
+         DROP TABLE alert_deliveries; DROP TABLE alert_sent; DROP TABLE alerts;
          PRAGMA user_version = 1;",
     )
     .unwrap();
@@ -176,6 +177,7 @@ fn a_version_1_store_is_upgraded_with_cities_the_card_and_pay_indexes_and_source
     assert_eq!(version, mljobs_store::SCHEMA_VERSION);
     assert!(store.industry_salaries().is_ok(), "the pay index is there again");
     assert_eq!(store.sources().unwrap(), [], "the sources table is there, empty");
+    assert_eq!(store.alerts().unwrap(), [], "the alerts table is there, empty");
     let life = store.lifecycle(p.id.as_str()).unwrap().unwrap();
     assert_eq!((life.last_seen.as_str(), life.closed_at), (life.first_seen.as_str(), None), "last seen starts as the last change, open");
 }

@@ -24,6 +24,7 @@ mod cache;
 mod candidate;
 mod error;
 pub mod html;
+pub mod mail;
 mod params;
 mod search;
 mod sources;
@@ -60,6 +61,12 @@ use mljobs_store::{SearchIndex, Store, Synonyms};
 
 pub use error::ApiError;
 
+/// A search as `/jobs` and `GET /api/v1/jobs` read it from their query string (`q=pytorch&remote=true`),
+/// with the same checks and messages: for saved searches (`mljobs alerts add`).
+pub fn search_request(query: &str, taxonomy: &Taxonomy) -> Result<mljobs_store::SearchRequest, String> {
+    params::parse_search(Some(query), taxonomy, false).map(|s| s.request).map_err(|e| e.message)
+}
+
 /// Longest query string accepted (bytes).
 pub const MAX_QUERY_BYTES: usize = 4096;
 /// Largest request body accepted, resume uploads aside (`candidate::MAX_UPLOAD_BYTES`).
@@ -84,6 +91,12 @@ pub struct AppState {
     by_industry: cache::PerGeneration<ui::Distributions>,
     /// Requests that do store or index work run at most this many at a time (`api::limits`).
     busy: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The data directory, for the rare write a visitor asks for (unsubscribing from an alert);
+    /// none for a state built over an index and store given in code.
+    data_dir: Option<std::path::PathBuf>,
+    /// The SMTP server for the site's confirmation emails (`MLJOBS_SMTP_URL`); without it the
+    /// site offers no email alerts.
+    mailer: Option<mail::Mailer>,
 }
 
 /// Search answers kept in memory by default (see [`AppState::with_cache`]).
@@ -115,7 +128,15 @@ impl AppState {
             figures: std::sync::OnceLock::new(),
             by_industry: cache::PerGeneration::default(),
             busy: std::sync::Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
+            data_dir: None,
+            mailer: mail::Mailer::from_env(),
         })
+    }
+
+    /// Where the store lives, for the writes a visitor may ask for (unsubscribing).
+    pub fn with_data_dir(mut self, dir: &Path) -> AppState {
+        self.data_dir = Some(dir.to_path_buf());
+        self
     }
 
     /// Runs at most `n` requests that do store or index work at a time. Handlers do that work on
@@ -148,7 +169,7 @@ impl AppState {
         if let Some(why) = trained {
             tracing::info!("{why}: trained a salary model on {} salaries in {:.2} s", model.info.survey_rows + model.info.posting_rows, model.info.fit_seconds);
         }
-        Ok(AppState::new(index, taxonomy, model, cores + 1, || Store::open_reader(data_dir))?)
+        Ok(AppState::new(index, taxonomy, model, cores + 1, || Store::open_reader(data_dir))?.with_data_dir(data_dir))
     }
 
     /// The bundled salary survey, read on first use.

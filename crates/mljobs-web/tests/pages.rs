@@ -560,3 +560,25 @@ async fn a_skill_page_counts_like_the_search_and_links_related_skills() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.html.contains("basket-weaving"), "the 404 names what was asked");
 }
+
+/// Issue 17 item 4: a digest's unsubscribe link works for its own alert only, and once done says
+/// so; the alert is marked in the store.
+#[tokio::test]
+async fn an_alerts_unsubscribe_link_works_once_and_only_for_its_alert() {
+    let mut store = mljobs_store::Store::open(APP.data_dir()).unwrap();
+    let now = chrono::Utc::now();
+    let new = |query, target, secret| mljobs_store::alerts::NewAlert { query, channel: "email", target, every: "day", secret, confirmed: true };
+    let alert = store.add_alert(&new("q=python&remote=true", "a@example.org", "00ff"), now).unwrap();
+    let other = store.add_alert(&new("q=rust", "b@example.org", "abcd"), now).unwrap();
+    let token = mljobs_store::alerts::unsubscribe_token(&alert);
+    let wrong = page(&format!("/alerts/unsubscribe?alert={}&token={token}", other.id)).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND, "another alert's token");
+    let p = page(&format!("/alerts/unsubscribe?alert={}&token={token}", alert.id)).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.html.contains("Done: no more digests") && p.html.contains("href=\"/jobs?q=python&#38;remote=true\""), "{}", p.html);
+    assert!(store.alert(alert.id).unwrap().unwrap().unsubscribed_at.is_some());
+    assert!(store.alert(other.id).unwrap().unwrap().unsubscribed_at.is_none(), "the other alert is untouched");
+    let again = page(&format!("/alerts/unsubscribe?alert={}&token={token}", alert.id)).await;
+    assert!(again.html.contains("already unsubscribed"));
+    assert_eq!(page("/alerts/unsubscribe?token=x").await.status, StatusCode::BAD_REQUEST);
+}

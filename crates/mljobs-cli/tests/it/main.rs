@@ -1,6 +1,7 @@
 //! End-to-end tests of the `mljobs` binary: every input format, rejected records, dedupe tiers,
 //! idempotent and crash-safe ingest, show / stats / taxonomy, and enrichment snapshots.
 
+mod alerts;
 mod candidate;
 mod crawl;
 mod enrich_snapshots;

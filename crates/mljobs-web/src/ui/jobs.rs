@@ -52,6 +52,8 @@ struct JobsPage {
     atom_href: String,
     /// This search's JSON Feed.
     json_feed_href: String,
+    /// This search as an email alert's query string, when the site sends email.
+    alert_query: Option<String>,
 }
 
 /// Facets in the sidebar, with how many values each shows.
@@ -190,6 +192,7 @@ pub(super) async fn jobs(State(s): St, RawQuery(q): RawQuery) -> Response {
             clear_href: "/jobs".into(),
             atom_href: feed_state.href("/jobs.atom"),
             json_feed_href: feed_state.href("/jobs.feed.json"),
+            alert_query: s.mailer.is_some().then(|| feed_state.query()),
         },
     )
 }

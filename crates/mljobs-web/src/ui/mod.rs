@@ -7,6 +7,7 @@
 //! Content-Security-Policy (scripts and styles from this origin only).
 
 mod about;
+mod alerts;
 pub mod charts;
 mod feeds;
 mod home;
@@ -63,6 +64,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/insights", get(insights::insights))
         .route("/report", get(report::report))
         .route("/report.md", get(report::report_md))
+        .route("/alerts", axum::routing::post(alerts::create))
+        .route("/alerts/confirm", get(alerts::confirm))
+        .route("/alerts/unsubscribe", get(alerts::unsubscribe).post(alerts::unsubscribe))
         .route("/about", get(about::about))
         .route("/sources", get(sources::sources))
         .route("/match", get(matching::form).post(matching::submit))

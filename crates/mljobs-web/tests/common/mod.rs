@@ -27,6 +27,14 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+impl TestApp {
+    /// The app's data directory.
+    #[allow(dead_code)]
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+}
+
 /// How far the search index is behind the store in a test app.
 #[allow(dead_code)]
 pub enum IndexState {
