@@ -123,7 +123,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             } else {
                 match &result {
                     Ok(tries) => {
-                        writeln!(out, "sent a test digest of {} posting(s) to {} ({tries} tries); nothing is recorded as sent", cards.len(), alert.target)?
+                        let retried = if *tries > 1 { format!(" ({tries} tries)") } else { String::new() };
+                        writeln!(out, "sent a test digest of {} posting(s) to {}{retried}; nothing is recorded as sent", cards.len(), alert.target)?
                     }
                     Err((tries, e)) => writeln!(out, "the test digest to {} failed after {tries} tries: {e}", alert.target)?,
                 }
@@ -330,8 +331,13 @@ fn deliver(alert: &Alert, cards: &[Card], settings: &Settings, test: bool) -> Re
 }
 
 fn subject(alert: &Alert, n: usize, test: bool) -> String {
-    let what: Vec<String> =
-        url::form_urlencoded::parse(alert.query.as_bytes()).map(|(k, v)| if k == "q" { v.into_owned() } else { format!("{k}: {v}") }).collect();
+    let what: Vec<String> = url::form_urlencoded::parse(alert.query.as_bytes())
+        .map(|(k, v)| match (k.as_ref(), v.as_ref()) {
+            ("q", _) => v.into_owned(),
+            (_, "true") => k.replace('_', " "),
+            _ => format!("{}: {v}", k.replace('_', " ")),
+        })
+        .collect();
     format!("{}{} new job{} for {}", if test { "[test] " } else { "" }, n, if n == 1 { "" } else { "s" }, what.join(", "))
 }
 
