@@ -224,7 +224,14 @@ pub(crate) fn run_due(
             Ok(t) => (*t, None),
             Err((t, e)) => (*t, Some(e.clone())),
         };
-        store.record_alert_delivery(alert.id, &news, tries, error.as_deref(), error.as_ref().map(|_| now + RETRY_AFTER), now)?;
+        let attempt = mljobs_store::alerts::Attempt {
+            alert_id: alert.id,
+            postings: &news,
+            tries,
+            error: error.as_deref(),
+            retry_at: error.as_ref().map(|_| now + RETRY_AFTER),
+        };
+        store.record_alert_delivery(&attempt, now)?;
         done.push(Sent { alert: alert.id, target: alert.target.clone(), postings: news.len(), ok: error.is_none(), tries, error });
     }
     Ok(done)

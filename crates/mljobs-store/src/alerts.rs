@@ -120,6 +120,21 @@ fn same(want: &str, got: &str) -> bool {
     want.len() == got.len() && want.bytes().zip(got.bytes()).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
 }
 
+/// A delivery attempt to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    /// Alert id.
+    pub alert_id: i64,
+    /// The postings of the digest.
+    pub postings: &'a [&'a str],
+    /// Tries it took.
+    pub tries: u32,
+    /// Why it failed, if it did.
+    pub error: Option<&'a str>,
+    /// When to retry a failure.
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
 /// A recorded delivery attempt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delivery {
@@ -163,7 +178,6 @@ mod q {
     use super::*;
     use rusqlite::Connection;
 
-    /// Adds an alert; `secret` is its key (hex). Returns it.
     pub fn add_alert(conn: &Connection, new: &NewAlert<'_>, now: DateTime<Utc>) -> rusqlite::Result<Alert> {
         let t = now.to_rfc3339();
         conn.execute(
@@ -174,19 +188,16 @@ mod q {
         Ok(alert(conn, id)?.expect("just added"))
     }
 
-    /// One alert.
     pub fn alert(conn: &Connection, id: i64) -> rusqlite::Result<Option<Alert>> {
         conn.query_row(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"), [id], alert_row).optional()
     }
 
-    /// Every alert, oldest first.
     pub fn alerts(conn: &Connection) -> rusqlite::Result<Vec<Alert>> {
         let mut stmt = conn.prepare(&format!("SELECT {ALERT_COLUMNS} FROM alerts ORDER BY id"))?;
         let rows = stmt.query_map([], alert_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
-    /// Removes alerts; returns the ids that were there.
     pub fn remove_alerts(conn: &mut Connection, ids: &[i64]) -> rusqlite::Result<Vec<i64>> {
         let tx = conn.transaction()?;
         let mut removed = Vec::new();
@@ -201,7 +212,6 @@ mod q {
         Ok(removed)
     }
 
-    /// Marks an alert unsubscribed (idempotent); false when there is no such alert.
     pub fn confirm_alert(conn: &Connection, id: i64, now: DateTime<Utc>) -> rusqlite::Result<bool> {
         let n = conn.execute("UPDATE alerts SET confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1", params![id, now.to_rfc3339()])?;
         Ok(n > 0)
@@ -212,8 +222,6 @@ mod q {
         Ok(n > 0)
     }
 
-    /// Of `ids` (matches of the alert's search), those that are news to it: first seen after
-    /// its `since` and never delivered to it, in the order given.
     pub fn alert_news<'a>(conn: &Connection, alert: &Alert, ids: &[&'a str]) -> rusqlite::Result<Vec<&'a str>> {
         let mut seen = conn.prepare_cached("SELECT first_seen_at FROM postings WHERE id = ?1")?;
         let mut sent = conn.prepare_cached("SELECT 1 FROM alert_sent WHERE alert_id = ?1 AND posting_id = ?2")?;
@@ -233,17 +241,8 @@ mod q {
         Ok(out)
     }
 
-    /// Records a delivery attempt: on success the postings as sent to the alert (never again)
-    /// and its last digest time; on failure when to retry (`retry_at`).
-    pub fn record_alert_delivery(
-        conn: &mut Connection,
-        alert_id: i64,
-        postings: &[&str],
-        attempts: u32,
-        error: Option<&str>,
-        retry_at: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> rusqlite::Result<()> {
+    pub fn record_alert_delivery(conn: &mut Connection, a: &Attempt<'_>, now: DateTime<Utc>) -> rusqlite::Result<()> {
+        let Attempt { alert_id, postings, tries: attempts, error, retry_at } = *a;
         let t = now.to_rfc3339();
         let tx = conn.transaction()?;
         tx.execute(
@@ -265,7 +264,6 @@ mod q {
         Ok(())
     }
 
-    /// An alert's delivery attempts, newest first.
     pub fn alert_deliveries(conn: &Connection, alert_id: i64, limit: usize) -> rusqlite::Result<Vec<Delivery>> {
         let mut stmt =
             conn.prepare("SELECT alert_id, at, postings, attempts, ok, error FROM alert_deliveries WHERE alert_id = ?1 ORDER BY id DESC LIMIT ?2")?;
@@ -330,17 +328,9 @@ impl Store {
 
     /// Records a delivery attempt: on success the postings as sent to the alert (never again)
     /// and its last digest time; on failure when to retry.
-    pub fn record_alert_delivery(
-        &mut self,
-        alert_id: i64,
-        postings: &[&str],
-        attempts: u32,
-        error: Option<&str>,
-        retry_at: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub fn record_alert_delivery(&mut self, attempt: &Attempt<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
         let path = self.path.clone();
-        q::record_alert_delivery(&mut self.conn, alert_id, postings, attempts, error, retry_at, now).map_err(|source| StoreError::Sqlite { path, source })
+        q::record_alert_delivery(&mut self.conn, attempt, now).map_err(|source| StoreError::Sqlite { path, source })
     }
 
     /// An alert's delivery attempts, newest first.

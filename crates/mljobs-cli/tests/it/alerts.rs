@@ -264,30 +264,10 @@ fn the_sites_email_alerts_are_double_opt_in() {
     let data = dir.path().join("data");
     let (smtp, inbox) = smtp_sink();
     ok(&mljobs_env(&data, smtp, &["ingest", &postings(dir.path(), "old", 2)]));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mljobs"))
-        .current_dir(super::repo())
-        .env("MLJOBS_DATA_DIR", &data)
-        .env("MLJOBS_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
-        .env_remove("MLJOBS_BASE_URL")
-        .env_remove("MLJOBS_TAXONOMY")
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut site = None;
-    for _ in 0..50 {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        if let Some(rest) = line.split("open http://").nth(1) {
-            site = Some(rest.split(['/', ' ']).next().unwrap().to_string());
-            break;
-        }
-    }
-    let site = site.expect("the server started");
+    let super::Served { mut child, site, mut stderr, .. } = super::serve(&data, &[], &[("MLJOBS_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))]);
+    // Keep reading its log: the server must never block on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let site = site.trim_start_matches("http://").to_string();
     // The search page offers the form (the site has an SMTP server).
     let (status, page) = http(&site, "GET", "/jobs?q=python", "");
     assert_eq!(status, 200);

@@ -171,38 +171,14 @@ fn recorded_jobs() -> Vec<serde_json::Value> {
 
 #[test]
 fn serve_with_crawl_every_keeps_the_store_fresh_and_stops_cleanly_on_sigterm() {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::Read;
     let jobs = recorded_jobs();
     let state = std::sync::Arc::new(std::sync::Mutex::new(Board::Jobs(jobs.clone())));
     let base = changing_board(state.clone());
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     ok(&super::mljobs(data, &["sources", "add", "greenhouse:otterstream"]));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mljobs"))
-        .current_dir(repo())
-        .env("MLJOBS_DATA_DIR", data)
-        .env("MLJOBS_GREENHOUSE_URL", &base)
-        .env_remove("MLJOBS_TAXONOMY")
-        .args(["serve", "--bind", "127.0.0.1:0", "--crawl-every", "2s"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut site = None;
-    let mut log = String::new();
-    for _ in 0..50 {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        log.push_str(&line);
-        if let Some(rest) = line.split("open ").nth(1) {
-            site = Some(rest.split_whitespace().next().unwrap().trim_end_matches('/').to_string());
-            break;
-        }
-    }
-    let site = site.unwrap_or_else(|| panic!("the server started: {log}"));
+    let super::Served { mut child, site, mut stderr, mut log } = super::serve(data, &["--crawl-every", "2s"], &[("MLJOBS_GREENHOUSE_URL", base.clone())]);
     // A plain HTTP/1.0 GET (the answer is neither chunked nor compressed).
     let get = |path: &str| -> serde_json::Value {
         use std::io::Write;
