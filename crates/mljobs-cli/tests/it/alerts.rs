@@ -299,6 +299,15 @@ fn the_sites_email_alerts_are_double_opt_in() {
     let digest = mail[1].2.replace("=\r\n", "").replace("=3D", "=");
     // News since the alert was asked for (while it waited for confirmation too), not before.
     assert!(digest.contains("Subject: 5 new jobs for python") && digest.contains("Engineer first") && !digest.contains("Engineer old"), "{digest}");
+    // The digest's unsubscribe link (its site's address is MLJOBS_BASE_URL's) stops the alert.
+    let unsubscribe = digest.split("https://jobs.example.test").find(|p| p.starts_with("/alerts/unsubscribe?")).expect("an unsubscribe link");
+    let unsubscribe: String = unsubscribe.chars().take_while(|c| c.is_ascii_alphanumeric() || "/?=&_-".contains(*c)).collect();
+    let (status, body) = http(&site, "GET", &unsubscribe, "");
+    assert_eq!(status, 200);
+    assert!(body.contains("Done: no more digests"), "{body}");
+    ok(&run(&["ingest", &postings(dir.path(), "third", 2)]));
+    assert!(ok(&run(&["alerts", "run", "--now"])).contains("nothing new"), "an unsubscribed alert sends nothing");
+    assert_eq!(inbox.lock().unwrap().len(), 2);
     let _ = child.kill();
     let _ = child.wait();
 }
