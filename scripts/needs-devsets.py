@@ -17,6 +17,8 @@ rebuilds postings. Each set was labelled before the rules were tuned on it.
            seed 1619; labelled before the rules were run on it, measured once (0.718)
   --set 6: a third held-out set (test3-postings.jsonl, added 2026-12-02 after fixes made on
            test2): 10 tech + 6 house postings of any sentence length, seed 1620
+  --set 7: a fourth held-out set (test4-postings.jsonl, added 2026-12-02 after fixes made on
+           test3): 8 tech + 6 house postings of any sentence length, seed 1621
 
 Usage: scripts/needs-devsets.py --set 2 [--data ../shared/data/skillspan] > testdata/needs/dev2-postings.jsonl
 """
@@ -24,18 +26,19 @@ import argparse, json, os, random, unicodedata
 from collections import OrderedDict
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--set", type=int, choices=(2, 3, 4, 5, 6), required=True)
+ap.add_argument("--set", type=int, choices=(2, 3, 4, 5, 6, 7), required=True)
 ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "skillspan"))
 args = ap.parse_args()
 root = os.path.join(os.path.dirname(__file__), "..", "testdata", "needs")
-earlier = ["dev-postings.jsonl"] + [f"dev{n}-postings.jsonl" for n in range(2, min(args.set, 5))] + (["test2-postings.jsonl"] if args.set > 5 else [])
+earlier = ["dev-postings.jsonl"] + [f"dev{n}-postings.jsonl" for n in range(2, min(args.set, 5))] + [f"test{n - 3}-postings.jsonl" for n in range(5, args.set)]
 used = {json.loads(l)["id"] for f in earlier for l in open(os.path.join(root, f), encoding="utf-8")}
 postings = OrderedDict()
 for line in open(os.path.join(args.data, "train.json"), encoding="utf-8"):
     r = json.loads(line)
     postings.setdefault((r["source"], r["idx"]), []).append(r)
 plan = {2: (1616, [("tech", 45, 8), ("house", 45, 8)]), 3: (1617, [("tech", 45, 10), ("house", 60, 6)]), 4: (1618, [("house", 10_000, 14)]),
-        5: (1619, [("tech", 10_000, 12), ("house", 10_000, 8)]), 6: (1620, [("tech", 10_000, 10), ("house", 10_000, 6)])}
+        5: (1619, [("tech", 10_000, 12), ("house", 10_000, 8)]), 6: (1620, [("tech", 10_000, 10), ("house", 10_000, 6)]),
+        7: (1621, [("tech", 10_000, 8), ("house", 10_000, 6)])}
 seed, parts = plan[args.set]
 rng = random.Random(seed)
 picked = []
