@@ -3,9 +3,9 @@
 
 use std::process::Command;
 
-/// Issue 16 item 2. Measured (docs/quality.md): dev 0.961, test 0.916, test2 0.851 and test3
-/// 0.927 after the fixes they guided; their first runs, before any tuning on them, were the
-/// held-out figures (test 0.868, test2 0.718, test3 0.847; test4 0.823, not tuned on yet). "Everything is required" scores
+/// Issue 16 item 2. Measured (docs/quality.md): dev 0.961, test 0.916, test2 0.851, test3 0.935
+/// and test4 0.838 after the fixes they guided; their first runs, before any tuning on them, were
+/// the held-out figures (test 0.868, test2 0.718, test3 0.847, test4 0.823). "Everything is required" scores
 /// 0.779, 0.632 and 0.774 on the three. The test holds today's figures so a regression fails.
 #[test]
 fn required_and_preferred_are_read_as_labelled() {
@@ -19,6 +19,6 @@ fn required_and_preferred_are_read_as_labelled() {
     assert!(acc("dev") >= 0.95, "dev {}", acc("dev"));
     assert!(acc("test") >= 0.91, "test {}", acc("test"));
     assert!(acc("test2") >= 0.84, "test2 {}", acc("test2"));
-    assert!(acc("test3") >= 0.92, "test3 {}", acc("test3"));
-    assert!(acc("test4") >= 0.82, "test4 {}", acc("test4"));
+    assert!(acc("test3") >= 0.93, "test3 {}", acc("test3"));
+    assert!(acc("test4") >= 0.83, "test4 {}", acc("test4"));
 }

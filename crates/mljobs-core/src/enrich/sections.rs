@@ -334,7 +334,7 @@ const PREFERRED_BEFORE: &[&str] = &[
     "highly preferred",
     "ideally",
     "familiarity with",
-    "familiar with",
+    // Not "familiar with": in a requirements list it asks ("You should be familiar with Swift").
     "interest in",
     "curiosity about",
     "willingness to learn",
@@ -1335,6 +1335,9 @@ mod tests {
         // ". NET" (tokenised ".NET") does not end the clause its plus ends.
         let t = "Experience with HTML5 Typescript JavaScript . NET & Java are strong plus\n";
         assert_eq!(need_of(t, "JavaScript"), Need::Preferred);
+        // "familiar with" in a list asks; "familiarity with" welcomes.
+        let t = "Requirements:\nYou should be familiar with Swift and Cocoa .\nFamiliarity with Kotlin\n";
+        assert_eq!((need_of(t, "Swift"), need_of(t, "Kotlin")), (Need::Required, Need::Preferred));
         // "Technologies like AWS" is prose, not a tag list.
         let text = format!(
             "{} have experience in modern Cloud Technologies like AWS Azure . . . are interested and ideally gained first experience with Docker . . .",
