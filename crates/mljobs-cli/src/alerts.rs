@@ -112,7 +112,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             let Some(alert) = store.alert(*id)? else { bail!("no alert {id}: mljobs alerts list") };
             let index = crate::commands::synced_reader(cli, &store)?;
             let (taxonomy, _) = cli.load_taxonomy()?;
-            let ids = matches(&index, &taxonomy, &alert)?;
+            let ids = matches(&index, &taxonomy, &mljobs_store::Synonyms::new(&taxonomy), &alert)?;
             let refs: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
             let cards = store.cards(&refs)?;
             let result = deliver(&alert, &cards, &Settings::from_env(), true);
@@ -165,15 +165,7 @@ pub(crate) struct Settings {
 
 impl Settings {
     pub(crate) fn from_env() -> Settings {
-        Settings {
-            mailer: mljobs_web::mail::Mailer::from_env(),
-            base_url: std::env::var("MLJOBS_BASE_URL")
-                .ok()
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "http://127.0.0.1:8080".into())
-                .trim_end_matches('/')
-                .to_string(),
-        }
+        Settings { mailer: mljobs_web::mail::Mailer::from_env(), base_url: mljobs_web::mail::base_url().unwrap_or_else(|| "http://127.0.0.1:8080".into()) }
     }
 }
 
@@ -189,14 +181,13 @@ pub(crate) struct Sent {
 }
 
 /// The ids of the open postings matching the alert's search, newest first.
-fn matches(index: &SearchIndex, taxonomy: &mljobs_core::Taxonomy, alert: &Alert) -> Result<Vec<String>> {
+fn matches(index: &SearchIndex, taxonomy: &mljobs_core::Taxonomy, synonyms: &mljobs_store::Synonyms, alert: &Alert) -> Result<Vec<String>> {
     let mut req = mljobs_web::search_request(&alert.query, taxonomy).map_err(|e| anyhow::anyhow!("alert {}: its search {:?}: {e}", alert.id, alert.query))?;
     req.sort = mljobs_store::Sort::Date;
     req.offset = 0;
     req.limit = MATCHES;
     req.facets = false;
-    let synonyms = mljobs_store::Synonyms::new(taxonomy);
-    Ok(index.search(&req, Some(&synonyms))?.hits.into_iter().map(|h| h.id).collect())
+    Ok(index.search(&req, Some(synonyms))?.hits.into_iter().map(|h| h.id).collect())
 }
 
 /// Sends every due alert its digest of news (nothing for an alert without news), records each
@@ -211,8 +202,10 @@ pub(crate) fn run_due(
     all: bool,
 ) -> Result<Vec<Sent>> {
     let mut done = Vec::new();
+    // Built once for every alert's search.
+    let synonyms = mljobs_store::Synonyms::new(taxonomy);
     for alert in store.alerts()?.into_iter().filter(|a| a.unsubscribed_at.is_none() && a.confirmed_at.is_some() && (all || a.due(now))) {
-        let ids = matches(index, taxonomy, &alert)?;
+        let ids = matches(index, taxonomy, &synonyms, &alert)?;
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let news: Vec<&str> = store.alert_news(&alert, &refs)?.into_iter().take(PER_DIGEST).collect();
         if news.is_empty() {
@@ -305,11 +298,7 @@ fn items(cards: &[Card], base: &str) -> Vec<Item> {
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", "),
-            salary: match (c.salary_usd_min, c.salary_usd_max) {
-                (Some(a), Some(b)) if a != b => Some(format!("${:.0}k–${:.0}k a year", a / 1000.0, b / 1000.0)),
-                (Some(a), _) | (None, Some(a)) => Some(format!("${:.0}k a year", a / 1000.0)),
-                _ => None,
-            },
+            salary: mljobs_web::ui::salary_range(c.salary_usd_min, c.salary_usd_max).map(|r| format!("{r} a year")),
             date_posted: c.date_posted.clone(),
             url: format!("{base}/jobs/{}", c.id),
         })

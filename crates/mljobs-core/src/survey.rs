@@ -153,6 +153,27 @@ pub fn title_roles<'a>(titles: impl IntoIterator<Item = &'a str>, taxonomy: &Tax
     roles
 }
 
+/// A survey experience level in words (`EN` → "Entry"); an unknown code as it is.
+pub fn level_label(code: &str) -> String {
+    match code {
+        "EN" => "Entry".into(),
+        "MI" => "Mid".into(),
+        "SE" => "Senior".into(),
+        "EX" => "Executive".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A survey company size in words (`S` → "Small (< 50)"); an unknown code as it is.
+pub fn company_size_label(code: &str) -> String {
+    match code {
+        "S" => "Small (< 50)".into(),
+        "M" => "Medium (50–250)".into(),
+        "L" => "Large (> 250)".into(),
+        other => other.to_string(),
+    }
+}
+
 /// What to group by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {

@@ -220,27 +220,6 @@ fn distribution(pays: &[f32]) -> Option<Distribution> {
     (pays.len() >= MIN_PAY).then(|| Distribution::of(pays.iter().map(|&x| f64::from(x)).collect())).flatten()
 }
 
-/// Survey level codes in words.
-fn survey_level(code: &str) -> String {
-    match code {
-        "EN" => "Entry level".into(),
-        "MI" => "Mid level".into(),
-        "SE" => "Senior".into(),
-        "EX" => "Executive".into(),
-        other => other.into(),
-    }
-}
-
-/// Survey company sizes in words.
-fn company_size(code: &str) -> String {
-    match code {
-        "S" => "Small (< 50)".into(),
-        "M" => "Medium (50–250)".into(),
-        "L" => "Large (> 250)".into(),
-        other => other.into(),
-    }
-}
-
 /// Computes the report for `period` (see [`trends::report_period`]) on `today`.
 pub fn market_report(index: &SearchIndex, taxonomy: &Taxonomy, survey: &[SurveyRow], period: &Period, today: NaiveDate) -> Result<MarketReport, SearchError> {
     let base = SearchRequest { status: Status::All, collapse: true, ..SearchRequest::default() };
@@ -363,7 +342,7 @@ pub fn market_report(index: &SearchIndex, taxonomy: &Taxonomy, survey: &[SurveyR
     let country_name = |c: &str| label("country", c);
     let pay = vec![
         posted("experience", "seniority", &by_level, &level_order, 9),
-        surveyed("experience", GroupBy::Level, &survey_level, &mljobs_core::salary_model::LEVELS, 4),
+        surveyed("experience", GroupBy::Level, &mljobs_core::survey::level_label, &mljobs_core::salary_model::LEVELS, 4),
         posted("location", "country", &by_country, &by_count(&by_country), 8),
         surveyed("location", GroupBy::Country, &country_name, &[], 8),
         posted("industry", "industry", &by_industry, &by_count(&by_industry), 8),
@@ -383,7 +362,7 @@ pub fn market_report(index: &SearchIndex, taxonomy: &Taxonomy, survey: &[SurveyR
             groups: Vec::new(),
             note: Some("postings do not state their company's size".into()),
         },
-        surveyed("company size", GroupBy::CompanySize, &company_size, &["S", "M", "L"], 3),
+        surveyed("company size", GroupBy::CompanySize, &mljobs_core::survey::company_size_label, &["S", "M", "L"], 3),
     ];
 
     // Emerging areas and skills: the 3 months up to the period's end against the 3 before.
@@ -423,7 +402,7 @@ pub fn market_report(index: &SearchIndex, taxonomy: &Taxonomy, survey: &[SurveyR
     let (entry_n, entry_skills) = once(&entry_req, "skill")?;
     let (_, entry_degrees) = once(&entry_req, "degree")?;
     let entry_pairs = [("seniority", "intern,junior")];
-    let entry = EntryLevel {
+    let mut entry = EntryLevel {
         count: count("seniority", "intern,junior", entry_n, total, &entry_pairs),
         skills: entry_skills
             .iter()
@@ -442,7 +421,6 @@ pub fn market_report(index: &SearchIndex, taxonomy: &Taxonomy, survey: &[SurveyR
             })
             .collect(),
     };
-    let mut entry = entry;
     entry.count.label = "Entry level (intern, junior)".into();
 
     // FAQ: PhD and remote.

@@ -38,6 +38,11 @@ impl Mailer {
     }
 }
 
+/// The site address emailed links open (`MLJOBS_BASE_URL`, without a trailing slash), if set.
+pub fn base_url() -> Option<String> {
+    std::env::var("MLJOBS_BASE_URL").ok().map(|b| b.trim().trim_end_matches('/').to_string()).filter(|b| !b.is_empty())
+}
+
 /// Whether `s` reads as one email address ("Ada <ada@example.org>" or "ada@example.org").
 pub fn is_address(s: &str) -> bool {
     s.parse::<lettre::message::Mailbox>().is_ok()

@@ -90,12 +90,13 @@ pub(super) async fn create(State(s): St, headers: axum::http::HeaderMap, body: a
             fields.get("query").cloned().unwrap_or_default(),
         ),
         Ok(Ok(Err(message))) => error_page(StatusCode::TOO_MANY_REQUESTS, &message),
-        Ok(Err(e)) => {
-            tracing::error!("making an alert: {e}");
-            error_page(StatusCode::INTERNAL_SERVER_ERROR, "The alert could not be saved just now; try again later.")
-        }
-        Err(e) => {
-            tracing::error!("making an alert: {e}");
+        failed => {
+            let why = match failed {
+                Ok(Err(e)) => e.to_string(),
+                Err(e) => e.to_string(),
+                Ok(Ok(_)) => unreachable!("answered above"),
+            };
+            tracing::error!("making an alert: {why}");
             error_page(StatusCode::INTERNAL_SERVER_ERROR, "The alert could not be saved just now; try again later.")
         }
     }

@@ -33,6 +33,11 @@ pub struct BoxRow {
 }
 
 impl BoxRow {
+    /// The row of a salary distribution.
+    pub fn of(label: String, d: &mljobs_core::survey::Distribution) -> BoxRow {
+        BoxRow { label, p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90, count: d.count }
+    }
+
     /// P10, P25, median, P75, P90 as "$152k".
     pub fn cells(&self) -> [String; 5] {
         [self.p10, self.p25, self.median, self.p75, self.p90].map(usd_k)
@@ -44,13 +49,11 @@ pub const MIN_PAY: usize = 10;
 
 /// The box row of stated pays (annual USD) when there are [`MIN_PAY`] or more.
 pub fn pay_box<'a>(label: String, pays: impl IntoIterator<Item = &'a f32>) -> Option<BoxRow> {
-    let mut v: Vec<f64> = pays.into_iter().map(|&x| f64::from(x)).collect();
+    let v: Vec<f64> = pays.into_iter().map(|&x| f64::from(x)).collect();
     if v.len() < MIN_PAY {
         return None;
     }
-    v.sort_by(f64::total_cmp);
-    let q = |p: f64| mljobs_core::survey::percentile(&v, p).round();
-    Some(BoxRow { label, p10: q(0.1), p25: q(0.25), median: q(0.5), p75: q(0.75), p90: q(0.9), count: v.len() })
+    mljobs_core::survey::Distribution::of(v).map(|d| BoxRow::of(label, &d))
 }
 
 /// Box rows of each value's stated pays over all periods (a trend's `pay`), those with

@@ -158,13 +158,7 @@ impl Labels<'_> {
         self.0.facet_label("seniority", id)
     }
     fn survey_level(&self, code: &str) -> String {
-        match code {
-            "EN" => "Entry".into(),
-            "MI" => "Mid".into(),
-            "SE" => "Senior".into(),
-            "EX" => "Executive".into(),
-            other => other.to_string(),
-        }
+        mljobs_core::survey::level_label(code)
     }
     fn skill(&self, id: &str) -> String {
         self.0.facet_label("skill", id)
@@ -179,12 +173,7 @@ impl Labels<'_> {
         self.0.facet_label("country", code)
     }
     fn size(&self, code: &str) -> String {
-        match code {
-            "S" => "Small (< 50)".into(),
-            "M" => "Medium (50–250)".into(),
-            "L" => "Large (> 250)".into(),
-            other => other.to_string(),
-        }
+        mljobs_core::survey::company_size_label(code)
     }
     fn facet(&self, facet: &str, v: &str) -> String {
         self.0.facet_label(facet, v)
@@ -201,7 +190,8 @@ fn pct(part: u64, whole: u64) -> String {
     if whole == 0 { "–".into() } else { format!("{:.0}%", 100.0 * part as f64 / whole as f64) }
 }
 
-fn salary_range(min: Option<f64>, max: Option<f64>) -> Option<String> {
+/// An annual USD range in words: "$120k–$150k", "from $120k", "up to $150k".
+pub fn salary_range(min: Option<f64>, max: Option<f64>) -> Option<String> {
     match (min, max) {
         (Some(a), Some(b)) if (a - b).abs() < 1.0 => Some(usd_k(a)),
         (Some(a), Some(b)) => Some(format!("{}–{}", usd_k(a), usd_k(b))),
@@ -434,9 +424,5 @@ fn bars(rows: &[Share]) -> Vec<(String, f64)> {
 }
 
 fn box_rows(stats: Vec<(String, Distribution)>, label: impl Fn(&str) -> String, take: usize) -> Vec<BoxRow> {
-    stats
-        .into_iter()
-        .take(take)
-        .map(|(k, d)| BoxRow { label: label(&k), p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90, count: d.count })
-        .collect()
+    stats.into_iter().take(take).map(|(k, d)| BoxRow::of(label(&k), &d)).collect()
 }

@@ -173,11 +173,7 @@ impl ReportView {
 }
 
 fn pay_view(p: &PayFactor, i: usize, href: &dyn Fn(&str) -> String) -> PayView {
-    let boxes: Vec<BoxRow> = p
-        .groups
-        .iter()
-        .map(|(_, name, d, _)| BoxRow { label: name.clone(), p10: d.p10, p25: d.p25, median: d.median, p75: d.p75, p90: d.p90, count: d.count })
-        .collect();
+    let boxes: Vec<BoxRow> = p.groups.iter().map(|(_, name, d, _)| BoxRow::of(name.clone(), d)).collect();
     let source = if p.source == "posted" { "Stated in postings" } else { "Survey" };
     PayView {
         factor: capitalised(&p.factor),
