@@ -1138,6 +1138,26 @@ impl<'a> NeedReader<'a> {
     pub fn need(&self, start: usize, end: usize, concept: bool) -> MentionNeed {
         mention_need(self.text, &self.sections, &self.cues, start, end, concept)
     }
+
+    /// Where a mention at `start..end` sits: its section and its clause (for the need model's
+    /// features, [`crate::enrich::need_model`]).
+    pub(crate) fn context(&self, start: usize, end: usize) -> MentionContext {
+        let at = self.sections.partition_point(|s| s.end <= start);
+        let section =
+            self.sections.get(at).filter(|s| s.start <= start).copied().unwrap_or(Section { kind: SectionKind::Unknown, start: 0, end: self.text.len() });
+        let (inner, outer) = clause(self.text, start, end);
+        let clip = |r: std::ops::Range<usize>| r.start.max(section.start).min(start)..r.end.min(section.end).max(end);
+        MentionContext { section, clause: clip(outer.unwrap_or(inner)) }
+    }
+}
+
+/// Where a mention sits.
+#[derive(Debug, Clone)]
+pub(crate) struct MentionContext {
+    /// The section holding it.
+    pub section: Section,
+    /// Its clause (the one around a parenthesis it is in), within the section.
+    pub clause: std::ops::Range<usize>,
 }
 
 /// The need a mention at `start..end` of `text` expresses, given the text's sections and cues.
