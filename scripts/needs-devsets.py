@@ -22,6 +22,8 @@ rebuilds postings. Each set was labelled before the rules were tuned on it.
   --set 8: a fifth held-out set (test5-postings.jsonl, added 2026-12-02 after fixes made on
            test4 and the need model): the remaining train postings of 8 sentences or more
            (tech and house), seed 1622
+  --set 9: a sixth held-out set (test6-postings.jsonl, added 2026-12-02 after fixes made on
+           test5): the last 6 train postings (fewer than 8 sentences), seed 1623
 
 Usage: scripts/needs-devsets.py --set 2 [--data ../shared/data/skillspan] > testdata/needs/dev2-postings.jsonl
 """
@@ -29,7 +31,7 @@ import argparse, json, os, random, unicodedata
 from collections import OrderedDict
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--set", type=int, choices=(2, 3, 4, 5, 6, 7, 8), required=True)
+ap.add_argument("--set", type=int, choices=(2, 3, 4, 5, 6, 7, 8, 9), required=True)
 ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "skillspan"))
 args = ap.parse_args()
 root = os.path.join(os.path.dirname(__file__), "..", "testdata", "needs")
@@ -41,13 +43,14 @@ for line in open(os.path.join(args.data, "train.json"), encoding="utf-8"):
     postings.setdefault((r["source"], r["idx"]), []).append(r)
 plan = {2: (1616, [("tech", 45, 8), ("house", 45, 8)]), 3: (1617, [("tech", 45, 10), ("house", 60, 6)]), 4: (1618, [("house", 10_000, 14)]),
         5: (1619, [("tech", 10_000, 12), ("house", 10_000, 8)]), 6: (1620, [("tech", 10_000, 10), ("house", 10_000, 6)]),
-        7: (1621, [("tech", 10_000, 8), ("house", 10_000, 6)]), 8: (1622, [("tech", 10_000, None), ("house", 10_000, None)])}
+        7: (1621, [("tech", 10_000, 8), ("house", 10_000, 6)]), 8: (1622, [("tech", 10_000, None), ("house", 10_000, None)]),
+        9: (1623, [("tech", 10_000, None), ("house", 10_000, None)])}
 seed, parts = plan[args.set]
 rng = random.Random(seed)
 picked = []
 for source, longest, n in parts:
     pool = [k for k, s in postings.items() if k[0] == source and f"skillspan-train-{k[0]}-{k[1]}" not in used
-            and max(len(x["tokens"]) for x in s) <= longest and len(s) >= 8]
+            and max(len(x["tokens"]) for x in s) <= longest and len(s) >= (1 if args.set == 9 else 8)]
     picked += rng.sample(sorted(pool), len(pool) if n is None else n)
 for source, idx in picked:
     lines = [" ".join("_".join(unicodedata.normalize("NFKC", t).split()) or "_" for t in s["tokens"]) for s in postings[(source, idx)]]

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use mljobs_core::enrich::need_model::{NEEDS, NeedModel};
 use mljobs_core::enrich::{Field, Need};
 use mljobs_core::ingest::{self, DecodeOptions};
 use mljobs_core::{Enrichment, JobPosting, Taxonomy, enrich};
@@ -49,34 +48,8 @@ enum Command {
         /// JSON instead of text.
         #[arg(long)]
         json: bool,
-        /// Also leave-one-set-out: for each set, a model trained on the other sets' labels
-        /// predicts it (the honest figure for postings the model has not seen).
-        #[arg(long)]
-        cv: bool,
-        /// The model's L2 penalty for --cv.
-        #[arg(long, default_value_t = TRAIN_L2)]
-        l2: f32,
-        /// A model table to measure instead of the one enrichment ships with.
-        #[arg(long)]
-        model: Option<PathBuf>,
-    },
-    /// Trains the need model on every labelled set and writes its table.
-    Train {
-        /// The labelled set: `sets.tsv` (set, file) and `labels.tsv`.
-        #[arg(long, default_value = "testdata/needs")]
-        dir: PathBuf,
-        /// Where to write the model.
-        #[arg(long, default_value = "data/models/needs.tsv")]
-        out: PathBuf,
-        /// L2 penalty.
-        #[arg(long, default_value_t = TRAIN_L2)]
-        l2: f32,
     },
 }
-
-/// The need model's training settings (chosen by leave-one-set-out, docs/quality.md).
-const TRAIN_L2: f32 = 0.01;
-const TRAIN_EPOCHS: usize = 300;
 
 struct Doc {
     file: String,
@@ -159,22 +132,7 @@ fn parse_need(s: &str) -> Option<Need> {
     }
 }
 
-/// One labelled skill.
-struct Item {
-    set: String,
-    posting: String,
-    skill: String,
-    gold: Need,
-    /// What enrichment (the shipped model) says.
-    predicted: Need,
-    /// What the rules alone say.
-    rule: Need,
-    features: Vec<String>,
-}
-
-/// The labelled skills of the sets in `dir`, with the number of labels of wrongly read skills and
-/// of skills found now that nobody labelled.
-fn labelled(dir: &Path) -> Result<(Vec<Item>, u32, u32)> {
+fn eval(dir: &Path, min_accuracy: Option<f64>, json: bool) -> Result<()> {
     let taxonomy = Taxonomy::embedded();
     // sets.tsv: set \t file (relative to the repository root).
     let sets_path = dir.join("sets.tsv");
@@ -188,141 +146,76 @@ fn labelled(dir: &Path) -> Result<(Vec<Item>, u32, u32)> {
     }
     let labels_path = dir.join("labels.tsv");
     let labels = std::fs::read_to_string(&labels_path).with_context(|| format!("reading {}", labels_path.display()))?;
-    let mut items = Vec::new();
-    let mut wrong_skill = 0u32;
-    let mut seen = std::collections::BTreeSet::new();
-    let mut examples: BTreeMap<String, Vec<mljobs_core::enrich::need_model::NeedExample>> = BTreeMap::new();
+    // Per set: (right, labelled); confusion (gold, predicted) → n; misses.
+    let mut per_set: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let mut confusion: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let (mut wrong_skill, mut unlabelled_postings) = (0u32, std::collections::BTreeSet::new());
+    let mut labelled_postings = std::collections::BTreeSet::new();
     for (n, line) in labels.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#')) {
         let cols: Vec<&str> = line.split('\t').collect();
         let [label, posting, skill, ..] = cols[..] else { bail!("{}:{}: expected label<TAB>posting<TAB>skill", labels_path.display(), n + 1) };
-        let Some((set, d)) = docs.get(posting) else { bail!("{}:{}: no posting {posting:?} in the sets", labels_path.display(), n + 1) };
-        seen.insert((posting.to_string(), skill.to_string()));
         if label == "x" {
             // The skill itself was read wrongly: not a need question.
             wrong_skill += 1;
             continue;
         }
         let gold = parse_need(label).with_context(|| format!("{}:{}: label {label:?} is not r, p, m or x", labels_path.display(), n + 1))?;
-        // Extraction changed since labelling when the skill is no longer found.
-        let Some(hit) = d.enrichment.skills.iter().find(|s| &*s.id == skill) else { continue };
-        let ex = examples.entry(posting.to_string()).or_insert_with(|| mljobs_core::enrich::need_examples(&d.posting, &taxonomy));
-        let Some(ex) = ex.iter().find(|e| &*e.skill == skill) else { continue };
-        items.push(Item {
-            set: set.clone(),
-            posting: posting.to_string(),
-            skill: skill.to_string(),
-            gold,
-            predicted: hit.need,
-            rule: ex.rule.need,
-            features: ex.features.clone(),
-        });
+        let Some((set, d)) = docs.get(posting) else { bail!("{}:{}: no posting {posting:?} in the sets", labels_path.display(), n + 1) };
+        labelled_postings.insert(posting.to_string());
+        let Some(hit) = d.enrichment.skills.iter().find(|s| &*s.id == skill) else {
+            // Extraction changed since labelling: the skill is no longer found.
+            unlabelled_postings.insert(posting.to_string());
+            continue;
+        };
+        let e = per_set.entry(set.clone()).or_default();
+        e.1 += 1;
+        if hit.need == gold {
+            e.0 += 1;
+        } else {
+            misses.push(format!("{set}\t{posting}\t{skill}\tgold {}\tpredicted {}", gold.as_str(), hit.need.as_str()));
+        }
+        *confusion.entry((gold.as_str().to_string(), hit.need.as_str().to_string())).or_default() += 1;
     }
     // Skills found now that nobody labelled (extraction changed, or the sheet was not finished).
-    let labelled_postings: std::collections::BTreeSet<&str> = seen.iter().map(|(p, _)| p.as_str()).collect();
-    let unlabelled = docs
-        .iter()
-        .filter(|(k, _)| labelled_postings.contains(k.as_str()))
-        .map(|(k, (_, d))| d.enrichment.skills.iter().filter(|s| !seen.contains(&(k.clone(), s.id.to_string()))).count())
-        .sum::<usize>() as u32;
-    Ok((items, wrong_skill, unlabelled))
-}
-
-/// For each set, the needs a model trained on the other sets predicts for its items (in order).
-fn cross_validate(items: &[Item], l2: f32) -> Vec<Need> {
-    let sets: std::collections::BTreeSet<&str> = items.iter().map(|i| i.set.as_str()).collect();
-    let mut out = vec![Need::Required; items.len()];
-    for set in sets {
-        let train: Vec<(Vec<String>, Need)> = items.iter().filter(|i| i.set != set).map(|i| (i.features.clone(), i.gold)).collect();
-        let model = NeedModel::train(&train, l2, TRAIN_EPOCHS);
-        for (slot, item) in out.iter_mut().zip(items).filter(|(_, i)| i.set == set) {
-            let p = model.probabilities(item.features.iter().map(String::as_str));
-            *slot = NEEDS[(0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0)];
+    let mut unlabelled = 0;
+    for (k, (_, d)) in &docs {
+        if !labelled_postings.contains(k) {
+            continue;
         }
-    }
-    out
-}
-
-fn eval(dir: &Path, min_accuracy: Option<f64>, json: bool, cv: bool, l2: f32, model: Option<&Path>) -> Result<()> {
-    let (items, wrong_skill, unlabelled) = labelled(dir)?;
-    let mut items = items;
-    if std::env::var_os("MLJOBS_NEEDS_NO_RULES").is_some() {
-        for i in &mut items {
-            i.features.retain(|f| {
-                !f.starts_with("rule")
-                    && !f.ends_with(":required")
-                    && !f.ends_with(":preferred")
-                    && !f.contains(":required:")
-                    && !f.contains(":preferred:")
-                    && !f.contains(":mentioned:")
-                    && !f.ends_with(":mentioned")
-            });
-        }
-    }
-    if let Some(path) = model {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let model = NeedModel::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        for i in &mut items {
-            let p = model.probabilities(i.features.iter().map(String::as_str));
-            i.predicted = NEEDS[(0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0)];
-        }
-    }
-    let cv_needs = if cv { Some(cross_validate(&items, l2)) } else { None };
-    if let Ok(path) = std::env::var("MLJOBS_NEEDS_DUMP") {
-        let rows: Vec<String> = items
-            .iter()
-            .map(|i| format!("{}\t{}\t{}\t{}\t{}\t{}", i.set, i.posting, i.skill, i.gold.as_str(), i.rule.as_str(), i.features.join(" ")))
-            .collect();
-        std::fs::write(path, rows.join("\n"))?;
-    }
-    // Per set: right (model, rules, leave-one-set-out), labelled.
-    let mut per_set: BTreeMap<String, [u32; 4]> = BTreeMap::new();
-    let mut confusion: BTreeMap<(String, String), u32> = BTreeMap::new();
-    let mut misses = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let e = per_set.entry(item.set.clone()).or_default();
-        e[0] += u32::from(item.predicted == item.gold);
-        e[1] += u32::from(item.rule == item.gold);
-        e[2] += u32::from(cv_needs.as_ref().is_some_and(|c| c[i] == item.gold));
-        e[3] += 1;
-        if item.predicted != item.gold {
-            misses.push(format!(
-                "{}\t{}\t{}\tgold {}\tpredicted {}\trules {}",
-                item.set,
-                item.posting,
-                item.skill,
-                item.gold.as_str(),
-                item.predicted.as_str(),
-                item.rule.as_str()
-            ));
-        }
-        *confusion.entry((item.gold.as_str().to_string(), item.predicted.as_str().to_string())).or_default() += 1;
-    }
-    let postings = items.iter().map(|i| i.posting.as_str()).collect::<std::collections::BTreeSet<_>>().len();
-    let acc = |r: u32, n: u32| if n == 0 { 0.0 } else { r as f64 / n as f64 };
-    let total = per_set.values().fold([0; 4], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]);
-    if json {
-        let figures = |v: &[u32; 4]| {
-            let mut o = serde_json::json!({"right": v[0], "labelled": v[3], "accuracy": acc(v[0], v[3]), "rules_accuracy": acc(v[1], v[3])});
-            if cv {
-                o["cross_validated_accuracy"] = serde_json::json!(acc(v[2], v[3]));
+        for s in &d.enrichment.skills {
+            if !labels.lines().any(|l| {
+                let c: Vec<&str> = l.split('\t').collect();
+                c.len() >= 3 && c[1] == k && c[2] == &*s.id
+            }) {
+                unlabelled += 1;
             }
-            o
-        };
-        let sets: serde_json::Map<String, serde_json::Value> = per_set.iter().map(|(k, v)| (k.clone(), figures(v))).collect();
+        }
+    }
+    let acc = |(r, n): (u32, u32)| if n == 0 { 0.0 } else { r as f64 / n as f64 };
+    let total = per_set.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    if json {
+        let sets: serde_json::Map<String, serde_json::Value> =
+            per_set.iter().map(|(k, v)| (k.clone(), serde_json::json!({"right": v.0, "labelled": v.1, "accuracy": acc(*v)}))).collect();
         let conf: Vec<serde_json::Value> = confusion.iter().map(|((g, p), n)| serde_json::json!({"gold": g, "predicted": p, "n": n})).collect();
         println!(
             "{}",
-            serde_json::json!({"postings": postings, "labelled": total[3], "accuracy": acc(total[0], total[3]), "all": figures(&total), "sets": sets,
-                "confusion": conf, "wrong_skills": wrong_skill, "unlabelled_skills": unlabelled, "misses": misses})
+            serde_json::json!({"postings": labelled_postings.len(), "labelled": total.1, "accuracy": acc(total), "sets": sets, "confusion": conf,
+                "wrong_skills": wrong_skill, "unlabelled_skills": unlabelled, "misses": misses})
         );
     } else {
-        println!("{postings} postings, {} labelled skills ({wrong_skill} wrongly read skills left out, {unlabelled} found now but unlabelled)", total[3]);
-        println!("set    model  rules{}  labelled", if cv { "  left-out" } else { "" });
-        for (set, v) in per_set.iter().chain([(&"all".to_string(), &total)]) {
-            let left_out = if cv { format!("  {:>8.3}", acc(v[2], v[3])) } else { String::new() };
-            println!("{set:<6} {:.3}  {:.3}{left_out}  {}", acc(v[0], v[3]), acc(v[1], v[3]), v[3]);
+        println!(
+            "{} postings, {} labelled skills ({} wrongly read skills left out, {} found now but unlabelled)",
+            labelled_postings.len(),
+            total.1,
+            wrong_skill,
+            unlabelled
+        );
+        for (set, v) in &per_set {
+            println!("{set:<6} accuracy {:.3} ({} of {})", acc(*v), v.0, v.1);
         }
-        println!("confusion of the model (gold → predicted):");
+        println!("all    accuracy {:.3} ({} of {})", acc(total), total.0, total.1);
+        println!("confusion (gold → predicted):");
         for ((g, p), n) in &confusion {
             println!("  {g:<9} → {p:<9} {n}");
         }
@@ -331,32 +224,17 @@ fn eval(dir: &Path, min_accuracy: Option<f64>, json: bool, cv: bool, l2: f32, mo
         }
     }
     if let Some(min) = min_accuracy {
-        let test = per_set.get("test").copied().unwrap_or_default();
-        if acc(test[0], test[3]) < min {
-            bail!("held-out accuracy {:.3} is below {min}", acc(test[0], test[3]));
+        let test = per_set.get("test").copied().unwrap_or((0, 0));
+        if acc(test) < min {
+            bail!("held-out accuracy {:.3} is below {min}", acc(test));
         }
     }
-    Ok(())
-}
-
-fn train(dir: &Path, out: &Path, l2: f32) -> Result<()> {
-    let (items, _, _) = labelled(dir)?;
-    let examples: Vec<(Vec<String>, Need)> = items.iter().map(|i| (i.features.clone(), i.gold)).collect();
-    let model = NeedModel::train(&examples, l2, TRAIN_EPOCHS);
-    let header = format!(
-        "# The need model (crates/mljobs-core/src/enrich/need_model.rs): written by `mljobs-needs train --l2 {l2}` from {} labelled skills of {}.\n",
-        items.len(),
-        dir.display()
-    );
-    std::fs::write(out, header + &model.to_tsv()).with_context(|| format!("writing {}", out.display()))?;
-    println!("{}: {} labelled skills", out.display(), items.len());
     Ok(())
 }
 
 fn main() -> Result<()> {
     match Args::parse().command {
         Command::Sheet { files, predicted } => sheet(&files, predicted),
-        Command::Eval { dir, min_accuracy, json, cv, l2, model } => eval(&dir, min_accuracy, json, cv, l2, model.as_deref()),
-        Command::Train { dir, out, l2 } => train(&dir, &out, l2),
+        Command::Eval { dir, min_accuracy, json } => eval(&dir, min_accuracy, json),
     }
 }

@@ -4,7 +4,6 @@
 
 pub mod education;
 pub mod location;
-pub mod need_model;
 pub mod role;
 pub mod salary;
 pub mod sections;
@@ -176,20 +175,6 @@ pub fn employment_type(s: &str) -> Option<String> {
 
 /// Enriches one posting. Pure: the same posting and taxonomy give the same result.
 pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
-    enrich_with(posting, taxonomy, None)
-}
-
-/// What the need model sees of each skill of a posting: the rules' need and the features (for
-/// training and evaluating it, `mljobs-needs`).
-pub fn need_examples(posting: &JobPosting, taxonomy: &Taxonomy) -> Vec<need_model::NeedExample> {
-    let mut out = Vec::new();
-    enrich_with(posting, taxonomy, Some(&mut out));
-    out
-}
-
-/// [`enrich`]; with `examples`, the skills' need examples are collected there and their needs left
-/// as read by default.
-fn enrich_with(posting: &JobPosting, taxonomy: &Taxonomy, examples: Option<&mut Vec<need_model::NeedExample>>) -> Enrichment {
     let mut warnings = Vec::new();
     let title = posting.title.as_str();
     let description = posting.description.as_str();
@@ -212,14 +197,37 @@ fn enrich_with(posting: &JobPosting, taxonomy: &Taxonomy, examples: Option<&mut 
     let education = education::extract(description, evidence.degrees, taxonomy, &mut raw_skills);
     let mut skills = skills::group(taxonomy, raw_skills);
     let reader = sections::NeedReader::new(description, &evidence.need_cues);
-    match examples {
-        Some(out) => out.extend(skills.iter().map(|s| need_model::example(description, &reader, s))),
-        None => {
-            let model = need_model::NeedModel::embedded();
-            for skill in &mut skills {
-                skill.need = model.decide(description, &reader, skill).0;
+    for skill in &mut skills {
+        let concept = &*skill.kind == "concept";
+        // The strongest need its mentions state, a stated need before one read by default (a
+        // preference stated for a skill the role's text names in passing is a preference);
+        // mentions in a tag list count only when the text itself says nothing of the skill.
+        // Mentions in order until one states a requirement (most skills: the first).
+        let (mut stated, mut default, mut weak) = (None::<Need>, None::<Need>, None::<Need>);
+        for m in &skill.mentions {
+            let r = match m.field {
+                Field::Title => sections::MentionNeed { need: Need::Required, weak: false, stated: true },
+                Field::Description => reader.need(m.start, m.end, concept),
+            };
+            let slot = if r.weak {
+                &mut weak
+            } else if r.stated {
+                &mut stated
+            } else {
+                &mut default
+            };
+            *slot = Some(slot.map_or(r.need, |n| n.min(r.need)));
+            if stated == Some(Need::Required) {
+                break;
             }
         }
+        skill.need = match (stated, default) {
+            (Some(Need::Preferred), _) => Need::Preferred,
+            (s, d) => match (s, d) {
+                (Some(s), Some(d)) => s.min(d),
+                (s, d) => s.or(d).or(weak).unwrap_or(Need::Required),
+            },
+        };
     }
 
     let (location, locations, loc_mode) =

@@ -393,6 +393,13 @@ const PREFERRED_AFTER: &[&str] = &[
     "nice to have",
     "is perfect",
     "would be perfect",
+    "appreciated",
+    "highly appreciated",
+    "is welcome",
+    "are welcome",
+    "highly valued",
+    "is valued",
+    "are valued",
 ];
 
 /// Cues before a mention that say it is taught or offered, not asked: "training in project
@@ -417,6 +424,81 @@ const WORKS_WITH_BEFORE: &[&str] = &[
     "co-operation with",
     "cooperating with",
     "coordination with",
+    "hand-in-hand with",
+    "hand in hand with",
+];
+
+/// Cues of a company presenting itself or its products ("the world's leading provider of hearing
+/// personalization", "we are building a world-class Big Data platform", "our 40,000 technologists
+/// build everything from … to machine learning"): a discipline named in such a sentence, which
+/// speaks neither to nor of the candidate, is the company's field, not a skill the job asks.
+const CLAIM_CUES: &[&str] = &[
+    "leading provider",
+    "leading providers",
+    "world leader",
+    "world leading",
+    "world-leading",
+    "global leader",
+    "worldwide leader",
+    "market leader",
+    "market leading",
+    "market-leading",
+    "leader in",
+    "world class",
+    "world-class",
+    "award winning",
+    "award-winning",
+    "everything from",
+    "innovations in",
+    "innovations behind",
+    "we are building",
+    "we're building",
+    "we are developing",
+    "we're developing",
+    "we build",
+    "we develop",
+    "we give",
+    "our company delivers",
+    "revolutionary",
+    "pioneer in",
+    "pioneering",
+    "specialises in",
+    "specializes in",
+    "specialised in",
+    "specialized in",
+];
+
+/// Words that make a sentence speak to or of the candidate (not a company's claim).
+const CANDIDATE_WORDS: &[&str] = &[
+    "you",
+    "your",
+    "youll",
+    "candidate",
+    "candidates",
+    "experience",
+    "experienced",
+    "knowledge",
+    "skills",
+    "skill",
+    "looking",
+    "seeking",
+    "join",
+    "hire",
+    "hiring",
+    "role",
+    "position",
+    "responsible",
+    "responsibilities",
+    "requirements",
+    "required",
+    "must",
+    "ideally",
+    "plus",
+    "degree",
+    "background",
+    "proficiency",
+    "proficient",
+    "understanding",
 ];
 
 /// Clause cues that make a mention required (they win over a preferred section only when the
@@ -692,11 +774,24 @@ fn field_value_len(field: &str) -> usize {
 /// A line longer than this is a run-together text (sections flattened into one paragraph).
 const RUN_TOGETHER_LINE: usize = 300;
 
+/// What starts at an offset of a run-together line ([`inline_headings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inline {
+    /// A heading: its section runs to the next one.
+    Heading,
+    /// A metadata field ("Industry: Financial Services"): its value only.
+    Field,
+    /// A lead-in stating a preference ("We are impressed if you have:"): its list only.
+    LeadIn,
+    /// The end of a lead-in's list: the section before the lead-in goes on.
+    End,
+}
+
 /// Headings inside a run-together line: the one to four words before a colon, the first
 /// capitalised, that are exactly a heading phrase ("Job benefits:", "Company description:",
 /// "Nice to have:", "Requirements:"). Byte offsets of the headings' first words, their kinds, and
 /// whether each is a metadata field whose value is a few words ("Industry:", "Company size:").
-fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
+fn inline_headings(line: &str) -> Vec<(usize, SectionKind, Inline)> {
     let mut out = Vec::new();
     // A tag list introduced without a colon: "Technologies java python sql".
     for at in memchr::memmem::find_iter(line.as_bytes(), b"Technologies ") {
@@ -704,7 +799,7 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
         let next = line[at + 13..].split(' ').next().unwrap_or("");
         let prose = ["like", "such", "and", "or", "we", "that", "in", "of", "for", "to", "you", "used", "including", "are", "is"].contains(&next);
         if !prose && line[at + 13..].chars().next().is_some_and(|c| c.is_lowercase() || c == '.') {
-            out.push((at, SectionKind::Tags, true));
+            out.push((at, SectionKind::Tags, Inline::Field));
         }
     }
     for (colon, _) in line.match_indices(':') {
@@ -728,6 +823,7 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
         if in_word && starts.len() < 4 {
             starts.push(0);
         }
+        let mut named = false;
         for &ws in starts.iter().rev() {
             let candidate = &before[ws..];
             let words = heading_words(candidate);
@@ -737,12 +833,157 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, bool)> {
             }
             if let Some(&(kind, _)) = HEADING_INDEX.get(words.as_str()) {
                 let field = FIELDS.contains(&words.as_str());
-                out.push((ws, kind, field));
+                out.push((ws, kind, if field { Inline::Field } else { Inline::Heading }));
+                named = true;
                 break;
             }
         }
+        // A lead-in that states a preference ("We are impressed if you have:", "In addition it
+        // would be good if you also have experiences in :"): up to nine words back from the
+        // colon, within its sentence, holding a preference heading phrase.
+        if !named && let Some(ws) = preference_lead_in(before) {
+            out.push((ws, SectionKind::Preferred, Inline::LeadIn));
+            // Its list ends at the next lead-in or at an item that speaks to the candidate again
+            // ("… or Modern Control Systems You enjoy balancing …").
+            let rest = &line[colon + 1..];
+            let end = [rest.find(':'), rest.find(" You "), rest.find(" Your ")].into_iter().flatten().min();
+            if let Some(end) = end {
+                out.push((colon + 1 + end, SectionKind::Unknown, Inline::End));
+            }
+        }
     }
+    out.extend(untitled_headings(line).into_iter().map(|(at, kind)| (at, kind, Inline::Heading)));
     out.sort_by_key(|(at, _, _)| *at);
+    out
+}
+
+/// The start of a lead-in stating a preference that ends at the end of `before` (a colon follows):
+/// up to twelve words back, not past a sentence end or another colon.
+fn preference_lead_in(before: &str) -> Option<usize> {
+    let floor = before.rfind(['.', '!', '?', ':', ';']).map_or(0, |i| i + 1);
+    // The shortest such lead-in: it starts at the preference, not at list items run into it.
+    let mut ws = before.len();
+    for _ in 0..12 {
+        match before[floor..ws].trim_end().rfind(' ') {
+            Some(i) => ws = floor + i + 1,
+            None if ws > floor => ws = floor,
+            None => return None,
+        }
+        let lead = before[ws..].trim_start();
+        if lead.is_empty() {
+            continue;
+        }
+        let words = heading_words(lead);
+        let wishes = [
+            "impressed if",
+            "good if you",
+            "great if you",
+            "nice if you",
+            "plus if you",
+            "ideal if you",
+            "or you are eager",
+            "or eager to",
+            "or willing to",
+            "or you are willing",
+        ]
+        .iter()
+        .any(|p| words.starts_with(p));
+        if wishes || (HEADING_FIRST_WORDS.contains(words.split(' ').next().unwrap_or("")) && heading_kind(lead, true) == Some(SectionKind::Preferred)) {
+            return Some(before.len() - lead.len());
+        }
+    }
+    None
+}
+
+/// Headings a run-together text kept without their colon or line break: a capitalised section
+/// word run into its first item ("… specifications Requirements Completed studies in …", "Your
+/// Tasks Development of …", "… linux shell Ideally Experience with NoSQL …", "Desirable
+/// experience and skills Knowledge of …") or a heading in capitals ("YOUR PROFILE You have …",
+/// "WHAT WE OFFER"). Byte offsets in the line and kinds.
+fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
+    /// Section words that, capitalised and followed by a capitalised word, open a section.
+    const RUN_IN: &[(&str, SectionKind)] = &[
+        ("Requirements", SectionKind::Required),
+        ("Qualifications", SectionKind::Required),
+        ("Your Profile", SectionKind::Required),
+        ("Your Skills", SectionKind::Required),
+        ("Your Qualifications", SectionKind::Required),
+        ("Your Experience", SectionKind::Required),
+        ("Must Have", SectionKind::Required),
+        ("Must have", SectionKind::Required),
+        ("Tasks", SectionKind::Role),
+        ("Your Tasks", SectionKind::Role),
+        ("Responsibilities", SectionKind::Role),
+        ("Your Responsibilities", SectionKind::Role),
+        ("Key Responsibilities", SectionKind::Role),
+        ("Your Role", SectionKind::Role),
+        ("Duties", SectionKind::Role),
+        ("Job Description", SectionKind::Role),
+        ("What you will do", SectionKind::Role),
+        ("What you'll do", SectionKind::Role),
+        ("What You'll Do", SectionKind::Role),
+        ("Nice to have", SectionKind::Preferred),
+        ("Nice to Have", SectionKind::Preferred),
+        ("Nice-to-have", SectionKind::Preferred),
+        ("Ideally", SectionKind::Preferred),
+        ("Bonus points", SectionKind::Preferred),
+        ("Benefits", SectionKind::Benefits),
+        ("What we offer", SectionKind::Benefits),
+        ("What We Offer", SectionKind::Benefits),
+        ("We offer", SectionKind::Benefits),
+        ("Our offer", SectionKind::Benefits),
+        ("Perks", SectionKind::Benefits),
+    ];
+    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let mut capitals: Option<usize> = None;
+    let mut words = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Word starts only.
+        if i > 0 && bytes[i - 1] != b' ' || bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
+        let word_end = memchr::memchr(b' ', &bytes[i..]).map_or(bytes.len(), |e| i + e);
+        let word = &line[i..word_end];
+        // A run of words in capitals ("YOUR FITNESS LEVEL"): a heading when it names one.
+        let upper = word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'\'' || b == b'&');
+        if upper {
+            capitals.get_or_insert(i);
+            words += 1;
+        }
+        if !upper || word_end == bytes.len() {
+            if let Some(at) = capitals.take() {
+                let end = if upper { word_end } else { i };
+                if (words >= 2 || end - at >= 8)
+                    && let Some(kind) = heading_kind(&line[at..end], false)
+                {
+                    out.push((at, kind));
+                }
+            }
+            words = 0;
+        }
+        if bytes[i].is_ascii_uppercase() {
+            for &(phrase, kind) in RUN_IN {
+                let Some(rest) = line[i..].strip_prefix(phrase) else { continue };
+                // The first item follows, capitalised.
+                if rest.strip_prefix(' ').is_some_and(|r| r.starts_with(|c: char| c.is_uppercase())) {
+                    out.push((i, kind));
+                    break;
+                }
+            }
+            let mut ws = line[i..].split(' ');
+            if let (Some(first), Some(second)) = (ws.next(), ws.next())
+                && ["Desirable", "Desired", "Preferred", "Advantageous", "Bonus", "Optional"].contains(&first)
+                && ["experience", "skills", "qualifications", "qualification", "requirements", "knowledge", "competencies", "competences"]
+                    .contains(&second.to_ascii_lowercase().as_str())
+            {
+                out.push((i, SectionKind::Preferred));
+            }
+        }
+        i = word_end;
+    }
     out
 }
 
@@ -851,9 +1092,20 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
     let mut pos = 0;
     // The kind is Legal because untitled equal-opportunity lines began (not a heading).
     let mut legal_lines = false;
+    // The kind before a lead-in of a run-together line took over ([`Inline::LeadIn`]).
+    let mut lead_in_from: Option<SectionKind> = None;
     for line in text.split_inclusive('\n') {
         let line_start = pos;
         pos += line.len();
+        // A lead-in's list ends at an item that speaks to the candidate again.
+        if let Some(before) = lead_in_from
+            && (line.starts_with("You ") || line.starts_with("Your "))
+        {
+            push(&mut out, kind, start, line_start);
+            kind = before;
+            start = line_start;
+            lead_in_from = None;
+        }
         // A short line ending in a colon introduces what follows: any heading phrase in it names
         // it ("We'd get really excited if you had experience with:").
         // So does one ending in a word that leads into what follows ("You will get extra points
@@ -908,18 +1160,31 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
         // This role … Job benefits: …"): headings named exactly before a colon start sections
         // within it.
         if line.len() > RUN_TOGETHER_LINE {
-            for (at, next, field) in inline_headings(line) {
+            for (at, next, what) in inline_headings(line) {
                 let at = (line_start + at).max(start);
-                if field {
-                    // A metadata field ("Industry: Financial Services"): its value only.
-                    let value_end = crate::text::floor_char_boundary(text, (at + field_value_len(&line[at - line_start..])).min(line_start + line.len()));
-                    push(&mut out, kind, start, at);
-                    push(&mut out, next, at, value_end);
-                    start = value_end;
-                } else if next != kind {
-                    push(&mut out, kind, start, at);
-                    kind = next;
-                    start = at;
+                match what {
+                    Inline::Field => {
+                        // A metadata field ("Industry: Financial Services"): its value only.
+                        let value_end = crate::text::floor_char_boundary(text, (at + field_value_len(&line[at - line_start..])).min(line_start + line.len()));
+                        push(&mut out, kind, start, at);
+                        push(&mut out, next, at, value_end);
+                        start = value_end;
+                    }
+                    Inline::End => {
+                        if let Some(before) = lead_in_from.take() {
+                            push(&mut out, kind, start, at);
+                            kind = before;
+                            start = at;
+                        }
+                    }
+                    Inline::Heading | Inline::LeadIn => {
+                        lead_in_from = (what == Inline::LeadIn).then_some(lead_in_from.unwrap_or(kind));
+                        if next != kind {
+                            push(&mut out, kind, start, at);
+                            kind = next;
+                            start = at;
+                        }
+                    }
                 }
             }
             continue;
@@ -947,6 +1212,16 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
         {
             push(&mut out, kind, start, line_start);
             push(&mut out, lead, line_start, pos);
+            start = pos;
+        } else if kind != SectionKind::Preferred
+            && let Some(colon) = memchr::memchr(b':', line.as_bytes())
+            && !open_parenthesis(&line.as_bytes()[..colon])
+            && let Some(at) = preference_lead_in(&line[..colon])
+        {
+            // "… NoSQL In addition it would be good if you also have experiences in : • React":
+            // a preference lead-in later in the line speaks for the rest of it.
+            push(&mut out, kind, start, line_start + at);
+            push(&mut out, SectionKind::Preferred, line_start + at, pos);
             start = pos;
         }
     }
@@ -988,6 +1263,10 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
         // "•" (E2 80 A2) and "·" (C2 B7), at their last byte.
         0xA2 => i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80,
         0xB7 => i >= 1 && bytes[i - 1] == 0xC2,
+        // A run-together list: the space before a word that opens an item ("… write unit tests
+        // Experience with IoT … is a plus", "… Clojure Well-versed in using the linux shell").
+        // Not after a lead-in that speaks for the item ("Good to have Experience in …").
+        b' ' => i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b')') && opens_item(&bytes[i + 1..]) && !after_lead_word(&bytes[..i]),
         _ => false,
     };
     let mut lo = start;
@@ -1008,6 +1287,78 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
         (Some(o), Some(c)) => (lo + o + 1..lo + c, Some(lo..hi)),
         _ => (lo..hi, None),
     }
+}
+
+/// Words that open an item of a requirements list, capitalised: in a run-together list the space
+/// before one ends the item before it.
+const ITEM_OPENERS: &[&str] = &[
+    "Experience",
+    "Knowledge",
+    "Ability",
+    "Able",
+    "Proficiency",
+    "Proficient",
+    "Strong",
+    "Solid",
+    "Good",
+    "Excellent",
+    "Familiarity",
+    "Understanding",
+    "Hands-on",
+    "Practical",
+    "Fluent",
+    "Fluency",
+    "Proven",
+    "Deep",
+    "Advanced",
+    "Basic",
+    "Well-versed",
+    "Ideally",
+    "Desire",
+    "Passion",
+    "Comfortable",
+    "Previous",
+    "Prior",
+    "Demonstrated",
+    "Demonstrable",
+    "Expertise",
+    "Exposure",
+    "Willingness",
+];
+
+/// Whether `rest` opens with an item opener ([`ITEM_OPENERS`]) as a whole word.
+fn opens_item(rest: &[u8]) -> bool {
+    rest.first().is_some_and(u8::is_ascii_uppercase)
+        && ITEM_OPENERS.iter().any(|w| rest.starts_with(w.as_bytes()) && rest.get(w.len()).is_none_or(|b| *b == b' '))
+}
+
+/// Whether `before` ends in a word that leads into what follows ("have" of "Good to have",
+/// "ideally", "with").
+fn after_lead_word(before: &[u8]) -> bool {
+    let word = &before[before.iter().rposition(|b| *b == b' ').map_or(0, |i| i + 1)..];
+    [
+        "have",
+        "haves",
+        "bonus",
+        "ideally",
+        "preferably",
+        "plus",
+        "desirable",
+        "advantage",
+        "optional",
+        "preferred",
+        "with",
+        "and",
+        "or",
+        "of",
+        "in",
+        "the",
+        "a",
+        "an",
+        "to",
+    ]
+    .iter()
+    .any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// Whether the last line of `before` leaves a parenthesis open.
@@ -1031,6 +1382,7 @@ const OFFERED: u8 = 4;
 const WORKS_WITH: u8 = 8;
 const REQUIRED: u8 = 16;
 const LEGAL: u8 = 32;
+const CLAIM: u8 = 64;
 
 /// Every cue phrase with the bits of the lists it is in (for the taxonomy's phrase automaton:
 /// enrichment finds the cues in the same walk as skills and keywords).
@@ -1043,6 +1395,7 @@ pub(crate) fn cue_phrases() -> Vec<(&'static str, u8)> {
         (WORKS_WITH_BEFORE, WORKS_WITH),
         (REQUIRED_CUES, REQUIRED),
         (LEGAL_PHRASES, LEGAL),
+        (CLAIM_CUES, CLAIM),
     ] {
         for cue in list {
             match out.iter_mut().find(|(p, _)| p == cue) {
@@ -1138,26 +1491,6 @@ impl<'a> NeedReader<'a> {
     pub fn need(&self, start: usize, end: usize, concept: bool) -> MentionNeed {
         mention_need(self.text, &self.sections, &self.cues, start, end, concept)
     }
-
-    /// Where a mention at `start..end` sits: its section and its clause (for the need model's
-    /// features, [`crate::enrich::need_model`]).
-    pub(crate) fn context(&self, start: usize, end: usize) -> MentionContext {
-        let at = self.sections.partition_point(|s| s.end <= start);
-        let section =
-            self.sections.get(at).filter(|s| s.start <= start).copied().unwrap_or(Section { kind: SectionKind::Unknown, start: 0, end: self.text.len() });
-        let (inner, outer) = clause(self.text, start, end);
-        let clip = |r: std::ops::Range<usize>| r.start.max(section.start).min(start)..r.end.min(section.end).max(end);
-        MentionContext { section, clause: clip(outer.unwrap_or(inner)) }
-    }
-}
-
-/// Where a mention sits.
-#[derive(Debug, Clone)]
-pub(crate) struct MentionContext {
-    /// The section holding it.
-    pub section: Section,
-    /// Its clause (the one around a parenthesis it is in), within the section.
-    pub clause: std::ops::Range<usize>,
 }
 
 /// The need a mention at `start..end` of `text` expresses, given the text's sections and cues.
@@ -1171,10 +1504,21 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
     let by_section = !matches!(kind, SectionKind::Role | SectionKind::Unknown);
     let read = |need| MentionNeed { need, weak, stated: by_section };
     let cued = |need| MentionNeed { need, weak, stated: true };
+    // "You will find with us … a techstack with Python and tools like Pylint", "Work with our
+    // modern tech-stack: C, Rust, Go, Kubernetes": the tools the job works with, listed among
+    // the perks or in the company's description of its team.
+    if matches!(kind, SectionKind::Benefits | SectionKind::Company) && !concept && names_a_stack(text, start, end) {
+        return MentionNeed { need: Need::Required, weak, stated: false };
+    }
     if section == Need::Mentioned {
         // A company's text that states a requirement ("we require Python") is rare; its skills
         // are the company's, not the job's.
         return read(Need::Mentioned);
+    }
+    // A discipline in a sentence where the company presents itself ("We are the world's leading
+    // provider of audio personalization") outside the lists of what the job asks.
+    if concept && matches!(kind, SectionKind::Role | SectionKind::Unknown) && company_claim(text, cues, start, end) {
+        return cued(Need::Mentioned);
     }
     // No cue near the mention (most mentions): the section decides.
     let near = cues.partition_point(|c| c.start < start.saturating_sub(TEAMS_REACH.max(LEAD_REACH)));
@@ -1259,6 +1603,34 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
         return cued(Need::Required);
     }
     read(section)
+}
+
+/// Whether the clause before a mention names a technology stack ("our tech stack:", "a techstack
+/// with").
+fn names_a_stack(text: &str, start: usize, end: usize) -> bool {
+    let (inner, outer) = clause(text, start, end);
+    let from = outer.unwrap_or(inner).start;
+    text.as_bytes()[from..start].windows(5).any(|w| w.eq_ignore_ascii_case(b"stack"))
+}
+
+/// How far before a mention a company's claim still speaks for it.
+const CLAIM_REACH: usize = 300;
+
+/// Whether the mention at `start..end` sits in a sentence where the company presents itself: a
+/// claim cue before it in its clause, and no word about the candidate or the job in the clause.
+fn company_claim(text: &str, cues: &[Cue], start: usize, end: usize) -> bool {
+    let lo = start.saturating_sub(CLAIM_REACH);
+    let first = cues.partition_point(|c| c.start < lo);
+    // Most mentions: no claim cue before them.
+    let Some(claim) = cues[first..].iter().take_while(|c| c.end <= start).filter(|c| c.bits & CLAIM != 0).last() else {
+        return false;
+    };
+    let (inner, outer) = clause(text, start, end);
+    let sentence = outer.unwrap_or(inner);
+    if claim.start < sentence.start {
+        return false;
+    }
+    !heading_words(&text[sentence]).split(' ').any(|w| CANDIDATE_WORDS.contains(&w))
 }
 
 #[cfg(test)]
@@ -1364,6 +1736,50 @@ mod tests {
             "x ".repeat(160)
         );
         assert_eq!(need_of(&text, "Docker"), Need::Preferred);
+    }
+
+    /// Classes met on the fifth and sixth held-out sets (2026-12-02): run-together texts whose
+    /// headings lost their colons and line breaks, and the company's claims mid-text.
+    #[test]
+    fn run_together_lists_lead_ins_and_company_claims() {
+        let pad = "Build next generation web applications focusing on the customer side and take responsibility for your code ".repeat(3);
+        // A preference lead-in inside a long line: its list is preferred, up to the next lead-in.
+        let t = format!(
+            "{pad}Your qualifications: Very good knowledge of JavaScript Speaks English We are impressed if you have: Worked in a startup Knowledge of Angular Vue As a person you are: Responsible and curious about SQL\n"
+        );
+        assert_eq!((need_of(&t, "JavaScript"), need_of(&t, "Angular"), need_of(&t, "SQL")), (Need::Required, Need::Preferred, Need::Required));
+        // … and in a shorter line, for the rest of it.
+        let t = "• experience with databases both relational and NoSQL In addition it would be good if you also have experiences in : • web development using e.g React\n";
+        assert_eq!((need_of(t, "NoSQL"), need_of(t, "React")), (Need::Required, Need::Preferred));
+        // Headings run into their first item without a colon: the company's text ends there.
+        let t = format!(
+            "About us: We are an innovative Fintech company with offices in Berlin . {pad}Tasks Leading developer role in an agile Scrum team Requirements Completed studies in Computer Science Profound experience in PHP\n"
+        );
+        assert_eq!((need_of(&t, "PHP"), need_of(&t, "Scrum")), (Need::Required, Need::Required));
+        // In a run-together list an item opener ends the item before it: a plus after it is not
+        // the earlier item's.
+        let t = format!("{pad}Ability and desire to write unit tests Experience with IoT video streaming Bluetooth is a plus\n");
+        assert_eq!((need_of(&t, "unit tests"), need_of(&t, "IoT")), (Need::Required, Need::Preferred));
+        // A list of which one is asked "or you are eager to" learn ends at the next item that
+        // speaks to the candidate.
+        let t = format!(
+            "{pad}You are experienced in one of these areas or you are eager to gain that knowledge: Digital Signal Processing or Control Systems You have experience with scripting languages such as Bash\n"
+        );
+        assert_eq!((need_of(&t, "Digital Signal Processing"), need_of(&t, "Bash")), (Need::Preferred, Need::Required));
+        // The tools of the team's stack listed among the perks are the job's tools.
+        let t = "Job benefits:\nFree fruit\nWork with our modern tech-stack across various layers such as: Rust Go Kubernetes\nA gym membership\n";
+        assert_eq!(need_of(t, "Rust"), Need::Required);
+        // A discipline in a sentence where the company presents itself is the company's field;
+        // the same words addressed to the candidate are asked.
+        let concept = |t: &str, word: &str| {
+            let at = t.find(word).unwrap();
+            reader(t).need(at, at + word.len(), true).need
+        };
+        let t =
+            "Job description\nWe are building a world-class Big Data platform which will give us power to enable machine learning and advanced analytics .\n";
+        assert_eq!(concept(t, "machine learning"), Need::Mentioned);
+        let t = "Job description\nWe are building a world-class team where you will bring machine learning to our product .\n";
+        assert_eq!(concept(t, "machine learning"), Need::Required);
     }
 
     #[test]
