@@ -472,7 +472,6 @@ const CLAIM_CUES: &[&str] = &[
 const CANDIDATE_WORDS: &[&str] = &[
     "you",
     "your",
-    "youll",
     "candidate",
     "candidates",
     "experience",
@@ -596,14 +595,29 @@ fn heading_kind(text: &str, lead_in: bool) -> Option<SectionKind> {
     (lead_in || titled || 2 * len >= n).then_some(kind)
 }
 
+/// Whether a word (any case) is one a heading phrase starts with.
+fn heading_first_word(word: &str) -> bool {
+    lower_in(word, &HEADING_FIRST_WORDS)
+}
+
+/// Whether `word` in lower case is in `set` (without allocating).
+fn lower_in(word: &str, set: &rustc_hash::FxHashSet<&'static str>) -> bool {
+    let mut buf = [0u8; 24];
+    let Some(lower) = buf.get_mut(..word.len()) else { return false };
+    for (d, s) in lower.iter_mut().zip(word.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    std::str::from_utf8(lower).is_ok_and(|w| set.contains(w))
+}
+
 /// The first words of the heading phrases.
-static HEADING_FIRST_WORDS: LazyLock<std::collections::HashSet<&'static str>> =
+static HEADING_FIRST_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> =
     LazyLock::new(|| HEADINGS.iter().flat_map(|(_, phrases)| phrases.iter().filter_map(|p| p.split(' ').next())).collect());
 
 /// Every heading phrase → its kind and the position of its kind in [`HEADINGS`] (the first
 /// listing wins, and ties between phrases of one length go to the earlier kind).
-static HEADING_INDEX: LazyLock<std::collections::HashMap<&'static str, (SectionKind, usize)>> = LazyLock::new(|| {
-    let mut m = std::collections::HashMap::new();
+static HEADING_INDEX: LazyLock<rustc_hash::FxHashMap<&'static str, (SectionKind, usize)>> = LazyLock::new(|| {
+    let mut m = rustc_hash::FxHashMap::default();
     for (order, (kind, phrases)) in HEADINGS.iter().enumerate() {
         for p in phrases.iter() {
             m.entry(*p).or_insert((*kind, order));
@@ -857,10 +871,31 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, Inline)> {
     out
 }
 
+/// The words a preference lead-in opens with: the first words of the preference headings and of
+/// the wishes ("impressed if", "great if you", "or you are eager to").
+/// (A prefilter: found anywhere, any case.)
+static PREFERENCE_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let headings = HEADINGS.iter().filter(|(k, _)| *k == SectionKind::Preferred).flat_map(|(_, p)| p.iter().filter_map(|p| p.split(' ').next()));
+    let words: std::collections::BTreeSet<&str> = headings.chain(["impressed", "good", "great", "nice", "plus", "ideal", "eager", "willing"]).collect();
+    aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("preference words")
+});
+
+/// The words a preference lead-in can open with: the first words of the preference headings and
+/// of the wishes.
+static PREFERENCE_FIRST: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
+    let headings = HEADINGS.iter().filter(|(k, _)| *k == SectionKind::Preferred).flat_map(|(_, p)| p.iter().filter_map(|p| p.split(' ').next()));
+    headings.chain(["impressed", "good", "great", "nice", "plus", "ideal", "or"]).collect()
+});
+
 /// The start of a lead-in stating a preference that ends at the end of `before` (a colon follows):
 /// up to twelve words back, not past a sentence end or another colon.
 fn preference_lead_in(before: &str) -> Option<usize> {
-    let floor = before.rfind(['.', '!', '?', ':', ';']).map_or(0, |i| i + 1);
+    // Twelve words fit in 160 bytes; most lines hold no preference word there (one pass tells).
+    let window = crate::text::floor_char_boundary(before, before.len().saturating_sub(160));
+    if !PREFERENCE_WORDS.is_match(&before[window..]) {
+        return None;
+    }
+    let floor = before[window..].rfind(['.', '!', '?', ':', ';']).map_or(window, |i| window + i + 1);
     // The shortest such lead-in: it starts at the preference, not at list items run into it.
     let mut ws = before.len();
     for _ in 0..12 {
@@ -870,7 +905,9 @@ fn preference_lead_in(before: &str) -> Option<usize> {
             None => return None,
         }
         let lead = before[ws..].trim_start();
-        if lead.is_empty() {
+        // Only a word a preference or a wish opens with can start one (one lookup, no copy).
+        let first = lead.split([' ', ',', ':']).next().unwrap_or("");
+        if lead.is_empty() || !lower_in(first, &PREFERENCE_FIRST) {
             continue;
         }
         let words = heading_words(lead);
@@ -888,7 +925,14 @@ fn preference_lead_in(before: &str) -> Option<usize> {
         ]
         .iter()
         .any(|p| words.starts_with(p));
-        if wishes || (HEADING_FIRST_WORDS.contains(words.split(' ').next().unwrap_or("")) && heading_kind(lead, true) == Some(SectionKind::Preferred)) {
+        let phrase = || {
+            HEADINGS
+                .iter()
+                .filter(|(k, _)| *k == SectionKind::Preferred)
+                .flat_map(|(_, p)| p.iter())
+                .any(|p| words.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
+        };
+        if wishes || phrase() {
             return Some(before.len() - lead.len());
         }
     }
@@ -936,35 +980,55 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
     ];
     let mut out = Vec::new();
     let bytes = line.as_bytes();
-    let mut capitals: Option<usize> = None;
-    let mut words = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Word starts only.
-        if i > 0 && bytes[i - 1] != b' ' || bytes[i] == b' ' {
-            i += 1;
-            continue;
+    // A run of words in capitals ("YOUR FITNESS LEVEL"): its start and end, its word count, and
+    // whether it holds a word some heading phrase starts with (not "AWS GCP"). A heading when it
+    // names one.
+    let mut run: Option<(usize, usize, usize, bool)> = None;
+    let close = |run: &mut Option<(usize, usize, usize, bool)>, out: &mut Vec<(usize, SectionKind)>| {
+        if let Some((at, end, words, true)) = run.take()
+            && (words >= 2 || end - at >= 8)
+            && let Some(kind) = heading_kind(&line[at..end], false)
+        {
+            out.push((at, kind));
         }
+    };
+    // Capitalised word starts only (one byte test per byte; most words are in lower case).
+    for i in (0..bytes.len()).filter(|&i| bytes[i].is_ascii_uppercase() && (i == 0 || bytes[i - 1] == b' ')) {
         let word_end = memchr::memchr(b' ', &bytes[i..]).map_or(bytes.len(), |e| i + e);
         let word = &line[i..word_end];
-        // A run of words in capitals ("YOUR FITNESS LEVEL"): a heading when it names one.
         let upper = word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'\'' || b == b'&');
+        // A run goes on only word by word.
+        if run.is_some_and(|(_, end, _, _)| !upper || end + 1 != i) {
+            close(&mut run, &mut out);
+        }
         if upper {
-            capitals.get_or_insert(i);
-            words += 1;
+            let r = run.get_or_insert((i, word_end, 0, false));
+            r.1 = word_end;
+            r.2 += 1;
+            r.3 |= heading_first_word(word);
         }
-        if !upper || word_end == bytes.len() {
-            if let Some(at) = capitals.take() {
-                let end = if upper { word_end } else { i };
-                if (words >= 2 || end - at >= 8)
-                    && let Some(kind) = heading_kind(&line[at..end], false)
-                {
-                    out.push((at, kind));
-                }
-            }
-            words = 0;
-        }
-        if bytes[i].is_ascii_uppercase() {
+        let run_in_first = matches!(
+            word,
+            "Requirements"
+                | "Qualifications"
+                | "Your"
+                | "Must"
+                | "Tasks"
+                | "Responsibilities"
+                | "Key"
+                | "Duties"
+                | "Job"
+                | "What"
+                | "Nice"
+                | "Nice-to-have"
+                | "Ideally"
+                | "Bonus"
+                | "Benefits"
+                | "We"
+                | "Our"
+                | "Perks"
+        );
+        if run_in_first {
             for &(phrase, kind) in RUN_IN {
                 let Some(rest) = line[i..].strip_prefix(phrase) else { continue };
                 // The first item follows, capitalised.
@@ -973,17 +1037,18 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
                     break;
                 }
             }
+        }
+        if matches!(word, "Desirable" | "Desired" | "Preferred" | "Advantageous" | "Bonus" | "Optional") {
             let mut ws = line[i..].split(' ');
-            if let (Some(first), Some(second)) = (ws.next(), ws.next())
-                && ["Desirable", "Desired", "Preferred", "Advantageous", "Bonus", "Optional"].contains(&first)
+            if let (Some(_), Some(second)) = (ws.next(), ws.next())
                 && ["experience", "skills", "qualifications", "qualification", "requirements", "knowledge", "competencies", "competences"]
                     .contains(&second.to_ascii_lowercase().as_str())
             {
                 out.push((i, SectionKind::Preferred));
             }
         }
-        i = word_end;
     }
+    close(&mut run, &mut out);
     out
 }
 
@@ -1266,7 +1331,7 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
         // A run-together list: the space before a word that opens an item ("… write unit tests
         // Experience with IoT … is a plus", "… Clojure Well-versed in using the linux shell").
         // Not after a lead-in that speaks for the item ("Good to have Experience in …").
-        b' ' => i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b')') && opens_item(&bytes[i + 1..]) && !after_lead_word(&bytes[..i]),
+        b' ' => bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase) && space_ends_item(bytes, i),
         _ => false,
     };
     let mut lo = start;
@@ -1289,47 +1354,56 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
     }
 }
 
-/// Words that open an item of a requirements list, capitalised: in a run-together list the space
-/// before one ends the item before it.
-const ITEM_OPENERS: &[&str] = &[
-    "Experience",
-    "Knowledge",
-    "Ability",
-    "Able",
-    "Proficiency",
-    "Proficient",
-    "Strong",
-    "Solid",
-    "Good",
-    "Excellent",
-    "Familiarity",
-    "Understanding",
-    "Hands-on",
-    "Practical",
-    "Fluent",
-    "Fluency",
-    "Proven",
-    "Deep",
-    "Advanced",
-    "Basic",
-    "Well-versed",
-    "Ideally",
-    "Desire",
-    "Passion",
-    "Comfortable",
-    "Previous",
-    "Prior",
-    "Demonstrated",
-    "Demonstrable",
-    "Expertise",
-    "Exposure",
-    "Willingness",
-];
-
-/// Whether `rest` opens with an item opener ([`ITEM_OPENERS`]) as a whole word.
+/// Whether `rest` opens with a word that opens an item of a requirements list, capitalised, as a
+/// whole word: in a run-together list the space before one ends the item before it.
 fn opens_item(rest: &[u8]) -> bool {
-    rest.first().is_some_and(u8::is_ascii_uppercase)
-        && ITEM_OPENERS.iter().any(|w| rest.starts_with(w.as_bytes()) && rest.get(w.len()).is_none_or(|b| *b == b' '))
+    if !rest.first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let head = &rest[..rest.len().min(14)];
+    let word = &head[..memchr::memchr(b' ', head).unwrap_or(head.len())];
+    matches!(
+        word,
+        b"Experience"
+            | b"Knowledge"
+            | b"Ability"
+            | b"Able"
+            | b"Proficiency"
+            | b"Proficient"
+            | b"Strong"
+            | b"Solid"
+            | b"Good"
+            | b"Excellent"
+            | b"Familiarity"
+            | b"Understanding"
+            | b"Hands-on"
+            | b"Practical"
+            | b"Fluent"
+            | b"Fluency"
+            | b"Proven"
+            | b"Deep"
+            | b"Advanced"
+            | b"Basic"
+            | b"Well-versed"
+            | b"Ideally"
+            | b"Desire"
+            | b"Passion"
+            | b"Comfortable"
+            | b"Previous"
+            | b"Prior"
+            | b"Demonstrated"
+            | b"Demonstrable"
+            | b"Expertise"
+            | b"Exposure"
+            | b"Willingness"
+    )
+}
+
+/// Whether the space at `i`, before a capital, ends a run-together item: a word before it and an
+/// item opener after it. Out of line: the clause scan's byte test stays small.
+#[inline(never)]
+fn space_ends_item(bytes: &[u8], i: usize) -> bool {
+    i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b')') && opens_item(&bytes[i + 1..]) && !after_lead_word(&bytes[..i])
 }
 
 /// Whether `before` ends in a word that leads into what follows ("have" of "Good to have",
@@ -1608,6 +1682,10 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
 /// Whether the clause before a mention names a technology stack ("our tech stack:", "a techstack
 /// with").
 fn names_a_stack(text: &str, start: usize, end: usize) -> bool {
+    // Most mentions: no "stack" in the 300 bytes a clause reaches back.
+    if !text.as_bytes()[start.saturating_sub(300)..start].windows(5).any(|w| w.eq_ignore_ascii_case(b"stack")) {
+        return false;
+    }
     let (inner, outer) = clause(text, start, end);
     let from = outer.unwrap_or(inner).start;
     text.as_bytes()[from..start].windows(5).any(|w| w.eq_ignore_ascii_case(b"stack"))
@@ -1630,7 +1708,7 @@ fn company_claim(text: &str, cues: &[Cue], start: usize, end: usize) -> bool {
     if claim.start < sentence.start {
         return false;
     }
-    !heading_words(&text[sentence]).split(' ').any(|w| CANDIDATE_WORDS.contains(&w))
+    !text[sentence].split(|c: char| !c.is_ascii_alphanumeric()).any(|w| CANDIDATE_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w)))
 }
 
 #[cfg(test)]
