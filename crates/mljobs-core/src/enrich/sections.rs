@@ -1860,6 +1860,34 @@ mod tests {
         assert_eq!(concept(t, "machine learning"), Need::Required);
     }
 
+    proptest::proptest! {
+        /// Run-together lines of heading words, lead-ins, capitals, colons, parentheses and
+        /// multi-byte letters: reading sections and every word's need never panics and the
+        /// sections cover the text in order.
+        #[test]
+        fn run_together_text_never_panics(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Requirements", "Tasks", "Your Skills", "Ideally", "Experience", "YOUR PROFILE", "WHAT WE OFFER", "AWS GCP",
+                "We are impressed if you have:", "or you are eager to gain that knowledge:", "Nice if you", ":", " : ", "(", ")",
+                "e.g .", "Python", "machine learning", "tech-stack", "We are building a world-class", "is a plus", "You enjoy",
+                "é", "☞ü", "Zürich", "\n", "•", " - ", "Desirable experience and skills", "Good to have", "Well-versed",
+            ]), 1..120),
+            filler in "[a-zA-Zé ]{0,40}",
+        ) {
+            let text = parts.iter().map(|p| format!("{p} {filler}")).collect::<String>();
+            let r = reader(&text);
+            let mut end = 0;
+            for sec in &r.sections {
+                proptest::prop_assert_eq!(sec.start, end);
+                end = sec.end;
+            }
+            proptest::prop_assert_eq!(end, text.len());
+            for (at, w) in text.match_indices(|c: char| c.is_alphabetic()) {
+                let _ = r.need(at, at + w.len(), at % 2 == 0);
+            }
+        }
+    }
+
     #[test]
     fn an_untitled_company_blurb_is_not_the_job() {
         let text = "At Acme AI we build the leading LLM copilot for lawyers.\n\nWe are hiring an engineer to build RAG pipelines in Python.\n";
