@@ -4,7 +4,7 @@
 use std::process::Command;
 
 /// Issue 16 item 2. Measured (docs/quality.md): dev 0.963, test 0.921, test2 0.868, test3 0.944,
-/// test4 0.869, test5 0.955 and test6 0.932 after the fixes they guided; their first runs, before
+/// test4 0.900, test5 0.955 and test6 0.932 after the fixes they guided; their first runs, before
 /// any tuning on them, were the held-out figures (test 0.868, test2 0.718, test3 0.847, test4
 /// 0.823, test5 0.797, test6 0.635). The test holds today's figures so a regression fails.
 #[test]
@@ -20,7 +20,7 @@ fn required_and_preferred_are_read_as_labelled() {
     assert!(acc("test") >= 0.92, "test {}", acc("test"));
     assert!(acc("test2") >= 0.86, "test2 {}", acc("test2"));
     assert!(acc("test3") >= 0.94, "test3 {}", acc("test3"));
-    assert!(acc("test4") >= 0.86, "test4 {}", acc("test4"));
+    assert!(acc("test4") >= 0.90, "test4 {}", acc("test4"));
     assert!(acc("test5") >= 0.95, "test5 {}", acc("test5"));
     assert!(acc("test6") >= 0.93, "test6 {}", acc("test6"));
 }

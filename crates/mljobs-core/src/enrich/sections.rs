@@ -969,6 +969,8 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
         ("Nice to have", SectionKind::Preferred),
         ("Nice to Have", SectionKind::Preferred),
         ("Nice-to-have", SectionKind::Preferred),
+        ("Good to have", SectionKind::Preferred),
+        ("Good to Have", SectionKind::Preferred),
         ("Ideally", SectionKind::Preferred),
         ("Bonus points", SectionKind::Preferred),
         ("Benefits", SectionKind::Benefits),
@@ -980,13 +982,13 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
     ];
     let mut out = Vec::new();
     let bytes = line.as_bytes();
-    // A run of words in capitals ("YOUR FITNESS LEVEL"): its start and end, its word count, and
-    // whether it holds a word some heading phrase starts with (not "AWS GCP"). A heading when it
-    // names one.
-    let mut run: Option<(usize, usize, usize, bool)> = None;
-    let close = |run: &mut Option<(usize, usize, usize, bool)>, out: &mut Vec<(usize, SectionKind)>| {
-        if let Some((at, end, words, true)) = run.take()
-            && (words >= 2 || end - at >= 8)
+    // A run of words in capitals ("YOUR FITNESS LEVEL"): its end, and the start of its first word
+    // some heading phrase starts with (none in "AWS GCP"). A heading when it names one.
+    // The run starts at its first such word ("… Knowledge of GIT WHAT WE OFFER": not at "GIT").
+    let mut run: Option<(usize, Option<usize>)> = None;
+    let close = |run: &mut Option<(usize, Option<usize>)>, out: &mut Vec<(usize, SectionKind)>| {
+        if let Some((end, Some(at))) = run.take()
+            && (line[at..end].contains(' ') || end - at >= 8)
             && let Some(kind) = heading_kind(&line[at..end], false)
         {
             out.push((at, kind));
@@ -998,14 +1000,15 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
         let word = &line[i..word_end];
         let upper = word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'\'' || b == b'&');
         // A run goes on only word by word.
-        if run.is_some_and(|(_, end, _, _)| !upper || end + 1 != i) {
+        if run.is_some_and(|(end, _)| !upper || end + 1 != i) {
             close(&mut run, &mut out);
         }
         if upper {
-            let r = run.get_or_insert((i, word_end, 0, false));
-            r.1 = word_end;
-            r.2 += 1;
-            r.3 |= heading_first_word(word);
+            let r = run.get_or_insert((word_end, None));
+            r.0 = word_end;
+            if r.1.is_none() && heading_first_word(word) {
+                r.1 = Some(i);
+            }
         }
         let run_in_first = matches!(
             word,
@@ -1020,6 +1023,7 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
                 | "Job"
                 | "What"
                 | "Nice"
+                | "Good"
                 | "Nice-to-have"
                 | "Ideally"
                 | "Bonus"
@@ -1834,6 +1838,8 @@ mod tests {
             "About us: We are an innovative Fintech company with offices in Berlin . {pad}Tasks Leading developer role in an agile Scrum team Requirements Completed studies in Computer Science Profound experience in PHP\n"
         );
         assert_eq!((need_of(&t, "PHP"), need_of(&t, "Scrum")), (Need::Required, Need::Required));
+        let t = format!("{pad}Fluent in English and Python Good to have Experience in shell scripting Knowledge of GIT WHAT WE OFFER A team using Jira\n");
+        assert_eq!((need_of(&t, "Python"), need_of(&t, "GIT"), need_of(&t, "Jira")), (Need::Required, Need::Preferred, Need::Mentioned));
         // In a run-together list an item opener ends the item before it: a plus after it is not
         // the earlier item's.
         let t = format!("{pad}Ability and desire to write unit tests Experience with IoT video streaming Bluetooth is a plus\n");
