@@ -788,6 +788,10 @@ fn field_value_len(field: &str) -> usize {
 /// A line longer than this is a run-together text (sections flattened into one paragraph).
 const RUN_TOGETHER_LINE: usize = 300;
 
+/// How an item that speaks to the candidate again starts: it ends a lead-in's list ("… Control
+/// Systems You enjoy …").
+const CANDIDATE_ITEMS: &[&str] = &["You ", "Your "];
+
 /// What starts at an offset of a run-together line ([`inline_headings`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Inline {
@@ -860,7 +864,7 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, Inline)> {
             // Its list ends at the next lead-in or at an item that speaks to the candidate again
             // ("… or Modern Control Systems You enjoy balancing …").
             let rest = &line[colon + 1..];
-            let end = [rest.find(':'), rest.find(" You "), rest.find(" Your ")].into_iter().flatten().min();
+            let end = rest.find(':').into_iter().chain(CANDIDATE_ITEMS.iter().filter_map(|w| rest.find(&format!(" {w}")))).min();
             if let Some(end) = end {
                 out.push((colon + 1 + end, SectionKind::Unknown, Inline::End));
             }
@@ -874,18 +878,37 @@ fn inline_headings(line: &str) -> Vec<(usize, SectionKind, Inline)> {
 /// The words a preference lead-in opens with: the first words of the preference headings and of
 /// the wishes ("impressed if", "great if you", "or you are eager to").
 /// (A prefilter: found anywhere, any case.)
+/// (A prefilter: found anywhere, any case; of a wish, its longest word — "eager", not "or".)
 static PREFERENCE_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    let headings = HEADINGS.iter().filter(|(k, _)| *k == SectionKind::Preferred).flat_map(|(_, p)| p.iter().filter_map(|p| p.split(' ').next()));
-    let words: std::collections::BTreeSet<&str> = headings.chain(["impressed", "good", "great", "nice", "plus", "ideal", "eager", "willing"]).collect();
+    let wishes = WISHES.iter().filter_map(|w| w.split(' ').max_by_key(|w| w.len()));
+    let words: std::collections::BTreeSet<&str> = preferred_phrases().filter_map(|p| p.split(' ').next()).chain(wishes).collect();
     aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("preference words")
 });
 
 /// The words a preference lead-in can open with: the first words of the preference headings and
 /// of the wishes.
-static PREFERENCE_FIRST: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
-    let headings = HEADINGS.iter().filter(|(k, _)| *k == SectionKind::Preferred).flat_map(|(_, p)| p.iter().filter_map(|p| p.split(' ').next()));
-    headings.chain(["impressed", "good", "great", "nice", "plus", "ideal", "or"]).collect()
-});
+static PREFERENCE_FIRST: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| preferred_phrases().chain(WISHES.iter().copied()).filter_map(|p| p.split(' ').next()).collect());
+
+/// Lead-ins that wish for what follows without a heading phrase ("We are impressed if you have:",
+/// "… or you are eager to gain that knowledge:"), as [`heading_words`] writes them.
+const WISHES: &[&str] = &[
+    "impressed if",
+    "good if you",
+    "great if you",
+    "nice if you",
+    "plus if you",
+    "ideal if you",
+    "or you are eager",
+    "or eager to",
+    "or willing to",
+    "or you are willing",
+];
+
+/// The heading phrases of preferred sections.
+fn preferred_phrases() -> impl Iterator<Item = &'static str> {
+    HEADINGS.iter().filter(|(k, _)| *k == SectionKind::Preferred).flat_map(|(_, p)| p.iter().copied())
+}
 
 /// The start of a lead-in stating a preference that ends at the end of `before` (a colon follows):
 /// up to twelve words back, not past a sentence end or another colon.
@@ -911,33 +934,57 @@ fn preference_lead_in(before: &str) -> Option<usize> {
             continue;
         }
         let words = heading_words(lead);
-        let wishes = [
-            "impressed if",
-            "good if you",
-            "great if you",
-            "nice if you",
-            "plus if you",
-            "ideal if you",
-            "or you are eager",
-            "or eager to",
-            "or willing to",
-            "or you are willing",
-        ]
-        .iter()
-        .any(|p| words.starts_with(p));
-        let phrase = || {
-            HEADINGS
-                .iter()
-                .filter(|(k, _)| *k == SectionKind::Preferred)
-                .flat_map(|(_, p)| p.iter())
-                .any(|p| words.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
-        };
-        if wishes || phrase() {
+        let opens = |p: &str| words.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '));
+        if WISHES.iter().any(|p| words.starts_with(p)) || preferred_phrases().any(opens) {
             return Some(before.len() - lead.len());
         }
     }
     None
 }
+
+/// Section words that, capitalised and followed by a capitalised word, open a section in a
+/// run-together line ([`untitled_headings`]).
+const RUN_IN: &[(&str, SectionKind)] = &[
+    ("Requirements", SectionKind::Required),
+    ("Qualifications", SectionKind::Required),
+    ("Your Profile", SectionKind::Required),
+    ("Your Skills", SectionKind::Required),
+    ("Your Qualifications", SectionKind::Required),
+    ("Your Experience", SectionKind::Required),
+    ("Must Have", SectionKind::Required),
+    ("Must have", SectionKind::Required),
+    ("Tasks", SectionKind::Role),
+    ("Your Tasks", SectionKind::Role),
+    ("Responsibilities", SectionKind::Role),
+    ("Your Responsibilities", SectionKind::Role),
+    ("Key Responsibilities", SectionKind::Role),
+    ("Your Role", SectionKind::Role),
+    ("Duties", SectionKind::Role),
+    ("Job Description", SectionKind::Role),
+    ("What you will do", SectionKind::Role),
+    ("What you'll do", SectionKind::Role),
+    ("What You'll Do", SectionKind::Role),
+    ("Nice to have", SectionKind::Preferred),
+    ("Nice to Have", SectionKind::Preferred),
+    ("Nice-to-have", SectionKind::Preferred),
+    ("Good to have", SectionKind::Preferred),
+    ("Good to Have", SectionKind::Preferred),
+    ("Ideally", SectionKind::Preferred),
+    ("Bonus points", SectionKind::Preferred),
+    ("Benefits", SectionKind::Benefits),
+    ("What we offer", SectionKind::Benefits),
+    ("What We Offer", SectionKind::Benefits),
+    ("We offer", SectionKind::Benefits),
+    ("Our offer", SectionKind::Benefits),
+    ("Perks", SectionKind::Benefits),
+];
+
+/// The first words of [`RUN_IN`].
+static RUN_IN_FIRST: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| RUN_IN.iter().filter_map(|(p, _)| p.split(' ').next()).collect());
+
+/// Words that, capitalised at a line's or an item's start, head a preferred section run into its
+/// first item ("Advantageous GIS experience", "Desirable experience and skills").
+const PREFERENCE_HEADING_WORDS: &[&str] = &["Advantageous", "Desirable", "Desired", "Preferred", "Optional", "Bonus"];
 
 /// Headings a run-together text kept without their colon or line break: a capitalised section
 /// word run into its first item ("… specifications Requirements Completed studies in …", "Your
@@ -945,41 +992,6 @@ fn preference_lead_in(before: &str) -> Option<usize> {
 /// experience and skills Knowledge of …") or a heading in capitals ("YOUR PROFILE You have …",
 /// "WHAT WE OFFER"). Byte offsets in the line and kinds.
 fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
-    /// Section words that, capitalised and followed by a capitalised word, open a section.
-    const RUN_IN: &[(&str, SectionKind)] = &[
-        ("Requirements", SectionKind::Required),
-        ("Qualifications", SectionKind::Required),
-        ("Your Profile", SectionKind::Required),
-        ("Your Skills", SectionKind::Required),
-        ("Your Qualifications", SectionKind::Required),
-        ("Your Experience", SectionKind::Required),
-        ("Must Have", SectionKind::Required),
-        ("Must have", SectionKind::Required),
-        ("Tasks", SectionKind::Role),
-        ("Your Tasks", SectionKind::Role),
-        ("Responsibilities", SectionKind::Role),
-        ("Your Responsibilities", SectionKind::Role),
-        ("Key Responsibilities", SectionKind::Role),
-        ("Your Role", SectionKind::Role),
-        ("Duties", SectionKind::Role),
-        ("Job Description", SectionKind::Role),
-        ("What you will do", SectionKind::Role),
-        ("What you'll do", SectionKind::Role),
-        ("What You'll Do", SectionKind::Role),
-        ("Nice to have", SectionKind::Preferred),
-        ("Nice to Have", SectionKind::Preferred),
-        ("Nice-to-have", SectionKind::Preferred),
-        ("Good to have", SectionKind::Preferred),
-        ("Good to Have", SectionKind::Preferred),
-        ("Ideally", SectionKind::Preferred),
-        ("Bonus points", SectionKind::Preferred),
-        ("Benefits", SectionKind::Benefits),
-        ("What we offer", SectionKind::Benefits),
-        ("What We Offer", SectionKind::Benefits),
-        ("We offer", SectionKind::Benefits),
-        ("Our offer", SectionKind::Benefits),
-        ("Perks", SectionKind::Benefits),
-    ];
     let mut out = Vec::new();
     let bytes = line.as_bytes();
     // A run of words in capitals ("YOUR FITNESS LEVEL"): its end, and the start of its first word
@@ -1010,28 +1022,7 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
                 r.1 = Some(i);
             }
         }
-        let run_in_first = matches!(
-            word,
-            "Requirements"
-                | "Qualifications"
-                | "Your"
-                | "Must"
-                | "Tasks"
-                | "Responsibilities"
-                | "Key"
-                | "Duties"
-                | "Job"
-                | "What"
-                | "Nice"
-                | "Good"
-                | "Nice-to-have"
-                | "Ideally"
-                | "Bonus"
-                | "Benefits"
-                | "We"
-                | "Our"
-                | "Perks"
-        );
+        let run_in_first = RUN_IN_FIRST.contains(word);
         if run_in_first {
             for &(phrase, kind) in RUN_IN {
                 let Some(rest) = line[i..].strip_prefix(phrase) else { continue };
@@ -1042,7 +1033,7 @@ fn untitled_headings(line: &str) -> Vec<(usize, SectionKind)> {
                 }
             }
         }
-        if matches!(word, "Desirable" | "Desired" | "Preferred" | "Advantageous" | "Bonus" | "Optional") {
+        if PREFERENCE_HEADING_WORDS.contains(&word) {
             let mut ws = line[i..].split(' ');
             if let (Some(_), Some(second)) = (ws.next(), ws.next())
                 && ["experience", "skills", "qualifications", "qualification", "requirements", "knowledge", "competencies", "competences"]
@@ -1109,7 +1100,7 @@ fn bullet_heading(line: &str) -> Option<SectionKind> {
     }
     // "Advantageous GIS / Geospatial experience .": a heading word run into the first item.
     let first_end = memchr::memchr(b' ', b).unwrap_or(b.len());
-    if matches!(&b[..first_end], b"Advantageous" | b"Desirable" | b"Desired" | b"Preferred" | b"Optional" | b"Bonus") {
+    if PREFERENCE_HEADING_WORDS.iter().any(|w| w.as_bytes() == &b[..first_end]) {
         return (t.len() <= 120 && memchr::memchr(b':', b).is_none()).then_some(SectionKind::Preferred);
     }
     // The first bullet in the first 70 bytes: "•" (E2 80 A2), "·" (C2 B7), " - " or " * ".
@@ -1168,7 +1159,7 @@ fn sections_in(text: &str, legal_starts: &[usize]) -> Vec<Section> {
         pos += line.len();
         // A lead-in's list ends at an item that speaks to the candidate again.
         if let Some(before) = lead_in_from
-            && (line.starts_with("You ") || line.starts_with("Your "))
+            && CANDIDATE_ITEMS.iter().any(|w| line.starts_with(w))
         {
             push(&mut out, kind, start, line_start);
             kind = before;
