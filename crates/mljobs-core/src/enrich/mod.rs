@@ -200,7 +200,8 @@ pub fn enrich(posting: &JobPosting, taxonomy: &Taxonomy) -> Enrichment {
     for skill in &mut skills {
         let concept = &*skill.kind == "concept";
         // The strongest need its mentions state, a stated need before one read by default (a
-        // preference stated for a skill the role's text names in passing is a preference);
+        // preference stated for a skill that untitled text names in passing is a preference; the
+        // work a responsibilities heading lists is stated, like a requirements list);
         // mentions in a tag list count only when the text itself says nothing of the skill.
         // Mentions in order until one states a requirement (most skills: the first).
         let (mut stated, mut default, mut weak) = (None::<Need>, None::<Need>, None::<Need>);

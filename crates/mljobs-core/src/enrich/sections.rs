@@ -98,6 +98,7 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "nicetohave",
             "good to have",
             "preferred",
+            "preferable",
             "preferred qualifications",
             "preferred qualification",
             "preferred skills",
@@ -127,9 +128,14 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "we would love",
             "would love",
             "advantage",
+            "advantages",
             "an advantage",
             "advantageous",
             "extra points",
+            "plus",
+            "big plus",
+            "huge plus",
+            "strong plus",
         ],
     ),
     (
@@ -197,6 +203,7 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "company description",
             "company overview",
             "who we are",
+            "who are we",
             "our company",
             "our mission",
             "our story",
@@ -230,6 +237,9 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "we are looking for",
             "were looking for",
             "looking for",
+            // Longer than the company's "who are we".
+            "who are we looking for",
+            "who we are looking for",
             "who you are",
             "about you",
             "you have",
@@ -258,6 +268,8 @@ const HEADINGS: &[(SectionKind, &[&str])] = &[
             "education",
             "minimum",
             "basic qualifications",
+            "eligibility",
+            "eligibility criteria",
             "essential",
             "to be successful",
             "you might be a fit",
@@ -398,6 +410,8 @@ const PREFERRED_AFTER: &[&str] = &[
     "is welcome",
     "are welcome",
     "highly valued",
+    "preferable",
+    "optionally",
     "is valued",
     "are valued",
 ];
@@ -426,6 +440,8 @@ const WORKS_WITH_BEFORE: &[&str] = &[
     "coordination with",
     "hand-in-hand with",
     "hand in hand with",
+    "partnership with",
+    "peers in",
 ];
 
 /// Cues of a company presenting itself or its products ("the world's leading provider of hearing
@@ -502,7 +518,19 @@ const CANDIDATE_WORDS: &[&str] = &[
 
 /// Clause cues that make a mention required (they win over a preferred section only when the
 /// clause has no preferred cue itself).
-const REQUIRED_CUES: &[&str] = &["must", "required", "requires", "mandatory", "essential", "need to have", "you need", "minimum of", "at least"];
+const REQUIRED_CUES: &[&str] = &[
+    "must",
+    "required",
+    "requires",
+    "mandatory",
+    "essential",
+    "need to have",
+    "you need",
+    "minimum of",
+    "at least",
+    // Not the "interest in" it holds: experience is asked.
+    "experience and interest in",
+];
 
 /// Words of a heading line, normalised for the phrase lookup: lower case, apostrophes dropped,
 /// every other non-alphanumeric a space, "and"/"&" dropped.
@@ -634,7 +662,8 @@ fn heading_of(line: &str) -> Option<&str> {
     if t.len() > 90 {
         return None;
     }
-    let bullet = t.starts_with(['-', '•', '*', '·']) && !t.starts_with("**");
+    // "*Preferred Qualifications**": emphasis, not a bullet.
+    let bullet = t.starts_with(['-', '•', '*', '·']) && !t.starts_with("**") && !(t.starts_with('*') && t.ends_with('*'));
     let t = t.trim_start_matches(['#', '*', '=', '—', '-', '•', '·']).trim().trim_end_matches(['*', '=', '#']).trim();
     if t.is_empty() || t.len() > 70 {
         return None;
@@ -654,7 +683,12 @@ fn heading_of(line: &str) -> Option<&str> {
 fn reads_as_company(block: &str) -> bool {
     // The first sentence only, lower-cased (not the whole block: it may be the whole posting).
     let block = block.trim_start();
-    let first_end = memchr::memchr2(b'.', b'\n', block.as_bytes()).unwrap_or(block.len());
+    let bytes = block.as_bytes();
+    // A full stop ends it unless inside a word ("Node.js") or after an abbreviation ("Acme, Inc.
+    // is a …").
+    let first_end = memchr::memchr2_iter(b'.', b'\n', bytes)
+        .find(|&i| bytes[i] == b'\n' || bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i]))
+        .unwrap_or(block.len());
     let lower = block[..crate::text::floor_char_boundary(block, first_end.min(400))].to_lowercase();
     let first = lower.as_str();
     // "We are looking for…", "At Acme you will…": the job, not the company.
@@ -719,8 +753,11 @@ fn company_opening_end(block: &str) -> usize {
     let mut start = 0;
     let mut i = 0;
     while i <= bytes.len() {
-        let stop =
-            i == bytes.len() || bytes[i] == b'\n' || (matches!(bytes[i], b'.' | b'!' | b'?') && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()));
+        let stop = i == bytes.len()
+            || bytes[i] == b'\n'
+            || (matches!(bytes[i], b'.' | b'!' | b'?')
+                && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+                && !(bytes[i] == b'.' && after_abbreviation(&bytes[..i])));
         if !stop {
             i += 1;
             continue;
@@ -1441,7 +1478,7 @@ fn after_abbreviation(before: &[u8]) -> bool {
     let b = before.strip_suffix(b" ").unwrap_or(before);
     let word_start = b.iter().rposition(|c| c.is_ascii_whitespace() || *c == b'(').map_or(0, |i| i + 1);
     let word = &b[word_start..];
-    ["etc", "e.g", "eg", "i.e", "ie", "incl", "approx", "vs"].iter().any(|a| word.eq_ignore_ascii_case(a.as_bytes()))
+    ["etc", "e.g", "eg", "i.e", "ie", "incl", "approx", "vs", "inc", "ltd", "corp", "co"].iter().any(|a| word.eq_ignore_ascii_case(a.as_bytes()))
 }
 
 /// Cue lists as bits.
@@ -1518,9 +1555,10 @@ pub struct MentionNeed {
     /// of the skill.
     pub weak: bool,
     /// The need is stated — by a cue in the mention's clause or by a heading that names what
-    /// its section asks (requirements, nice to have, benefits…) — rather than read by default
-    /// from text about the role or under no heading. A stated preference wins over a default
-    /// requirement ("We build with AWS and Docker … Advantage: experience in AWS and Docker").
+    /// its section asks (requirements, responsibilities, nice to have, benefits…) — rather than
+    /// read by default from text under no heading. A stated preference wins over a default
+    /// requirement ("We build with AWS and Docker … Advantage: experience in AWS and Docker");
+    /// the work a responsibilities list names is as stated as a requirements list.
     pub stated: bool,
 }
 
@@ -1549,11 +1587,17 @@ impl<'a> NeedReader<'a> {
     /// ([`crate::enrich::KeywordEvidence::need_cues`]).
     pub(crate) fn new(text: &'a str, cues: &[(usize, usize, u8)]) -> NeedReader<'a> {
         let legal: Vec<usize> = cues.iter().filter(|c| c.2 & LEGAL != 0).map(|c| c.0).collect();
-        NeedReader {
-            text,
-            sections: sections_in(text, &legal),
-            cues: cues.iter().filter(|c| c.2 & !LEGAL != 0).map(|&(start, end, bits)| Cue { start, end, bits }).collect(),
-        }
+        let mut found: Vec<Cue> = cues.iter().filter(|c| c.2 & !LEGAL != 0).map(|&(start, end, bits)| Cue { start, end, bits }).collect();
+        // In order of start, the longer first; a cue inside a longer one is the longer one's word
+        // ("required" of "not required", "interest in" of "experience and interest in").
+        found.sort_unstable_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+        let mut reach = 0;
+        found.retain(|c| {
+            let inside = c.end <= reach;
+            reach = reach.max(c.end);
+            !inside
+        });
+        NeedReader { text, sections: sections_in(text, &legal), cues: found }
     }
 
     /// The need a mention at `start..end` states.
@@ -1570,7 +1614,7 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
     let kind = sections.get(at).filter(|s| s.start <= start).map_or(SectionKind::Unknown, |s| s.kind);
     let weak = kind == SectionKind::Tags;
     let section = kind.need();
-    let by_section = !matches!(kind, SectionKind::Role | SectionKind::Unknown);
+    let by_section = !matches!(kind, SectionKind::Unknown);
     let read = |need| MentionNeed { need, weak, stated: by_section };
     let cued = |need| MentionNeed { need, weak, stated: true };
     // "You will find with us … a techstack with Python and tools like Pylint", "Work with our
@@ -1592,7 +1636,7 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
     // No cue near the mention (most mentions): the section decides.
     let near = cues.partition_point(|c| c.start < start.saturating_sub(TEAMS_REACH.max(LEAD_REACH)));
     if cues.get(near).is_none_or(|c| c.start >= end + CUE_REACH) {
-        return read(section);
+        return if ends_in_dash_advantage(text, end) { cued(Need::Preferred) } else { read(section) };
     }
     let (inner, outer) = clause(text, start, end);
     // A clause does not reach into the next section (a heading after text on one line).
@@ -1615,7 +1659,10 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
     // Inside parentheses the parenthesis speaks first, then the clause around the parenthesis
     // ("(AWS or GCP) a plus").
     let (before, after) = around(&inner, start, end, outer.is_none());
-    let mut preferred = before & PREF_BEFORE != 0 || after & PREF_AFTER != 0;
+    let mut preferred = before & PREF_BEFORE != 0
+        || after & PREF_AFTER != 0
+        || (outer.is_none() && qualified_by_parenthesis(text, cues, end))
+        || ends_in_dash_advantage(text, end);
     // "… will ideally have some experience with Docker, Kubernetes, Terraform, Istio or GitLab
     // CI": in a short clause a preference before the mention reaches all of its list (unless a
     // requirement comes between).
@@ -1659,6 +1706,19 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
     if before & OFFERED != 0 || (concept && teams_before()) {
         return cued(Need::Mentioned);
     }
+    // "Familiarity with R, Apache Spark … is a must": a requirement that ends the clause outweighs
+    // the mild preference that opened it.
+    let must_ends = |r: &std::ops::Range<usize>| {
+        let first = cues.partition_point(|c| c.start < end);
+        cues[first..].iter().take_while(|c| c.start < r.end).any(|c| {
+            c.bits & REQUIRED != 0
+                && text[c.end..r.end].trim_matches(|ch: char| ch.is_whitespace() || matches!(ch, '.' | '!')).is_empty()
+                && cues_between(cues, text, end, c.start, false) & PREF_AFTER == 0
+        })
+    };
+    if preferred && after & PREF_AFTER == 0 && must_ends(outer.as_ref().unwrap_or(&inner)) {
+        return cued(Need::Required);
+    }
     if preferred {
         return cued(Need::Preferred);
     }
@@ -1672,6 +1732,37 @@ fn mention_need(text: &str, sections: &[Section], cues: &[Cue], start: usize, en
         return cued(Need::Required);
     }
     read(section)
+}
+
+/// Whether the line a mention is on ends in a dash and "advantage" within the cue's reach:
+/// "Experience with Big data – advantage" (the bare word, not "competitive advantage", and a
+/// dash the phrase walk cannot start a cue at).
+fn ends_in_dash_advantage(text: &str, end: usize) -> bool {
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |i| end + i);
+    let tail = text[end..line_end].trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+    if tail.len() > CUE_REACH || tail.len() < 9 || !tail.is_char_boundary(tail.len() - 9) || !tail[tail.len() - 9..].eq_ignore_ascii_case("advantage") {
+        return false;
+    }
+    let head = tail[..tail.len() - 9].trim_end();
+    let head = head.strip_suffix("big").or_else(|| head.strip_suffix("an")).map_or(head, str::trim_end);
+    head.ends_with(['-', '–', '—']) && head[..head.len() - head.chars().next_back().map_or(0, char::len_utf8)].ends_with(' ')
+}
+
+/// Whether the item a mention ends (or the alternatives it is joined to by slashes) is followed by
+/// a parenthesis that holds nothing but a preference: "Python & C/C++ (Optionally)", "Docker
+/// (a plus)" — the parenthesis qualifies that item, not the list before it.
+fn qualified_by_parenthesis(text: &str, cues: &[Cue], end: usize) -> bool {
+    let rest = &text[end..crate::text::floor_char_boundary(text, (end + 24).min(text.len()))];
+    let Some(open) = rest.find('(') else { return false };
+    // Only the rest of the item's word ("/C++") and a space between the mention and the parenthesis.
+    if rest[..open].trim_end().contains(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&')) {
+        return false;
+    }
+    let inside = end + open + 1;
+    let Some(close) = text[inside..].find(')').filter(|&c| c <= 30).map(|c| inside + c) else { return false };
+    let (lo, hi) = (inside + (text[inside..close].len() - text[inside..close].trim_start().len()), inside + text[inside..close].trim_end().len());
+    let first = cues.partition_point(|c| c.start < lo);
+    cues[first..].iter().take_while(|c| c.start == lo).any(|c| c.end == hi && c.bits & (PREF_AFTER | PREF_BEFORE) != 0)
 }
 
 /// Whether the clause before a mention names a technology stack ("our tech stack:", "a techstack
@@ -1813,6 +1904,56 @@ mod tests {
 
     /// Classes met on the fifth and sixth held-out sets (2026-12-02): run-together texts whose
     /// headings lost their colons and line breaks, and the company's claims mid-text.
+    #[test]
+    fn layouts_of_real_postings() {
+        // A heading in emphasis marks is a heading, not a bullet item.
+        let t = "*Minimum Qualifications**\nBS with 0-1 years of SQL\n*Preferred Qualifications**\n+ Experience with Kubernetes\n";
+        assert_eq!((need_of(t, "SQL"), need_of(t, "Kubernetes")), (Need::Required, Need::Preferred));
+        // "Who are we?" opens the company's text; "Who are we looking for?" the requirements.
+        let t = "Who are we?\nAcme runs data centers and public cloud platforms.\nWho are we looking for?\nSomeone fluent in Terraform.\n";
+        assert_eq!((need_of(t, "public cloud"), need_of(t, "Terraform")), (Need::Mentioned, Need::Required));
+        // An eligibility heading ends a preferred list.
+        let t = "Preferred Skills\nExperience with Hive is an added advantage.\nELIGIBILITY CRITERIA\nBE in Computer Science with experience in Predictive Analytics\n";
+        assert_eq!((need_of(t, "Hive"), need_of(t, "Predictive Analytics")), (Need::Preferred, Need::Required));
+        // "Advantages:" and items ending in "– advantage"; "big advantage" is one already.
+        let t = "Qualifications\nStrong Python\nAdvantages:\nExperience with Spark – big advantage\n";
+        assert_eq!((need_of(t, "Python"), need_of(t, "Spark")), (Need::Required, Need::Preferred));
+        let t = "Requirements\nExperience with Kafka – advantage\nExperience with Go\n";
+        assert_eq!((need_of(t, "Kafka"), need_of(t, "Go")), (Need::Preferred, Need::Required));
+        // A parenthesis holding only a preference qualifies the item right before it.
+        let t = "Requirements\nFast prototyping in Python & C/C++ (Optionally) and Docker (a plus)\n";
+        assert_eq!(
+            (need_of(t, "Python"), need_of(t, "C/"), need_of(t, "C++"), need_of(t, "Docker")),
+            (Need::Required, Need::Preferred, Need::Preferred, Need::Preferred)
+        );
+        // "Big plus:" run into its item.
+        let t = "You have:\nProficiency in Scala\nBig plus: Experience with GCP\n";
+        assert_eq!((need_of(t, "Scala"), need_of(t, "GCP")), (Need::Required, Need::Preferred));
+        // "Preferable" in a lead-in.
+        let t = "Education:\nStream (Preferable): Mathematics or similar field\n";
+        assert_eq!(need_of(t, "Mathematics"), Need::Preferred);
+        // A requirement ending the clause outweighs "familiarity with" opening it.
+        let t = "Skills Required:\nFamiliarity with R, Apache Spark and other scientific modules is a must.\nFamiliarity with Airflow.\n";
+        assert_eq!((need_of(t, "Spark"), need_of(t, "Airflow")), (Need::Required, Need::Preferred));
+        // "Experience and interest in" asks experience; "interest in" alone welcomes.
+        let t = "Qualifications:\nExperience and interest in Big Data technologies (Hadoop / NoSQL)\nAn interest in Rust\n";
+        assert_eq!((need_of(t, "Hadoop"), need_of(t, "Rust")), (Need::Required, Need::Preferred));
+        // "Acme, Inc. is a … company": the abbreviation does not end the company's first sentence.
+        let t = "Acme, Inc. is a high growth information security company. We protect banks.\n\nResponsibilities:\nBuild models in Python\n";
+        let at = t.find("information security").unwrap();
+        assert_eq!(reader(t).need(at, at + 20, true).need, Need::Mentioned);
+        // Teams the job partners with.
+        let t = "You'll...\nbuild strong partnership with Data Science to understand tools;\nwrite ETLs in SQL;\n";
+        let at = t.find("Data Science").unwrap();
+        assert_eq!((reader(t).need(at, at + 12, true).need, need_of(t, "SQL")), (Need::Mentioned, Need::Required));
+        // The work a responsibilities heading lists is stated, as much as a requirements list:
+        // a preference stated elsewhere for the same skill does not outweigh it.
+        let t = "Kafka runs our pipelines.\nResponsibilities\nDevelop deep learning models\n";
+        let (r, d) = (reader(t), t.find("deep learning").unwrap());
+        let k = t.find("Kafka").unwrap();
+        assert!(r.need(d, d + 13, true).stated && !r.need(k, k + 5, false).stated);
+    }
+
     #[test]
     fn run_together_lists_lead_ins_and_company_claims() {
         let pad = "Build next generation web applications focusing on the customer side and take responsibility for your code ".repeat(3);
