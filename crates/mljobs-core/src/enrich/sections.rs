@@ -528,6 +528,7 @@ const REQUIRED_CUES: &[&str] = &[
     "you need",
     "minimum of",
     "at least",
+    "you should have",
     // Not the "interest in" it holds: experience is asked.
     "experience and interest in",
 ];
@@ -1942,6 +1943,10 @@ mod tests {
         let t = "Acme, Inc. is a high growth information security company. We protect banks.\n\nResponsibilities:\nBuild models in Python\n";
         let at = t.find("information security").unwrap();
         assert_eq!(reader(t).need(at, at + 20, true).need, Need::Mentioned);
+        // "You should have … knowledge in" states a requirement even in untitled text.
+        let t = "We are looking for a scientist. You should have depth of knowledge in text mining and Rust.\nPreferred Qualifications\nRust\n";
+        let at = t.find("Rust").unwrap();
+        assert!(reader(t).need(at, at + 4, false).stated);
         // Teams the job partners with.
         let t = "You'll...\nbuild strong partnership with Data Science to understand tools;\nwrite ETLs in SQL;\n";
         let at = t.find("Data Science").unwrap();
