@@ -687,9 +687,7 @@ fn reads_as_company(block: &str) -> bool {
     let bytes = block.as_bytes();
     // A full stop ends it unless inside a word ("Node.js") or after an abbreviation ("Acme, Inc.
     // is a …").
-    let first_end = memchr::memchr2_iter(b'.', b'\n', bytes)
-        .find(|&i| bytes[i] == b'\n' || bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i]))
-        .unwrap_or(block.len());
+    let first_end = memchr::memchr2_iter(b'.', b'\n', bytes).find(|&i| bytes[i] == b'\n' || full_stop(bytes, i)).unwrap_or(block.len());
     let lower = block[..crate::text::floor_char_boundary(block, first_end.min(400))].to_lowercase();
     let first = lower.as_str();
     // "We are looking for…", "At Acme you will…": the job, not the company.
@@ -756,9 +754,8 @@ fn company_opening_end(block: &str) -> usize {
     while i <= bytes.len() {
         let stop = i == bytes.len()
             || bytes[i] == b'\n'
-            || (matches!(bytes[i], b'.' | b'!' | b'?')
-                && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
-                && !(bytes[i] == b'.' && after_abbreviation(&bytes[..i])));
+            || full_stop(bytes, i)
+            || (matches!(bytes[i], b'!' | b'?') && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()));
         if !stop {
             i += 1;
             continue;
@@ -1354,7 +1351,7 @@ fn clause(text: &str, start: usize, end: usize) -> (std::ops::Range<usize>, Opti
         // A full stop followed by a space or the end ("Node.js" and "3.5" do not stop), and not
         // after an abbreviation ("etc.", "e.g.", "e.g ." as tokenised text writes it).
         // Nor ". NET" (".NET" as tokenised text writes it).
-        b'.' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i]) && !bytes[i + 1..].starts_with(b" NET"),
+        b'.' => full_stop(bytes, i) && !bytes[i + 1..].starts_with(b" NET"),
         b'!' | b'?' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
         // List items run into one line: " - Item", " * Item", "• Item".
         b'-' | b'*' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
@@ -1472,6 +1469,12 @@ fn after_lead_word(before: &[u8]) -> bool {
 fn open_parenthesis(before: &[u8]) -> bool {
     let line = &before[memchr::memrchr(b'\n', before).map_or(0, |i| i + 1)..];
     memchr::memrchr(b'(', line).is_some_and(|open| memchr::memrchr(b')', line).is_none_or(|close| close < open))
+}
+
+/// Whether `bytes[i]` is a full stop that ends a sentence: followed by a space or the end
+/// ("Node.js" and "3.5" go on) and not after an abbreviation ("etc.", "Acme, Inc. is").
+fn full_stop(bytes: &[u8], i: usize) -> bool {
+    bytes[i] == b'.' && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()) && !after_abbreviation(&bytes[..i])
 }
 
 /// Text ending in an abbreviation that a full stop follows without ending the sentence.
@@ -1807,6 +1810,12 @@ mod tests {
         NeedReader::new(text, &crate::enrich::keyword_evidence("", text, crate::taxonomy::test_taxonomy()).need_cues)
     }
 
+    /// The need of the first mention of a discipline (which may name a team).
+    fn concept_of(text: &str, word: &str) -> Need {
+        let start = text.find(word).unwrap_or_else(|| panic!("{word} not in text"));
+        reader(text).need(start, start + word.len(), true).need
+    }
+
     fn need_of(text: &str, word: &str) -> Need {
         let start = text.find(word).unwrap_or_else(|| panic!("{word} not in text"));
         reader(text).need(start, start + word.len(), false).need
@@ -1941,16 +1950,14 @@ mod tests {
         assert_eq!((need_of(t, "Hadoop"), need_of(t, "Rust")), (Need::Required, Need::Preferred));
         // "Acme, Inc. is a … company": the abbreviation does not end the company's first sentence.
         let t = "Acme, Inc. is a high growth information security company. We protect banks.\n\nResponsibilities:\nBuild models in Python\n";
-        let at = t.find("information security").unwrap();
-        assert_eq!(reader(t).need(at, at + 20, true).need, Need::Mentioned);
+        assert_eq!(concept_of(t, "information security"), Need::Mentioned);
         // "You should have … knowledge in" states a requirement even in untitled text.
         let t = "We are looking for a scientist. You should have depth of knowledge in text mining and Rust.\nPreferred Qualifications\nRust\n";
         let at = t.find("Rust").unwrap();
         assert!(reader(t).need(at, at + 4, false).stated);
         // Teams the job partners with.
         let t = "You'll...\nbuild strong partnership with Data Science to understand tools;\nwrite ETLs in SQL;\n";
-        let at = t.find("Data Science").unwrap();
-        assert_eq!((reader(t).need(at, at + 12, true).need, need_of(t, "SQL")), (Need::Mentioned, Need::Required));
+        assert_eq!((concept_of(t, "Data Science"), need_of(t, "SQL")), (Need::Mentioned, Need::Required));
         // The work a responsibilities heading lists is stated, as much as a requirements list:
         // a preference stated elsewhere for the same skill does not outweigh it.
         let t = "Kafka runs our pipelines.\nResponsibilities\nDevelop deep learning models\n";
@@ -1992,15 +1999,11 @@ mod tests {
         assert_eq!(need_of(t, "Rust"), Need::Required);
         // A discipline in a sentence where the company presents itself is the company's field;
         // the same words addressed to the candidate are asked.
-        let concept = |t: &str, word: &str| {
-            let at = t.find(word).unwrap();
-            reader(t).need(at, at + word.len(), true).need
-        };
         let t =
             "Job description\nWe are building a world-class Big Data platform which will give us power to enable machine learning and advanced analytics .\n";
-        assert_eq!(concept(t, "machine learning"), Need::Mentioned);
+        assert_eq!(concept_of(t, "machine learning"), Need::Mentioned);
         let t = "Job description\nWe are building a world-class team where you will bring machine learning to our product .\n";
-        assert_eq!(concept(t, "machine learning"), Need::Required);
+        assert_eq!(concept_of(t, "machine learning"), Need::Required);
     }
 
     proptest::proptest! {
